@@ -1,0 +1,565 @@
+//! The client, its configuration, and how each call is run (deadline and retries).
+
+use std::{fmt, future::Future, net::IpAddr, sync::Arc, time::Duration};
+
+use progenitor_client::ResponseValue;
+use reqwest::{
+    Url,
+    header::{self, HeaderMap, HeaderValue},
+};
+use uuid::Uuid;
+
+use crate::{
+    Error, IntoSid, RetryPolicy,
+    generated::{self, types},
+    participants::Conference,
+    sid::SidArg,
+    transport::{self, Limits, Transport},
+};
+
+/// The path of the API root under a space's host.
+pub const API_ROOT_PATH: &str = "/api/laml/2010-04-01";
+
+/// A client of the Compatibility API, for one project.
+///
+/// Cheap to clone: clones share one connection pool. Build one with [`Client::builder`] or
+/// [`Client::from_env`], then reach resources through handles scoped by their parent:
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), signalwire_compat::Error> {
+/// use signalwire_compat::Client;
+///
+/// let client = Client::from_env()?;
+/// let conference = client.conference("b3877c40-da60-4998-90ad-b792e98472cf");
+/// let alice = conference.participant("b3877c40-da60-4998-90ad-b792e98472ca");
+/// let p = alice.update().muted(true).send().await?;
+/// assert!(p.muted);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) api: generated::Client,
+    pub(crate) account: Uuid,
+    pub(crate) base: Url,
+    limits: Limits,
+    retry: RetryPolicy,
+    total_timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base.as_str())
+            .field("account_sid", &self.inner.account)
+            .field("api_token", &"** redacted **")
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The API root requests go to, such as
+    /// `https://example.signalwire.com/api/laml/2010-04-01`.
+    pub fn base_url(&self) -> &str {
+        self.inner.base.as_str()
+    }
+
+    /// The account the client works in (the project ID unless set otherwise).
+    pub fn account_sid(&self) -> Uuid {
+        self.inner.account
+    }
+
+    /// A conference of this account. The SID is checked when a request is made.
+    pub fn conference(&self, sid: impl IntoSid) -> Conference {
+        Conference::new(self.clone(), SidArg::new("conference SID", sid))
+    }
+
+    /// Runs one operation of the generated client under the total timeout, with retries.
+    pub(crate) async fn run<'a, T, F, Fut>(
+        &'a self,
+        idempotent: bool,
+        expected: &'static str,
+        call: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
+    {
+        let inner = &*self.inner;
+        let attempts = async {
+            let mut attempt = 1;
+            loop {
+                let result = transport::attempt(&inner.limits, expected, call(&inner.api)).await;
+                let error = match result {
+                    Ok(value) => return Ok(value),
+                    Err(error) => error,
+                };
+                let Some(wait) = inner.retry.delay(attempt, idempotent, &error) else {
+                    return Err(error);
+                };
+                tracing::info!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    error = %error,
+                    "retrying {expected} request"
+                );
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+        };
+        match inner.total_timeout {
+            None => attempts.await,
+            Some(total) => tokio::time::timeout(total, attempts)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::Timeout {
+                        host: inner.limits.host.clone(),
+                        after: total,
+                        phase: "the total time for the call ran out",
+                    })
+                }),
+        }
+    }
+}
+
+/// An API token: kept out of every `Debug`, `Display` and log line.
+#[derive(Clone, PartialEq, Eq)]
+struct ApiToken(String);
+
+impl fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// The API root is `https://{space}.signalwire.com/api/laml/2010-04-01`, or the
+/// [`base_url`](ClientBuilder::base_url) given instead (for the emulator, a proxy or a test
+/// server). The project ID and API token are sent as HTTP Basic credentials; the account in
+/// every path is the project ID unless [`account_sid`](ClientBuilder::account_sid) says
+/// otherwise.
+///
+/// | setting | default |
+/// |---|---|
+/// | connect timeout | 10 s |
+/// | timeout for one attempt (sending, waiting, reading the body) | 30 s |
+/// | total timeout for a call, all attempts and waits included | 120 s |
+/// | largest response body read | 16 MiB |
+/// | retries | [`RetryPolicy::default`] |
+///
+/// ```no_run
+/// # fn demo() -> Result<(), signalwire_compat::Error> {
+/// use std::time::Duration;
+/// use signalwire_compat::Client;
+///
+/// let client = Client::builder()
+///     .space("example")
+///     .project_id("b3877c40-da60-4998-90ad-b792e98472af")
+///     .api_token(std::env::var("SIGNALWIRE_API_TOKEN").unwrap_or_default())
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    space: Option<String>,
+    base_url: Option<String>,
+    project_id: Option<String>,
+    api_token: Option<ApiToken>,
+    account_sid: Option<String>,
+    allow_insecure_http: bool,
+    connect_timeout: Duration,
+    timeout: Duration,
+    total_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    max_response_bytes: u64,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            space: None,
+            base_url: None,
+            project_id: None,
+            api_token: None,
+            account_sid: None,
+            allow_insecure_http: false,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            total_timeout: Some(Duration::from_secs(120)),
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            max_response_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// The environment variables [`ClientBuilder::from_env`] reads.
+pub mod env {
+    /// The space: `example` or `example.signalwire.com`.
+    pub const SPACE: &str = "SIGNALWIRE_SPACE";
+    /// The older name of [`SPACE`], read when `SIGNALWIRE_SPACE` is not set.
+    pub const SPACE_URL: &str = "SIGNALWIRE_SPACE_URL";
+    /// The project ID (a UUID), used as the user name and as the account SID.
+    pub const PROJECT_ID: &str = "SIGNALWIRE_PROJECT_ID";
+    /// The API token, used as the password.
+    pub const API_TOKEN: &str = "SIGNALWIRE_API_TOKEN";
+    /// An API root that replaces the space's, such as an emulator's.
+    pub const BASE_URL: &str = "SIGNALWIRE_BASE_URL";
+}
+
+impl ClientBuilder {
+    /// A builder filled from the environment: `SIGNALWIRE_SPACE` (or the older
+    /// `SIGNALWIRE_SPACE_URL`), `SIGNALWIRE_PROJECT_ID`, `SIGNALWIRE_API_TOKEN`, and
+    /// `SIGNALWIRE_BASE_URL` when set. Unset or empty variables are left unset, so
+    /// [`build`](Self::build) names what is missing.
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            space: var(env::SPACE).or_else(|| {
+                var(env::SPACE_URL).map(|v| {
+                    let v = v.trim();
+                    let v = v.strip_prefix("https://").unwrap_or(v);
+                    v.trim_end_matches('/').to_owned()
+                })
+            }),
+            base_url: var(env::BASE_URL),
+            project_id: var(env::PROJECT_ID),
+            api_token: var(env::API_TOKEN).map(ApiToken),
+            ..Self::default()
+        }
+    }
+
+    /// The space: its name (`example`) or host (`example.signalwire.com`).
+    pub fn space(mut self, space: impl Into<String>) -> Self {
+        self.space = Some(space.into());
+        self
+    }
+
+    /// An API root to use instead of the space's, e.g. an emulator's
+    /// `http://127.0.0.1:8080/api/laml/2010-04-01`. Plain `http` is refused for hosts other
+    /// than loopback unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The project ID: the Basic-auth user name, and the account SID by default.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The API token: the Basic-auth password. It is never printed.
+    pub fn api_token(mut self, token: impl Into<String>) -> Self {
+        self.api_token = Some(ApiToken(token.into()));
+        self
+    }
+
+    /// The account in request paths, when it is not the project ID.
+    pub fn account_sid(mut self, account_sid: impl Into<String>) -> Self {
+        self.account_sid = Some(account_sid.into());
+        self
+    }
+
+    /// Allows a plain-`http` base URL for a host that is not loopback. Credentials then cross
+    /// the network readable by anyone on the path.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How long to wait for a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to reading the whole body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long a call may take in all, retries and their waits included; `None` for no limit
+    /// beyond the per-attempt timeout.
+    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.total_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header; by default `signalwire-compat/VERSION`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// When failed requests are tried again.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body the client reads; a larger one fails with
+    /// [`Error::BodyTooLarge`] without being read into memory.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Checks the configuration and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = match (&self.base_url, &self.space) {
+            (Some(url), _) => parse_base_url(url, self.allow_insecure_http)?,
+            (None, Some(space)) => space_url(space)?,
+            (None, None) => {
+                return Err(Error::Config(format!(
+                    "no SignalWire space configured: set {} (e.g. `example` for example.signalwire.com) or give a base URL",
+                    env::SPACE
+                )));
+            }
+        };
+        let project_id = self.project_id.as_deref().map(str::trim).ok_or_else(|| {
+            Error::Config(format!(
+                "no project ID configured: set {} to the project's UUID",
+                env::PROJECT_ID
+            ))
+        })?;
+        let project = Uuid::try_parse(project_id).map_err(|_| {
+            Error::invalid_input("project ID", format!("{project_id:?} is not a UUID"))
+        })?;
+        let token = self.api_token.as_ref().ok_or_else(|| {
+            Error::Config(format!("no API token configured: set {}", env::API_TOKEN))
+        })?;
+        let account = match &self.account_sid {
+            None => project,
+            Some(sid) => Uuid::try_parse(sid.trim()).map_err(|_| {
+                Error::invalid_input("account SID", format!("{sid:?} is not a UUID"))
+            })?,
+        };
+
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, basic_auth(project_id, &token.0)?);
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| format!("signalwire-compat/{}", env!("CARGO_PKG_VERSION")));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(user_agent)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true);
+        let http = tls(http, &base)?
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
+
+        let host = match base.port() {
+            Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
+            None => base.host_str().unwrap_or_default().to_owned(),
+        };
+        let transport = Transport {
+            max_response_bytes: self.max_response_bytes,
+        };
+        let api = generated::Client::new_with_client(base.as_str(), http, transport);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                api,
+                account,
+                base,
+                limits: Limits {
+                    host,
+                    connect_timeout: self.connect_timeout,
+                    attempt_timeout: self.timeout,
+                    max_response_bytes: self.max_response_bytes,
+                },
+                retry: self.retry,
+                total_timeout: self.total_timeout,
+            }),
+        })
+    }
+}
+
+fn basic_auth(user: &str, password: &str) -> Result<HeaderValue, Error> {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+        .map_err(|_| Error::invalid_input("API token", "it cannot be sent in a header"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The API root of a space given by name or host.
+fn space_url(space: &str) -> Result<Url, Error> {
+    let space = space.trim();
+    let bad = |why: &str| {
+        Error::invalid_input(
+            "space",
+            format!(
+                "{space:?} {why}; give the space name (`example`) or host (`example.signalwire.com`), or set a base URL"
+            ),
+        )
+    };
+    if space.is_empty() {
+        return Err(bad("is empty"));
+    }
+    if let Some(c) = space
+        .chars()
+        .find(|c| matches!(c, '/' | '@' | ':' | '?' | '#') || c.is_whitespace())
+    {
+        return Err(bad(&format!("contains {c:?}")));
+    }
+    let host = space.to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if !host.split('.').all(label_ok) {
+        return Err(bad("is not a host name"));
+    }
+    let host = if host.contains('.') {
+        host
+    } else {
+        format!("{host}.signalwire.com")
+    };
+    Url::parse(&format!("https://{host}{API_ROOT_PATH}")).map_err(|e| bad(&e.to_string()))
+}
+
+fn parse_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+    let bad = |why: String| Error::invalid_input("base URL", format!("{text:?} {why}"));
+    let mut url = Url::parse(text.trim()).map_err(|e| bad(format!("is not a URL ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(bad(
+                "uses plain http for a host that is not loopback; use https, or allow insecure http explicitly"
+                    .into(),
+            ));
+        }
+        other => return Err(bad(format!("has scheme {other:?}; use https"))),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "carries credentials; give them as project ID and API token instead".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("has a query or fragment; give only the API root".into()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host".into()));
+    }
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(feature = "rustls")]
+fn tls(builder: reqwest::ClientBuilder, _base: &Url) -> Result<reqwest::ClientBuilder, Error> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| Error::Config(format!("cannot set up TLS: {e}")))?
+        .with_no_client_auth();
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+#[cfg(not(feature = "rustls"))]
+fn tls(builder: reqwest::ClientBuilder, base: &Url) -> Result<reqwest::ClientBuilder, Error> {
+    if base.scheme() == "https" {
+        return Err(Error::Config(
+            "this build of signalwire-compat has no TLS: enable the `rustls` feature to reach https URLs"
+                .into(),
+        ));
+    }
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces() {
+        for (given, url) in [
+            (
+                "example",
+                "https://example.signalwire.com/api/laml/2010-04-01",
+            ),
+            (
+                "Example.SignalWire.com",
+                "https://example.signalwire.com/api/laml/2010-04-01",
+            ),
+            (
+                " my-space ",
+                "https://my-space.signalwire.com/api/laml/2010-04-01",
+            ),
+        ] {
+            assert_eq!(space_url(given).unwrap().as_str(), url);
+        }
+        for bad in [
+            "",
+            "a/b",
+            "user@example",
+            "example:443",
+            "ex?x",
+            "ex#x",
+            "ex ample",
+            "https://example.signalwire.com",
+            "-x",
+            "a..b",
+            "ex_ample",
+        ] {
+            assert!(space_url(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        let ok = |s: &str| parse_base_url(s, false).map(|u| u.to_string());
+        assert_eq!(
+            ok("http://127.0.0.1:8080/api/laml/2010-04-01/").unwrap(),
+            "http://127.0.0.1:8080/api/laml/2010-04-01"
+        );
+        assert!(ok("http://localhost:1/x").is_ok());
+        assert!(ok("http://[::1]:1/x").is_ok());
+        assert!(ok("http://127.5.0.1/x").is_ok());
+        assert!(ok("https://proxy.example.com/laml").is_ok());
+        assert!(ok("http://example.com/api").is_err());
+        assert!(parse_base_url("http://example.com/api", true).is_ok());
+        assert!(ok("https://u:p@example.com/").is_err());
+        assert!(ok("https://example.com/?a=1").is_err());
+        assert!(ok("ftp://example.com/").is_err());
+        assert!(ok("not a url").is_err());
+    }
+}

@@ -1,0 +1,271 @@
+//! The crate's one error type.
+
+use std::{fmt, time::Duration};
+
+use reqwest::StatusCode;
+
+/// What went wrong with a call to the API.
+///
+/// Every error says what happened in its `Display` text, keeps the HTTP status where there
+/// was one ([`Error::status`]) and SignalWire's error code where the server sent one
+/// ([`Error::code`]). No error ever holds or prints the API token.
+///
+/// ```no_run
+/// # async fn demo(client: signalwire_compat::Client) {
+/// use signalwire_compat::Error;
+///
+/// let conference = "b3877c40-da60-4998-90ad-b792e98472cf";
+/// let call = "b3877c40-da60-4998-90ad-b792e98472ca";
+/// match client.conference(conference).participant(call).fetch().await {
+///     Ok(p) => println!("muted: {}", p.muted),
+///     Err(e) if e.is_not_found() => println!("that call has left the conference"),
+///     Err(e) if e.is_retryable() => println!("try again later: {e}"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status and an error body it wrote.
+    #[error("{0}")]
+    Api(ApiError),
+
+    /// The server answered with an error status and a body that is not an API error, such as
+    /// an HTML page from a proxy in front of the API.
+    #[error("{host} answered {status}{}; {}", content_type.as_deref().map(|c| format!(" with a {c} body")).unwrap_or_default(), snippet_text(snippet))]
+    Status {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The host that answered.
+        host: String,
+        /// The response's `Content-Type`, if it had one.
+        content_type: Option<String>,
+        /// The start of the body, for diagnosis.
+        snippet: String,
+        /// How long the server asked the client to wait (`Retry-After`), if it did.
+        retry_after: Option<Duration>,
+    },
+
+    /// A success status whose body is not what the operation returns.
+    #[error(
+        "{host} answered {status} but the body is not a valid {expected}: {source}; {}",
+        snippet_text(snippet)
+    )]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The host that answered.
+        host: String,
+        /// What the body should have been.
+        expected: &'static str,
+        /// The start of the body, for diagnosis.
+        snippet: String,
+        /// What the JSON reader found wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The response body was larger than the client accepts.
+    #[error(
+        "{host} answered {status} with a body over the {limit}-byte limit; it was not read (raise `max_response_bytes` if this is expected)"
+    )]
+    BodyTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The host that answered.
+        host: String,
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
+
+    /// No answer came in time.
+    #[error("no answer from {host} within {}: {phase}; the network or the server is slow, retry later or raise the timeout", fmt_duration(*after))]
+    Timeout {
+        /// The host that did not answer.
+        host: String,
+        /// The time allowed.
+        after: Duration,
+        /// Which limit ran out: `connect`, `attempt` or `total`.
+        phase: &'static str,
+    },
+
+    /// The connection could not be made, or broke.
+    #[error("{}: {source}", connection_text(host, *before_response))]
+    Connection {
+        /// The host the client talked to.
+        host: String,
+        /// Whether it failed before any response arrived (so the request was not processed).
+        before_response: bool,
+        /// The underlying failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// Something the caller passed is not valid; nothing was sent.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The argument or setting that is wrong.
+        field: &'static str,
+        /// Why, and what would be right.
+        reason: String,
+    },
+
+    /// The client is not configured well enough to make a request.
+    #[error("{0}")]
+    Config(String),
+
+    /// A listing could not go on to its next page.
+    #[error("cannot follow next_page_uri {uri:?}: {reason}")]
+    Paging {
+        /// The next-page URI the server gave.
+        uri: String,
+        /// Why it cannot be followed.
+        reason: String,
+    },
+}
+
+/// An error written by the API: the HTTP status with SignalWire's code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// SignalWire's error code, such as `20404`, when the body had one.
+    pub code: Option<i64>,
+    /// The server's explanation.
+    pub message: String,
+    /// A page about this error, when the server named one.
+    pub more_info: Option<String>,
+    /// How long the server asked the client to wait (`Retry-After`), if it did.
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SignalWire answered {}", self.status)?;
+        if let Some(code) = self.code {
+            write!(f, " (code {code})")?;
+        }
+        write!(f, ": {}", self.message.trim())?;
+        if let Some(more) = &self.more_info {
+            write!(f, " [{more}]")?;
+        }
+        match self.status {
+            StatusCode::UNAUTHORIZED => f.write_str(
+                "; check SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN, and that the token has the Voice scope",
+            ),
+            StatusCode::NOT_FOUND => f.write_str(
+                "; check the conference and call SIDs: the participant may have left",
+            ),
+            StatusCode::TOO_MANY_REQUESTS => match self.retry_after {
+                Some(wait) => write!(f, "; slow down and retry after {}", fmt_duration(wait)),
+                None => f.write_str("; slow down and retry later"),
+            },
+            _ => Ok(()),
+        }
+    }
+}
+
+fn snippet_text(snippet: &str) -> String {
+    if snippet.is_empty() {
+        "the body was empty".to_owned()
+    } else {
+        format!("the body starts {snippet:?}")
+    }
+}
+
+fn connection_text(host: &str, before_response: bool) -> String {
+    if before_response {
+        format!("could not reach {host}; check the space or base URL and the network")
+    } else {
+        format!("the connection to {host} broke while the response was read")
+    }
+}
+
+pub(crate) fn fmt_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+impl Error {
+    pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// The HTTP status of the response, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::Status { status, .. }
+            | Self::Decode { status, .. }
+            | Self::BodyTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// SignalWire's error code, such as `20404`, when the server sent one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Self::Api(e) => e.code,
+            _ => None,
+        }
+    }
+
+    /// The error body the server wrote, for an [`Error::Api`].
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the resource does not exist (HTTP 404): a wrong SID, or a participant who left.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the credentials were refused (HTTP 401): a wrong project ID or token, or a
+    /// token without the Voice scope.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// Whether a time limit ran out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
+
+    /// Whether the same request may succeed later: a rate limit (429), a gateway or
+    /// availability failure (502, 503, 504), a timeout, or a connection that failed before any
+    /// response. Whether it is *safe* to repeat also depends on the request: see
+    /// [`RetryPolicy`](crate::RetryPolicy).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Connection {
+                before_response, ..
+            } => *before_response,
+            Self::Timeout { .. } => true,
+            _ => self.status().is_some_and(is_retryable_status),
+        }
+    }
+
+    /// How long the server asked the client to wait before retrying (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Api(e) => e.retry_after,
+            Self::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}

@@ -1,0 +1,17 @@
+//! The client progenitor generates from `openapi/compatibility.yaml` at build time.
+//!
+//! Private: nothing in here appears in the public API. Never edit the output; change the spec
+//! or the generation settings in `build.rs`. `tests/codegen.rs` snapshots the generated source
+//! so that every change to it is reviewed.
+
+#![allow(
+    missing_docs,
+    private_interfaces,
+    unreachable_pub,
+    unused,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::all
+)]
+
+include!(concat!(env!("OUT_DIR"), "/codegen.rs"));

@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![warn(unreachable_pub, rust_2018_idioms)]
+
+mod client;
+mod error;
+mod generated;
+mod paging;
+mod participant;
+mod participants;
+mod retry;
+mod sid;
+pub mod time;
+mod transport;
+
+pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
+pub use error::{ApiError, Error};
+pub use paging::Page;
+pub use participant::{Participant, ParticipantStatus};
+pub use participants::{
+    CallbackMethod, Conference, ListParticipants, ParticipantHandle, Participants,
+    UpdateParticipant,
+};
+pub use retry::RetryPolicy;
+pub use sid::{IntoSid, Sid};
+
+/// The generated source, for the snapshot test that reviews it. Not part of the API.
+#[doc(hidden)]
+pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));

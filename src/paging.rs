@@ -1,0 +1,291 @@
+//! Pages of a listing, and following `next_page_uri` safely.
+
+use std::{collections::HashSet, num::NonZeroU32};
+
+use reqwest::Url;
+use uuid::Uuid;
+
+use crate::{Client, Error, Participant, generated::types};
+
+/// One page of a conference's participants, as [`ListParticipants::send`] returns it.
+///
+/// [`ListParticipants::send`]: crate::ListParticipants::send
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Page {
+    /// The participants on this page.
+    pub participants: Vec<Participant>,
+    /// The zero-based number of this page.
+    pub page: u32,
+    /// The most participants a page of this listing holds.
+    pub page_size: u32,
+    /// This page, relative to the host.
+    pub uri: String,
+    /// The first page, relative to the host.
+    pub first_page_uri: String,
+    /// The next page, relative to the host; `None` on the last page.
+    pub next_page_uri: Option<String>,
+    /// The previous page, relative to the host; `None` on the first page.
+    pub previous_page_uri: Option<String>,
+}
+
+impl From<types::ParticipantPage> for Page {
+    fn from(p: types::ParticipantPage) -> Self {
+        Self {
+            participants: p.participants.into_iter().map(Participant::from).collect(),
+            page: p.page,
+            page_size: p.page_size,
+            uri: p.uri,
+            first_page_uri: p.first_page_uri,
+            next_page_uri: p.next_page_uri,
+            previous_page_uri: p.previous_page_uri,
+        }
+    }
+}
+
+/// The query of one list request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListQuery {
+    pub(crate) conference: Uuid,
+    pub(crate) muted: Option<bool>,
+    pub(crate) hold: Option<bool>,
+    pub(crate) page: Option<u32>,
+    pub(crate) page_size: Option<NonZeroU32>,
+    pub(crate) page_token: Option<String>,
+}
+
+impl Client {
+    pub(crate) async fn list_page(&self, q: &ListQuery) -> Result<Page, Error> {
+        let account = self.inner.account;
+        let value = self
+            .run(true, "page of participants", |api| {
+                api.list_participants(
+                    &account,
+                    &q.conference,
+                    q.hold,
+                    q.muted,
+                    q.page,
+                    q.page_size,
+                    q.page_token.as_deref(),
+                )
+            })
+            .await?;
+        Ok(value.into_inner().into())
+    }
+}
+
+enum Next {
+    Fetch(ListQuery),
+    Fail(Error),
+    Done,
+}
+
+struct Walk {
+    client: Client,
+    conference: Uuid,
+    next: Next,
+    seen: HashSet<String>,
+}
+
+pub(crate) fn pages(
+    client: Client,
+    first: Result<ListQuery, Error>,
+) -> impl futures_core::Stream<Item = Result<Page, Error>> + Send + 'static {
+    let walk = match first {
+        Ok(query) => Walk {
+            client,
+            conference: query.conference,
+            next: Next::Fetch(query),
+            seen: HashSet::new(),
+        },
+        Err(e) => Walk {
+            client,
+            conference: Uuid::nil(),
+            next: Next::Fail(e),
+            seen: HashSet::new(),
+        },
+    };
+    futures_util::stream::try_unfold(walk, |mut walk| async move {
+        let query = match std::mem::replace(&mut walk.next, Next::Done) {
+            Next::Fetch(query) => query,
+            Next::Fail(e) => return Err(e),
+            Next::Done => return Ok(None),
+        };
+        let page = walk.client.list_page(&query).await?;
+        walk.seen.insert(page.uri.clone());
+        walk.next = match &page.next_page_uri {
+            None => Next::Done,
+            Some(uri) if !walk.seen.insert(uri.clone()) => Next::Fail(Error::Paging {
+                uri: uri.clone(),
+                reason: "the server gave it before; following it again would loop".into(),
+            }),
+            Some(uri) => match parse_next_page(
+                uri,
+                &walk.client.inner.base,
+                walk.client.inner.account,
+                walk.conference,
+            ) {
+                Ok(query) => Next::Fetch(query),
+                Err(reason) => Next::Fail(Error::Paging {
+                    uri: uri.clone(),
+                    reason,
+                }),
+            },
+        };
+        Ok(Some((page, walk)))
+    })
+}
+
+/// Reads a next-page URI into the query it asks for, checking that it names the same
+/// listing on the same server.
+pub(crate) fn parse_next_page(
+    uri: &str,
+    base: &Url,
+    account: Uuid,
+    conference: Uuid,
+) -> Result<ListQuery, String> {
+    let absolute = uri.starts_with("http://") || uri.starts_with("https://");
+    if !absolute && (!uri.starts_with('/') || uri.starts_with("//")) {
+        return Err("it is neither a host-relative path nor a URL".into());
+    }
+    let url = base
+        .join(uri)
+        .map_err(|e| format!("it is not a valid URI ({e})"))?;
+    if url.origin() != base.origin() {
+        return Err(
+            "it points to another server; credentials are only sent to the configured one".into(),
+        );
+    }
+    let segments: Vec<&str> = url
+        .path()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .take(5)
+        .collect();
+    let listing = match segments.as_slice() {
+        [last, conf, "Conferences", acct, "Accounts"] => (*last, *conf, *acct),
+        _ => return Err("its path is not a participant listing".into()),
+    };
+    let (last, conf, acct) = listing;
+    if !matches!(last, "Participants" | "Participants.json") {
+        return Err("its path is not a participant listing".into());
+    }
+    if Uuid::try_parse(acct).ok() != Some(account) || Uuid::try_parse(conf).ok() != Some(conference)
+    {
+        return Err("it names another account or conference".into());
+    }
+
+    let mut query = ListQuery {
+        conference,
+        muted: None,
+        hold: None,
+        page: None,
+        page_size: None,
+        page_token: None,
+    };
+    let mut keys = HashSet::new();
+    for (key, value) in url.query_pairs() {
+        if !keys.insert(key.clone()) {
+            return Err(format!("it repeats the query parameter {key}"));
+        }
+        let bad = || format!("its {key} is {value:?}");
+        match &*key {
+            "Page" => query.page = Some(value.parse().map_err(|_| bad())?),
+            "PageSize" => {
+                query.page_size = Some(
+                    value
+                        .parse::<NonZeroU32>()
+                        .ok()
+                        .filter(|n| n.get() <= 1000)
+                        .ok_or_else(bad)?,
+                )
+            }
+            "PageToken" => query.page_token = Some(value.into_owned()),
+            "Muted" => query.muted = Some(parse_bool(&value).ok_or_else(bad)?),
+            "Hold" => query.hold = Some(parse_bool(&value).ok_or_else(bad)?),
+            _ => {
+                return Err(format!(
+                    "it has the query parameter {key}, which this client does not know"
+                ));
+            }
+        }
+    }
+    Ok(query)
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "b3877c40-da60-4998-90ad-b792e98472af";
+    const CONF: &str = "b3877c40-da60-4998-90ad-b792e98472cf";
+
+    fn parse(uri: &str) -> Result<ListQuery, String> {
+        let base = Url::parse("https://example.signalwire.com/api/laml/2010-04-01").unwrap();
+        parse_next_page(uri, &base, ACCOUNT.parse().unwrap(), CONF.parse().unwrap())
+    }
+
+    #[test]
+    fn reads_the_documented_form() {
+        let q = parse(&format!(
+            "/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants?Page=1&PageSize=50&PageToken=PA123&Muted=True"
+        ))
+        .unwrap();
+        assert_eq!(q.page, Some(1));
+        assert_eq!(q.page_size.map(NonZeroU32::get), Some(50));
+        assert_eq!(q.page_token.as_deref(), Some("PA123"));
+        assert_eq!(q.muted, Some(true));
+        assert_eq!(q.hold, None);
+        assert!(
+            parse(&format!(
+                "/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants.json?Page=2"
+            ))
+            .is_ok()
+        );
+        assert!(parse(&format!("https://example.signalwire.com/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants")).is_ok());
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_follow_safely() {
+        let listing =
+            format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants");
+        for (uri, why) in [
+            ("string".to_owned(), "neither"),
+            (format!("//evil.example{listing}"), "neither"),
+            (format!("https://evil.example{listing}"), "another server"),
+            (
+                format!("http://example.signalwire.com{listing}"),
+                "another server",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Recordings"),
+                "not a participant listing",
+            ),
+            (
+                format!(
+                    "/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/b3877c40-da60-4998-90ad-b792e98472ff/Participants"
+                ),
+                "another account or conference",
+            ),
+            (format!("{listing}?Page=x"), "Page is \"x\""),
+            (format!("{listing}?PageSize=0"), "PageSize"),
+            (format!("{listing}?PageSize=1001"), "PageSize"),
+            (format!("{listing}?Muted=yes"), "Muted"),
+            (format!("{listing}?Page=1&Page=2"), "repeats"),
+            (format!("{listing}?Status=completed"), "does not know"),
+        ] {
+            let err = parse(&uri).unwrap_err();
+            assert!(err.contains(why), "{uri}: {err}");
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! RFC 2822 dates as the API writes them, read leniently and written strictly.
+//!
+//! SignalWire writes dates such as `Mon, 24 Sep 2018 21:00:00 +0000`. Its own documentation
+//! shows `Sept` for September, and RFC 2822 allows obsolete forms (two-digit years, zone names
+//! such as `GMT` or `EST`). [`parse_rfc2822`] accepts all of these; [`format_rfc2822`] always
+//! writes the strict form, which parses back to the same instant.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Why a date could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    reason: &'static str,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not an RFC 2822 date: {}", self.reason)
+    }
+}
+
+impl std::error::Error for DateError {}
+
+const fn bad(reason: &'static str) -> DateError {
+    DateError { reason }
+}
+
+/// Reads an RFC 2822 date, tolerating the forms seen in SignalWire's answers and documentation.
+///
+/// Accepted beyond the strict grammar: month names of any length that start with a known
+/// three-letter abbreviation (`Sept`, `September`), any letter case, a missing day of the week,
+/// missing seconds, two- and three-digit years (RFC 2822 section 4.3), `UT`, `GMT`, `Z`, the
+/// North American zone names (`EST` … `PDT`) and military letters (read as `+0000`, as the
+/// RFC says). The day of the week, when present, must be a day name but is not checked
+/// against the date.
+///
+/// ```
+/// use signalwire_compat::time::parse_rfc2822;
+///
+/// let d = parse_rfc2822("Mon, 24 Sept 2018 21:00:00 +0000").unwrap();
+/// assert_eq!(d.to_rfc3339(), "2018-09-24T21:00:00+00:00");
+/// assert!(parse_rfc2822("yesterday").is_err());
+/// ```
+pub fn parse_rfc2822(input: &str) -> Result<DateTime<FixedOffset>, DateError> {
+    let mut tokens = input
+        .split(|c: char| c.is_ascii_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .peekable();
+
+    let first = tokens.peek().copied().ok_or(bad("empty"))?;
+    if first.as_bytes()[0].is_ascii_alphabetic() {
+        weekday(first).ok_or(bad("unknown day of the week"))?;
+        tokens.next();
+    }
+
+    let day: u32 = number(tokens.next(), 1, 2).ok_or(bad("day is not a number"))?;
+    let month = month(tokens.next().ok_or(bad("no month"))?).ok_or(bad("unknown month"))?;
+    let year_text = tokens.next().ok_or(bad("no year"))?;
+    let year = number::<i32>(Some(year_text), 2, 4).ok_or(bad("year is not a number"))?;
+    let year = match year_text.len() {
+        2 if year < 50 => 2000 + year,
+        2 | 3 => 1900 + year,
+        _ => year,
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or(bad("no such day"))?;
+
+    let time = clock(tokens.next().ok_or(bad("no time"))?).ok_or(bad("bad time of day"))?;
+    let offset = zone(tokens.next().ok_or(bad("no zone"))?).ok_or(bad("unknown zone"))?;
+    if tokens.next().is_some() {
+        return Err(bad("text after the zone"));
+    }
+
+    offset
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .ok_or(bad("no such instant"))
+}
+
+/// Writes a date in strict RFC 2822 form, e.g. `Mon, 24 Sep 2018 21:00:00 +0000`.
+///
+/// ```
+/// use signalwire_compat::time::{format_rfc2822, parse_rfc2822};
+///
+/// let d = parse_rfc2822("24 sept 18 21:00 GMT").unwrap();
+/// assert_eq!(format_rfc2822(&d), "Mon, 24 Sep 2018 21:00:00 +0000");
+/// ```
+pub fn format_rfc2822(date: &DateTime<FixedOffset>) -> String {
+    date.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+fn number<T: std::str::FromStr>(token: Option<&str>, min: usize, max: usize) -> Option<T> {
+    let t = token?;
+    (t.len() >= min && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
+}
+
+fn weekday(token: &str) -> Option<()> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    prefix_index(token, &DAYS).map(|_| ())
+}
+
+fn month(token: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    prefix_index(token, &MONTHS).map(|i| i as u32 + 1)
+}
+
+/// The index of the three-letter name that `token` starts with, when `token` is letters only.
+fn prefix_index(token: &str, names: &[&str]) -> Option<usize> {
+    if token.len() < 3 || token.len() > 9 || !token.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let head = token[..3].to_ascii_lowercase();
+    names.iter().position(|n| *n == head)
+}
+
+fn clock(token: &str) -> Option<NaiveTime> {
+    let mut parts = token.split(':');
+    let h = number(parts.next(), 1, 2)?;
+    let m = number(parts.next(), 2, 2)?;
+    let s = match parts.next() {
+        Some(s) => number(Some(s), 2, 2)?,
+        None => 0,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    // A leap second (":60") is folded into the last second of the minute.
+    NaiveTime::from_hms_opt(h, m, s.min(59))
+}
+
+fn zone(token: &str) -> Option<FixedOffset> {
+    let bytes = token.as_bytes();
+    if bytes.len() == 5 && (bytes[0] == b'+' || bytes[0] == b'-') {
+        let digits: u32 = number(Some(&token[1..]), 4, 4)?;
+        let (hours, minutes) = (digits / 100, digits % 100);
+        if minutes > 59 || hours > 23 {
+            return None;
+        }
+        let seconds = (hours * 3600 + minutes * 60) as i32;
+        return FixedOffset::east_opt(if bytes[0] == b'-' { -seconds } else { seconds });
+    }
+    let hours = match token.to_ascii_uppercase().as_str() {
+        "UT" | "UTC" | "GMT" | "Z" => 0,
+        "EDT" => -4,
+        "EST" | "CDT" => -5,
+        "CST" | "MDT" => -6,
+        "MST" | "PDT" => -7,
+        "PST" => -8,
+        // Military zones: RFC 2822 says to read them as -0000, since their signs were
+        // published backwards.
+        m if m.len() == 1 && m.as_bytes()[0].is_ascii_alphabetic() && m != "J" => 0,
+        _ => return None,
+    };
+    FixedOffset::east_opt(hours * 3600)
+}
+
+/// A date field as decoded from a response: the instant when the text could be read, `None`
+/// when it could not. An unreadable date is logged and never fails the whole response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LenientDate(pub(crate) Option<DateTime<FixedOffset>>);
+
+impl<'de> Deserialize<'de> for LenientDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        match parse_rfc2822(&text) {
+            Ok(date) => Ok(Self(Some(date))),
+            Err(e) => {
+                tracing::warn!(date = %text, error = %e, "ignoring an unreadable date in a response");
+                Ok(Self(None))
+            }
+        }
+    }
+}
+
+impl Serialize for LenientDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(date) => serializer.serialize_str(&format_rfc2822(date)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// Serde helpers for `Option<DateTime<FixedOffset>>` fields written as RFC 2822 text.
+pub(crate) mod optional {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(
+        date: &Option<DateTime<FixedOffset>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        LenientDate(*date).serialize(serializer)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+        Ok(Option::<LenientDate>::deserialize(deserializer)?.and_then(|d| d.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> String {
+        parse_rfc2822(s)
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn strict_form() {
+        assert_eq!(
+            iso("Tue, 25 Sep 2018 20:00:00 +0000"),
+            "2018-09-25T20:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Tue, 25 Sep 2018 20:00:00 +0530"),
+            "2018-09-25T20:00:00+05:30"
+        );
+        assert_eq!(
+            iso("Tue, 25 Sep 2018 20:00:00 -0800"),
+            "2018-09-25T20:00:00-08:00"
+        );
+    }
+
+    #[test]
+    fn documented_sept() {
+        assert_eq!(
+            iso("Mon, 24 Sept 2018 21:00:00 +0000"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 September 2018 21:00:00 +0000"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("mon, 24 SEPT 2018 21:00:00 +0000"),
+            "2018-09-24T21:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn obsolete_zones() {
+        assert_eq!(
+            iso("Mon, 24 Sep 2018 21:00:00 -0000"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 Sep 2018 21:00:00 GMT"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 Sep 2018 21:00:00 UT"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 Sep 2018 21:00:00 EST"),
+            "2018-09-24T21:00:00-05:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 Sep 2018 21:00:00 PDT"),
+            "2018-09-24T21:00:00-07:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 Sep 2018 21:00:00 Z"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 Sep 2018 21:00:00 A"),
+            "2018-09-24T21:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn obsolete_shapes() {
+        assert_eq!(iso("24 Sep 2018 21:00 +0000"), "2018-09-24T21:00:00+00:00");
+        assert_eq!(
+            iso("Mon, 24 Sep 18 21:00:00 +0000"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Mon, 24 Sep 99 21:00:00 +0000"),
+            "1999-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Mon,24 Sep 2018 21:00:00 +0000"),
+            "2018-09-24T21:00:00+00:00"
+        );
+        assert_eq!(
+            iso("Sat, 31 Dec 2016 23:59:60 +0000"),
+            "2016-12-31T23:59:59+00:00"
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for text in [
+            "",
+            " ",
+            "yesterday",
+            "Mon, 24 Sep",
+            "Mon, 31 Feb 2018 21:00:00 +0000",
+            "Mon, 24 Sep 2018 25:00:00 +0000",
+            "Mon, 24 Sep 2018 21:00:00 +9999",
+            "Mon, 24 Sep 2018 21:00:00 +0000 extra",
+            "Mon, 24 Foo 2018 21:00:00 +0000",
+            "Xyz, 24 Sep 2018 21:00:00 +0000",
+            "Mon, 24 Sep 2018 21:00:00 J",
+            "Mon, 24 Sep 2018 21:00:00 ABC",
+            "2018-09-24T21:00:00Z",
+            "é, 24 Sep 2018 21:00:00 +0000",
+        ] {
+            assert!(parse_rfc2822(text).is_err(), "{text:?} parsed");
+        }
+        assert_eq!(
+            iso("yesterday"),
+            "not an RFC 2822 date: unknown day of the week"
+        );
+    }
+
+    #[test]
+    fn strict_output_round_trips() {
+        let d = parse_rfc2822("Mon, 24 Sept 2018 21:00:00 -0330").unwrap();
+        let text = format_rfc2822(&d);
+        assert_eq!(text, "Mon, 24 Sep 2018 21:00:00 -0330");
+        assert_eq!(parse_rfc2822(&text).unwrap(), d);
+        assert_eq!(DateTime::parse_from_rfc2822(&text).unwrap(), d);
+    }
+
+    #[test]
+    fn lenient_field_keeps_the_response() {
+        let ok: LenientDate = serde_json::from_str("\"Mon, 24 Sept 2018 21:00:00 +0000\"").unwrap();
+        assert!(ok.0.is_some());
+        let odd: LenientDate = serde_json::from_str("\"not a date\"").unwrap();
+        assert_eq!(odd.0, None);
+    }
+}

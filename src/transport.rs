@@ -1,0 +1,325 @@
+//! How the generated client's requests go on the wire, and how their failures become
+//! [`Error`]s.
+//!
+//! The generated client calls [`ClientHooks::exec`] for every request. Ours sends it, reads the
+//! body up to the configured limit, and records what it saw (status, content type,
+//! `Retry-After`, whether the body was too large) in an [`Exchange`] scoped to the one call, so
+//! that a failure the generated code reports without a status (a 404 with an HTML body, say)
+//! can still be reported with it.
+
+use std::{cell::RefCell, future::Future, time::Duration};
+
+use bytes::{Bytes, BytesMut};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::{StatusCode, header};
+use serde::Deserialize;
+
+use crate::{
+    Error,
+    error::ApiError,
+    generated::{self, types},
+};
+
+/// Settings the hooks need, carried by the generated client.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    pub(crate) max_response_bytes: u64,
+}
+
+/// What one call saw of its response.
+#[derive(Debug, Default)]
+pub(crate) struct Exchange {
+    status: Option<StatusCode>,
+    content_type: Option<String>,
+    retry_after: Option<Duration>,
+    body: Bytes,
+    too_large: bool,
+}
+
+tokio::task_local! {
+    static EXCHANGE: RefCell<Exchange>;
+}
+
+impl ClientHooks<Transport> for generated::Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        tracing::debug!(
+            operation = info.operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            "sending request"
+        );
+        let mut response = self.client().execute(request).await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = self.inner().max_response_bytes;
+
+        let body = read_bounded(response, limit).await;
+        let too_large = matches!(body, Ok(None));
+        tracing::debug!(operation = info.operation_id, %status, too_large, "response received");
+        let _ = EXCHANGE.try_with(|x| {
+            let mut x = x.borrow_mut();
+            x.status = Some(status);
+            x.content_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            x.retry_after = headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            x.too_large = too_large;
+            if let Ok(Some(body)) = &body {
+                x.body = body.clone();
+            }
+        });
+        let body = body?.unwrap_or_default();
+
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
+    }
+}
+
+/// Reads the whole body, or `None` as soon as it is known to exceed `limit` bytes.
+async fn read_bounded(
+    mut response: reqwest::Response,
+    limit: u64,
+) -> reqwest::Result<Option<Bytes>> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Ok(None);
+    }
+    let Some(first) = response.chunk().await? else {
+        return Ok(Some(Bytes::new()));
+    };
+    if first.len() as u64 > limit {
+        return Ok(None);
+    }
+    let Some(second) = response.chunk().await? else {
+        return Ok(Some(first));
+    };
+    let expected = response.content_length().unwrap_or(0).min(limit) as usize;
+    let mut body = BytesMut::with_capacity(expected.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while body.len() as u64 <= limit {
+        match response.chunk().await? {
+            Some(chunk) => body.extend_from_slice(&chunk),
+            None => return Ok(Some(body.freeze())),
+        }
+    }
+    Ok(None)
+}
+
+/// `Retry-After` as a delay: either a number of seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = crate::time::parse_rfc2822(value).ok()?;
+    let now = chrono::Utc::now();
+    Some((when.to_utc() - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Where requests go, for error messages.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub(crate) host: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) max_response_bytes: u64,
+}
+
+/// Runs one attempt of a generated call and turns its outcome into ours.
+pub(crate) async fn attempt<T, Fut>(
+    limits: &Limits,
+    expected: &'static str,
+    call: Fut,
+) -> Result<ResponseValue<T>, Error>
+where
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>>,
+{
+    let (result, exchange) = EXCHANGE
+        .scope(RefCell::new(Exchange::default()), async {
+            let result = call.await;
+            (result, EXCHANGE.with(|x| x.take()))
+        })
+        .await;
+    if exchange.too_large {
+        return Err(Error::BodyTooLarge {
+            status: exchange.status.unwrap_or_default(),
+            host: limits.host.clone(),
+            limit: limits.max_response_bytes,
+        });
+    }
+    result.map_err(|e| convert(e, exchange, limits, expected))
+}
+
+fn convert(
+    error: progenitor_client::Error<types::Error>,
+    exchange: Exchange,
+    limits: &Limits,
+    expected: &'static str,
+) -> Error {
+    use progenitor_client::Error as E;
+    let host = limits.host.clone();
+    match error {
+        E::ErrorResponse(value) => {
+            let status = value.status();
+            let body = value.into_inner();
+            Error::Api(ApiError {
+                status,
+                code: Some(i64::from(body.code)),
+                message: body.message,
+                more_info: body.more_info,
+                retry_after: exchange.retry_after,
+            })
+        }
+        E::InvalidResponsePayload(bytes, source) => {
+            let status = exchange.status.unwrap_or_default();
+            if status.is_success() {
+                Error::Decode {
+                    status,
+                    host,
+                    expected,
+                    snippet: snippet(&bytes),
+                    source,
+                }
+            } else {
+                from_error_body(status, &bytes, exchange, host)
+            }
+        }
+        E::UnexpectedResponse(response) if response.status().is_success() => Error::Status {
+            status: response.status(),
+            host,
+            snippet: snippet(&exchange.body),
+            content_type: exchange.content_type,
+            retry_after: None,
+        },
+        E::UnexpectedResponse(response) => {
+            let status = response.status();
+            let body = exchange.body.clone();
+            from_error_body(status, &body, exchange, host)
+        }
+        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
+            from_reqwest(e, exchange.status.is_none(), limits)
+        }
+        E::InvalidRequest(reason) | E::Custom(reason) => Error::invalid_input("request", reason),
+    }
+}
+
+pub(crate) fn from_reqwest(e: reqwest::Error, before_response: bool, limits: &Limits) -> Error {
+    let host = limits.host.clone();
+    if e.is_timeout() {
+        let (after, phase) = if e.is_connect() {
+            (limits.connect_timeout, "connecting took too long")
+        } else {
+            (limits.attempt_timeout, "the request took too long")
+        };
+        return Error::Timeout { host, after, phase };
+    }
+    Error::Connection {
+        host,
+        before_response,
+        source: e.without_url(),
+    }
+}
+
+/// An error status whose body the generated code could not read as the documented error: it
+/// may still be an API error in another shape (`{"errors": [...]}`, a bare `message`), or a
+/// page from something in front of the API.
+fn from_error_body(status: StatusCode, body: &[u8], exchange: Exchange, host: String) -> Error {
+    #[derive(Deserialize)]
+    struct Loose {
+        code: Option<i64>,
+        message: Option<String>,
+        more_info: Option<String>,
+        #[serde(default)]
+        errors: Vec<Loose>,
+    }
+    if let Ok(mut loose) = serde_json::from_slice::<Loose>(body) {
+        if loose.message.is_none() && !loose.errors.is_empty() {
+            let first = loose.errors.swap_remove(0);
+            loose = Loose {
+                errors: Vec::new(),
+                ..first
+            };
+        }
+        if let Some(message) = loose.message {
+            return Error::Api(ApiError {
+                status,
+                code: loose.code,
+                message,
+                more_info: loose.more_info,
+                retry_after: exchange.retry_after,
+            });
+        }
+    }
+    Error::Status {
+        status,
+        host,
+        content_type: exchange.content_type,
+        snippet: snippet(body),
+        retry_after: exchange.retry_after,
+    }
+}
+
+/// The start of a body, printable: at most 200 characters, whitespace folded.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    const MAX: usize = 200;
+    let head = &body[..body.len().min(MAX * 4)];
+    let folded = String::from_utf8_lossy(head)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out: String = folded.chars().take(MAX).collect();
+    if folded.chars().count() > MAX || body.len() > head.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let later = chrono::Utc::now() + chrono::Duration::seconds(120);
+        let text = later.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let wait = parse_retry_after(&text).unwrap();
+        assert!(
+            wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn snippets_are_short_and_single_line() {
+        assert_eq!(
+            snippet(b"<html>\n  <body>Bad   gateway</body>\n</html>\n"),
+            "<html> <body>Bad gateway</body> </html>"
+        );
+        let long = "x".repeat(5000);
+        let s = snippet(long.as_bytes());
+        assert_eq!(s.chars().count(), 201);
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(b""), "");
+        assert_eq!(snippet(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
+    }
+}
