@@ -33,7 +33,7 @@ pub enum Error {
 
     /// The server answered with an error status and a body that is not an API error, such as
     /// an HTML page from a proxy in front of the API.
-    #[error("{host} answered {status}{}; {}", content_type.as_deref().map(|c| format!(" with a {c} body")).unwrap_or_default(), snippet_text(snippet))]
+    #[error("{host} answered {status}{}; {}{}", content_type.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(), snippet_text(snippet), status_hint(*status))]
     Status {
         /// The HTTP status.
         status: StatusCode,
@@ -91,7 +91,7 @@ pub enum Error {
     },
 
     /// The connection could not be made, or broke.
-    #[error("{}: {source}", connection_text(host, *before_response))]
+    #[error("{}: {}", connection_text(host, *before_response), causes(source))]
     Connection {
         /// The host the client talked to.
         host: String,
@@ -175,6 +175,30 @@ fn snippet_text(snippet: &str) -> String {
     }
 }
 
+fn status_hint(status: StatusCode) -> &'static str {
+    if status.is_redirection() {
+        "; redirects are not followed, so credentials never go to another host: point the base URL at the final address"
+    } else {
+        ""
+    }
+}
+
+/// An error and its causes, outermost first: reqwest's own text ("error sending request")
+/// says little without them.
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = cause.source();
+    }
+    text
+}
+
 fn connection_text(host: &str, before_response: bool) -> String {
     if before_response {
         format!("could not reach {host}; check the space or base URL and the network")
@@ -244,8 +268,8 @@ impl Error {
 
     /// Whether the same request may succeed later: a rate limit (429), a gateway or
     /// availability failure (502, 503, 504), a timeout, or a connection that failed before any
-    /// response. Whether it is *safe* to repeat also depends on the request: see
-    /// [`RetryPolicy`](crate::RetryPolicy).
+    /// response. Whether it is *safe* to repeat also depends on the request, and the default
+    /// [`RetryPolicy`](crate::RetryPolicy) does not repeat timeouts.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Connection {

@@ -15,3 +15,14 @@
 )]
 
 include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+
+#[cfg(test)]
+mod review {
+    /// Holds the generated source, so that any change to the spec, to `build.rs` or to
+    /// progenitor shows its generated diff in review (`cargo insta review`).
+    #[test]
+    fn generated_source() {
+        let source = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+        insta::assert_snapshot!("codegen", source);
+    }
+}

@@ -23,7 +23,3 @@ pub use participants::{
 };
 pub use retry::RetryPolicy;
 pub use sid::{IntoSid, Sid};
-
-/// The generated source, for the snapshot test that reviews it. Not part of the API.
-#[doc(hidden)]
-pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));

@@ -371,13 +371,20 @@ impl UpdateParticipant {
         }
     }
 
-    /// Sends the update and returns the participant as changed.
+    /// Sends the update and returns the participant as changed. An update that sets no field
+    /// is refused before anything is sent.
     ///
     /// Not retried by default, since the server may have applied it before failing; see
     /// [`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates).
     pub async fn send(self) -> Result<Participant, Error> {
         if let Some((field, reason)) = self.invalid {
             return Err(Error::InvalidInput { field, reason });
+        }
+        if serde_urlencoded::to_string(&self.body).is_ok_and(|form| form.is_empty()) {
+            return Err(Error::invalid_input(
+                "update",
+                "it changes nothing; set at least one field, such as muted(true)",
+            ));
         }
         let (conference, call) = self.participant.sids()?;
         let client = &self.participant.conference.client;

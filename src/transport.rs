@@ -238,6 +238,7 @@ pub(crate) fn from_reqwest(e: reqwest::Error, before_response: bool, limits: &Li
 fn from_error_body(status: StatusCode, body: &[u8], exchange: Exchange, host: String) -> Error {
     #[derive(Deserialize)]
     struct Loose {
+        #[serde(default, deserialize_with = "lenient_code")]
         code: Option<i64>,
         message: Option<String>,
         more_info: Option<String>,
@@ -269,6 +270,15 @@ fn from_error_body(status: StatusCode, body: &[u8], exchange: Exchange, host: St
         snippet: snippet(body),
         retry_after: exchange.retry_after,
     }
+}
+
+/// An error code written as a number or as text; text that is not a number is no code.
+fn lenient_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 /// The start of a body, printable: at most 200 characters, whitespace folded.
