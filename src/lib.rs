@@ -3,6 +3,8 @@
 #![warn(unreachable_pub, rust_2018_idioms)]
 
 mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 mod generated;
 mod paging;

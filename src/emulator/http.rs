@@ -1,0 +1,450 @@
+//! The emulator's HTTP face: authentication, routing, parsing, and JSON answers for
+//! everything, refusals included.
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State as Extract},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use base64::Engine as _;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::state::{ListRequest, PageToken, Refusal, State, Update};
+
+/// The largest request body the emulator reads.
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
+
+const MORE_INFO: &str = "https://developer.signalwire.com/compatibility-api/reference/error-codes";
+
+pub(crate) struct App {
+    pub(crate) state: Mutex<State>,
+}
+
+pub(crate) fn router(app: Arc<App>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(app)
+}
+
+enum Route {
+    List {
+        account: Uuid,
+        conference: Uuid,
+    },
+    One {
+        account: Uuid,
+        conference: Uuid,
+        call: Uuid,
+    },
+}
+
+impl Route {
+    fn account(&self) -> &Uuid {
+        match self {
+            Self::List { account, .. } | Self::One { account, .. } => account,
+        }
+    }
+
+    fn allowed(&self) -> &'static [Method] {
+        match self {
+            Self::List { .. } => &[Method::GET],
+            Self::One { .. } => &[Method::GET, Method::POST, Method::DELETE],
+        }
+    }
+}
+
+/// The route a path names, at `/api/laml/2010-04-01` or `/2010-04-01`, with or without a
+/// `.json` suffix; `None` for anything else, malformed SIDs included.
+fn route(path: &str) -> Option<Route> {
+    let rest = path
+        .strip_prefix("/api/laml/2010-04-01/")
+        .or_else(|| path.strip_prefix("/2010-04-01/"))?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    let sid = |s: &str| Uuid::try_parse(s).ok();
+    let json_less = |s: &'static str, seg: &str| seg == s || seg.strip_suffix(".json") == Some(s);
+    match segments.as_slice() {
+        ["Accounts", a, "Conferences", c, last] if json_less("Participants", last) => {
+            Some(Route::List {
+                account: sid(a)?,
+                conference: sid(c)?,
+            })
+        }
+        ["Accounts", a, "Conferences", c, "Participants", call] => Some(Route::One {
+            account: sid(a)?,
+            conference: sid(c)?,
+            call: sid(call.strip_suffix(".json").unwrap_or(call))?,
+        }),
+        _ => None,
+    }
+}
+
+async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let project = match authenticate(&app, &parts.headers) {
+        Some(project) => project,
+        None => {
+            return unauthorized(
+                "Authentication failed: give the project ID and API token as HTTP Basic credentials",
+            );
+        }
+    };
+    let Some(route) = route(&path) else {
+        return refusal(Refusal::not_found(&path));
+    };
+    if !route.allowed().contains(&parts.method) {
+        let allow = route
+            .allowed()
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut response = refusal(Refusal::new(
+            405,
+            20004,
+            format!(
+                "Method {} is not allowed on {path}; use {allow}",
+                parts.method
+            ),
+        ));
+        if let Ok(value) = HeaderValue::from_str(&allow) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return response;
+    }
+    if *route.account() != project {
+        return unauthorized(&format!(
+            "Authentication failed: these credentials are not for account {}",
+            route.account()
+        ));
+    }
+
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(_) => {
+            return refusal(Refusal::new(
+                413,
+                10000,
+                format!("The request body is larger than {MAX_BODY_BYTES} bytes"),
+            ));
+        }
+    };
+    let now = chrono::Utc::now();
+    let outcome = match (route, parts.method) {
+        (
+            Route::List {
+                account,
+                conference,
+            },
+            _,
+        ) => list_request(parts.uri.query())
+            .and_then(|r| lock(&app).list(&account, &conference, &r, &path))
+            .map(|v| ok(StatusCode::OK, v)),
+        (
+            Route::One {
+                account,
+                conference,
+                call,
+            },
+            Method::GET,
+        ) => lock(&app)
+            .fetch(&account, &conference, &call, &path)
+            .map(|v| ok(StatusCode::OK, v)),
+        (
+            Route::One {
+                account,
+                conference,
+                call,
+            },
+            Method::POST,
+        ) => update_request(&parts.headers, &body)
+            .and_then(|u| lock(&app).update(&account, &conference, &call, u, now, &path))
+            .map(|v| ok(StatusCode::OK, v)),
+        (
+            Route::One {
+                account,
+                conference,
+                call,
+            },
+            _,
+        ) => lock(&app)
+            .remove(&account, &conference, &call, &path)
+            .map(|()| StatusCode::NO_CONTENT.into_response()),
+    };
+    outcome.unwrap_or_else(refusal)
+}
+
+fn lock(app: &App) -> std::sync::MutexGuard<'_, State> {
+    // A panic while holding the lock cannot leave the state half-changed: every operation
+    // checks before it writes. So a poisoned lock is still good to use.
+    app.state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The project whose credentials the request carries, if they are right.
+fn authenticate(app: &App, headers: &HeaderMap) -> Option<Uuid> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, token) = text.split_once(':')?;
+    let project = Uuid::try_parse(user).ok()?;
+    lock(app).authenticate(&project, token).then_some(project)
+}
+
+fn ok(status: StatusCode, value: Value) -> Response {
+    json_response(status, &value)
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    let mut response = Response::new(Body::from(value.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+pub(crate) fn refusal(r: Refusal) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+    json_response(
+        status,
+        &json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status}),
+    )
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = refusal(Refusal::new(401, 20003, message));
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"SignalWire\""),
+    );
+    response
+}
+
+/// Name-value pairs of a query or form, refusing repeated names and text that is not UTF-8.
+fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (key, value) in form_urlencoded::parse(raw) {
+        if key.contains('\u{fffd}') || value.contains('\u{fffd}') {
+            return Err(Refusal::bad("Parameters must be UTF-8 text"));
+        }
+        if out.iter().any(|(k, _)| *k == key) {
+            return Err(Refusal::bad(format!(
+                "Parameter {key} is given more than once"
+            )));
+        }
+        out.push((key.into_owned(), value.into_owned()));
+    }
+    Ok(out)
+}
+
+fn boolean(key: &str, value: &str) -> Result<bool, Refusal> {
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(Refusal::bad(format!(
+            "{key} must be true or false, not {value:?}"
+        )))
+    }
+}
+
+fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
+    let mut request = ListRequest {
+        page_size: 50,
+        ..ListRequest::default()
+    };
+    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
+        match key.as_str() {
+            "Muted" => request.muted = Some(boolean(&key, &value)?),
+            "Hold" => request.hold = Some(boolean(&key, &value)?),
+            "Page" => {
+                request.page = value.parse().map_err(|_| {
+                    Refusal::bad(format!("Page must be a whole number from 0, not {value:?}"))
+                })?
+            }
+            "PageSize" => {
+                request.page_size = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| {
+                        Refusal::bad(format!("PageSize must be from 1 to 1000, not {value:?}"))
+                    })?
+            }
+            "PageToken" => {
+                request.token = Some(PageToken::parse(&value).ok_or_else(|| {
+                    Refusal::bad(format!("PageToken {value:?} is not one this server gave"))
+                })?)
+            }
+            _ => {}
+        }
+    }
+    Ok(request)
+}
+
+fn update_request(headers: &HeaderMap, body: &Bytes) -> Result<Update, Refusal> {
+    if !body.is_empty() {
+        let form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                v.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !form {
+            return Err(Refusal::bad(
+                "The body must be a form (Content-Type: application/x-www-form-urlencoded)",
+            ));
+        }
+    }
+    let mut update = Update::default();
+    for (key, value) in pairs(body)? {
+        match key.as_str() {
+            "Muted" => update.muted = Some(boolean(&key, &value)?),
+            "Hold" => update.hold = Some(boolean(&key, &value)?),
+            "Coaching" => update.coaching = Some(boolean(&key, &value)?),
+            "EndConferenceOnExit" => update.end_conference_on_exit = Some(boolean(&key, &value)?),
+            "BeepOnExit" => {
+                boolean(&key, &value)?;
+                update
+                    .settings
+                    .push(("BeepOnExit", value.to_ascii_lowercase()));
+            }
+            "CallSidToCoach" => {
+                update.call_sid_to_coach = Some(Uuid::try_parse(&value).map_err(|_| {
+                    Refusal::new(
+                        400,
+                        16002,
+                        format!("CallSidToCoach {value:?} is not a call SID"),
+                    )
+                })?)
+            }
+            "HoldUrl" | "AnnounceUrl" | "WaitUrl" => {
+                let ok = url::Url::parse(&value)
+                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+                if !ok {
+                    return Err(Refusal::bad(format!(
+                        "{key} must be an absolute http or https URL, not {value:?}"
+                    )));
+                }
+                update.settings.push((static_key(&key), value));
+            }
+            "HoldMethod" | "AnnounceMethod" | "WaitMethod" => {
+                let method = value.to_ascii_uppercase();
+                if method != "GET" && method != "POST" {
+                    return Err(Refusal::new(
+                        400,
+                        21209,
+                        format!("{key} must be GET or POST, not {value:?}"),
+                    ));
+                }
+                update.settings.push((static_key(&key), method));
+            }
+            _ => {}
+        }
+    }
+    Ok(update)
+}
+
+fn static_key(key: &str) -> &'static str {
+    match key {
+        "HoldUrl" => "HoldUrl",
+        "AnnounceUrl" => "AnnounceUrl",
+        "WaitUrl" => "WaitUrl",
+        "HoldMethod" => "HoldMethod",
+        "AnnounceMethod" => "AnnounceMethod",
+        _ => "WaitMethod",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        let a = "a1b2c3d4-0000-4000-8000-00000000000a";
+        let c = "cf000000-0000-4000-8000-000000000001";
+        let p = "ca000000-0000-4000-8000-000000000001";
+        for path in [
+            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants"),
+            format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Participants.json"),
+        ] {
+            assert!(matches!(route(&path), Some(Route::List { .. })), "{path}");
+        }
+        for path in [
+            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}"),
+            format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}.json"),
+        ] {
+            assert!(matches!(route(&path), Some(Route::One { .. })), "{path}");
+        }
+        for path in [
+            "/".to_owned(),
+            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/"),
+            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/nope/Participants"),
+            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}.xml"),
+            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Recordings"),
+            format!("/api/laml/2010-04-02/Accounts/{a}/Conferences/{c}/Participants"),
+        ] {
+            assert!(route(&path).is_none(), "{path}");
+        }
+    }
+
+    #[test]
+    fn forms() {
+        let h = |ct: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+            m
+        };
+        let form = h("application/x-www-form-urlencoded; charset=utf-8");
+        let u =
+            update_request(&form, &Bytes::from("Muted=TRUE&Hold=False&HoldMethod=post")).unwrap();
+        assert_eq!((u.muted, u.hold), (Some(true), Some(false)));
+        assert_eq!(u.settings, vec![("HoldMethod", "POST".to_owned())]);
+        for bad in [
+            "Muted=yes",
+            "Muted=true&Muted=false",
+            "HoldMethod=PUT",
+            "HoldUrl=/x",
+            "CallSidToCoach=x",
+            "Muted=%FF",
+        ] {
+            assert!(update_request(&form, &Bytes::from(bad)).is_err(), "{bad}");
+        }
+        assert!(update_request(&h("application/json"), &Bytes::from("{}")).is_err());
+        assert!(update_request(&HeaderMap::new(), &Bytes::new()).is_ok());
+    }
+
+    #[test]
+    fn list_queries() {
+        assert_eq!(list_request(None).unwrap().page_size, 50);
+        let r = list_request(Some("Muted=true&PageSize=2&Page=3&PageToken=PA7")).unwrap();
+        assert_eq!(
+            (r.muted, r.page, r.page_size, r.token),
+            (Some(true), 3, 2, Some(PageToken::After(7)))
+        );
+        for bad in [
+            "PageSize=0",
+            "PageSize=1001",
+            "PageSize=x",
+            "Page=-1",
+            "PageToken=XY1",
+            "PageToken=PA",
+            "Hold=1",
+        ] {
+            assert!(list_request(Some(bad)).is_err(), "{bad}");
+        }
+    }
+}
