@@ -66,7 +66,7 @@ impl Client {
                     q.muted,
                     q.page,
                     q.page_size,
-                    q.page_token.as_deref(),
+                    q.page_token.as_ref(),
                 )
             })
             .await?;

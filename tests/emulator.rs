@@ -430,9 +430,18 @@ async fn refusals_are_json_with_the_right_status_and_code() {
             demo_auth(raw().get(format!("{list}?Muted=maybe"))),
         ),
         (
-            "PageToken not ours",
+            "PageToken without PA or PB",
             demo_auth(raw().get(format!("{list}?PageToken=XX1"))),
         ),
+        (
+            "PageToken not ours",
+            demo_auth(raw().get(format!("{list}?PageToken=PAxyz"))),
+        ),
+        (
+            "a misspelt filter",
+            demo_auth(raw().get(format!("{list}?muted=true"))),
+        ),
+        ("an unknown form field", form("Muted=true&Label=x")),
         ("Muted=maybe update", form("Muted=maybe")),
         ("Coaching=true alone", form("Coaching=true")),
         (
@@ -663,7 +672,7 @@ async fn seeded_from_the_callers_data_and_stopped_on_request() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, Error::Api(api) if api.status == 400 && api.code == Some(10000)),
+        matches!(&e, Error::Api(api) if api.status == 422 && api.code == Some(10000)),
         "{e}"
     );
 

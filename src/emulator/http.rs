@@ -268,9 +268,15 @@ fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
             "Muted" => request.muted = Some(boolean(&key, &value)?),
             "Hold" => request.hold = Some(boolean(&key, &value)?),
             "Page" => {
-                request.page = value.parse().map_err(|_| {
-                    Refusal::bad(format!("Page must be a whole number from 0, not {value:?}"))
-                })?
+                request.page = value
+                    .parse()
+                    .ok()
+                    .filter(|n| *n <= i32::MAX as u32)
+                    .ok_or_else(|| {
+                        Refusal::bad(format!(
+                            "Page must be a whole number from 0 to 2147483647, not {value:?}"
+                        ))
+                    })?
             }
             "PageSize" => {
                 request.page_size = value
@@ -281,12 +287,25 @@ fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
                         Refusal::bad(format!("PageSize must be from 1 to 1000, not {value:?}"))
                     })?
             }
+            "PageToken" if !(value.starts_with("PA") || value.starts_with("PB")) => {
+                return Err(Refusal::bad(format!(
+                    "PageToken must start with PA or PB, not {value:?}"
+                )));
+            }
             "PageToken" => {
                 request.token = Some(PageToken::parse(&value).ok_or_else(|| {
-                    Refusal::bad(format!("PageToken {value:?} is not one this server gave"))
+                    Refusal::new(
+                        422,
+                        10000,
+                        format!("PageToken {value:?} is not one this server gave"),
+                    )
                 })?)
             }
-            _ => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: this listing takes Muted, Hold, Page, PageSize and PageToken"
+                )));
+            }
         }
     }
     Ok(request)
@@ -351,7 +370,11 @@ fn update_request(headers: &HeaderMap, body: &Bytes) -> Result<Update, Refusal> 
                 }
                 update.settings.push((static_key(&key), method));
             }
-            _ => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: an update takes Muted, Hold, HoldUrl, HoldMethod, AnnounceUrl, AnnounceMethod, WaitUrl, WaitMethod, Coaching, CallSidToCoach, BeepOnExit and EndConferenceOnExit"
+                )));
+            }
         }
     }
     Ok(update)
@@ -440,6 +463,7 @@ mod tests {
             "PageSize=1001",
             "PageSize=x",
             "Page=-1",
+            "Page=2147483648",
             "PageToken=XY1",
             "PageToken=PA",
             "Hold=1",

@@ -10,9 +10,12 @@
 //! at `/api/laml/2010-04-01` and at `/2010-04-01`, with or without a `.json` suffix, list
 //! filters and paging with host-relative page URIs, form-encoded updates, 204 on delete, and
 //! JSON errors with `code`, `message`, `more_info` and `status` for everything it refuses:
-//! 400 (code 10000; 16002 for coaching without a call in the conference; 21209 for a
-//! callback method other than GET or POST), 401, 404 (code 20404, also for malformed SIDs and
-//! unknown paths), 405 (code 20004, with `Allow`) and 413 (bodies over 64 KiB).
+//! 400 for malformed values and unknown query parameters (code 10000; 21209 for a callback
+//! method other than GET or POST), 401 (code 20003), 404 (code 20404, also for malformed SIDs
+//! and unknown paths), 405 (code 20004, with `Allow`), 413 (bodies over 64 KiB), and 422 for
+//! well-formed requests it cannot carry out: coaching without a call of the same conference
+//! (code 16002), changing a participant whose call has ended, or a page token it never gave
+//! (code 10000).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

@@ -336,12 +336,23 @@ impl State {
         path: &str,
     ) -> Result<Value, Refusal> {
         let c = self.conference_mut(account, conference, path)?;
+        let current = c.get(call).ok_or_else(|| Refusal::not_found(path))?;
+        if matches!(current.status.as_str(), "complete" | "completed" | "failed") {
+            return Err(Refusal::new(
+                422,
+                10000,
+                format!(
+                    "Participant {call} has {} and can no longer be updated",
+                    current.status
+                ),
+            ));
+        }
         let coach_target = match (update.coaching, update.call_sid_to_coach) {
             (Some(false), _) => None,
             (_, Some(target)) => {
                 if target == *call || c.get(&target).is_none() {
                     return Err(Refusal::new(
-                        400,
+                        422,
                         16002,
                         format!(
                             "The participant to be coached ({target}) is not in the provided conference"
@@ -352,20 +363,14 @@ impl State {
             }
             (Some(true), None) => {
                 return Err(Refusal::new(
-                    400,
+                    422,
                     16002,
                     "Coaching requires CallSidToCoach: the call of the participant to coach",
                 ));
             }
-            (None, None) => c.get(call).and_then(|p| p.call_sid_to_coach),
+            (None, None) => current.call_sid_to_coach,
         };
         let p = c.get_mut(call).ok_or_else(|| Refusal::not_found(path))?;
-        if matches!(p.status.as_str(), "complete" | "completed" | "failed") {
-            return Err(Refusal::bad(format!(
-                "Participant {call} has {} and can no longer be updated",
-                p.status
-            )));
-        }
         if update.is_empty() {
             return Ok(p.render(account, conference));
         }

@@ -1,0 +1,217 @@
+//! The command line, as clap reads it.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Configuration comes from the options or from the environment:
+  SIGNALWIRE_SPACE       the space, e.g. `example` for example.signalwire.com
+  SIGNALWIRE_PROJECT_ID  the project ID (a UUID)
+  SIGNALWIRE_API_TOKEN   the API token; it needs the Voice scope
+  SIGNALWIRE_BASE_URL    an API root that replaces the space's (an emulator, a proxy)
+
+Try any command without an account: add --emulator to run it against a built-in emulator
+whose demo conference is cf000000-0000-4000-8000-000000000001.
+
+Exit codes:
+  0  success
+  1  any other failure (network, server, unreadable answer)
+  2  usage: a bad option, argument or configuration
+  3  not found: no such conference or participant (HTTP 404)
+  4  not authorized: credentials refused (HTTP 401)";
+
+/// Conference participants of a SignalWire space, from a terminal or a script.
+#[derive(Debug, Parser)]
+#[command(name = "signalwire-compat", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted anywhere on the line.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The space: `example` or `example.signalwire.com` [env: SIGNALWIRE_SPACE]
+    #[arg(long, global = true, value_name = "SPACE")]
+    pub space: Option<String>,
+
+    /// The project ID [env: SIGNALWIRE_PROJECT_ID]
+    #[arg(long, global = true, value_name = "UUID")]
+    pub project: Option<String>,
+
+    /// An API root to use instead of the space's, such as
+    /// http://127.0.0.1:8080/api/laml/2010-04-01 [env: SIGNALWIRE_BASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// The API token. Prefer SIGNALWIRE_API_TOKEN: a token on the command line is visible to
+    /// other users in the process list and stays in shell history
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// How to print results [default: table on a terminal, json otherwise]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<Output>,
+
+    /// Run the command against an in-process emulator with demo data, no account needed
+    #[arg(long, global = true)]
+    pub emulator: bool,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned columns for people.
+    Table,
+    /// The API's JSON: one document (a list prints as one array).
+    Json,
+    /// One JSON document a line (a list prints a participant a line as it arrives).
+    Ndjson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, inspect, change and remove the participants of a conference
+    #[command(subcommand)]
+    Participants(Participants),
+
+    /// Run a local emulator of a SignalWire space in the foreground, for testing
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Participants {
+    /// List the participants of a conference, following every page unless limited
+    List(ListArgs),
+    /// Show one participant
+    Get(Target),
+    /// Change a participant: mute, hold, coach, announce
+    Update(UpdateArgs),
+    /// Mute a participant
+    Mute(Target),
+    /// Unmute a participant
+    Unmute(Target),
+    /// Put a participant on hold
+    Hold(Target),
+    /// Take a participant off hold
+    Unhold(Target),
+    /// Take a participant out of the conference
+    Remove(Target),
+}
+
+/// A participant: its conference and call.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// The conference SID
+    #[arg(long, value_name = "SID")]
+    pub conference: String,
+    /// The participant's call SID
+    #[arg(value_name = "CALL_SID")]
+    pub call_sid: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The conference SID
+    #[arg(long, value_name = "SID")]
+    pub conference: String,
+    /// Only muted participants
+    #[arg(long, conflicts_with = "unmuted")]
+    pub muted: bool,
+    /// Only participants that are not muted
+    #[arg(long)]
+    pub unmuted: bool,
+    /// Only participants on hold
+    #[arg(long, conflicts_with = "not_held")]
+    pub hold: bool,
+    /// Only participants not on hold
+    #[arg(long)]
+    pub not_held: bool,
+    /// Participants a page, 1 to 1000
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: Option<u32>,
+    /// Stop after this many participants
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Mute the participant
+    #[arg(long, conflicts_with = "unmute")]
+    pub mute: bool,
+    /// Unmute the participant
+    #[arg(long)]
+    pub unmute: bool,
+    /// Put the participant on hold
+    #[arg(long, conflicts_with = "unhold")]
+    pub hold: bool,
+    /// Take the participant off hold
+    #[arg(long)]
+    pub unhold: bool,
+    /// What the participant hears on hold (cXML or audio)
+    #[arg(long, value_name = "URL")]
+    pub hold_url: Option<String>,
+    /// How --hold-url is fetched
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub hold_method: Option<Method>,
+    /// An announcement to play to the participant (cXML or audio)
+    #[arg(long, value_name = "URL")]
+    pub announce_url: Option<String>,
+    /// How --announce-url is fetched
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub announce_method: Option<Method>,
+    /// What the participant hears before the conference starts
+    #[arg(long, value_name = "URL")]
+    pub wait_url: Option<String>,
+    /// How --wait-url is fetched
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub wait_method: Option<Method>,
+    /// Make the participant coach this call of the conference
+    #[arg(long, value_name = "CALL_SID", conflicts_with = "no_coach")]
+    pub coach: Option<String>,
+    /// Stop the participant coaching
+    #[arg(long)]
+    pub no_coach: bool,
+    /// Play a beep when the participant leaves
+    #[arg(long, conflicts_with = "no_beep_on_exit")]
+    pub beep_on_exit: bool,
+    /// Leave silently
+    #[arg(long)]
+    pub no_beep_on_exit: bool,
+    /// End the conference when the participant leaves
+    #[arg(long, conflicts_with = "no_end_conference_on_exit")]
+    pub end_conference_on_exit: bool,
+    /// Let the conference go on when the participant leaves
+    #[arg(long)]
+    pub no_end_conference_on_exit: bool,
+}
+
+/// An HTTP method for a callback URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// The address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// A JSON file of projects, conferences and participants to start with instead of the demo data
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Stop after this many seconds (by default it runs until interrupted)
+    #[arg(long, value_name = "SECONDS", action = ArgAction::Set)]
+    pub stop_after: Option<u64>,
+}

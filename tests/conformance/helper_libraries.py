@@ -1,0 +1,99 @@
+"""Drives the emulator with SignalWire's and Twilio's official Python helper libraries.
+
+Usage: python helper_libraries.py signalwire|twilio
+
+The emulator's address and demo credentials come from the environment, as printed by
+`signalwire-compat emulator --output json`: EMULATOR_BASE_URL, EMULATOR_PROJECT_ID,
+EMULATOR_API_TOKEN and EMULATOR_CONFERENCE_SID. Each run changes the emulator's data
+(it mutes and removes a participant), so give each run a fresh emulator.
+
+Neither library can be told to use plain http, so after building a client this script
+points its API domain at the emulator's origin; nothing else is changed.
+"""
+
+import os
+import sys
+from urllib.parse import urlsplit
+
+LIBRARY = sys.argv[1] if len(sys.argv) > 1 else ""
+BASE_URL = os.environ["EMULATOR_BASE_URL"]
+PROJECT = os.environ["EMULATOR_PROJECT_ID"]
+TOKEN = os.environ["EMULATOR_API_TOKEN"]
+CONFERENCE = os.environ["EMULATOR_CONFERENCE_SID"]
+ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(BASE_URL))
+
+if LIBRARY == "signalwire":
+    from signalwire.rest import Client
+    from twilio.base.exceptions import TwilioRestException
+
+    def client(token):
+        c = Client(PROJECT, token, signalwire_space_url=urlsplit(BASE_URL).netloc)
+        c.api.base_url = ORIGIN
+        return c
+elif LIBRARY == "twilio":
+    from twilio.rest import Client
+    from twilio.base.exceptions import TwilioRestException
+
+    def client(token):
+        c = Client(PROJECT, token)
+        c.api.base_url = ORIGIN
+        return c
+else:
+    sys.exit("usage: helper_libraries.py signalwire|twilio")
+
+passed, failed = 0, 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print("ok - %s" % name)
+    else:
+        failed += 1
+        print("FAIL - %s %s" % (name, detail))
+
+
+def refused(call):
+    try:
+        call()
+    except TwilioRestException as e:
+        return e
+    return None
+
+
+import twilio  # noqa: E402
+
+print("# %s, twilio %s" % (LIBRARY, twilio.__version__))
+api = client(TOKEN)
+conference = api.conferences(CONFERENCE)
+
+everyone = conference.participants.list(page_size=2)
+sids = [p.call_sid for p in everyone]
+check("list with page_size=2 follows next_page_uri to every participant", len(sids) >= 5, sids)
+check("list keeps the join order", sids == sorted(sids), sids)
+muted = conference.participants.list(muted=True)
+check("list filters on muted", all(p.muted for p in muted) and 0 < len(muted) < len(sids), [p.call_sid for p in muted])
+
+target = sids[0]
+fetched = conference.participants(target).fetch()
+check("fetch returns the participant", fetched.call_sid == target and fetched.conference_sid == CONFERENCE)
+check("fetch parses RFC 2822 dates", fetched.date_created is not None and fetched.date_created.year >= 2000, fetched.date_created)
+check("fetch sees the state", fetched.muted is False and fetched.hold is False, (fetched.muted, fetched.hold))
+
+updated = conference.participants(target).update(muted=True)
+check("update(muted=True) answers the changed participant", updated.muted is True)
+check("the change is visible to the next fetch", conference.participants(target).fetch().muted is True)
+held = conference.participants(target).update(hold=True, hold_url="https://example.com/hold.xml", hold_method="POST")
+check("update(hold=True, hold_url=..., hold_method=...)", held.hold is True)
+
+check("delete succeeds", conference.participants(target).delete() is True)
+e = refused(lambda: conference.participants(target).fetch())
+check("fetch after delete is a 404 with code 20404", e is not None and e.status == 404 and e.code == 20404, e and (e.status, e.code))
+check("the listing no longer holds it", target not in [p.call_sid for p in conference.participants.list()])
+
+e = refused(lambda: client("not-the-token").conferences(CONFERENCE).participants(sids[1]).fetch())
+check("a wrong token is a 401 with code 20003", e is not None and e.status == 401 and e.code == 20003, e and (e.status, e.code))
+
+print("%s: %d passed, %d failed" % (LIBRARY, passed, failed))
+sys.exit(1 if failed else 0)
