@@ -156,7 +156,7 @@ impl fmt::Display for ApiError {
                 "; check SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN, and that the token has the Voice scope",
             ),
             StatusCode::NOT_FOUND => f.write_str(
-                "; check the conference and call SIDs: the participant may have left",
+                "; check the SIDs: the conference may have ended, or the participant left it",
             ),
             StatusCode::TOO_MANY_REQUESTS => match self.retry_after {
                 Some(wait) => write!(f, "; slow down and retry after {}", fmt_duration(wait)),

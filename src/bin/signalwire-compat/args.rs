@@ -36,30 +36,61 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// The space: `example` or `example.signalwire.com` [env: SIGNALWIRE_SPACE]
-    #[arg(long, global = true, value_name = "SPACE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "SPACE"
+    )]
     pub space: Option<String>,
 
     /// The project ID [env: SIGNALWIRE_PROJECT_ID]
-    #[arg(long, global = true, value_name = "UUID")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "UUID"
+    )]
     pub project: Option<String>,
 
     /// An API root to use instead of the space's, such as
     /// http://127.0.0.1:8080/api/laml/2010-04-01 [env: SIGNALWIRE_BASE_URL]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL"
+    )]
     pub base_url: Option<String>,
 
     /// The API token. Prefer SIGNALWIRE_API_TOKEN: a token on the command line is visible to
     /// other users in the process list and stays in shell history
-    #[arg(long, global = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "TOKEN"
+    )]
     pub token: Option<String>,
 
     /// How to print results [default: table on a terminal, json otherwise]
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     pub output: Option<Output>,
 
     /// Run the command against an in-process emulator with demo data, no account needed
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub emulator: bool,
+
+    /// Give up on a request after this many seconds without a complete answer
+    #[arg(long, global = true, help_heading = "Global options", value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
 }
 
 /// How results are printed.

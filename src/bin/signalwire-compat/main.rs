@@ -65,6 +65,7 @@ fn describe(failure: Failure) -> (u8, String) {
                 _ => 1,
             };
             let message = match (&e, e.is_not_found(), &context.call, &context.conference) {
+                (Error::InvalidInput { field: "update", .. }, ..) => "nothing to change: give at least one of --mute, --unmute, --hold, --unhold, --hold-url, --announce-url, --wait-url, --coach, --no-coach and the other options in `participants update --help`".to_owned(),
                 (Error::Config(_), ..) => format!(
                     "{e}\n  (or pass --space / --base-url and --project; try any command with --emulator)"
                 ),
@@ -105,6 +106,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         configured(&cli.global)
     };
     let client = builder
+        .timeout(Duration::from_secs(cli.global.timeout))
+        .total_timeout(Some(Duration::from_secs(
+            cli.global.timeout.saturating_mul(4),
+        )))
         .build()
         .map_err(|e| Failure::Api(e, Context::default()))?;
     let Command::Participants(command) = cli.command else {

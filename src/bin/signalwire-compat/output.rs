@@ -80,41 +80,39 @@ pub fn one(p: &Participant, output: Output) {
     }
 }
 
-/// Prints a listing as it arrives: ndjson at once, a table or JSON array at the end.
+/// Prints a listing: ndjson a line as each participant arrives; a table or a JSON array only
+/// once the listing is complete, so that a failure part way leaves no half-written document.
 pub struct List {
     output: Output,
     rows: Vec<[String; 7]>,
-    first: bool,
+    documents: Vec<String>,
 }
 
 impl List {
     pub fn new(output: Output) -> Self {
-        if output == Output::Json {
-            print!("[");
-        }
         Self {
             output,
             rows: Vec::new(),
-            first: true,
+            documents: Vec::new(),
         }
     }
 
     pub fn push(&mut self, p: &Participant) {
         match self.output {
             Output::Table => self.rows.push(row(p)),
-            Output::Ndjson => println!("{}", json(p)),
-            Output::Json => {
-                print!("{}\n  {}", if self.first { "" } else { "," }, json(p));
+            Output::Json => self.documents.push(json(p)),
+            Output::Ndjson => {
+                println!("{}", json(p));
+                let _ = std::io::stdout().flush();
             }
         }
-        self.first = false;
-        let _ = std::io::stdout().flush();
     }
 
     pub fn finish(self) {
         match self.output {
             Output::Ndjson => {}
-            Output::Json => println!("{}]", if self.first { "" } else { "\n" }),
+            Output::Json if self.documents.is_empty() => println!("[]"),
+            Output::Json => println!("[\n  {}\n]", self.documents.join(",\n  ")),
             Output::Table => {
                 if self.rows.is_empty() {
                     println!("no participants");
