@@ -58,9 +58,8 @@ impl ClientHooks<Transport> for generated::Client {
         let headers = std::mem::take(response.headers_mut());
         let limit = self.inner().max_response_bytes;
 
-        let body = read_bounded(response, limit).await;
-        let too_large = matches!(body, Ok(None));
-        tracing::debug!(operation = info.operation_id, %status, too_large, "response received");
+        // Recorded before the body is read: a failure while reading it happened after a
+        // response arrived, and must not be taken for one before it (which would be retried).
         let _ = EXCHANGE.try_with(|x| {
             let mut x = x.borrow_mut();
             x.status = Some(status);
@@ -72,6 +71,12 @@ impl ClientHooks<Transport> for generated::Client {
                 .get(header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
+        });
+        let body = read_bounded(response, limit).await;
+        let too_large = matches!(body, Ok(None));
+        tracing::debug!(operation = info.operation_id, %status, too_large, "response received");
+        let _ = EXCHANGE.try_with(|x| {
+            let mut x = x.borrow_mut();
             x.too_large = too_large;
             if let Ok(Some(body)) = &body {
                 x.body = body.clone();
@@ -217,7 +222,7 @@ fn convert(
 
 pub(crate) fn from_reqwest(e: reqwest::Error, before_response: bool, limits: &Limits) -> Error {
     let host = limits.host.clone();
-    if e.is_timeout() {
+    if e.is_timeout() || caused_by_timeout(&e) {
         let (after, phase) = if e.is_connect() {
             (limits.connect_timeout, "connecting took too long")
         } else {
@@ -230,6 +235,22 @@ pub(crate) fn from_reqwest(e: reqwest::Error, before_response: bool, limits: &Li
         before_response,
         source: e.without_url(),
     }
+}
+
+/// Whether an I/O time-out is somewhere in the error's causes (reqwest does not always say
+/// so of a time-out while the body is read).
+fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(cause) = next {
+        if cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
 }
 
 /// An error status whose body the generated code could not read as the documented error: it

@@ -13,15 +13,27 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::state::{ListRequest, PageToken, Refusal, State, Update};
+use super::{
+    faults::{self, Applied, FaultRule, Faults},
+    state::{ListRequest, PageToken, Refusal, State, Update},
+};
 
 /// The largest request body the emulator reads.
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 const MORE_INFO: &str = "https://developer.signalwire.com/compatibility-api/reference/error-codes";
 
+/// The largest total size of request headers the emulator reads.
+pub(crate) const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Where faults are managed, outside the API root.
+pub(crate) const FAULTS_PATH: &str = "/__emulator/faults";
+
 pub(crate) struct App {
     pub(crate) state: Mutex<State>,
+    pub(crate) faults: Mutex<Faults>,
+    /// Flips to `true` when the emulator stops, releasing requests held by a hang.
+    pub(crate) stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 pub(crate) fn router(app: Arc<App>) -> axum::Router {
@@ -83,6 +95,36 @@ fn route(path: &str) -> Option<Route> {
 async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
+    let header_bytes: usize = parts
+        .headers
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return refusal(Refusal::new(
+            431,
+            10000,
+            format!("The request headers are larger than {MAX_HEADER_BYTES} bytes"),
+        ));
+    }
+    if path != FAULTS_PATH {
+        let fault = app
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take(&parts.method);
+        if let Some(fault) = fault {
+            match faults::apply(fault) {
+                Applied::Answer(response) => return response,
+                Applied::Delay(wait) => tokio::time::sleep(wait).await,
+                Applied::Hang => {
+                    let mut stopping = app.stopping.clone();
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                    return refusal(Refusal::new(503, 20504, "The emulator is stopping"));
+                }
+            }
+        }
+    }
     let project = match authenticate(&app, &parts.headers) {
         Some(project) => project,
         None => {
@@ -91,6 +133,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             );
         }
     };
+    if path == FAULTS_PATH {
+        return manage_faults(&app, &parts.method, body).await;
+    }
     let Some(route) = route(&path) else {
         return refusal(Refusal::not_found(&path));
     };
@@ -174,6 +219,47 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             .map(|()| StatusCode::NO_CONTENT.into_response()),
     };
     outcome.unwrap_or_else(refusal)
+}
+
+/// `GET` lists the pending fault rules, `POST` adds one rule or an array of them, `DELETE`
+/// clears them.
+async fn manage_faults(app: &App, method: &Method, body: Body) -> Response {
+    let mut faults = app.faults.lock().unwrap_or_else(|e| e.into_inner());
+    match *method {
+        Method::GET => {}
+        Method::DELETE => faults.clear(),
+        Method::POST => {
+            drop(faults);
+            let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+                return refusal(Refusal::new(413, 10000, "The fault list is too large"));
+            };
+            let values = match serde_json::from_slice::<Value>(&bytes) {
+                Ok(Value::Array(values)) => values,
+                Ok(value) => vec![value],
+                Err(e) => return refusal(Refusal::bad(format!("Not JSON: {e}"))),
+            };
+            let rules = match values
+                .into_iter()
+                .map(FaultRule::from_json)
+                .collect::<Result<Vec<_>, _>>()
+            {
+                Ok(rules) => rules,
+                Err(reason) => return refusal(Refusal::bad(format!("Not a fault rule: {reason}"))),
+            };
+            faults = app.faults.lock().unwrap_or_else(|e| e.into_inner());
+            for rule in rules {
+                faults.push(rule);
+            }
+        }
+        _ => {
+            let mut response = refusal(Refusal::new(405, 20004, "Use GET, POST or DELETE"));
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("GET, POST, DELETE"));
+            return response;
+        }
+    }
+    ok(StatusCode::OK, json!({"pending": faults.pending()}))
 }
 
 fn lock(app: &App) -> std::sync::MutexGuard<'_, State> {

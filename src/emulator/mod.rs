@@ -17,6 +17,12 @@
 //! (code 16002), changing a participant whose call has ended, or a page token it never gave
 //! (code 10000).
 //!
+//! Faults can be injected to test retry and timeout handling: from Rust with
+//! [`Emulator::inject`], from any language by `POST`ing a [`FaultRule`] (or an array of them)
+//! as JSON to `/__emulator/faults` with any project's credentials, e.g.
+//! `{"kind": "status", "status": 429, "retry_after": "1", "times": 2}`; `GET` there lists the
+//! pending rules and `DELETE` clears them. Headers over 32 KiB get a JSON 431.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use signalwire_compat::emulator::{Emulator, demo};
@@ -28,6 +34,7 @@
 //! # Ok(()) }
 //! ```
 
+mod faults;
 mod http;
 mod seed;
 mod state;
@@ -41,13 +48,14 @@ use axum::serve::ListenerExt as _;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+pub use faults::{Fault, FaultRule};
 pub use seed::{Seed, SeedConference, SeedParticipant, SeedProject, demo};
 
 use crate::{Client, ClientBuilder};
 
 /// A running emulator. Dropping it stops the server.
-#[derive(Debug)]
 pub struct Emulator {
+    app: Arc<http::App>,
     addr: SocketAddr,
     base_url: String,
     project_id: Uuid,
@@ -95,8 +103,11 @@ impl EmulatorBuilder {
         let (project_id, api_token) = (primary.project_id, primary.api_token.clone());
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
+        let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
         let app = Arc::new(http::App {
             state: Mutex::new(state::State::new(&self.seed, chrono::Utc::now())),
+            faults: Mutex::new(faults::Faults::default()),
+            stopping,
         });
         let listener = listener.tap_io(|tcp| {
             if let Err(e) = tcp.set_nodelay(true) {
@@ -104,9 +115,12 @@ impl EmulatorBuilder {
             }
         });
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = axum::serve(listener, http::router(app)).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
+        let server =
+            axum::serve(listener, http::router(app.clone())).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+                // Release requests held by a hang, so that the graceful shutdown can finish.
+                let _ = stopping_tx.send(true);
+            });
         let task = tokio::spawn(async move {
             if let Err(e) = server.await {
                 tracing::warn!(error = %e, "the emulator stopped with an error");
@@ -114,6 +128,7 @@ impl EmulatorBuilder {
         });
         tracing::info!(%addr, "emulator listening");
         Ok(Emulator {
+            app,
             addr,
             base_url: format!("http://{addr}{}", crate::API_ROOT_PATH),
             project_id,
@@ -171,6 +186,45 @@ impl Emulator {
             .expect("an emulator's own address and credentials are a valid configuration")
     }
 
+    /// Queues a fault for the next requests the rule matches: a 429 with `Retry-After`, a
+    /// 503, a proxy's HTML page, a delay, a hang, a broken connection, a truncated or huge
+    /// body. Rules fire in the order given, before authentication, as a proxy's would.
+    ///
+    /// ```no_run
+    /// # async fn demo(emulator: signalwire_compat::emulator::Emulator) {
+    /// use signalwire_compat::emulator::Fault;
+    ///
+    /// // The next two requests get 503, the one after a 429 asking to wait a second.
+    /// emulator.inject(Fault::Status { status: 503, retry_after: None }.times(2));
+    /// emulator.inject(Fault::Status { status: 429, retry_after: Some("1".into()) });
+    /// # }
+    /// ```
+    pub fn inject(&self, rule: impl Into<FaultRule>) {
+        self.app
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rule.into());
+    }
+
+    /// The fault rules not yet used up, in the order they fire.
+    pub fn pending_faults(&self) -> Vec<FaultRule> {
+        self.app
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pending()
+    }
+
+    /// Drops every fault not yet fired.
+    pub fn clear_faults(&self) {
+        self.app
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits for the
     /// server to end.
     pub async fn shutdown(mut self) {
@@ -180,6 +234,16 @@ impl Emulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url)
+            .field("project_id", &self.project_id)
+            .field("api_token", &"** redacted **")
+            .finish_non_exhaustive()
     }
 }
 
