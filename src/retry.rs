@@ -88,6 +88,7 @@ impl RetryPolicy {
         if attempt >= self.max_attempts
             || !(idempotent || self.retry_updates)
             || !error.is_retryable()
+            || error.is_timeout()
         {
             return None;
         }
@@ -146,6 +147,16 @@ mod tests {
         assert!(
             p.delay(3, true, &api(503, None)).is_none(),
             "attempts are bounded"
+        );
+        let timeout = Error::Timeout {
+            host: "h".into(),
+            after: Duration::from_secs(1),
+            phase: "the request took too long",
+        };
+        assert!(timeout.is_retryable(), "a timeout may pass later...");
+        assert!(
+            p.delay(1, true, &timeout).is_none(),
+            "...but the server may still be working on it"
         );
         assert!(
             RetryPolicy::none()
