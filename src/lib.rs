@@ -15,6 +15,10 @@ mod sid;
 pub mod time;
 mod transport;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, Error};
 pub use paging::Page;

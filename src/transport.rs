@@ -198,7 +198,13 @@ fn convert(
                     source,
                 }
             } else {
-                from_error_body(status, &bytes, exchange, host)
+                from_error_body(
+                    status,
+                    &bytes,
+                    exchange.content_type,
+                    exchange.retry_after,
+                    host,
+                )
             }
         }
         E::UnexpectedResponse(response) if response.status().is_success() => Error::Status {
@@ -211,7 +217,13 @@ fn convert(
         E::UnexpectedResponse(response) => {
             let status = response.status();
             let body = exchange.body.clone();
-            from_error_body(status, &body, exchange, host)
+            from_error_body(
+                status,
+                &body,
+                exchange.content_type,
+                exchange.retry_after,
+                host,
+            )
         }
         E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
             from_reqwest(e, exchange.status.is_none(), limits)
@@ -256,7 +268,13 @@ fn caused_by_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 /// An error status whose body the generated code could not read as the documented error: it
 /// may still be an API error in another shape (`{"errors": [...]}`, a bare `message`), or a
 /// page from something in front of the API.
-fn from_error_body(status: StatusCode, body: &[u8], exchange: Exchange, host: String) -> Error {
+pub(crate) fn from_error_body(
+    status: StatusCode,
+    body: &[u8],
+    content_type: Option<String>,
+    retry_after: Option<Duration>,
+    host: String,
+) -> Error {
     #[derive(Deserialize)]
     struct Loose {
         #[serde(default, deserialize_with = "lenient_code")]
@@ -280,16 +298,16 @@ fn from_error_body(status: StatusCode, body: &[u8], exchange: Exchange, host: St
                 code: loose.code,
                 message,
                 more_info: loose.more_info,
-                retry_after: exchange.retry_after,
+                retry_after,
             });
         }
     }
     Error::Status {
         status,
         host,
-        content_type: exchange.content_type,
+        content_type,
         snippet: snippet(body),
-        retry_after: exchange.retry_after,
+        retry_after,
     }
 }
 

@@ -702,3 +702,93 @@ async fn an_empty_seed_is_refused() {
         .unwrap_err();
     assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
 }
+
+#[tokio::test]
+async fn hostile_requests_get_json_4xx_answers_and_change_nothing() {
+    let emulator = Emulator::start().await.unwrap();
+    let one = format!(
+        "{}/{}",
+        listing(&emulator, "/api/laml/2010-04-01", demo::CONFERENCE_SID),
+        demo::CALL_SIDS[0]
+    );
+    let form = |body: Vec<u8>| {
+        demo_auth(raw().post(&one))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    };
+    let huge_chunked =
+        futures_util::stream::iter((0..64).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 16 * 1024])));
+    let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
+        (
+            "a form that is not percent-encoding",
+            form(b"Muted=%ZZ&Hold".to_vec()),
+            400,
+        ),
+        (
+            "raw bytes that are not UTF-8",
+            form(b"Muted=\xff\xfe".to_vec()),
+            400,
+        ),
+        (
+            "a key that is not UTF-8",
+            form(b"%C3%28=true".to_vec()),
+            400,
+        ),
+        ("a 10 MiB body", form(vec![b'a'; 10 << 20]), 413),
+        (
+            "a 1 MiB body with no length",
+            demo_auth(raw().post(&one))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(reqwest::Body::wrap_stream(huge_chunked)),
+            413,
+        ),
+        (
+            "a 100 KiB header",
+            demo_auth(raw().get(&one)).header("x-padding", "p".repeat(100 * 1024)),
+            431,
+        ),
+        (
+            "credentials that are not UTF-8",
+            raw().get(&one).header(
+                "authorization",
+                reqwest::header::HeaderValue::from_bytes(b"Basic \xff\xfe").unwrap(),
+            ),
+            401,
+        ),
+        (
+            "credentials that are not base64",
+            raw().get(&one).header("authorization", "Basic ***"),
+            401,
+        ),
+        (
+            "a 16 KiB path",
+            demo_auth(raw().get(format!("{one}/{}", "x".repeat(16 * 1024)))),
+            404,
+        ),
+        (
+            "a NUL in the path",
+            demo_auth(raw().get(format!("{one}%00"))),
+            404,
+        ),
+    ];
+    for (name, request, expected) in cases {
+        let (status, headers, body) = send(request).await;
+        assert_eq!(status, expected, "{name}: {body}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{name}"
+        );
+        assert_eq!(body["status"].as_u64(), Some(u64::from(status)), "{name}");
+    }
+    let p = emulator
+        .client()
+        .conference(demo::CONFERENCE_SID)
+        .participant(demo::CALL_SIDS[0])
+        .fetch()
+        .await
+        .unwrap();
+    assert!(!p.muted && !p.hold, "nothing changed");
+}

@@ -1,0 +1,198 @@
+//! The API token appears nowhere: not in any error's Display or Debug, not in the client's
+//! Debug, and not in any log line, at any level, across every error path.
+
+#![cfg(feature = "emulator")]
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use base64::Engine as _;
+use signalwire_compat::{
+    Client, Error, RetryPolicy,
+    emulator::{Emulator, Fault, Seed, SeedConference, SeedParticipant, SeedProject},
+};
+use uuid::Uuid;
+
+const TOKEN: &str = "PTsuper-secret-token-4f9a1c";
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_token_is_in_no_error_and_no_log_line() {
+    let logs = Capture::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The test runs on one thread, so every event of the client and the emulator lands here;
+    // `log` records (reqwest's) are forwarded too.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let _ = tracing_log::LogTracer::init();
+
+    let project = Uuid::from_u128(0xa1);
+    let conference = Uuid::from_u128(0xcf);
+    let calls: Vec<Uuid> = (1..=4).map(|n| Uuid::from_u128(0xc0 + n)).collect();
+    let seed = Seed {
+        projects: vec![SeedProject {
+            project_id: project,
+            api_token: TOKEN.into(),
+            conferences: vec![SeedConference {
+                sid: conference,
+                participants: calls.iter().map(|c| SeedParticipant::new(*c)).collect(),
+            }],
+        }],
+    };
+    let emulator = Emulator::builder().seed(seed).start().await.unwrap();
+    let quick = RetryPolicy::default().backoff(Duration::from_millis(5), Duration::from_millis(20));
+    let client = emulator
+        .client_builder()
+        .retry(quick.clone())
+        .timeout(Duration::from_millis(300))
+        .max_response_bytes(64 * 1024)
+        .build()
+        .unwrap();
+    let room = client.conference(conference);
+    let one = room.participant(calls[0]);
+
+    let mut errors: Vec<Error> = Vec::new();
+    // Successes, so that their logging is searched too.
+    room.participants()
+        .list()
+        .page_size(2)
+        .send()
+        .await
+        .unwrap();
+    one.fetch().await.unwrap();
+    one.update().muted(true).send().await.unwrap();
+    // Every kind of failure.
+    for fault in [
+        Fault::Status {
+            status: 429,
+            retry_after: Some("0".into()),
+        }
+        .times(3),
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+        }
+        .times(3),
+        Fault::Html { status: 502 }.times(3),
+        Fault::Status {
+            status: 500,
+            retry_after: None,
+        }
+        .into(),
+        Fault::Truncate.into(),
+        Fault::Reset.into(),
+        Fault::HugeBody { bytes: 1 << 20 }.into(),
+        Fault::Hang.into(),
+    ] {
+        emulator.inject(fault);
+        errors.push(one.fetch().await.unwrap_err());
+    }
+    emulator.inject(
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+        }
+        .on("POST"),
+    );
+    errors.push(one.update().hold(true).send().await.unwrap_err());
+    errors.push(
+        room.participant(Uuid::from_u128(0xdead))
+            .fetch()
+            .await
+            .unwrap_err(),
+    );
+    errors.push(room.participant("not-a-sid").remove().await.unwrap_err());
+    errors.push(one.update().hold_url("nope").send().await.unwrap_err());
+    let wrong = emulator
+        .client_builder()
+        .api_token(format!("{TOKEN}x"))
+        .build()
+        .unwrap();
+    errors.push(
+        wrong
+            .conference(conference)
+            .participant(calls[1])
+            .fetch()
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        Client::builder()
+            .project_id(project.to_string())
+            .api_token(TOKEN)
+            .build()
+            .unwrap_err(),
+    );
+    errors.push(
+        Client::builder()
+            .base_url("http://example.com/api")
+            .project_id(project.to_string())
+            .api_token(TOKEN)
+            .build()
+            .unwrap_err(),
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    errors.push(
+        Client::builder()
+            .base_url(format!("http://{closed}/api"))
+            .project_id(project.to_string())
+            .api_token(TOKEN)
+            .retry(quick)
+            .build()
+            .unwrap()
+            .conference(conference)
+            .participant(calls[0])
+            .fetch()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(errors.len(), 16);
+
+    let mut texts: Vec<String> = errors
+        .iter()
+        .flat_map(|e| [e.to_string(), format!("{e:?}"), format!("{e:#?}")])
+        .collect();
+    texts.push(format!(
+        "{client:?} {:?} {emulator:?}",
+        emulator.client_builder()
+    ));
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logged.contains("retrying"),
+        "the capture works: retries were logged"
+    );
+    assert!(
+        logged.contains("sending request"),
+        "the capture works: requests were logged"
+    );
+    texts.push(logged);
+
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{project}:{TOKEN}"));
+    for text in &texts {
+        for secret in [TOKEN, basic.as_str(), &basic[8..]] {
+            assert!(!text.contains(secret), "a secret leaked into: {text}");
+        }
+    }
+}
