@@ -99,7 +99,10 @@ impl Client {
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
     {
         let inner = &*self.inner;
-        let attempts = async {
+        // Boxed: the generated call's future is several kilobytes, and every future that
+        // holds it inline is copied whole each time it moves (into a task, into
+        // FuturesUnordered, up through each await). One allocation a call is far cheaper.
+        let attempts = Box::pin(async {
             let mut attempt = 1;
             loop {
                 let result = transport::attempt(&inner.limits, expected, call(&inner.api)).await;
@@ -119,7 +122,7 @@ impl Client {
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
-        };
+        });
         match inner.total_timeout {
             None => attempts.await,
             Some(total) => tokio::time::timeout(total, attempts)

@@ -45,6 +45,40 @@ const fn bad(reason: &'static str) -> DateError {
 /// assert!(parse_rfc2822("yesterday").is_err());
 /// ```
 pub fn parse_rfc2822(input: &str) -> Result<DateTime<FixedOffset>, DateError> {
+    if let Some(date) = strict(input.as_bytes()) {
+        return Ok(date);
+    }
+    lenient(input)
+}
+
+/// The form the API writes, `Wed, 25 Nov 2026 10:05:00 +0000`, read by position with no
+/// allocation; anything else is left to [`lenient`].
+fn strict(b: &[u8]) -> Option<DateTime<FixedOffset>> {
+    if b.len() != 31 || &b[3..5] != b", " || b[7] != b' ' || b[11] != b' ' || b[16] != b' ' {
+        return None;
+    }
+    if b[19] != b':' || b[22] != b':' || b[25] != b' ' || !matches!(b[26], b'+' | b'-') {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    weekday_index(&b[0..3])?;
+    let month = month_index(&b[8..11])? as u32 + 1;
+    let date = NaiveDate::from_ymd_opt(digits(12..16)? as i32, month, digits(5..7)?)?;
+    let time = NaiveTime::from_hms_opt(digits(17..19)?, digits(20..22)?, digits(23..25)?)?;
+    let (hours, minutes) = (digits(27..29)?, digits(29..31)?);
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let seconds = (hours * 3600 + minutes * 60) as i32;
+    let offset = FixedOffset::east_opt(if b[26] == b'-' { -seconds } else { seconds })?;
+    offset.from_local_datetime(&date.and_time(time)).single()
+}
+
+fn lenient(input: &str) -> Result<DateTime<FixedOffset>, DateError> {
     let mut tokens = input
         .split(|c: char| c.is_ascii_whitespace() || c == ',')
         .filter(|t| !t.is_empty())
@@ -98,25 +132,31 @@ fn number<T: std::str::FromStr>(token: Option<&str>, min: usize, max: usize) -> 
         .flatten()
 }
 
+const DAYS: [&[u8; 3]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
+const MONTHS: [&[u8; 3]; 12] = [
+    b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec",
+];
+
+fn weekday_index(three: &[u8]) -> Option<usize> {
+    DAYS.iter().position(|d| d.eq_ignore_ascii_case(three))
+}
+
+fn month_index(three: &[u8]) -> Option<usize> {
+    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(three))
+}
+
 fn weekday(token: &str) -> Option<()> {
-    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    prefix_index(token, &DAYS).map(|_| ())
+    prefix(token).and_then(weekday_index).map(|_| ())
 }
 
 fn month(token: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    prefix_index(token, &MONTHS).map(|i| i as u32 + 1)
+    prefix(token).and_then(month_index).map(|i| i as u32 + 1)
 }
 
-/// The index of the three-letter name that `token` starts with, when `token` is letters only.
-fn prefix_index(token: &str, names: &[&str]) -> Option<usize> {
-    if token.len() < 3 || token.len() > 9 || !token.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    let head = token[..3].to_ascii_lowercase();
-    names.iter().position(|n| *n == head)
+/// The first three letters of a name of 3 to 9 letters (`Sep`, `Sept`, `September`).
+fn prefix(token: &str) -> Option<&[u8]> {
+    let b = token.as_bytes();
+    ((3..=9).contains(&b.len()) && b.iter().all(u8::is_ascii_alphabetic)).then(|| &b[..3])
 }
 
 fn clock(token: &str) -> Option<NaiveTime> {
@@ -145,17 +185,33 @@ fn zone(token: &str) -> Option<FixedOffset> {
         let seconds = (hours * 3600 + minutes * 60) as i32;
         return FixedOffset::east_opt(if bytes[0] == b'-' { -seconds } else { seconds });
     }
-    let hours = match token.to_ascii_uppercase().as_str() {
-        "UT" | "UTC" | "GMT" | "Z" => 0,
-        "EDT" => -4,
-        "EST" | "CDT" => -5,
-        "CST" | "MDT" => -6,
-        "MST" | "PDT" => -7,
-        "PST" => -8,
-        // Military zones: RFC 2822 says to read them as -0000, since their signs were
-        // published backwards.
-        m if m.len() == 1 && m.as_bytes()[0].is_ascii_alphabetic() && m != "J" => 0,
-        _ => return None,
+    const NAMED: [(&str, i32); 11] = [
+        ("UT", 0),
+        ("UTC", 0),
+        ("GMT", 0),
+        ("EDT", -4),
+        ("EST", -5),
+        ("CDT", -5),
+        ("CST", -6),
+        ("MDT", -6),
+        ("MST", -7),
+        ("PDT", -7),
+        ("PST", -8),
+    ];
+    let hours = match NAMED
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(token))
+    {
+        Some((_, hours)) => *hours,
+        // Military zones (`Z` among them): RFC 2822 says to read them as -0000, since their
+        // signs were published backwards. There is no `J`.
+        None if bytes.len() == 1
+            && bytes[0].is_ascii_alphabetic()
+            && !bytes[0].eq_ignore_ascii_case(&b'j') =>
+        {
+            0
+        }
+        None => return None,
     };
     FixedOffset::east_opt(hours * 3600)
 }
@@ -324,6 +380,31 @@ mod tests {
             iso("yesterday"),
             "not an RFC 2822 date: unknown day of the week"
         );
+    }
+
+    #[test]
+    fn the_fast_path_and_the_lenient_reader_agree() {
+        for text in [
+            "Wed, 25 Nov 2026 10:05:00 +0000",
+            "Mon, 24 Sep 2018 21:00:00 -0330",
+            "Sun, 29 Feb 2032 23:59:59 +1400",
+        ] {
+            assert_eq!(
+                strict(text.as_bytes()),
+                Some(lenient(text).unwrap()),
+                "{text}"
+            );
+        }
+        for text in [
+            "Wed, 25 Nov 2026 10:05:60 +0000",
+            "Wed, 25 Xyz 2026 10:05:00 +0000",
+            "Wed, 31 Nov 2026 10:05:00 +0000",
+            "Wed, 25 Nov 2026 10:05:00 +2400",
+            "Wed, 25 Nov 2026 10:05:00 GMT00",
+            "Wed, 25 Nov 2026 1a:05:00 +0000",
+        ] {
+            assert_eq!(strict(text.as_bytes()), None, "{text}");
+        }
     }
 
     #[test]

@@ -32,12 +32,12 @@ pub(crate) struct Exchange {
     status: Option<StatusCode>,
     content_type: Option<String>,
     retry_after: Option<Duration>,
-    body: Bytes,
     too_large: bool,
 }
 
 tokio::task_local! {
-    static EXCHANGE: RefCell<Exchange>;
+    // Boxed: the scope moves its value in and out of the slot on every poll of the call.
+    static EXCHANGE: Box<RefCell<Exchange>>;
 }
 
 impl ClientHooks<Transport> for generated::Client {
@@ -54,41 +54,51 @@ impl ClientHooks<Transport> for generated::Client {
         );
         let mut response = self.client().execute(request).await?;
         let status = response.status();
-        let version = response.version();
-        let headers = std::mem::take(response.headers_mut());
         let limit = self.inner().max_response_bytes;
 
         // Recorded before the body is read: a failure while reading it happened after a
         // response arrived, and must not be taken for one before it (which would be retried).
+        // The rest only matters to an error, so a success costs nothing more.
         let _ = EXCHANGE.try_with(|x| {
             let mut x = x.borrow_mut();
             x.status = Some(status);
-            x.content_type = headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            x.retry_after = headers
-                .get(header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
-        });
-        let body = read_bounded(response, limit).await;
-        let too_large = matches!(body, Ok(None));
-        tracing::debug!(operation = info.operation_id, %status, too_large, "response received");
-        let _ = EXCHANGE.try_with(|x| {
-            let mut x = x.borrow_mut();
-            x.too_large = too_large;
-            if let Ok(Some(body)) = &body {
-                x.body = body.clone();
+            if !status.is_success() {
+                let headers = response.headers();
+                x.content_type = headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                x.retry_after = headers
+                    .get(header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after);
             }
         });
-        let body = body?.unwrap_or_default();
 
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
+        match response.content_length() {
+            // A declared length within the limit: hyper reads no more than it declares, so the
+            // response goes on untouched, with no copy.
+            Some(length) if length <= limit => {
+                tracing::debug!(operation = info.operation_id, %status, "response received");
+                Ok(response)
+            }
+            _ => {
+                // Too long, or of unknown length: read it here, stopping at the limit.
+                let version = response.version();
+                let headers = std::mem::take(response.headers_mut());
+                let body = read_bounded(response, limit).await?;
+                tracing::debug!(operation = info.operation_id, %status, too_large = body.is_none(), "response received");
+                let Some(body) = body else {
+                    let _ = EXCHANGE.try_with(|x| x.borrow_mut().too_large = true);
+                    return Ok(reqwest::Response::from(http::Response::new(Bytes::new())));
+                };
+                let mut rebuilt = http::Response::new(body);
+                *rebuilt.status_mut() = status;
+                *rebuilt.version_mut() = version;
+                *rebuilt.headers_mut() = headers;
+                Ok(reqwest::Response::from(rebuilt))
+            }
+        }
     }
 }
 
@@ -152,7 +162,7 @@ where
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>>,
 {
     let (result, exchange) = EXCHANGE
-        .scope(RefCell::new(Exchange::default()), async {
+        .scope(Box::new(RefCell::new(Exchange::default())), async {
             let result = call.await;
             (result, EXCHANGE.with(|x| x.take()))
         })
@@ -164,10 +174,13 @@ where
             limit: limits.max_response_bytes,
         });
     }
-    result.map_err(|e| convert(e, exchange, limits, expected))
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) => Err(convert(e, exchange, limits, expected).await),
+    }
 }
 
-fn convert(
+async fn convert(
     error: progenitor_client::Error<types::Error>,
     exchange: Exchange,
     limits: &Limits,
@@ -207,23 +220,30 @@ fn convert(
                 )
             }
         }
-        E::UnexpectedResponse(response) if response.status().is_success() => Error::Status {
-            status: response.status(),
-            host,
-            snippet: snippet(&exchange.body),
-            content_type: exchange.content_type,
-            retry_after: None,
-        },
         E::UnexpectedResponse(response) => {
             let status = response.status();
-            let body = exchange.body.clone();
-            from_error_body(
-                status,
-                &body,
-                exchange.content_type,
-                exchange.retry_after,
-                host,
-            )
+            // The hook made sure the body is within the limit (declared, or already read).
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(e) => return from_reqwest(e, false, limits),
+            };
+            if status.is_success() {
+                Error::Status {
+                    status,
+                    host,
+                    snippet: snippet(&body),
+                    content_type: exchange.content_type,
+                    retry_after: None,
+                }
+            } else {
+                from_error_body(
+                    status,
+                    &body,
+                    exchange.content_type,
+                    exchange.retry_after,
+                    host,
+                )
+            }
         }
         E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
             from_reqwest(e, exchange.status.is_none(), limits)
