@@ -252,6 +252,16 @@ async fn baseline_fetch(http: &reqwest::Client, url: &str) -> PlainParticipant {
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
 }
 
+/// The demo participant's URL under an API root, as the baseline requests it.
+fn participant_url(base_url: &str) -> String {
+    format!(
+        "{base_url}/Accounts/{}/Conferences/{}/Participants/{}",
+        demo::PROJECT_ID,
+        demo::CONFERENCE_SID,
+        demo::CALL_SIDS[0]
+    )
+}
+
 fn our_client(base_url: &str) -> Client {
     Client::builder()
         .base_url(base_url)
@@ -280,13 +290,7 @@ fn profile(ours: bool) {
             .conference(demo::CONFERENCE_SID)
             .participant(demo::CALL_SIDS[0]);
         let http = baseline_client();
-        let url = format!(
-            "{}/Accounts/{}/Conferences/{}/Participants/{}",
-            server.url,
-            demo::PROJECT_ID,
-            demo::CONFERENCE_SID,
-            demo::CALL_SIDS[0]
-        );
+        let url = participant_url(&server.url);
         let in_flight: usize = std::env::var("IN_FLIGHT")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -400,13 +404,7 @@ async fn fetch_benchmarks() -> Vec<Row> {
         .conference(demo::CONFERENCE_SID)
         .participant(demo::CALL_SIDS[0]);
     let http = baseline_client();
-    let url = format!(
-        "{}/Accounts/{}/Conferences/{}/Participants/{}",
-        server.url,
-        demo::PROJECT_ID,
-        demo::CONFERENCE_SID,
-        demo::CALL_SIDS[0]
-    );
+    let url = participant_url(&server.url);
     // Warm both connection pools.
     for _ in 0..300 {
         handle.fetch().await.unwrap();
@@ -639,13 +637,7 @@ async fn server_ceiling() -> Vec<Row> {
             .unwrap_or_else(|| panic!("no rate in wrk's output: {text}"))
     };
     let emulator = Server::start("emulator", &[]);
-    let url = format!(
-        "{}/Accounts/{}/Conferences/{}/Participants/{}",
-        emulator.url,
-        demo::PROJECT_ID,
-        demo::CONFERENCE_SID,
-        demo::CALL_SIDS[0]
-    );
+    let url = participant_url(&emulator.url);
     let body = baseline_client()
         .get(&url)
         .send()

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use signalwire_compat::{
-    Error, RetryPolicy,
+    ClientBuilder, Error, RetryPolicy,
     emulator::{Emulator, Fault, demo},
 };
 
@@ -22,19 +22,25 @@ fn quick() -> RetryPolicy {
     RetryPolicy::default().backoff(Duration::from_millis(10), Duration::from_millis(50))
 }
 
-async fn fetch(
+/// Fetches the first demo participant with a client configured by `configure`.
+async fn fetch_configured(
     emulator: &Emulator,
-    policy: RetryPolicy,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Result<signalwire_compat::Participant, Error> {
-    emulator
-        .client_builder()
-        .retry(policy)
+    configure(emulator.client_builder())
         .build()
         .unwrap()
         .conference(demo::CONFERENCE_SID)
         .participant(demo::CALL_SIDS[0])
         .fetch()
         .await
+}
+
+async fn fetch(
+    emulator: &Emulator,
+    policy: RetryPolicy,
+) -> Result<signalwire_compat::Participant, Error> {
+    fetch_configured(emulator, |b| b.retry(policy)).await
 }
 
 #[tokio::test]
@@ -160,14 +166,7 @@ async fn a_hung_server_times_out_naming_the_host() {
     let emulator = Emulator::start().await.unwrap();
     emulator.inject(Fault::Hang);
     let started = Instant::now();
-    let e = emulator
-        .client_builder()
-        .timeout(Duration::from_millis(500))
-        .build()
-        .unwrap()
-        .conference(demo::CONFERENCE_SID)
-        .participant(demo::CALL_SIDS[0])
-        .fetch()
+    let e = fetch_configured(&emulator, |b| b.timeout(Duration::from_millis(500)))
         .await
         .unwrap_err();
     let took = started.elapsed();
@@ -240,14 +239,7 @@ async fn a_huge_body_is_refused_quickly_without_reading_it_all() {
     // 512 MiB, streamed with no Content-Length; the client stops at its 1 MiB limit.
     emulator.inject(Fault::HugeBody { bytes: 512 << 20 });
     let started = Instant::now();
-    let e = emulator
-        .client_builder()
-        .max_response_bytes(1 << 20)
-        .build()
-        .unwrap()
-        .conference(demo::CONFERENCE_SID)
-        .participant(demo::CALL_SIDS[0])
-        .fetch()
+    let e = fetch_configured(&emulator, |b| b.max_response_bytes(1 << 20))
         .await
         .unwrap_err();
     assert!(
@@ -266,21 +258,16 @@ async fn the_total_deadline_bounds_all_attempts_and_waits() {
     let emulator = Emulator::start().await.unwrap();
     emulator.inject(status(503).times(10));
     let started = Instant::now();
-    let e = emulator
-        .client_builder()
-        .retry(
+    let e = fetch_configured(&emulator, |b| {
+        b.retry(
             RetryPolicy::default()
                 .max_attempts(10)
                 .backoff(Duration::from_millis(400), Duration::from_millis(400)),
         )
         .total_timeout(Some(Duration::from_millis(600)))
-        .build()
-        .unwrap()
-        .conference(demo::CONFERENCE_SID)
-        .participant(demo::CALL_SIDS[0])
-        .fetch()
-        .await
-        .unwrap_err();
+    })
+    .await
+    .unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
