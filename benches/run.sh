@@ -22,7 +22,7 @@ export CARGO_TARGET_DIR="$scratch/target"
 
 # An edit is a real change (a comment appended, then taken out again), built with -v so
 # the log says whether the build script ran.
-edit() { # file, comment -> seconds; sets $reran
+edit() { # file, comment -> "seconds reran", reran being how often the build script ran
   local file=$1 saved="$scratch/saved" start end
   cp "$file" "$saved"
   echo "$2" >>"$file"
@@ -30,12 +30,11 @@ edit() { # file, comment -> seconds; sets $reran
   cargo build -v >"$scratch/log" 2>&1
   end=$(date +%s.%N)
   cp "$saved" "$file"
-  reran=$(grep -c 'build-script-build`' "$scratch/log" || true)
-  echo "$end - $start" | bc
+  echo "$(echo "$end - $start" | bc) $(grep -c 'build-script-build`' "$scratch/log" || true)"
 }
 clean=$(seconds cargo build)
-edit_src=$(edit src/lib.rs "// edited"); reran_src=$reran
-edit_spec=$(edit openapi/compatibility.yaml "# edited"); reran_spec=$reran
+read -r edit_src reran_src < <(edit src/lib.rs "// edited")
+read -r edit_spec reran_spec < <(edit openapi/compatibility.yaml "# edited")
 cargo build >/dev/null 2>&1
 unset CARGO_TARGET_DIR
 
