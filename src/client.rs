@@ -2,7 +2,7 @@
 
 use std::{fmt, future::Future, net::IpAddr, sync::Arc, time::Duration};
 
-use progenitor_client::ResponseValue;
+use progenitor_client::{ClientInfo as _, ResponseValue};
 use reqwest::{
     Url,
     header::{self, HeaderMap, HeaderValue},
@@ -14,7 +14,7 @@ use crate::{
     generated::{self, types},
     participants::Conference,
     sid::SidArg,
-    transport::{self, Limits, Transport},
+    transport::{self, Transport},
 };
 
 /// The path of the API root under a space's host.
@@ -45,7 +45,6 @@ pub(crate) struct Inner {
     pub(crate) api: generated::Client,
     pub(crate) account: Uuid,
     pub(crate) base: Url,
-    limits: Limits,
     retry: RetryPolicy,
     total_timeout: Option<Duration>,
 }
@@ -105,7 +104,8 @@ impl Client {
         let attempts = Box::pin(async {
             let mut attempt = 1;
             loop {
-                let result = transport::attempt(&inner.limits, expected, call(&inner.api)).await;
+                let result =
+                    transport::attempt(inner.api.inner(), expected, call(&inner.api)).await;
                 let error = match result {
                     Ok(value) => return Ok(value),
                     Err(error) => error,
@@ -129,7 +129,7 @@ impl Client {
                 .await
                 .unwrap_or_else(|_| {
                     Err(Error::Timeout {
-                        host: inner.limits.host.clone(),
+                        host: inner.api.inner().host.clone(),
                         after: total,
                         phase: "the total time for the call ran out",
                     })
@@ -377,6 +377,9 @@ impl ClientBuilder {
             None => base.host_str().unwrap_or_default().to_owned(),
         };
         let transport = Transport {
+            host,
+            connect_timeout: self.connect_timeout,
+            attempt_timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
         };
         let api = generated::Client::new_with_client(base.as_str(), http, transport);
@@ -385,12 +388,6 @@ impl ClientBuilder {
                 api,
                 account,
                 base,
-                limits: Limits {
-                    host,
-                    connect_timeout: self.connect_timeout,
-                    attempt_timeout: self.timeout,
-                    max_response_bytes: self.max_response_bytes,
-                },
                 retry: self.retry,
                 total_timeout: self.total_timeout,
             }),

@@ -20,9 +20,13 @@ use crate::{
     generated::{self, types},
 };
 
-/// Settings the hooks need, carried by the generated client.
+/// The settings the hooks and the error messages need, carried by the generated client.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
+    /// Where requests go (`host` or `host:port`), for error messages.
+    pub(crate) host: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
     pub(crate) max_response_bytes: u64,
 }
 
@@ -143,18 +147,9 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     Some((when.to_utc() - now).to_std().unwrap_or(Duration::ZERO))
 }
 
-/// Where requests go, for error messages.
-#[derive(Debug, Clone)]
-pub(crate) struct Limits {
-    pub(crate) host: String,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) attempt_timeout: Duration,
-    pub(crate) max_response_bytes: u64,
-}
-
 /// Runs one attempt of a generated call and turns its outcome into ours.
 pub(crate) async fn attempt<T, Fut>(
-    limits: &Limits,
+    limits: &Transport,
     expected: &'static str,
     call: Fut,
 ) -> Result<ResponseValue<T>, Error>
@@ -183,7 +178,7 @@ where
 async fn convert(
     error: progenitor_client::Error<types::Error>,
     exchange: Exchange,
-    limits: &Limits,
+    limits: &Transport,
     expected: &'static str,
 ) -> Error {
     use progenitor_client::Error as E;
@@ -252,7 +247,7 @@ async fn convert(
     }
 }
 
-pub(crate) fn from_reqwest(e: reqwest::Error, before_response: bool, limits: &Limits) -> Error {
+pub(crate) fn from_reqwest(e: reqwest::Error, before_response: bool, limits: &Transport) -> Error {
     let host = limits.host.clone();
     if e.is_timeout() || caused_by_timeout(&e) {
         let (after, phase) = if e.is_connect() {
