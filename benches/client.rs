@@ -225,6 +225,10 @@ struct PlainPage {
 }
 
 fn baseline_client() -> reqwest::Client {
+    // This crate configures rustls for its own client; a plain reqwest client needs a
+    // process-wide crypto provider.
+    #[cfg(feature = "rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
     use base64::Engine as _;
     let mut headers = reqwest::header::HeaderMap::new();
     let auth = base64::engine::general_purpose::STANDARD.encode(format!(
@@ -273,8 +277,6 @@ fn our_client(base_url: &str) -> Client {
 }
 
 fn profile(ours: bool) {
-    #[cfg(feature = "rustls")]
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let n: usize = std::env::var("N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -365,10 +367,6 @@ struct Row {
 }
 
 fn run_all() {
-    // This crate configures rustls for its own client; the baseline's plain reqwest client
-    // needs a process-wide provider.
-    #[cfg(feature = "rustls")]
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -3,6 +3,8 @@
 
 #![cfg(feature = "emulator")]
 
+mod support;
+
 use std::time::Duration;
 
 use futures_util::TryStreamExt as _;
@@ -11,6 +13,7 @@ use signalwire_compat::{
     Error, ParticipantStatus,
     emulator::{Emulator, Seed, SeedConference, SeedParticipant, SeedProject, demo},
 };
+use support::raw;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use uuid::Uuid;
 
@@ -20,16 +23,6 @@ fn listing(emulator: &Emulator, root: &str, conference: Uuid) -> String {
         emulator.addr(),
         emulator.project_id()
     )
-}
-
-/// A plain HTTP client with the demo credentials, for requests this crate's client would
-/// not make.
-fn raw() -> reqwest::Client {
-    // This crate configures rustls for its own client; a plain reqwest client needs a
-    // process-wide crypto provider.
-    #[cfg(feature = "rustls")]
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
 }
 
 async fn send(request: reqwest::RequestBuilder) -> (u16, reqwest::header::HeaderMap, Value) {

@@ -3,6 +3,8 @@
 
 #![cfg(feature = "emulator")]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use signalwire_compat::{
@@ -309,9 +311,7 @@ async fn redirects_are_not_followed_so_credentials_stay_with_the_configured_host
 #[tokio::test]
 async fn faults_can_be_managed_over_http_from_any_language() {
     let emulator = Emulator::start().await.unwrap();
-    #[cfg(feature = "rustls")]
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::new();
+    let http = support::raw();
     let url = format!("http://{}/__emulator/faults", emulator.addr());
     let auth = |r: reqwest::RequestBuilder| r.basic_auth(demo::PROJECT_ID, Some(demo::API_TOKEN));
 

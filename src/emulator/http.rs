@@ -108,11 +108,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         ));
     }
     if path != FAULTS_PATH {
-        let fault = app
-            .faults
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take(&parts.method);
+        let fault = app.faults().take(&parts.method);
         if let Some(fault) = fault {
             match faults::apply(fault) {
                 Applied::Answer(response) => return response,
@@ -185,7 +181,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             },
             _,
         ) => list_request(parts.uri.query())
-            .and_then(|r| lock(&app).list(&account, &conference, &r, &path))
+            .and_then(|r| app.state().list(&account, &conference, &r, &path))
             .map(|v| ok(StatusCode::OK, v)),
         (
             Route::One {
@@ -194,7 +190,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
                 call,
             },
             Method::GET,
-        ) => lock(&app)
+        ) => app
+            .state()
             .fetch(&account, &conference, &call, &path)
             .map(|v| ok(StatusCode::OK, v)),
         (
@@ -205,7 +202,10 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             },
             Method::POST,
         ) => update_request(&parts.headers, &body)
-            .and_then(|u| lock(&app).update(&account, &conference, &call, u, now, &path))
+            .and_then(|u| {
+                app.state()
+                    .update(&account, &conference, &call, u, now, &path)
+            })
             .map(|v| ok(StatusCode::OK, v)),
         (
             Route::One {
@@ -214,7 +214,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
                 call,
             },
             _,
-        ) => lock(&app)
+        ) => app
+            .state()
             .remove(&account, &conference, &call, &path)
             .map(|()| StatusCode::NO_CONTENT.into_response()),
     };
@@ -224,7 +225,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
 /// `GET` lists the pending fault rules, `POST` adds one rule or an array of them, `DELETE`
 /// clears them.
 async fn manage_faults(app: &App, method: &Method, body: Body) -> Response {
-    let mut faults = app.faults.lock().unwrap_or_else(|e| e.into_inner());
+    let mut faults = app.faults();
     match *method {
         Method::GET => {}
         Method::DELETE => faults.clear(),
@@ -246,7 +247,7 @@ async fn manage_faults(app: &App, method: &Method, body: Body) -> Response {
                 Ok(rules) => rules,
                 Err(reason) => return refusal(Refusal::bad(format!("Not a fault rule: {reason}"))),
             };
-            faults = app.faults.lock().unwrap_or_else(|e| e.into_inner());
+            faults = app.faults();
             for rule in rules {
                 faults.push(rule);
             }
@@ -262,10 +263,18 @@ async fn manage_faults(app: &App, method: &Method, body: Body) -> Response {
     ok(StatusCode::OK, json!({"pending": faults.pending()}))
 }
 
-fn lock(app: &App) -> std::sync::MutexGuard<'_, State> {
-    // A panic while holding the lock cannot leave the state half-changed: every operation
-    // checks before it writes. So a poisoned lock is still good to use.
-    app.state.lock().unwrap_or_else(|e| e.into_inner())
+impl App {
+    // A panic while holding either lock cannot leave its data half-changed: every state
+    // operation checks before it writes, and the fault queue changes in single steps. So a
+    // poisoned lock is still good to use.
+
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn faults(&self) -> std::sync::MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// The project whose credentials the request carries, if they are right.
@@ -281,7 +290,7 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Option<Uuid> {
     let text = String::from_utf8(decoded).ok()?;
     let (user, token) = text.split_once(':')?;
     let project = Uuid::try_parse(user).ok()?;
-    lock(app).authenticate(&project, token).then_some(project)
+    app.state().authenticate(&project, token).then_some(project)
 }
 
 fn ok(status: StatusCode, value: Value) -> Response {

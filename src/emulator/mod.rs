@@ -200,29 +200,17 @@ impl Emulator {
     /// # }
     /// ```
     pub fn inject(&self, rule: impl Into<FaultRule>) {
-        self.app
-            .faults
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(rule.into());
+        self.app.faults().push(rule.into());
     }
 
     /// The fault rules not yet used up, in the order they fire.
     pub fn pending_faults(&self) -> Vec<FaultRule> {
-        self.app
-            .faults
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pending()
+        self.app.faults().pending()
     }
 
     /// Drops every fault not yet fired.
     pub fn clear_faults(&self) {
-        self.app
-            .faults
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.app.faults().clear();
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the

@@ -72,6 +72,14 @@ pub fn wire(request: &wiremock::Request) -> String {
     out
 }
 
+/// A plain reqwest client, for requests this crate's client would not make. This crate
+/// configures rustls for its own client; a plain one needs a process-wide crypto provider.
+pub fn raw() -> reqwest::Client {
+    #[cfg(feature = "rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// A participant in the API's JSON shape.
 pub fn participant_json(call_sid: &str, muted: bool) -> serde_json::Value {
     serde_json::json!({
