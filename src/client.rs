@@ -11,9 +11,11 @@ use uuid::Uuid;
 
 use crate::{
     Error, IntoSid, RetryPolicy,
+    error::TimeoutPhase,
     generated::{self, types},
     participants::Conference,
     sid::SidArg,
+    text::Secrets,
     transport::{self, Transport},
 };
 
@@ -47,6 +49,7 @@ pub(crate) struct Inner {
     pub(crate) base: Url,
     retry: RetryPolicy,
     total_timeout: Option<Duration>,
+    pub(crate) max_pages: u32,
 }
 
 impl fmt::Debug for Client {
@@ -71,9 +74,9 @@ impl Client {
     }
 
     /// The API root requests go to, such as
-    /// `https://example.signalwire.com/api/laml/2010-04-01`.
+    /// `https://example.signalwire.com/api/laml/2010-04-01`, with no final `/`.
     pub fn base_url(&self) -> &str {
-        self.inner.base.as_str()
+        root(&self.inner.base)
     }
 
     /// The account the client works in (the project ID unless set otherwise).
@@ -97,11 +100,28 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
     {
+        self.run_tracked(idempotent, expected, call).await.result
+    }
+
+    /// [`run`](Self::run), also saying whether an attempt before the last may have taken
+    /// effect on the server.
+    pub(crate) async fn run_tracked<'a, T, F, Fut>(
+        &'a self,
+        idempotent: bool,
+        expected: &'static str,
+        call: F,
+    ) -> Tracked<ResponseValue<T>>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
+    {
         let inner = &*self.inner;
+        let mut earlier_may_have_applied = false;
+        let applied = &mut earlier_may_have_applied;
         // Boxed: the generated call's future is several kilobytes, and every future that
         // holds it inline is copied whole each time it moves (into a task, into
         // FuturesUnordered, up through each await). One allocation a call is far cheaper.
-        let attempts = Box::pin(async {
+        let attempts = Box::pin(async move {
             let mut attempt = 1;
             loop {
                 let result =
@@ -113,6 +133,9 @@ impl Client {
                 let Some(wait) = inner.retry.delay(attempt, idempotent, &error) else {
                     return Err(error);
                 };
+                // A gateway that failed (502, 503, 504) may have passed the request on
+                // before it did; a 429 or a connection never made means it was not acted on.
+                *applied |= error.status().is_some_and(|s| s.is_server_error());
                 tracing::info!(
                     attempt,
                     wait_ms = wait.as_millis() as u64,
@@ -123,7 +146,7 @@ impl Client {
                 attempt += 1;
             }
         });
-        match inner.total_timeout {
+        let result = match inner.total_timeout {
             None => attempts.await,
             Some(total) => tokio::time::timeout(total, attempts)
                 .await
@@ -131,11 +154,21 @@ impl Client {
                     Err(Error::Timeout {
                         host: inner.api.inner().host.clone(),
                         after: total,
-                        phase: "the total time for the call ran out",
+                        phase: TimeoutPhase::Total,
                     })
                 }),
+        };
+        Tracked {
+            result,
+            earlier_may_have_applied,
         }
     }
+}
+
+/// The outcome of a call, and whether an attempt before the last may have taken effect.
+pub(crate) struct Tracked<T> {
+    pub(crate) result: Result<T, Error>,
+    pub(crate) earlier_may_have_applied: bool,
 }
 
 /// An API token: kept out of every `Debug`, `Display` and log line.
@@ -191,6 +224,9 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    max_pages: u32,
+    /// A variable `from_env` found set but could not read, reported by `build`.
+    unreadable_env: Option<&'static str>,
 }
 
 impl Default for ClientBuilder {
@@ -208,6 +244,8 @@ impl Default for ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             max_response_bytes: 16 * 1024 * 1024,
+            max_pages: crate::paging::DEFAULT_MAX_PAGES,
+            unreadable_env: None,
         }
     }
 }
@@ -230,20 +268,35 @@ impl ClientBuilder {
     /// A builder filled from the environment: `SIGNALWIRE_SPACE` (or the older
     /// `SIGNALWIRE_SPACE_URL`), `SIGNALWIRE_PROJECT_ID`, `SIGNALWIRE_API_TOKEN`, and
     /// `SIGNALWIRE_BASE_URL` when set. Unset or empty variables are left unset, so
-    /// [`build`](Self::build) names what is missing.
+    /// [`build`](Self::build) names what is missing; a variable that is set but is not
+    /// UTF-8 text makes `build` fail naming it.
     pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut unreadable_env = None;
+        let mut var = |name: &'static str| match std::env::var(name) {
+            Ok(v) => Some(v).filter(|v| !v.trim().is_empty()),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                unreadable_env.get_or_insert(name);
+                None
+            }
+        };
+        let space = var(env::SPACE);
+        let space_url = var(env::SPACE_URL);
+        let base_url = var(env::BASE_URL);
+        let project_id = var(env::PROJECT_ID);
+        let api_token = var(env::API_TOKEN);
         Self {
-            space: var(env::SPACE).or_else(|| {
-                var(env::SPACE_URL).map(|v| {
+            space: space.or_else(|| {
+                space_url.map(|v| {
                     let v = v.trim();
                     let v = v.strip_prefix("https://").unwrap_or(v);
                     v.trim_end_matches('/').to_owned()
                 })
             }),
-            base_url: var(env::BASE_URL),
-            project_id: var(env::PROJECT_ID),
-            api_token: var(env::API_TOKEN).map(ApiToken),
+            base_url,
+            project_id,
+            api_token: api_token.map(ApiToken),
+            unreadable_env,
             ..Self::default()
         }
     }
@@ -325,8 +378,21 @@ impl ClientBuilder {
         self
     }
 
+    /// The most pages one listing reads before it stops with [`Error::Paging`]; 1,000 by
+    /// default (at least 1). A listing can set its own with
+    /// [`ListParticipants::max_pages`](crate::ListParticipants::max_pages).
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages.max(1);
+        self
+    }
+
     /// Checks the configuration and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
+        if let Some(name) = self.unreadable_env {
+            return Err(Error::Config(format!(
+                "{name} is set but is not UTF-8 text; set it again, or unset it"
+            )));
+        }
         let base = match (&self.base_url, &self.space) {
             (Some(url), _) => parse_base_url(url, self.allow_insecure_http)?,
             (None, Some(space)) => space_url(space)?,
@@ -356,8 +422,11 @@ impl ClientBuilder {
             })?,
         };
 
+        // The canonical form, whatever form was given: a braced, `urn:uuid:` or upper-case
+        // project ID would otherwise go out as a user name that can never authenticate.
+        let user = project.hyphenated().to_string();
         let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, basic_auth(project_id, &token.0)?);
+        headers.insert(header::AUTHORIZATION, basic_auth(&user, &token.0)?);
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("signalwire-compat/{}", env!("CARGO_PKG_VERSION")));
@@ -381,8 +450,12 @@ impl ClientBuilder {
             connect_timeout: self.connect_timeout,
             attempt_timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
+            secrets: Secrets::new(&user, &token.0),
         };
-        let api = generated::Client::new_with_client(base.as_str(), http, transport);
+        // The generated client appends `/Accounts/…` to this text: an API root at the host's
+        // root (`http://127.0.0.1:4010`, which `Url` writes with a final `/`) must not give
+        // `//Accounts/…`.
+        let api = generated::Client::new_with_client(root(&base), http, transport);
         Ok(Client {
             inner: Arc::new(Inner {
                 api,
@@ -390,9 +463,15 @@ impl ClientBuilder {
                 base,
                 retry: self.retry,
                 total_timeout: self.total_timeout,
+                max_pages: self.max_pages,
             }),
         })
     }
+}
+
+/// The API root as text with no final `/`, so that `{root}/Accounts/…` is always one path.
+fn root(base: &Url) -> &str {
+    base.as_str().trim_end_matches('/')
 }
 
 fn basic_auth(user: &str, password: &str) -> Result<HeaderValue, Error> {
@@ -561,5 +640,11 @@ mod tests {
         assert!(ok("https://example.com/?a=1").is_err());
         assert!(ok("ftp://example.com/").is_err());
         assert!(ok("not a url").is_err());
+        for at_root in ["http://127.0.0.1:4010", "http://127.0.0.1:4010/"] {
+            assert_eq!(
+                root(&parse_base_url(at_root, false).unwrap()),
+                "http://127.0.0.1:4010"
+            );
+        }
     }
 }

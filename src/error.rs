@@ -4,6 +4,8 @@ use std::{fmt, time::Duration};
 
 use reqwest::StatusCode;
 
+use crate::text::{Printable, Secrets};
+
 /// What went wrong with a call to the API.
 ///
 /// Every error says what happened in its `Display` text, keeps the HTTP status where there
@@ -33,7 +35,7 @@ pub enum Error {
 
     /// The server answered with an error status and a body that is not an API error, such as
     /// an HTML page from a proxy in front of the API.
-    #[error("{host} answered {status}{}; {}{}", content_type.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(), snippet_text(snippet), status_hint(*status))]
+    #[error("{host} answered {status}{}; {}{}", content_type.as_deref().map(|c| format!(" ({})", Printable::with_limit(c, 100))).unwrap_or_default(), snippet_text(snippet), status_hint(*status, host))]
     Status {
         /// The HTTP status.
         status: StatusCode,
@@ -63,7 +65,7 @@ pub enum Error {
         snippet: String,
         /// What the JSON reader found wrong.
         #[source]
-        source: serde_json::Error,
+        source: DecodeError,
     },
 
     /// The response body was larger than the client accepts.
@@ -80,24 +82,42 @@ pub enum Error {
     },
 
     /// No answer came in time.
-    #[error("no answer from {host} within {}: {phase}; the network or the server is slow, retry later or raise the timeout", fmt_duration(*after))]
+    #[error("{}; the network or the server is slow: retry later or raise the timeout", timeout_text(host, *after, *phase))]
     Timeout {
         /// The host that did not answer.
         host: String,
         /// The time allowed.
         after: Duration,
-        /// Which limit ran out: `connect`, `attempt` or `total`.
-        phase: &'static str,
+        /// Which limit ran out, and what was still awaited.
+        phase: TimeoutPhase,
     },
 
     /// The connection could not be made, or broke.
-    #[error("{}: {}", connection_text(host, *before_response), causes(source))]
+    #[error("{}: {}", connection_text(host, *before_response, *status), causes(source))]
     Connection {
         /// The host the client talked to.
         host: String,
         /// Whether it failed before any response arrived (so the request was not processed).
         before_response: bool,
+        /// The status of the response whose body was being read, when it broke after one
+        /// arrived.
+        status: Option<StatusCode>,
         /// The underlying failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The server sent something that is not a valid HTTP response: a head too large to
+    /// read, a malformed status line, header or `Content-Length`, or no HTTP at all. The
+    /// request may have been processed, so it is not retried.
+    #[error(
+        "{host} sent an answer that is not valid HTTP ({}); it may not be an HTTP server, or a proxy in front of the API is broken: check the space or base URL",
+        causes(source)
+    )]
+    InvalidResponse {
+        /// The host that answered.
+        host: String,
+        /// What the HTTP reader found wrong.
         #[source]
         source: reqwest::Error,
     },
@@ -115,17 +135,92 @@ pub enum Error {
     #[error("{0}")]
     Config(String),
 
-    /// A listing could not go on to its next page.
-    #[error("cannot follow next_page_uri {uri:?}: {reason}")]
+    /// A listing could not go on to its next page: the next-page URI repeats a page, points
+    /// elsewhere or cannot be read, or the listing went past its bounds.
+    #[error(
+        "cannot follow next_page_uri \"{}\": {reason}",
+        Printable::with_limit(uri, 200)
+    )]
     Paging {
-        /// The next-page URI the server gave.
+        /// The next-page URI the server gave (with the client's credentials taken out).
         uri: String,
         /// Why it cannot be followed.
         reason: String,
     },
 }
 
+/// Which time limit ran out, and what the client was waiting for when it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// The connection could not be made within the connect timeout.
+    Connect,
+    /// No response arrived within the attempt's timeout: the connection was not made, or the
+    /// server did not answer.
+    Response,
+    /// The response began, but its body did not arrive within the attempt's timeout.
+    Body,
+    /// The call, its retries and their waits included, ran past the total timeout.
+    Total,
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "connect",
+            Self::Response => "response",
+            Self::Body => "body",
+            Self::Total => "total",
+        })
+    }
+}
+
+fn timeout_text(host: &str, after: Duration, phase: TimeoutPhase) -> String {
+    let after = fmt_duration(after);
+    match phase {
+        TimeoutPhase::Connect => format!("could not connect to {host} within {after}"),
+        TimeoutPhase::Response => format!(
+            "no response from {host} within {after}: the connection was not made, or the server did not answer"
+        ),
+        TimeoutPhase::Body => {
+            format!("{host} began to answer, but its body did not arrive within {after}")
+        }
+        TimeoutPhase::Total => {
+            format!("the call to {host}, with its retries, ran past its total time of {after}")
+        }
+    }
+}
+
+/// Why a success response's body could not be read as what the operation returns.
+///
+/// Its text is the JSON reader's, with the client's credentials taken out and control
+/// characters escaped, since it may quote the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+}
+
+impl DecodeError {
+    pub(crate) fn new(error: &serde_json::Error, secrets: &Secrets) -> Self {
+        Self {
+            message: Printable::new(&secrets.redact(&error.to_string())).to_string(),
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
 /// An error written by the API: the HTTP status with SignalWire's code and message.
+///
+/// The fields hold the server's text as it was sent, less the client's own credentials if
+/// the server echoed them; `Display` escapes control characters and cuts long text (see
+/// [`Printable`](crate::Printable)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -147,9 +242,9 @@ impl fmt::Display for ApiError {
         if let Some(code) = self.code {
             write!(f, " (code {code})")?;
         }
-        write!(f, ": {}", self.message.trim())?;
+        write!(f, ": {}", Printable::new(self.message.trim()))?;
         if let Some(more) = &self.more_info {
-            write!(f, " [{more}]")?;
+            write!(f, " [{}]", Printable::with_limit(more, 200))?;
         }
         match self.status {
             StatusCode::UNAUTHORIZED => f.write_str(
@@ -171,15 +266,20 @@ fn snippet_text(snippet: &str) -> String {
     if snippet.is_empty() {
         "the body was empty".to_owned()
     } else {
-        format!("the body starts {snippet:?}")
+        format!("the body starts `{}`", Printable::new(snippet))
     }
 }
 
-fn status_hint(status: StatusCode) -> &'static str {
+fn status_hint(status: StatusCode, host: &str) -> String {
     if status.is_redirection() {
-        "; redirects are not followed, so credentials never go to another host: point the base URL at the final address"
+        "; redirects are not followed, so credentials never go to another host: point the base URL at the final address".to_owned()
+    } else if status == StatusCode::NOT_FOUND {
+        format!(
+            "; this is not the API's answer: the server at {host} has no such path, so check the space or base URL (the API root ends in {})",
+            crate::API_ROOT_PATH
+        )
     } else {
-        ""
+        String::new()
     }
 }
 
@@ -199,11 +299,13 @@ fn causes(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-fn connection_text(host: &str, before_response: bool) -> String {
-    if before_response {
-        format!("could not reach {host}; check the space or base URL and the network")
-    } else {
-        format!("the connection to {host} broke while the response was read")
+fn connection_text(host: &str, before_response: bool, status: Option<StatusCode>) -> String {
+    match (before_response, status) {
+        (true, _) => format!("could not reach {host}; check the space or base URL and the network"),
+        (false, Some(status)) => {
+            format!("{host} answered {status}, then the connection broke while its body was read")
+        }
+        (false, None) => format!("the connection to {host} broke while the response was read"),
     }
 }
 
@@ -230,6 +332,7 @@ impl Error {
             Self::Status { status, .. }
             | Self::Decode { status, .. }
             | Self::BodyTooLarge { status, .. } => Some(*status),
+            Self::Connection { status, .. } => *status,
             _ => None,
         }
     }
@@ -250,9 +353,14 @@ impl Error {
         }
     }
 
-    /// Whether the resource does not exist (HTTP 404): a wrong SID, or a participant who left.
+    /// Whether the API said the resource does not exist: a 404 with SignalWire's error body,
+    /// for a wrong SID or a participant who left.
+    ///
+    /// A 404 whose body is not an API error (a proxy's or a web server's page, which is what a
+    /// wrong base URL gets) is an [`Error::Status`] and not "not found": it says nothing
+    /// about the resource. [`status`](Self::status) still gives 404 for both.
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(StatusCode::NOT_FOUND)
+        matches!(self, Self::Api(e) if e.status == StatusCode::NOT_FOUND)
     }
 
     /// Whether the credentials were refused (HTTP 401): a wrong project ID or token, or a

@@ -12,6 +12,7 @@ mod participant;
 mod participants;
 mod retry;
 mod sid;
+mod text;
 pub mod time;
 mod transport;
 
@@ -20,7 +21,7 @@ mod transport;
 pub mod __private;
 
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, DecodeError, Error, TimeoutPhase};
 pub use paging::Page;
 pub use participant::{Participant, ParticipantStatus};
 pub use participants::{
@@ -29,3 +30,4 @@ pub use participants::{
 };
 pub use retry::RetryPolicy;
 pub use sid::{IntoSid, Sid};
+pub use text::{MAX_SHOWN_CHARS, Printable};

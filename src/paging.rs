@@ -2,6 +2,7 @@
 
 use std::{collections::HashSet, num::NonZeroU32};
 
+use progenitor_client::ClientInfo as _;
 use reqwest::Url;
 use uuid::Uuid;
 
@@ -9,20 +10,23 @@ use crate::{Client, Error, Participant, generated::types};
 
 /// One page of a conference's participants, as [`ListParticipants::send`] returns it.
 ///
+/// Only `participants` is sure to be there: a server that leaves out a paging field gives
+/// `None` for it, and a page without `next_page_uri` is the last.
+///
 /// [`ListParticipants::send`]: crate::ListParticipants::send
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Page {
     /// The participants on this page.
     pub participants: Vec<Participant>,
-    /// The zero-based number of this page.
-    pub page: u32,
-    /// The most participants a page of this listing holds.
-    pub page_size: u32,
+    /// The zero-based number of this page, when the server said.
+    pub page: Option<u32>,
+    /// The most participants a page of this listing holds, when the server said.
+    pub page_size: Option<u32>,
     /// This page, relative to the host.
-    pub uri: String,
+    pub uri: Option<String>,
     /// The first page, relative to the host.
-    pub first_page_uri: String,
+    pub first_page_uri: Option<String>,
     /// The next page, relative to the host; `None` on the last page.
     pub next_page_uri: Option<String>,
     /// The previous page, relative to the host; `None` on the first page.
@@ -43,6 +47,16 @@ impl From<types::ParticipantPage> for Page {
     }
 }
 
+/// The most pages a listing reads unless told otherwise.
+pub(crate) const DEFAULT_MAX_PAGES: u32 = 1000;
+
+/// How many empty pages in a row may still name a next page before the walk stops: a
+/// server that keeps doing so would otherwise be followed forever.
+const MAX_EMPTY_RUN: u32 = 3;
+
+/// The page size the API uses when a request names none.
+const DEFAULT_PAGE_SIZE: u32 = 50;
+
 /// The query of one list request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ListQuery {
@@ -52,6 +66,30 @@ pub(crate) struct ListQuery {
     pub(crate) page: Option<u32>,
     pub(crate) page_size: Option<NonZeroU32>,
     pub(crate) page_token: Option<String>,
+}
+
+/// A page request with its defaults filled in: two spellings of one request (`Page=01`
+/// and `Page=1`, parameters in another order, a default written out or left out) give the
+/// same key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PageKey {
+    muted: Option<bool>,
+    hold: Option<bool>,
+    page: u32,
+    page_size: u32,
+    page_token: Option<String>,
+}
+
+impl ListQuery {
+    fn key(&self) -> PageKey {
+        PageKey {
+            muted: self.muted,
+            hold: self.hold,
+            page: self.page.unwrap_or(0),
+            page_size: self.page_size.map_or(DEFAULT_PAGE_SIZE, NonZeroU32::get),
+            page_token: self.page_token.clone(),
+        }
+    }
 }
 
 impl Client {
@@ -84,26 +122,42 @@ struct Walk {
     client: Client,
     conference: Uuid,
     next: Next,
-    seen: HashSet<String>,
+    /// Every page request made so far, normalized.
+    seen: HashSet<PageKey>,
+    pages_read: u32,
+    max_pages: u32,
+    /// Empty pages in a row that named a next page.
+    empty_run: u32,
 }
 
+/// Every page of a listing, fetched lazily from `first` on by following `next_page_uri`.
+///
+/// The walk ends with [`Error::Paging`], never a loop: on a next-page URI that names a
+/// page already read (in any spelling), points to another server or listing, or cannot be
+/// read; after [`MAX_EMPTY_RUN`] empty pages in a row that each name a next page; and when
+/// a next page is named after `max_pages` pages.
 pub(crate) fn pages(
     client: Client,
     first: Result<ListQuery, Error>,
+    max_pages: Option<u32>,
 ) -> impl futures_core::Stream<Item = Result<Page, Error>> + Send + 'static {
-    let walk = match first {
-        Ok(query) => Walk {
-            client,
-            conference: query.conference,
-            next: Next::Fetch(query),
-            seen: HashSet::new(),
-        },
-        Err(e) => Walk {
-            client,
-            conference: Uuid::nil(),
-            next: Next::Fail(e),
-            seen: HashSet::new(),
-        },
+    let max_pages = max_pages.unwrap_or(client.inner.max_pages).max(1);
+    let (conference, next, seen) = match first {
+        Ok(query) => (
+            query.conference,
+            Next::Fetch(query.clone()),
+            HashSet::from([query.key()]),
+        ),
+        Err(e) => (Uuid::nil(), Next::Fail(e), HashSet::new()),
+    };
+    let walk = Walk {
+        client,
+        conference,
+        next,
+        seen,
+        pages_read: 0,
+        max_pages,
+        empty_run: 0,
     };
     futures_util::stream::try_unfold(walk, |mut walk| async move {
         let query = match std::mem::replace(&mut walk.next, Next::Done) {
@@ -112,28 +166,67 @@ pub(crate) fn pages(
             Next::Done => return Ok(None),
         };
         let page = walk.client.list_page(&query).await?;
-        walk.seen.insert(page.uri.clone());
+        walk.pages_read += 1;
+        // The page's own URI names a page already read, too (a next page that points back at
+        // it loops); an own URI that cannot be read is no reason to stop.
+        if let Some(own) = page.uri.as_deref().and_then(|uri| walk.parse(uri).ok()) {
+            walk.seen.insert(own.key());
+        }
+        walk.empty_run = if page.participants.is_empty() {
+            walk.empty_run + 1
+        } else {
+            0
+        };
         walk.next = match &page.next_page_uri {
             None => Next::Done,
-            Some(uri) if !walk.seen.insert(uri.clone()) => Next::Fail(Error::Paging {
-                uri: uri.clone(),
-                reason: "the server gave it before; following it again would loop".into(),
-            }),
-            Some(uri) => match parse_next_page(
-                uri,
-                &walk.client.inner.base,
-                walk.client.inner.account,
-                walk.conference,
-            ) {
+            Some(uri) => match walk.follow(uri) {
                 Ok(query) => Next::Fetch(query),
                 Err(reason) => Next::Fail(Error::Paging {
-                    uri: uri.clone(),
+                    uri: walk
+                        .client
+                        .inner
+                        .api
+                        .inner()
+                        .secrets
+                        .redact(uri)
+                        .into_owned(),
                     reason,
                 }),
             },
         };
         Ok(Some((page, walk)))
     })
+}
+
+impl Walk {
+    /// The request a next-page URI asks for, if the walk may make it.
+    fn parse(&self, uri: &str) -> Result<ListQuery, String> {
+        let inner = &self.client.inner;
+        parse_next_page(uri, &inner.base, inner.account, self.conference)
+    }
+
+    fn follow(&mut self, uri: &str) -> Result<ListQuery, String> {
+        let query = self.parse(uri)?;
+        if !self.seen.insert(query.key()) {
+            return Err(
+                "it names a page already read (perhaps spelt another way); following it would loop"
+                    .into(),
+            );
+        }
+        if self.empty_run >= MAX_EMPTY_RUN {
+            return Err(format!(
+                "the last {} pages were empty yet each named a next page; the server is not making progress",
+                self.empty_run
+            ));
+        }
+        if self.pages_read >= self.max_pages {
+            return Err(format!(
+                "the listing has read its limit of {} pages; if it is really that long, raise the limit with `max_pages` on the listing or the client (--max-pages on the command line)",
+                self.max_pages
+            ));
+        }
+        Ok(query)
+    }
 }
 
 /// Reads a next-page URI into the query it asks for, checking that it names the same

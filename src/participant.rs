@@ -9,9 +9,19 @@ use crate::{Sid, generated::types};
 
 /// A call connected to a conference, as the API describes it.
 ///
-/// Every field SignalWire documents is here, plus Twilio's `label` and `queue_time`. Fields
-/// the server leaves out or sets to `null` are `None`; fields it adds are ignored. Dates that
-/// cannot be read are `None` (and logged), never an error for the whole response.
+/// Every field SignalWire documents is here, plus Twilio's `label` and `queue_time`.
+///
+/// - **Required**: `account_sid`, `call_sid`, `conference_sid`, `coaching`,
+///   `end_conference_on_exit`, `hold`, `muted`, `start_conference_on_enter`, `status` and
+///   `uri`. SignalWire's spec marks them required and never null; they identify the
+///   participant or say what it is doing, and a default would misreport it (a participant
+///   whose `muted` is missing is not known to be unmuted). A response without one of them
+///   fails with [`Error::Decode`](crate::Error::Decode).
+/// - **Optional**: `call_sid_to_coach`, `date_created`, `date_updated`, `label` and
+///   `queue_time` are `None` when the server sets them to `null` or leaves them out.
+///
+/// Fields the server adds are ignored. Dates that cannot be read are `None` (and logged),
+/// never an error for the whole response.
 ///
 /// Serializing gives the API's own JSON shape, dates in strict RFC 2822.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

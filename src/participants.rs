@@ -62,6 +62,7 @@ impl Participants {
             muted: None,
             hold: None,
             page_size: None,
+            max_pages: None,
         }
     }
 }
@@ -91,6 +92,7 @@ pub struct ListParticipants {
     muted: Option<bool>,
     hold: Option<bool>,
     page_size: Option<u32>,
+    max_pages: Option<u32>,
 }
 
 impl ListParticipants {
@@ -109,6 +111,15 @@ impl ListParticipants {
     /// How many participants a page holds, from 1 to 1000 (the server's default is 50).
     pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
+        self
+    }
+
+    /// The most pages [`stream`](Self::stream) and [`pages`](Self::pages) read (at least
+    /// 1): when a further page is named after that many, the listing ends with
+    /// [`Error::Paging`]. The client's [`max_pages`](crate::ClientBuilder::max_pages) (1,000
+    /// by default) otherwise.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = Some(pages);
         self
     }
 
@@ -141,9 +152,11 @@ impl ListParticipants {
 
     /// Every matching participant, fetching each page only when the previous one is used up.
     ///
-    /// The stream follows the server's `next_page_uri` and ends after the last page. A next-page
-    /// URI that repeats, points elsewhere or cannot be read ends it with [`Error::Paging`]
-    /// instead of looping.
+    /// The stream follows the server's `next_page_uri` and ends after the last page. It ends
+    /// with [`Error::Paging`] instead of looping when a next-page URI names a page already
+    /// read (however it is spelt), points elsewhere or cannot be read, when three empty pages
+    /// in a row each name a next page, and when a next page is named after
+    /// [`max_pages`](Self::max_pages) pages.
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<Item = Result<Participant, Error>> + Send + 'static {
@@ -157,7 +170,7 @@ impl ListParticipants {
     /// Every page of the listing, fetched lazily; see [`stream`](Self::stream).
     pub fn pages(self) -> impl futures_core::Stream<Item = Result<Page, Error>> + Send + 'static {
         let first = self.query();
-        crate::paging::pages(self.client, first)
+        crate::paging::pages(self.client, first, self.max_pages)
     }
 }
 
@@ -213,21 +226,33 @@ impl ParticipantHandle {
     }
 
     /// Takes the participant out of the conference.
+    ///
+    /// Removing is retried like a read (see [`RetryPolicy`](crate::RetryPolicy)). When an
+    /// attempt failed with a gateway error (502, 503 or 504), the server may have removed the
+    /// participant before the gateway failed; if the retry then answers 404, the removal is
+    /// taken as done and `Ok(())` is returned. A 404 with no such earlier failure is an
+    /// error ([`Error::is_not_found`]).
     pub async fn remove(&self) -> Result<(), Error> {
         let (conference, call) = self.sids()?;
         let client = &self.conference.client;
         let account = client.inner.account;
-        client
-            .run(true, "empty body", |api| {
+        let tracked = client
+            .run_tracked(true, "empty body", |api| {
                 api.remove_participant(&account, &conference, &call)
             })
-            .await
-            .map(drop)
-            .or_else(|e| match e {
-                // Any success status means it is gone, whatever the body says.
-                Error::Status { status, .. } if status.is_success() => Ok(()),
-                e => Err(e),
-            })
+            .await;
+        match tracked.result {
+            Ok(_) => Ok(()),
+            // Any success status means it is gone, whatever the body says.
+            Err(Error::Status { status, .. }) if status.is_success() => Ok(()),
+            Err(e) if e.is_not_found() && tracked.earlier_may_have_applied => {
+                tracing::info!(
+                    "an earlier attempt may have removed the participant; its 404 now means it is gone"
+                );
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -331,13 +356,20 @@ impl UpdateParticipant {
         self
     }
 
-    /// Whether a beep plays when the participant leaves.
+    /// Whether a beep plays when the participant leaves (`BeepOnExit`).
+    ///
+    /// Twilio's parameter: SignalWire's published spec does not list it for this operation
+    /// and refuses parameters it does not know, so a SignalWire space may answer 400. Use
+    /// it against Twilio-compatible servers that take it.
     pub fn beep_on_exit(mut self, beep: bool) -> Self {
         self.body.beep_on_exit = Some(beep);
         self
     }
 
-    /// Whether the conference ends when the participant leaves.
+    /// Whether the conference ends when the participant leaves (`EndConferenceOnExit`).
+    ///
+    /// Twilio's parameter: SignalWire's published spec does not list it for this operation
+    /// and refuses parameters it does not know, so a SignalWire space may answer 400.
     pub fn end_conference_on_exit(mut self, end: bool) -> Self {
         self.body.end_conference_on_exit = Some(end);
         self

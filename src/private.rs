@@ -18,7 +18,14 @@ pub fn decode_page(body: &[u8]) -> Result<Page, serde_json::Error> {
 /// The error an error status with this body becomes, as the client reports it.
 pub fn error_from_body(status: u16, body: &[u8]) -> Error {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    transport::from_error_body(status, body, None, None, "127.0.0.1".into())
+    transport::from_error_body(
+        status,
+        body,
+        None,
+        None,
+        "127.0.0.1".into(),
+        &Default::default(),
+    )
 }
 
 /// Whether a next-page URI would be followed, and if not why.
@@ -31,5 +38,5 @@ pub fn follow_next_page(uri: &str) -> Result<(), String> {
 
 /// The printable start of a body, as errors show it.
 pub fn snippet(body: &[u8]) -> String {
-    transport::snippet(body)
+    transport::snippet(body, &Default::default())
 }

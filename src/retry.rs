@@ -151,7 +151,7 @@ mod tests {
         let timeout = Error::Timeout {
             host: "h".into(),
             after: Duration::from_secs(1),
-            phase: "the request took too long",
+            phase: crate::TimeoutPhase::Response,
         };
         assert!(timeout.is_retryable(), "a timeout may pass later...");
         assert!(

@@ -227,7 +227,9 @@ impl<'de> Deserialize<'de> for LenientDate {
         match parse_rfc2822(&text) {
             Ok(date) => Ok(Self(Some(date))),
             Err(e) => {
-                tracing::warn!(date = %text, error = %e, "ignoring an unreadable date in a response");
+                // The text itself is not logged: it came from the server, and could echo a
+                // secret or carry escape sequences.
+                tracing::warn!(chars = text.chars().count(), error = %e, "ignoring an unreadable date in a response");
                 Ok(Self(None))
             }
         }

@@ -16,8 +16,9 @@ use serde::Deserialize;
 
 use crate::{
     Error,
-    error::ApiError,
+    error::{ApiError, DecodeError, TimeoutPhase},
     generated::{self, types},
+    text::Secrets,
 };
 
 /// The settings the hooks and the error messages need, carried by the generated client.
@@ -28,6 +29,8 @@ pub(crate) struct Transport {
     pub(crate) connect_timeout: Duration,
     pub(crate) attempt_timeout: Duration,
     pub(crate) max_response_bytes: u64,
+    /// Taken out of everything the server sends before it reaches an error or a log.
+    pub(crate) secrets: Secrets,
 }
 
 /// What one call saw of its response.
@@ -183,6 +186,7 @@ async fn convert(
 ) -> Error {
     use progenitor_client::Error as E;
     let host = limits.host.clone();
+    let secrets = &limits.secrets;
     match error {
         E::ErrorResponse(value) => {
             let status = value.status();
@@ -190,8 +194,8 @@ async fn convert(
             Error::Api(ApiError {
                 status,
                 code: Some(i64::from(body.code)),
-                message: body.message,
-                more_info: body.more_info,
+                message: secrets.redact(&body.message).into_owned(),
+                more_info: body.more_info.map(|m| secrets.redact(&m).into_owned()),
                 retry_after: exchange.retry_after,
             })
         }
@@ -202,8 +206,8 @@ async fn convert(
                     status,
                     host,
                     expected,
-                    snippet: snippet(&bytes),
-                    source,
+                    snippet: snippet(&bytes, secrets),
+                    source: DecodeError::new(&source, secrets),
                 }
             } else {
                 from_error_body(
@@ -212,6 +216,7 @@ async fn convert(
                     exchange.content_type,
                     exchange.retry_after,
                     host,
+                    secrets,
                 )
             }
         }
@@ -220,14 +225,16 @@ async fn convert(
             // The hook made sure the body is within the limit (declared, or already read).
             let body = match response.bytes().await {
                 Ok(body) => body,
-                Err(e) => return from_reqwest(e, false, limits),
+                Err(e) => return from_reqwest(e, Some(status), limits),
             };
             if status.is_success() {
                 Error::Status {
                     status,
                     host,
-                    snippet: snippet(&body),
-                    content_type: exchange.content_type,
+                    snippet: snippet(&body, secrets),
+                    content_type: exchange
+                        .content_type
+                        .map(|c| secrets.redact(&c).into_owned()),
                     retry_after: None,
                 }
             } else {
@@ -237,31 +244,60 @@ async fn convert(
                     exchange.content_type,
                     exchange.retry_after,
                     host,
+                    secrets,
                 )
             }
         }
         E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
-            from_reqwest(e, exchange.status.is_none(), limits)
+            from_reqwest(e, exchange.status, limits)
         }
         E::InvalidRequest(reason) | E::Custom(reason) => Error::invalid_input("request", reason),
     }
 }
 
-pub(crate) fn from_reqwest(e: reqwest::Error, before_response: bool, limits: &Transport) -> Error {
+/// A failure reqwest reported, `status` being the response's when one had arrived.
+pub(crate) fn from_reqwest(
+    e: reqwest::Error,
+    status: Option<StatusCode>,
+    limits: &Transport,
+) -> Error {
     let host = limits.host.clone();
     if e.is_timeout() || caused_by_timeout(&e) {
-        let (after, phase) = if e.is_connect() {
-            (limits.connect_timeout, "connecting took too long")
-        } else {
-            (limits.attempt_timeout, "the request took too long")
+        let (after, phase) = match (e.is_connect(), status) {
+            (true, _) => (limits.connect_timeout, TimeoutPhase::Connect),
+            (false, Some(_)) => (limits.attempt_timeout, TimeoutPhase::Body),
+            (false, None) => (limits.attempt_timeout, TimeoutPhase::Response),
         };
         return Error::Timeout { host, after, phase };
     }
+    if status.is_none() && not_http(&e) {
+        return Error::InvalidResponse {
+            host,
+            source: e.without_url(),
+        };
+    }
     Error::Connection {
         host,
-        before_response,
+        before_response: status.is_none(),
+        status,
         source: e.without_url(),
     }
+}
+
+/// Whether the HTTP reader refused what the server sent as a response head: it arrived, so
+/// the server may have acted on the request, but it cannot be read.
+fn not_http(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(cause) = next {
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+        {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
 }
 
 /// Whether an I/O time-out is somewhere in the error's causes (reqwest does not always say
@@ -289,6 +325,7 @@ pub(crate) fn from_error_body(
     content_type: Option<String>,
     retry_after: Option<Duration>,
     host: String,
+    secrets: &Secrets,
 ) -> Error {
     #[derive(Deserialize)]
     struct Loose {
@@ -311,8 +348,8 @@ pub(crate) fn from_error_body(
             return Error::Api(ApiError {
                 status,
                 code: loose.code,
-                message,
-                more_info: loose.more_info,
+                message: secrets.redact(&message).into_owned(),
+                more_info: loose.more_info.map(|m| secrets.redact(&m).into_owned()),
                 retry_after,
             });
         }
@@ -320,8 +357,8 @@ pub(crate) fn from_error_body(
     Error::Status {
         status,
         host,
-        content_type,
-        snippet: snippet(body),
+        content_type: content_type.map(|c| secrets.redact(&c).into_owned()),
+        snippet: snippet(body, secrets),
         retry_after,
     }
 }
@@ -335,11 +372,15 @@ fn lenient_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D
     })
 }
 
-/// The start of a body, printable: at most 200 characters, whitespace folded.
-pub(crate) fn snippet(body: &[u8]) -> String {
+/// The start of a body, for an error: at most 200 characters, whitespace folded, with the
+/// client's secrets taken out. Control characters are left for `Display` to escape.
+pub(crate) fn snippet(body: &[u8], secrets: &Secrets) -> String {
     const MAX: usize = 200;
-    let head = &body[..body.len().min(MAX * 4)];
-    let folded = String::from_utf8_lossy(head)
+    // Enough bytes for MAX characters of any width, and more: a secret that straddles the
+    // end of what is shown must be redacted whole, not shown in part.
+    let head = &body[..body.len().min(MAX * 4 + 1024)];
+    let folded = secrets
+        .redact_bytes(head)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
@@ -375,15 +416,26 @@ mod tests {
 
     #[test]
     fn snippets_are_short_and_single_line() {
+        let none = Secrets::default();
         assert_eq!(
-            snippet(b"<html>\n  <body>Bad   gateway</body>\n</html>\n"),
+            snippet(b"<html>\n  <body>Bad   gateway</body>\n</html>\n", &none),
             "<html> <body>Bad gateway</body> </html>"
         );
         let long = "x".repeat(5000);
-        let s = snippet(long.as_bytes());
+        let s = snippet(long.as_bytes(), &none);
         assert_eq!(s.chars().count(), 201);
         assert!(s.ends_with('…'));
-        assert_eq!(snippet(b""), "");
-        assert_eq!(snippet(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
+        assert_eq!(snippet(b"", &none), "");
+        assert_eq!(snippet(&[0xff, 0xfe, b'a'], &none), "\u{fffd}\u{fffd}a");
+    }
+
+    #[test]
+    fn snippets_never_show_a_secret_even_in_part() {
+        let secrets = Secrets::new("user", "PTsecret-token");
+        for pad in 180..200 {
+            let body = format!("{}PTsecret-token and more", "x".repeat(pad));
+            let s = snippet(body.as_bytes(), &secrets);
+            assert!(!s.contains("PTsec"), "{pad}: {s}");
+        }
     }
 }

@@ -611,3 +611,252 @@ fn the_emulator_command_prints_one_json_line_and_serves_until_told_to_stop() {
     assert!(started.elapsed() < Duration::from_secs(10));
     settings().bind(|| insta::assert_snapshot!("emulator_json_line", line.trim_end()));
 }
+
+/// A server on loopback that answers every request with `status` and `body`, as `kind`.
+async fn answering(status: u16, kind: &str, body: String) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(status).set_body_raw(body.into_bytes(), kind))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The tool aimed at `base_url` with the secret token, for project `PROJECT`.
+fn against(base_url: &str, args: &[&str]) -> Command {
+    let mut command = cli(args);
+    command
+        .args(["--base-url", base_url, "--project", PROJECT])
+        .env("SIGNALWIRE_API_TOKEN", SECRET);
+    command
+}
+
+const PROJECT: &str = "b3877c40-da60-4998-90ad-b792e98472af";
+
+/// What reaches a terminal must hold no control character but its line ends.
+fn assert_printable(text: &str) {
+    assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "a control character reaches the terminal: {text:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_a_hostile_server_sends_reaches_the_terminal_escaped_bounded_and_redacted() {
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{PROJECT}:{SECRET}"));
+    let nasty = "\u{1b}[2J\u{1b}[H\r\nCALL SID  STATUS\r\nforged    row\u{202e}";
+    let get = ["participants", "get", "--conference", CONFERENCE, ALICE];
+
+    // An API error: escaped, one line, cut at its limit.
+    let huge = format!("{nasty}{}", "A".repeat(5 << 20));
+    let server = answering(
+        400,
+        "application/json",
+        serde_json::json!({"code": 21212, "message": huge, "status": 400}).to_string(),
+    )
+    .await;
+    let r = run_async(against(
+        &format!("{}/api/laml/2010-04-01", server.uri()),
+        &get,
+    ))
+    .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_printable(&r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.len() < 2048, "{} bytes of error", r.stderr.len());
+    assert!(r.stderr.contains("more characters]"), "{}", r.stderr);
+
+    // Echoed credentials, in an HTML page, an API message and an unreadable success.
+    for (status, kind, body) in [
+        (502, "text/html", format!("<pre>Authorization: Basic {basic}\ntoken {SECRET}</pre>")),
+        (
+            401,
+            "application/json",
+            serde_json::json!({"code": 20003, "message": format!("{PROJECT}:{SECRET} / {basic}"), "status": 401})
+                .to_string(),
+        ),
+        (200, "application/json", format!("{{\"call_sid\": \"{SECRET}\", \"x\": \"{basic}\"")),
+    ] {
+        let server = answering(status, kind, body).await;
+        let r = run_async(against(&format!("{}/api/laml/2010-04-01", server.uri()), &get)).await;
+        assert_ne!(r.code, 0);
+        assert!(!r.stderr.contains(&basic), "{}", r.stderr);
+        assert!(r.stderr.contains("[redacted]"), "{}", r.stderr);
+        assert_printable(&r.stderr);
+    }
+
+    // Table cells: a status and SIDs that try to clear the screen and forge a row.
+    let mut p = serde_json::json!({
+        "account_sid": PROJECT, "call_sid": nasty, "call_sid_to_coach": nasty, "coaching": true,
+        "conference_sid": nasty, "date_created": null, "date_updated": null,
+        "end_conference_on_exit": false, "hold": false, "muted": false,
+        "start_conference_on_enter": true, "status": nasty, "uri": "/x",
+    });
+    let server = answering(200, "application/json", p.to_string()).await;
+    let mut one = against(&format!("{}/api/laml/2010-04-01", server.uri()), &get);
+    one.args(["--output", "table"]);
+    let r = run_async(one).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_printable(&r.stdout);
+    assert_eq!(
+        r.stdout.lines().count(),
+        10,
+        "one line a field:\n{}",
+        r.stdout
+    );
+    p["call_sid"] = serde_json::json!(ALICE);
+    let server = answering(
+        200,
+        "application/json",
+        serde_json::json!({"participants": [p.clone(), p]}).to_string(),
+    )
+    .await;
+    let list = against(
+        &format!("{}/api/laml/2010-04-01", server.uri()),
+        &[
+            "participants",
+            "list",
+            "--conference",
+            CONFERENCE,
+            "--output",
+            "table",
+        ],
+    );
+    let r = run_async(list).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_printable(&r.stdout);
+    assert_eq!(
+        r.stdout.lines().count(),
+        3,
+        "a header and two rows:\n{}",
+        r.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_from_something_other_than_the_api_says_check_the_base_url() {
+    let server = answering(404, "text/html", "<h1>Not Found</h1>".into()).await;
+    let r = run_async(against(
+        &server.uri(),
+        &["participants", "get", "--conference", CONFERENCE, ALICE],
+    ))
+    .await;
+    assert_eq!(r.code, 1, "not exit 3: nothing is known of the participant");
+    assert!(r.stderr.contains("has no such path"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("was not found in conference"),
+        "{}",
+        r.stderr
+    );
+
+    let server = answering(
+        404,
+        "application/json",
+        serde_json::json!({"code": 20404, "message": "The requested resource was not found", "status": 404})
+            .to_string(),
+    )
+    .await;
+    let r = run_async(against(
+        &server.uri(),
+        &["participants", "get", "--conference", CONFERENCE, ALICE],
+    ))
+    .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("was not found in conference"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_base_url_at_the_hosts_root_works_with_or_without_its_slash() {
+    let emulator = Emulator::start().await.unwrap();
+    let body = serde_json::to_string(
+        &emulator
+            .client()
+            .conference(demo::CONFERENCE_SID)
+            .participant(demo::CALL_SIDS[0])
+            .fetch()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    for slash in ["", "/"] {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::path(format!(
+            "/Accounts/{PROJECT}/Conferences/{CONFERENCE}/Participants/{ALICE}"
+        )))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+        let r = run_async(against(
+            &format!("{}{slash}", server.uri()),
+            &[
+                "participants",
+                "get",
+                "--conference",
+                CONFERENCE,
+                ALICE,
+                "--output",
+                "json",
+            ],
+        ))
+        .await;
+        assert_eq!(r.code, 0, "base URL with {slash:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_token_that_is_not_utf8_is_named_as_such() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut command = cli(&["participants", "list", "--conference", CONFERENCE]);
+    command
+        .env("SIGNALWIRE_SPACE", "example")
+        .env("SIGNALWIRE_PROJECT_ID", PROJECT)
+        .env(
+            "SIGNALWIRE_API_TOKEN",
+            std::ffi::OsStr::from_bytes(b"PT\xff\xfe"),
+        );
+    let r = run(&mut command);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("SIGNALWIRE_API_TOKEN is set but is not UTF-8 text"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn limit_zero_still_checks_the_arguments() {
+    let r = run(&mut cli(&[
+        "participants",
+        "list",
+        "--emulator",
+        "--conference",
+        "not-a-sid",
+        "--limit",
+        "0",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("invalid conference SID"), "{}", r.stderr);
+    let r = run(&mut cli(&[
+        "participants",
+        "list",
+        "--emulator",
+        "--conference",
+        CONFERENCE,
+        "--limit",
+        "0",
+        "--output",
+        "json",
+    ]));
+    assert_eq!((r.code, r.stdout.trim()), (0, "[]"), "{}", r.stderr);
+}

@@ -184,7 +184,7 @@ async fn filters_and_pages() {
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[0].participants.len(), 4);
     assert_eq!(pages[1].participants.len(), 2);
-    assert_eq!((pages[0].page, pages[1].page), (0, 1));
+    assert_eq!((pages[0].page, pages[1].page), (Some(0), Some(1)));
     assert_eq!(pages[0].previous_page_uri, None);
     assert_eq!(pages[1].next_page_uri, None);
     let prefix = format!(
@@ -195,9 +195,10 @@ async fn filters_and_pages() {
     for uri in [
         &pages[0].uri,
         &pages[0].first_page_uri,
-        pages[0].next_page_uri.as_ref().unwrap(),
-        pages[1].previous_page_uri.as_ref().unwrap(),
+        &pages[0].next_page_uri,
+        &pages[1].previous_page_uri,
     ] {
+        let uri = uri.as_deref().unwrap();
         assert!(uri.starts_with(&prefix), "{uri}");
     }
 

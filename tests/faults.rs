@@ -220,8 +220,11 @@ async fn a_connection_broken_mid_body_is_reported_and_not_retried() {
     );
     assert!(!e.is_retryable());
     assert_eq!(emulator.pending_faults()[0].times, 1, "one attempt");
+    // The status that came before the break is kept and said.
+    assert_eq!(e.status(), Some(reqwest::StatusCode::OK));
     assert!(
-        e.to_string().contains("broke while the response was read"),
+        e.to_string()
+            .contains("answered 200 OK, then the connection broke while its body was read"),
         "{e}"
     );
 }

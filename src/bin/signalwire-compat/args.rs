@@ -87,7 +87,8 @@ pub struct Global {
     #[arg(long, global = true, help_heading = "Global options")]
     pub emulator: bool,
 
-    /// Give up on a request after this many seconds without a complete answer
+    /// Give up on a request after this many seconds without a complete answer (connecting
+    /// included)
     #[arg(long, global = true, help_heading = "Global options", value_name = "SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
@@ -168,6 +169,11 @@ pub struct ListArgs {
     /// Stop after this many participants
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Fail rather than read more than this many pages (a guard against a server that never
+    /// stops naming a next page)
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_pages: u32,
 }
 
 #[derive(Debug, Args)]
@@ -210,16 +216,19 @@ pub struct UpdateArgs {
     /// Stop the participant coaching
     #[arg(long)]
     pub no_coach: bool,
-    /// Play a beep when the participant leaves
+    /// Play a beep when the participant leaves (Twilio's BeepOnExit: not in SignalWire's
+    /// published spec for this operation, so a SignalWire space may refuse it)
     #[arg(long, conflicts_with = "no_beep_on_exit")]
     pub beep_on_exit: bool,
-    /// Leave silently
+    /// Leave silently (Twilio's BeepOnExit=false; see --beep-on-exit)
     #[arg(long)]
     pub no_beep_on_exit: bool,
-    /// End the conference when the participant leaves
+    /// End the conference when the participant leaves (Twilio's EndConferenceOnExit: not in
+    /// SignalWire's published spec for this operation, so a SignalWire space may refuse it)
     #[arg(long, conflicts_with = "no_end_conference_on_exit")]
     pub end_conference_on_exit: bool,
-    /// Let the conference go on when the participant leaves
+    /// Let the conference go on when the participant leaves (Twilio's
+    /// EndConferenceOnExit=false; see --end-conference-on-exit)
     #[arg(long)]
     pub no_end_conference_on_exit: bool,
 }

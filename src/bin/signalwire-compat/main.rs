@@ -9,7 +9,7 @@ use std::{io::IsTerminal as _, process::ExitCode, time::Duration};
 use clap::Parser as _;
 use futures_util::StreamExt as _;
 use signalwire_compat::{
-    CallbackMethod, Client, ClientBuilder, Error, UpdateParticipant,
+    CallbackMethod, Client, ClientBuilder, Error, IntoSid as _, Printable, UpdateParticipant,
     emulator::{Emulator, Seed, demo},
 };
 
@@ -105,8 +105,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     } else {
         configured(&cli.global)
     };
+    let timeout = Duration::from_secs(cli.global.timeout);
     let client = builder
-        .timeout(Duration::from_secs(cli.global.timeout))
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
         .total_timeout(Some(Duration::from_secs(
             cli.global.timeout.saturating_mul(4),
         )))
@@ -253,7 +255,19 @@ async fn list(client: &Client, args: &ListArgs, output: Output) -> Result<(), Fa
     if let Some(n) = args.page_size {
         listing = listing.page_size(n);
     }
+    listing = listing.max_pages(args.max_pages);
     let limit = args.limit.unwrap_or(usize::MAX);
+    if limit == 0 {
+        // Nothing is read, but the arguments are still checked.
+        args.conference.as_str().into_sid().map_err(|text| {
+            Failure::Usage(format!(
+                "invalid conference SID: \"{}\" is not a UUID",
+                Printable::new(&text)
+            ))
+        })?;
+        output::List::new(output).finish();
+        return Ok(());
+    }
     let progress = std::io::stderr().is_terminal();
     let mut pages = std::pin::pin!(listing.pages());
     let mut printer = output::List::new(output);

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use chrono::{DateTime, FixedOffset};
-use signalwire_compat::{Participant, emulator::Emulator};
+use signalwire_compat::{Participant, Printable, emulator::Emulator};
 use uuid::Uuid;
 
 use crate::args::Output;
@@ -27,15 +27,21 @@ pub fn date(d: Option<DateTime<FixedOffset>>) -> String {
     }
 }
 
+/// Text from the server as a table cell: control characters escaped, so that it can neither
+/// move the cursor nor start a line of its own, and cut well short of flooding the screen.
+fn cell(text: &str) -> String {
+    Printable::with_limit(text, 120).to_string()
+}
+
 fn row(p: &Participant) -> [String; 7] {
     [
-        p.call_sid.to_string(),
-        p.status.to_string(),
+        cell(p.call_sid.as_str()),
+        cell(p.status.as_str()),
         yes_no(p.muted).to_owned(),
         yes_no(p.hold).to_owned(),
         p.call_sid_to_coach
             .as_ref()
-            .map_or_else(|| "-".to_owned(), |sid| sid.to_string()),
+            .map_or_else(|| "-".to_owned(), |sid| cell(sid.as_str())),
         date(p.date_created),
         date(p.date_updated),
     ]
@@ -55,9 +61,9 @@ pub fn one(p: &Participant, output: Output) {
         Output::Ndjson => println!("{}", json(p)),
         Output::Table => {
             let fields = [
-                ("call SID", p.call_sid.to_string()),
-                ("conference SID", p.conference_sid.to_string()),
-                ("status", p.status.to_string()),
+                ("call SID", cell(p.call_sid.as_str())),
+                ("conference SID", cell(p.conference_sid.as_str())),
+                ("status", cell(p.status.as_str())),
                 ("muted", yes_no(p.muted).to_owned()),
                 ("on hold", yes_no(p.hold).to_owned()),
                 ("coaching", row(p)[4].clone()),

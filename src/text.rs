@@ -1,0 +1,187 @@
+//! Text that came from a server, made fit to print: our own credentials taken out, control
+//! characters escaped, and the length bounded.
+//!
+//! Every error message that quotes a server goes through here, so an answer can neither
+//! forge or clear lines on a terminal, nor flood it, nor hand the client's secret back to
+//! its own logs.
+
+use std::{borrow::Cow, fmt};
+
+/// How many characters of a server's text an error shows; the rest is counted, not shown.
+pub const MAX_SHOWN_CHARS: usize = 1024;
+
+/// Text from a server, displayed safely: control characters (newlines, carriage returns,
+/// escape sequences, C1 controls) and the invisible characters that reorder text on screen
+/// are written as `\n`, `\r`, `\t` or `\u{…}`, and text longer than the limit is cut with a
+/// marker that says how much was left out.
+///
+/// Errors of this crate display server text this way; the raw text stays available through
+/// their accessors (such as [`ApiError::message`](crate::ApiError::message)). Use it to
+/// print other text from a server yourself:
+///
+/// ```
+/// use signalwire_compat::Printable;
+///
+/// let status = "in-progress\u{1b}[2J\r\nforged row";
+/// assert_eq!(
+///     Printable::new(status).to_string(),
+///     "in-progress\\u{1b}[2J\\r\\nforged row"
+/// );
+/// let long = "x".repeat(2000);
+/// assert!(Printable::new(&long).to_string().ends_with("… [976 more characters]"));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Printable<'a> {
+    text: &'a str,
+    max_chars: usize,
+}
+
+impl<'a> Printable<'a> {
+    /// The text, cut at [`MAX_SHOWN_CHARS`] characters.
+    pub fn new(text: &'a str) -> Self {
+        Self::with_limit(text, MAX_SHOWN_CHARS)
+    }
+
+    /// The text, cut at `max_chars` characters.
+    pub fn with_limit(text: &'a str, max_chars: usize) -> Self {
+        Self { text, max_chars }
+    }
+}
+
+/// Whether a character must not reach a terminal as it is: a control character, or a
+/// formatting character that changes how the text around it is shown (bidirectional
+/// overrides and isolates, zero-width marks).
+fn must_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+impl fmt::Display for Printable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        for (shown, (i, c)) in self.text.char_indices().enumerate() {
+            if shown == self.max_chars {
+                let rest = self.text[i..].chars().count();
+                return write!(f, "… [{rest} more characters]");
+            }
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if must_escape(c) => write!(f, "\\u{{{:x}}}", c as u32)?,
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The client's secrets, in every form a server could echo them in, to take out of what the
+/// server sends before it goes into an error or a log.
+#[derive(Clone, Default)]
+pub(crate) struct Secrets {
+    /// Longest first, so that a form that contains another is replaced whole.
+    forms: Vec<String>,
+}
+
+/// What a secret is replaced with.
+pub(crate) const REDACTED: &str = "[redacted]";
+
+impl Secrets {
+    /// The forms of an API token used with a project ID: the token, `project:token`, the
+    /// Basic credential (base64 of that pair) and their percent-encoded forms.
+    pub(crate) fn new(user: &str, token: &str) -> Self {
+        use base64::Engine as _;
+        let mut forms = Vec::new();
+        if !token.is_empty() {
+            let pair = format!("{user}:{token}");
+            let basic = base64::engine::general_purpose::STANDARD.encode(&pair);
+            for form in [token.to_owned(), pair, basic] {
+                let encoded: String =
+                    url::form_urlencoded::byte_serialize(form.as_bytes()).collect();
+                let escaped = encoded.replace('+', "%20");
+                forms.extend([form, encoded, escaped]);
+            }
+        }
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        forms.dedup();
+        Self { forms }
+    }
+
+    /// The text with every form of a secret replaced by `[redacted]`.
+    pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out = Cow::Borrowed(text);
+        for form in &self.forms {
+            if out.contains(form.as_str()) {
+                out = Cow::Owned(out.replace(form.as_str(), REDACTED));
+            }
+        }
+        out
+    }
+
+    /// Bytes from a server as text, lossily decoded, with every secret taken out.
+    pub(crate) fn redact_bytes(&self, bytes: &[u8]) -> String {
+        self.redact(&String::from_utf8_lossy(bytes)).into_owned()
+    }
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_reordering_characters_are_escaped() {
+        let shown = Printable::new("a\u{1b}[31mb\u{7}\u{9b}c\u{202e}d\u{2066}e\u{0}").to_string();
+        assert_eq!(
+            shown,
+            "a\\u{1b}[31mb\\u{7}\\u{9b}c\\u{202e}d\\u{2066}e\\u{0}"
+        );
+        assert!(!shown.chars().any(must_escape));
+        assert_eq!(Printable::new("ça va, 日本").to_string(), "ça va, 日本");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_a_count() {
+        let text = "é".repeat(1030);
+        let shown = Printable::new(&text).to_string();
+        assert!(shown.starts_with(&"é".repeat(1024)));
+        assert!(shown.ends_with("é… [6 more characters]"), "{shown}");
+        assert_eq!(
+            Printable::new(&"x".repeat(1024)).to_string(),
+            "x".repeat(1024)
+        );
+        assert_eq!(
+            Printable::with_limit("abcdef", 2).to_string(),
+            "ab… [4 more characters]"
+        );
+        assert_eq!(Printable::new("").to_string(), "");
+    }
+
+    #[test]
+    fn every_form_of_the_secret_is_taken_out() {
+        use base64::Engine as _;
+        let s = Secrets::new("p-1", "PT/tok+en=");
+        let basic = base64::engine::general_purpose::STANDARD.encode("p-1:PT/tok+en=");
+        for text in [
+            "PT/tok+en=".to_owned(),
+            "p-1:PT/tok+en=".to_owned(),
+            format!("Authorization: Basic {basic}"),
+            "next?t=PT%2Ftok%2Ben%3D".to_owned(),
+        ] {
+            let out = s.redact(&text);
+            assert!(out.contains(REDACTED), "{text} -> {out}");
+            assert!(!out.contains("tok"), "{text} -> {out}");
+            assert!(!out.contains(&basic), "{text} -> {out}");
+        }
+        assert_eq!(s.redact("nothing secret"), "nothing secret");
+        assert_eq!(format!("{s:?}"), "** redacted **");
+        // An empty token would match everywhere; there is nothing to hide.
+        assert_eq!(Secrets::new("p", "").redact("abc"), "abc");
+    }
+}
