@@ -179,6 +179,17 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(p.delay(1, true, &api(429, Some(31))), None);
+        assert_eq!(
+            p.delay(1, true, &api(429, Some(30))),
+            Some(Duration::from_secs(30)),
+            "the maximum itself is waited for"
+        );
+        let patient = RetryPolicy::default().max_retry_after(Duration::from_secs(60));
+        assert_eq!(
+            patient.delay(1, true, &api(429, Some(45))),
+            Some(Duration::from_secs(45))
+        );
+        assert_eq!(patient.delay(1, true, &api(429, Some(61))), None);
     }
 
     #[test]

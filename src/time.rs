@@ -409,6 +409,86 @@ mod tests {
         }
     }
 
+    /// The last value each bound allows, and the first it refuses, in both readers: the
+    /// fast one (the exact form the API writes) and the lenient one (here, with no seconds).
+    #[test]
+    fn zone_bounds_in_both_readers() {
+        for (zone, ok) in [
+            ("+2359", true),
+            ("-2359", true),
+            ("+2300", true),
+            ("+2400", false),
+            ("+0059", true),
+            ("+0060", false),
+            ("+0099", false),
+            ("+9900", false),
+        ] {
+            let strict_text = format!("Wed, 25 Nov 2026 10:05:00 {zone}");
+            assert_eq!(
+                strict(strict_text.as_bytes()).is_some(),
+                ok,
+                "{strict_text}"
+            );
+            let lenient_text = format!("25 Nov 2026 10:05 {zone}");
+            assert_eq!(lenient(&lenient_text).is_ok(), ok, "{lenient_text}");
+            assert_eq!(lenient(&strict_text).is_ok(), ok, "{strict_text} (lenient)");
+        }
+        assert_eq!(iso("25 Nov 2026 10:05 -2359"), "2026-11-25T10:05:00-23:59");
+        assert_eq!(iso("25 Nov 2026 10:05 +0130"), "2026-11-25T10:05:00+01:30");
+        // Zone offsets keep their sign and their minutes.
+        assert_eq!(
+            iso("Wed, 25 Nov 2026 10:05:00 -0130"),
+            "2026-11-25T10:05:00-01:30"
+        );
+    }
+
+    #[test]
+    fn two_digit_years_pivot_at_50() {
+        assert_eq!(iso("1 Jan 49 00:00 +0000"), "2049-01-01T00:00:00+00:00");
+        assert_eq!(iso("1 Jan 50 00:00 +0000"), "1950-01-01T00:00:00+00:00");
+        assert_eq!(iso("1 Jan 00 00:00 +0000"), "2000-01-01T00:00:00+00:00");
+        assert_eq!(iso("1 Jan 99 00:00 +0000"), "1999-01-01T00:00:00+00:00");
+        // Three digits: RFC 2822 adds 1900.
+        assert_eq!(iso("1 Jan 126 00:00 +0000"), "2026-01-01T00:00:00+00:00");
+        assert_eq!(iso("1 Jan 049 00:00 +0000"), "1949-01-01T00:00:00+00:00");
+        // Four digits are the year.
+        assert_eq!(iso("1 Jan 0049 00:00 +0000"), "0049-01-01T00:00:00+00:00");
+    }
+
+    #[test]
+    fn digit_counts_are_bounded_on_both_sides() {
+        for (text, ok) in [
+            // The day: one or two digits.
+            ("1 Jan 2026 10:05 +0000", true),
+            ("01 Jan 2026 10:05 +0000", true),
+            ("001 Jan 2026 10:05 +0000", false),
+            // The year: two to four digits.
+            ("1 Jan 2 10:05 +0000", false),
+            ("1 Jan 12345 10:05 +0000", false),
+            // The hour: one or two digits; minutes and seconds: exactly two.
+            ("1 Jan 2026 1:05 +0000", true),
+            ("1 Jan 2026 001:05 +0000", false),
+            ("1 Jan 2026 10:5 +0000", false),
+            ("1 Jan 2026 10:005 +0000", false),
+            ("1 Jan 2026 10:05:7 +0000", false),
+            ("1 Jan 2026 10:05:007 +0000", false),
+            ("1 Jan 2026 10:05:07:01 +0000", false),
+            // The zone: a sign and exactly four digits.
+            ("1 Jan 2026 10:05 +000", false),
+            ("1 Jan 2026 10:05 +00000", false),
+            ("1 Jan 2026 10:05 +00a0", false),
+            // Names of three to nine letters.
+            ("1 Se 2026 10:05 +0000", false),
+            ("1 Septembers 2026 10:05 +0000", false),
+            ("Mo, 1 Jan 2026 10:05 +0000", false),
+            ("Mondayyyyy, 1 Jan 2026 10:05 +0000", false),
+            ("Monday, 1 Jan 2026 10:05 +0000", true),
+        ] {
+            assert_eq!(parse_rfc2822(text).is_ok(), ok, "{text}");
+        }
+        assert_eq!(iso("1 Jan 2026 1:05 +0000"), "2026-01-01T01:05:00+00:00");
+    }
+
     #[test]
     fn strict_output_round_trips() {
         let d = parse_rfc2822("Mon, 24 Sept 2018 21:00:00 -0330").unwrap();

@@ -860,3 +860,65 @@ fn limit_zero_still_checks_the_arguments() {
     ]));
     assert_eq!((r.code, r.stdout.trim()), (0, "[]"), "{}", r.stderr);
 }
+
+#[test]
+fn the_emulator_stops_on_time_while_a_client_dribbles_its_headers() {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let mut child = cli(&["emulator", "--output", "json", "--stop-after", "1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    let base = info["base_url"].as_str().unwrap();
+    let addr = base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let started = std::time::Instant::now();
+    // Half a request head, then nothing: the client stays connected.
+    let mut tcp = std::net::TcpStream::connect(&addr).unwrap();
+    tcp.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Half")
+        .unwrap();
+    let deadline = started + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the emulator did not stop within 15 s of --stop-after 1");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(tcp);
+}
+
+#[test]
+fn a_seed_file_with_a_duplicate_project_is_a_usage_error() {
+    let dir = std::env::temp_dir().join(format!("swc-seed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("seed.json");
+    let project = |token: &str| serde_json::json!({"project_id": PROJECT, "api_token": token});
+    std::fs::write(
+        &path,
+        serde_json::json!({"projects": [project("PTa"), project("PTb")]}).to_string(),
+    )
+    .unwrap();
+    let r = run(&mut cli(&["emulator", "--seed", path.to_str().unwrap()]));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "is not a valid seed: project {PROJECT} appears twice"
+        )),
+        "{}",
+        r.stderr
+    );
+}

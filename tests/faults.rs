@@ -48,10 +48,12 @@ async fn fetch(
 #[tokio::test]
 async fn a_429_with_retry_after_is_retried_after_that_wait() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(Fault::Status {
-        status: 429,
-        retry_after: Some("1".into()),
-    });
+    emulator
+        .inject(Fault::Status {
+            status: 429,
+            retry_after: Some("1".into()),
+        })
+        .unwrap();
     let started = Instant::now();
     let p = fetch(&emulator, RetryPolicy::default()).await.unwrap();
     let waited = started.elapsed();
@@ -65,10 +67,12 @@ async fn a_429_with_retry_after_is_retried_after_that_wait() {
 async fn retry_after_as_an_http_date_is_honoured() {
     let emulator = Emulator::start().await.unwrap();
     let when = chrono::Utc::now() + chrono::Duration::seconds(2);
-    emulator.inject(Fault::Status {
-        status: 503,
-        retry_after: Some(when.format("%a, %d %b %Y %H:%M:%S GMT").to_string()),
-    });
+    emulator
+        .inject(Fault::Status {
+            status: 503,
+            retry_after: Some(when.format("%a, %d %b %Y %H:%M:%S GMT").to_string()),
+        })
+        .unwrap();
     let started = Instant::now();
     fetch(&emulator, RetryPolicy::default()).await.unwrap();
     // The date has whole seconds, so the wait is between one and two seconds.
@@ -83,10 +87,12 @@ async fn retry_after_as_an_http_date_is_honoured() {
 #[tokio::test]
 async fn a_retry_after_beyond_the_maximum_ends_the_retries_at_once() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(Fault::Status {
-        status: 429,
-        retry_after: Some("120".into()),
-    });
+    emulator
+        .inject(Fault::Status {
+            status: 429,
+            retry_after: Some("120".into()),
+        })
+        .unwrap();
     let started = Instant::now();
     let e = fetch(&emulator, RetryPolicy::default()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(1));
@@ -102,7 +108,7 @@ async fn a_retry_after_beyond_the_maximum_ends_the_retries_at_once() {
 #[tokio::test]
 async fn two_503s_then_success_takes_three_attempts() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(status(503).times(2));
+    emulator.inject(status(503).times(2)).unwrap();
     fetch(&emulator, quick()).await.unwrap();
     assert!(
         emulator.pending_faults().is_empty(),
@@ -110,7 +116,7 @@ async fn two_503s_then_success_takes_three_attempts() {
     );
 
     // Three 503s are more than three attempts can get through; the third is reported.
-    emulator.inject(status(503).times(4));
+    emulator.inject(status(503).times(4)).unwrap();
     let e = fetch(&emulator, quick()).await.unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(
@@ -123,8 +129,8 @@ async fn two_503s_then_success_takes_three_attempts() {
 #[tokio::test]
 async fn gateway_failures_and_html_pages_are_retried_for_reads() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(Fault::Html { status: 502 });
-    emulator.inject(status(504));
+    emulator.inject(Fault::Html { status: 502 }).unwrap();
+    emulator.inject(status(504)).unwrap();
     fetch(&emulator, quick()).await.unwrap();
     assert!(emulator.pending_faults().is_empty());
 }
@@ -132,7 +138,7 @@ async fn gateway_failures_and_html_pages_are_retried_for_reads() {
 #[tokio::test]
 async fn a_failed_update_is_sent_once_unless_the_caller_opts_in() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(status(500).on("POST").times(2));
+    emulator.inject(status(500).on("POST").times(2)).unwrap();
     let client = emulator.client_builder().retry(quick()).build().unwrap();
     let alice = client
         .conference(demo::CONFERENCE_SID)
@@ -143,10 +149,10 @@ async fn a_failed_update_is_sent_once_unless_the_caller_opts_in() {
     emulator.clear_faults();
 
     // Not even a 503 repeats an update by default...
-    emulator.inject(status(503).on("POST"));
+    emulator.inject(status(503).on("POST")).unwrap();
     assert!(alice.update().muted(true).send().await.is_err());
     // ...but it does when the caller says the update is safe to repeat.
-    emulator.inject(status(503).on("POST"));
+    emulator.inject(status(503).on("POST")).unwrap();
     let opted = emulator
         .client_builder()
         .retry(quick().retry_updates(true))
@@ -166,7 +172,7 @@ async fn a_failed_update_is_sent_once_unless_the_caller_opts_in() {
 #[tokio::test]
 async fn a_hung_server_times_out_naming_the_host() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(Fault::Hang);
+    emulator.inject(Fault::Hang).unwrap();
     let started = Instant::now();
     let e = fetch_configured(&emulator, |b| b.timeout(Duration::from_millis(500)))
         .await
@@ -206,7 +212,7 @@ async fn a_server_that_accepts_and_never_answers_hits_the_total_deadline() {
 #[tokio::test]
 async fn a_connection_broken_mid_body_is_reported_and_not_retried() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(Fault::Reset.times(2));
+    emulator.inject(Fault::Reset.times(2)).unwrap();
     let e = fetch(&emulator, quick()).await.unwrap_err();
     assert!(
         matches!(
@@ -232,7 +238,7 @@ async fn a_connection_broken_mid_body_is_reported_and_not_retried() {
 #[tokio::test]
 async fn truncated_json_is_a_decode_error_that_keeps_the_status() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(Fault::Truncate);
+    emulator.inject(Fault::Truncate).unwrap();
     let e = fetch(&emulator, quick()).await.unwrap_err();
     assert!(matches!(e, Error::Decode { .. }), "{e:?}");
     assert_eq!(e.status().map(|s| s.as_u16()), Some(200));
@@ -242,7 +248,9 @@ async fn truncated_json_is_a_decode_error_that_keeps_the_status() {
 async fn a_huge_body_is_refused_quickly_without_reading_it_all() {
     let emulator = Emulator::start().await.unwrap();
     // 512 MiB, streamed with no Content-Length; the client stops at its 1 MiB limit.
-    emulator.inject(Fault::HugeBody { bytes: 512 << 20 });
+    emulator
+        .inject(Fault::HugeBody { bytes: 512 << 20 })
+        .unwrap();
     let started = Instant::now();
     let e = fetch_configured(&emulator, |b| b.max_response_bytes(1 << 20))
         .await
@@ -261,7 +269,7 @@ async fn a_huge_body_is_refused_quickly_without_reading_it_all() {
 #[tokio::test]
 async fn the_total_deadline_bounds_all_attempts_and_waits() {
     let emulator = Emulator::start().await.unwrap();
-    emulator.inject(status(503).times(10));
+    emulator.inject(status(503).times(10)).unwrap();
     let started = Instant::now();
     let e = fetch_configured(&emulator, |b| {
         b.retry(

@@ -103,16 +103,18 @@ async fn the_token_is_in_no_error_and_no_log_line() {
         Fault::HugeBody { bytes: 1 << 20 }.into(),
         Fault::Hang.into(),
     ] {
-        emulator.inject(fault);
+        emulator.inject(fault).unwrap();
         errors.push(one.fetch().await.unwrap_err());
     }
-    emulator.inject(
-        Fault::Status {
-            status: 503,
-            retry_after: None,
-        }
-        .on("POST"),
-    );
+    emulator
+        .inject(
+            Fault::Status {
+                status: 503,
+                retry_after: None,
+            }
+            .on("POST"),
+        )
+        .unwrap();
     errors.push(one.update().hold(true).send().await.unwrap_err());
     errors.push(
         room.participant(Uuid::from_u128(0xdead))

@@ -1,7 +1,11 @@
 //! Faults the emulator can be told to inject, so that retry and timeout handling (yours or
 //! this crate's) can be tested against it.
 
-use std::{collections::VecDeque, time::Duration};
+use std::{
+    collections::{HashMap, VecDeque},
+    fmt,
+    time::Duration,
+};
 
 use axum::{
     body::{Body, Bytes},
@@ -9,6 +13,7 @@ use axum::{
     response::Response,
 };
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// A misbehaviour the emulator injects instead of (or before) answering a request.
 ///
@@ -34,7 +39,7 @@ pub enum Fault {
     },
     /// Wait this many milliseconds, then answer normally.
     Delay {
-        /// The wait, in milliseconds.
+        /// The wait, in milliseconds, up to [`MAX_DELAY_MILLIS`].
         millis: u64,
     },
     /// Accept the request and never answer (until the client gives up or the emulator stops).
@@ -45,10 +50,44 @@ pub enum Fault {
     Truncate,
     /// Send a `200` with a body of this many bytes, streamed without a `Content-Length`.
     HugeBody {
-        /// The body's size in bytes.
+        /// The body's size in bytes, up to [`MAX_HUGE_BODY_BYTES`].
         bytes: u64,
     },
 }
+
+/// The longest [`Fault::Delay`], in milliseconds: ten minutes.
+pub const MAX_DELAY_MILLIS: u64 = 10 * 60 * 1000;
+
+/// The largest [`Fault::HugeBody`]: 4 GiB.
+pub const MAX_HUGE_BODY_BYTES: u64 = 4 << 30;
+
+/// The most rules a project can have pending at once.
+pub const MAX_PENDING_RULES: usize = 1000;
+
+/// The methods a rule can be narrowed to.
+const METHODS: [&str; 7] = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"];
+
+/// Why a fault rule was refused; nothing was queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidFault {
+    reason: String,
+}
+
+impl InvalidFault {
+    fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for InvalidFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a valid fault rule: {}", self.reason)
+    }
+}
+
+impl std::error::Error for InvalidFault {}
 
 /// A fault and which requests it applies to.
 ///
@@ -59,10 +98,10 @@ pub struct FaultRule {
     /// What to do.
     #[serde(flatten)]
     pub fault: Fault,
-    /// How many matching requests get it (at least 1).
+    /// How many matching requests get it: at least 1.
     #[serde(default = "one")]
     pub times: u32,
-    /// Only requests with this method (`GET`, `POST`, `DELETE`), when given.
+    /// Only requests with this method (`GET`, `POST`, `DELETE`, in any case), when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
 }
@@ -105,8 +144,8 @@ impl FaultRule {
     }
 
     /// Reads a rule from JSON, refusing fields no rule has (so that a misspelt one is not
-    /// silently ignored).
-    pub(crate) fn from_json(value: serde_json::Value) -> Result<Self, String> {
+    /// silently ignored) and values [`check`](Self::check) refuses.
+    pub(crate) fn from_json(value: serde_json::Value) -> Result<Self, InvalidFault> {
         const FIELDS: [&str; 7] = [
             "kind",
             "status",
@@ -120,60 +159,125 @@ impl FaultRule {
             .as_object()
             .and_then(|o| o.keys().find(|k| !FIELDS.contains(&k.as_str())))
         {
-            return Err(format!(
+            return Err(InvalidFault::new(format!(
                 "unknown field {unknown:?}; a rule has {}",
                 FIELDS.join(", ")
-            ));
+            )));
         }
-        let rule: Self = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        rule.check()?;
-        Ok(rule)
+        let rule: Self =
+            serde_json::from_value(value).map_err(|e| InvalidFault::new(e.to_string()))?;
+        rule.checked()
     }
 
-    pub(crate) fn check(&self) -> Result<(), String> {
+    /// The rule, checked, with its method in upper case: `times` at least 1, a known
+    /// method, an error status, a `Retry-After` of whole seconds or an HTTP date, and a
+    /// delay or body size within [`MAX_DELAY_MILLIS`] and [`MAX_HUGE_BODY_BYTES`].
+    pub fn checked(mut self) -> Result<Self, InvalidFault> {
+        if self.times == 0 {
+            return Err(InvalidFault::new(
+                "times must be at least 1 (leave it out for once)",
+            ));
+        }
+        if let Some(method) = &mut self.method {
+            method.make_ascii_uppercase();
+            if !METHODS.contains(&method.as_str()) {
+                return Err(InvalidFault::new(format!(
+                    "method {method:?} is not one of {}",
+                    METHODS.join(", ")
+                )));
+            }
+        }
         match &self.fault {
             Fault::Status { status, .. } | Fault::Html { status }
                 if !(400..=599).contains(status) =>
             {
-                Err(format!(
+                return Err(InvalidFault::new(format!(
                     "status {status} is not an error status (400 to 599)"
-                ))
+                )));
             }
-            _ => Ok(()),
+            Fault::Status {
+                retry_after: Some(value),
+                ..
+            } if !valid_retry_after(value) => {
+                return Err(InvalidFault::new(format!(
+                    "retry_after {value:?} is neither whole seconds nor an HTTP date"
+                )));
+            }
+            Fault::Delay { millis } if *millis > MAX_DELAY_MILLIS => {
+                return Err(InvalidFault::new(format!(
+                    "millis {millis} is over the limit of {MAX_DELAY_MILLIS}"
+                )));
+            }
+            Fault::HugeBody { bytes } if *bytes > MAX_HUGE_BODY_BYTES => {
+                return Err(InvalidFault::new(format!(
+                    "bytes {bytes} is over the limit of {MAX_HUGE_BODY_BYTES}"
+                )));
+            }
+            _ => {}
         }
+        Ok(self)
     }
 }
 
-/// The rules waiting to fire, in the order given.
+/// A `Retry-After` value as RFC 9110 has it: whole seconds, or an HTTP date (which the RFC
+/// 2822 reader accepts), fit to be a header.
+fn valid_retry_after(value: &str) -> bool {
+    let seconds =
+        !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit());
+    (seconds || crate::time::parse_rfc2822(value).is_ok()) && HeaderValue::from_str(value).is_ok()
+}
+
+/// The rules waiting to fire, each project's apart, in the order given.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
-    rules: VecDeque<FaultRule>,
+    rules: HashMap<Uuid, VecDeque<FaultRule>>,
 }
 
 impl Faults {
-    pub(crate) fn push(&mut self, rule: FaultRule) {
-        self.rules.push_back(rule);
+    /// Queues checked rules for a project, all or none.
+    pub(crate) fn push(
+        &mut self,
+        project: Uuid,
+        rules: impl IntoIterator<Item = FaultRule>,
+    ) -> Result<(), InvalidFault> {
+        let rules = rules
+            .into_iter()
+            .map(FaultRule::checked)
+            .collect::<Result<Vec<_>, _>>()?;
+        let queue = self.rules.entry(project).or_default();
+        if queue.len() + rules.len() > MAX_PENDING_RULES {
+            return Err(InvalidFault::new(format!(
+                "a project can have at most {MAX_PENDING_RULES} rules pending; {} are",
+                queue.len()
+            )));
+        }
+        queue.extend(rules);
+        Ok(())
     }
 
-    pub(crate) fn clear(&mut self) {
-        self.rules.clear();
+    pub(crate) fn clear(&mut self, project: &Uuid) {
+        self.rules.remove(project);
     }
 
-    pub(crate) fn pending(&self) -> Vec<FaultRule> {
-        self.rules.iter().cloned().collect()
+    pub(crate) fn pending(&self, project: &Uuid) -> Vec<FaultRule> {
+        self.rules
+            .get(project)
+            .map(|q| q.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
-    /// The fault for a request, if a rule matches it; the rule is used up after `times`.
-    pub(crate) fn take(&mut self, method: &Method) -> Option<Fault> {
-        let i = self
-            .rules
+    /// The fault for a project's request, if one of its rules matches; the rule is used up
+    /// after `times`.
+    pub(crate) fn take(&mut self, project: &Uuid, method: &Method) -> Option<Fault> {
+        let queue = self.rules.get_mut(project)?;
+        let i = queue
             .iter()
             .position(|r| r.method.as_deref().is_none_or(|m| m == method.as_str()))?;
-        let rule = &mut self.rules[i];
-        rule.times -= 1;
+        let rule = &mut queue[i];
         let fault = rule.fault.clone();
+        rule.times = rule.times.saturating_sub(1);
         if rule.times == 0 {
-            self.rules.remove(i);
+            queue.remove(i);
         }
         Some(fault)
     }
@@ -288,33 +392,43 @@ mod tests {
 
     #[test]
     fn rules_fire_in_order_and_are_used_up() {
+        let (p, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
         let mut f = Faults::default();
         f.push(
-            Fault::Status {
-                status: 503,
-                retry_after: None,
-            }
-            .times(2),
+            p,
+            [
+                Fault::Status {
+                    status: 503,
+                    retry_after: None,
+                }
+                .times(2),
+                Fault::Html { status: 502 }.on("post"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            f.take(&other, &Method::GET),
+            None,
+            "another project's rules"
         );
-        f.push(Fault::Html { status: 502 }.on("post"));
         assert!(matches!(
-            f.take(&Method::POST),
+            f.take(&p, &Method::POST),
             Some(Fault::Status { status: 503, .. })
         ));
         assert!(matches!(
-            f.take(&Method::GET),
+            f.take(&p, &Method::GET),
             Some(Fault::Status { status: 503, .. })
         ));
         assert_eq!(
-            f.take(&Method::GET),
+            f.take(&p, &Method::GET),
             None,
             "the POST rule does not match a GET"
         );
         assert!(matches!(
-            f.take(&Method::POST),
+            f.take(&p, &Method::POST),
             Some(Fault::Html { status: 502 })
         ));
-        assert_eq!(f.take(&Method::POST), None);
+        assert_eq!(f.take(&p, &Method::POST), None);
     }
 
     #[test]
@@ -329,13 +443,47 @@ mod tests {
         assert_eq!(rules[1].method.as_deref(), Some("GET"));
         assert!(serde_json::from_str::<Vec<FaultRule>>(r#"[{"kind": "explode"}]"#).is_err());
         let json = |t: &str| FaultRule::from_json(serde_json::from_str(t).unwrap());
-        assert!(json(r#"{"kind": "status", "status": 200}"#).is_err());
-        assert!(json(r#"{"kind": "status", "status": 503, "tims": 2}"#).is_err());
         assert_eq!(
-            json(r#"{"kind": "hang", "method": "GET", "times": 3}"#)
-                .unwrap()
-                .times,
-            3
+            json(r#"{"kind": "hang", "method": "get", "times": 3}"#).unwrap(),
+            Fault::Hang.on("GET").times(3)
         );
+        for bad in [
+            r#"{"kind": "status", "status": 200}"#,
+            r#"{"kind": "status", "status": 503, "tims": 2}"#,
+            r#"{"kind": "status", "status": 503, "times": 0}"#,
+            r#"{"kind": "status", "status": 503, "times": -1}"#,
+            r#"{"kind": "status", "status": 503, "method": "FETCH"}"#,
+            r#"{"kind": "status", "status": 429, "retry_after": "soon"}"#,
+            r#"{"kind": "status", "status": 429, "retry_after": "-1"}"#,
+            r#"{"kind": "status", "status": 429, "retry_after": "1\r\nx: y"}"#,
+            r#"{"kind": "delay", "millis": 600001}"#,
+            r#"{"kind": "huge_body", "bytes": 4294967297}"#,
+        ] {
+            assert!(json(bad).is_err(), "{bad}");
+        }
+        assert!(json(r#"{"kind": "status", "status": 429, "retry_after": "Wed, 21 Oct 2015 07:28:00 GMT"}"#).is_ok());
+    }
+
+    #[test]
+    fn pending_rules_are_bounded() {
+        let p = Uuid::from_u128(1);
+        let mut f = Faults::default();
+        let rule = || Fault::Hang.times(1);
+        f.push(p, (0..MAX_PENDING_RULES - 1).map(|_| rule()))
+            .unwrap();
+        assert!(f.push(p, [rule(), rule()]).is_err(), "all or none");
+        assert_eq!(f.pending(&p).len(), MAX_PENDING_RULES - 1);
+        f.push(p, [rule()]).unwrap();
+        assert!(f.push(p, [rule()]).is_err());
+        f.clear(&p);
+        assert!(f.pending(&p).is_empty());
+    }
+
+    #[test]
+    fn a_rule_set_to_zero_times_in_code_is_refused_not_a_panic() {
+        let mut rule = Fault::Hang.times(1);
+        rule.times = 0;
+        let mut f = Faults::default();
+        assert!(f.push(Uuid::from_u128(1), [rule]).is_err());
     }
 }

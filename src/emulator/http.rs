@@ -107,20 +107,6 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             format!("The request headers are larger than {MAX_HEADER_BYTES} bytes"),
         ));
     }
-    if path != FAULTS_PATH {
-        let fault = app.faults().take(&parts.method);
-        if let Some(fault) = fault {
-            match faults::apply(fault) {
-                Applied::Answer(response) => return response,
-                Applied::Delay(wait) => tokio::time::sleep(wait).await,
-                Applied::Hang => {
-                    let mut stopping = app.stopping.clone();
-                    let _ = stopping.wait_for(|stop| *stop).await;
-                    return refusal(Refusal::new(503, 20504, "The emulator is stopping"));
-                }
-            }
-        }
-    }
     let project = match authenticate(&app, &parts.headers) {
         Some(project) => project,
         None => {
@@ -130,7 +116,20 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         }
     };
     if path == FAULTS_PATH {
-        return manage_faults(&app, &parts.method, body).await;
+        return manage_faults(&app, project, &parts.method, body).await;
+    }
+    // Faults belong to the project that added them, and fire only for its own requests.
+    let fault = app.faults().take(&project, &parts.method);
+    if let Some(fault) = fault {
+        match faults::apply(fault) {
+            Applied::Answer(response) => return response,
+            Applied::Delay(wait) => tokio::time::sleep(wait).await,
+            Applied::Hang => {
+                let mut stopping = app.stopping.clone();
+                let _ = stopping.wait_for(|stop| *stop).await;
+                return refusal(Refusal::new(503, 20504, "The emulator is stopping"));
+            }
+        }
     }
     let Some(route) = route(&path) else {
         return refusal(Refusal::not_found(&path));
@@ -162,15 +161,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         ));
     }
 
-    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let body = match read_body(&parts.headers, body).await {
         Ok(body) => body,
-        Err(_) => {
-            return refusal(Refusal::new(
-                413,
-                10000,
-                format!("The request body is larger than {MAX_BODY_BYTES} bytes"),
-            ));
-        }
+        Err(refused) => return refusal(refused),
     };
     let now = chrono::Utc::now();
     let outcome = match (route, parts.method) {
@@ -206,7 +199,16 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
                 app.state()
                     .update(&account, &conference, &call, u, now, &path)
             })
-            .map(|v| ok(StatusCode::OK, v)),
+            .map(|v| {
+                let mut response = ok(StatusCode::OK, v);
+                if let Some(warning) = ignored_query(parts.uri.query()) {
+                    tracing::warn!("{warning}");
+                    if let Ok(value) = HeaderValue::from_str(&warning) {
+                        response.headers_mut().insert(WARNING_HEADER, value);
+                    }
+                }
+                response
+            }),
         (
             Route::One {
                 account,
@@ -222,17 +224,85 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     outcome.unwrap_or_else(refusal)
 }
 
-/// `GET` lists the pending fault rules, `POST` adds one rule or an array of them, `DELETE`
-/// clears them.
-async fn manage_faults(app: &App, method: &Method, body: Body) -> Response {
-    let mut faults = app.faults();
+/// The header that says the emulator ignored something a client probably meant it to read.
+pub(crate) const WARNING_HEADER: &str = "x-emulator-warning";
+
+/// What to tell a client that put an update's parameters in the query string: SignalWire
+/// reads only the form body, so they change nothing.
+fn ignored_query(query: Option<&str>) -> Option<String> {
+    let names: Vec<String> = form_urlencoded::parse(query?.as_bytes())
+        .map(|(k, _)| k.chars().filter(char::is_ascii_graphic).take(40).collect())
+        .take(12)
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "the query string ({}) was ignored: an update's parameters go in the form body",
+            names.join(", ")
+        )
+    })
+}
+
+/// How long a request body may take to arrive.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The request body, up to [`MAX_BODY_BYTES`]: 413 for a body over it (refused from its
+/// `Content-Length` before reading when it declares one), 400 for a body that is malformed
+/// or ends before its declared length, 408 for one that does not arrive in time.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Refusal> {
+    let too_large = || {
+        Refusal::new(
+            413,
+            10000,
+            format!("The request body is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        Err(_) => Err(Refusal::new(
+            408,
+            10000,
+            format!(
+                "The request body did not arrive within {} seconds",
+                BODY_TIMEOUT.as_secs()
+            ),
+        )),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) if over_limit(&e) => Err(too_large()),
+        Ok(Err(_)) => Err(Refusal::bad(
+            "The request body could not be read: it is malformed (a bad chunk) or ended before its declared length",
+        )),
+    }
+}
+
+/// Whether a body error is the size limit's, rather than a malformed or cut-off body.
+fn over_limit(error: &axum::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = next {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
+}
+
+/// `GET` lists the project's pending fault rules, `POST` adds one rule or an array of them
+/// (all or none), `DELETE` clears them. Another project's rules are neither seen nor
+/// touched.
+async fn manage_faults(app: &App, project: Uuid, method: &Method, body: Body) -> Response {
     match *method {
         Method::GET => {}
-        Method::DELETE => faults.clear(),
+        Method::DELETE => app.faults().clear(&project),
         Method::POST => {
-            drop(faults);
-            let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-                return refusal(Refusal::new(413, 10000, "The fault list is too large"));
+            let bytes = match read_body(&HeaderMap::new(), body).await {
+                Ok(bytes) => bytes,
+                Err(refused) => return refusal(refused),
             };
             let values = match serde_json::from_slice::<Value>(&bytes) {
                 Ok(Value::Array(values)) => values,
@@ -245,11 +315,10 @@ async fn manage_faults(app: &App, method: &Method, body: Body) -> Response {
                 .collect::<Result<Vec<_>, _>>()
             {
                 Ok(rules) => rules,
-                Err(reason) => return refusal(Refusal::bad(format!("Not a fault rule: {reason}"))),
+                Err(invalid) => return refusal(Refusal::bad(invalid.to_string())),
             };
-            faults = app.faults();
-            for rule in rules {
-                faults.push(rule);
+            if let Err(invalid) = app.faults().push(project, rules) {
+                return refusal(Refusal::bad(invalid.to_string()));
             }
         }
         _ => {
@@ -260,7 +329,8 @@ async fn manage_faults(app: &App, method: &Method, body: Body) -> Response {
             return response;
         }
     }
-    ok(StatusCode::OK, json!({"pending": faults.pending()}))
+    let pending = app.faults().pending(&project);
+    ok(StatusCode::OK, json!({ "pending": pending }))
 }
 
 impl App {

@@ -19,9 +19,27 @@
 //!
 //! Faults can be injected to test retry and timeout handling: from Rust with
 //! [`Emulator::inject`], from any language by `POST`ing a [`FaultRule`] (or an array of them)
-//! as JSON to `/__emulator/faults` with any project's credentials, e.g.
+//! as JSON to `/__emulator/faults` with a project's credentials, e.g.
 //! `{"kind": "status", "status": 429, "retry_after": "1", "times": 2}`; `GET` there lists the
-//! pending rules and `DELETE` clears them. Headers over 32 KiB get a JSON 431.
+//! pending rules and `DELETE` clears them. Rules belong to the project that added them: they
+//! fire only on its own requests, after authentication, and no other project sees or clears
+//! them. A rule is checked when it is added ([`FaultRule::checked`]); a bad one is refused
+//! with 400 and nothing is queued.
+//!
+//! Request bodies: over 64 KiB is 413 (refused from `Content-Length` before reading when
+//! it is declared), malformed chunks or a body shorter than its `Content-Length` are 400, a
+//! body that takes over 10 seconds is 408. Headers over 32 KiB get a JSON 431. An update
+//! reads its parameters from the form body only, as SignalWire does: parameters in the query
+//! string change nothing, and the answer (200, the participant unchanged, as for an update
+//! with no parameters) carries an `X-Emulator-Warning` header saying they were ignored.
+//!
+//! Connections: a request head must arrive within 10 seconds of the connection being ready
+//! for one, so a kept-alive connection idle that long is closed
+//! ([`EmulatorBuilder::header_timeout`]). Stopping closes the listener at once, gives requests
+//! in flight 5 seconds to finish, then drops what is left
+//! ([`EmulatorBuilder::shutdown_grace`]). Some refusals are made by the HTTP layer before the
+//! emulator sees a request, and have no JSON body: a request head hyper cannot parse (400),
+//! or one over its buffer of about 400 KiB or 100 headers (431).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,6 +55,7 @@
 mod faults;
 mod http;
 mod seed;
+mod server;
 mod state;
 
 use std::{
@@ -44,12 +63,15 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use axum::serve::ListenerExt as _;
+use std::time::Duration;
+
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-pub use faults::{Fault, FaultRule};
-pub use seed::{Seed, SeedConference, SeedParticipant, SeedProject, demo};
+pub use faults::{
+    Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
+};
+pub use seed::{InvalidSeed, Seed, SeedConference, SeedParticipant, SeedProject, demo};
 
 use crate::{Client, ClientBuilder};
 
@@ -69,6 +91,7 @@ pub struct Emulator {
 pub struct EmulatorBuilder {
     listen: SocketAddr,
     seed: Seed,
+    limits: server::Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -76,6 +99,10 @@ impl Default for EmulatorBuilder {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed: demo::seed(),
+            limits: server::Limits {
+                header_timeout: Duration::from_secs(10),
+                shutdown_grace: Duration::from_secs(5),
+            },
         }
     }
 }
@@ -93,13 +120,30 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a request head may take to arrive, counted from when the connection is
+    /// ready for one; a kept-alive connection idle that long is closed. 10 seconds by
+    /// default.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_timeout = timeout;
+        self
+    }
+
+    /// How long stopping lets requests in flight finish before dropping their connections;
+    /// 5 seconds by default.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.limits.shutdown_grace = grace;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
-    /// Fails if the address cannot be bound, or if the seed has no project.
+    /// Fails with [`std::io::ErrorKind::InvalidInput`] if the seed is not valid (see
+    /// [`Seed::check`]), and as binding fails otherwise.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let primary = self.seed.projects.first().ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, "the seed has no project")
-        })?;
+        self.seed
+            .check()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let primary = &self.seed.projects[0];
         let (project_id, api_token) = (primary.project_id, primary.api_token.clone());
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
@@ -109,23 +153,18 @@ impl EmulatorBuilder {
             faults: Mutex::new(faults::Faults::default()),
             stopping,
         });
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
         let (stop, stopped) = oneshot::channel::<()>();
-        let server =
-            axum::serve(listener, http::router(app.clone())).with_graceful_shutdown(async move {
-                let _ = stopped.await;
-                // Release requests held by a hang, so that the graceful shutdown can finish.
-                let _ = stopping_tx.send(true);
-            });
-        let task = tokio::spawn(async move {
-            if let Err(e) = server.await {
-                tracing::warn!(error = %e, "the emulator stopped with an error");
-            }
-        });
+        let stopped = async move {
+            let _ = stopped.await;
+        };
+        let router = http::router(app.clone());
+        let task = tokio::spawn(server::serve(
+            listener,
+            router,
+            self.limits,
+            stopped,
+            stopping_tx,
+        ));
         tracing::info!(%addr, "emulator listening");
         Ok(Emulator {
             app,
@@ -186,35 +225,37 @@ impl Emulator {
             .expect("an emulator's own address and credentials are a valid configuration")
     }
 
-    /// Queues a fault for the next requests the rule matches: a 429 with `Retry-After`, a
-    /// 503, a proxy's HTML page, a delay, a hang, a broken connection, a truncated or huge
-    /// body. Rules fire in the order given, before authentication, as a proxy's would.
+    /// Queues a fault for the first project's next requests that the rule matches: a 429
+    /// with `Retry-After`, a 503, a proxy's HTML page, a delay, a hang, a broken connection,
+    /// a truncated or huge body. Rules fire in the order given, on authenticated requests of
+    /// that project only. A rule that [`FaultRule::checked`] refuses is not queued.
     ///
     /// ```no_run
-    /// # async fn demo(emulator: signalwire_compat::emulator::Emulator) {
+    /// # async fn demo(emulator: signalwire_compat::emulator::Emulator) -> Result<(), Box<dyn std::error::Error>> {
     /// use signalwire_compat::emulator::Fault;
     ///
     /// // The next two requests get 503, the one after a 429 asking to wait a second.
-    /// emulator.inject(Fault::Status { status: 503, retry_after: None }.times(2));
-    /// emulator.inject(Fault::Status { status: 429, retry_after: Some("1".into()) });
-    /// # }
+    /// emulator.inject(Fault::Status { status: 503, retry_after: None }.times(2))?;
+    /// emulator.inject(Fault::Status { status: 429, retry_after: Some("1".into()) })?;
+    /// # Ok(()) }
     /// ```
-    pub fn inject(&self, rule: impl Into<FaultRule>) {
-        self.app.faults().push(rule.into());
+    pub fn inject(&self, rule: impl Into<FaultRule>) -> Result<(), InvalidFault> {
+        self.app.faults().push(self.project_id, [rule.into()])
     }
 
-    /// The fault rules not yet used up, in the order they fire.
+    /// The first project's fault rules not yet used up, in the order they fire.
     pub fn pending_faults(&self) -> Vec<FaultRule> {
-        self.app.faults().pending()
+        self.app.faults().pending(&self.project_id)
     }
 
-    /// Drops every fault not yet fired.
+    /// Drops every fault of the first project not yet fired.
     pub fn clear_faults(&self) {
-        self.app.faults().clear();
+        self.app.faults().clear(&self.project_id);
     }
 
-    /// Stops accepting connections, lets requests in flight finish, and waits for the
-    /// server to end.
+    /// Stops accepting connections, lets requests in flight finish within the
+    /// [shutdown grace](EmulatorBuilder::shutdown_grace), drops the connections left, and
+    /// waits for the server to end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

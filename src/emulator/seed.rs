@@ -7,7 +7,7 @@ use uuid::{Uuid, uuid};
 /// and the participants in them.
 ///
 /// Build one in code, or read it from JSON (the shape the `--seed` option of the command-line
-/// tool takes):
+/// tool takes); [`Seed::check`] says whether it can start an emulator:
 ///
 /// ```
 /// use signalwire_compat::emulator::Seed;
@@ -26,6 +26,7 @@ use uuid::{Uuid, uuid};
 ///   }]
 /// }"#).unwrap();
 /// assert_eq!(seed.projects[0].conferences[0].participants.len(), 2);
+/// assert!(seed.check().is_ok());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,6 +88,81 @@ pub struct SeedParticipant {
     /// When it joined, as RFC 2822 text; the emulator's start time when not given.
     #[serde(default)]
     pub date_created: Option<String>,
+}
+
+/// Why a seed cannot start an emulator: it names the project, conference or participant at
+/// fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidSeed {
+    reason: String,
+}
+
+impl std::fmt::Display for InvalidSeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for InvalidSeed {}
+
+impl Seed {
+    /// Checks that the seed describes a space that can exist: at least one project; no
+    /// project ID twice (the second's credentials could never work); no empty API token; no
+    /// conference SID twice, in any project; no call twice in a conference; a coached call
+    /// that is another participant of the same conference; dates that can be read.
+    ///
+    /// [`EmulatorBuilder::start`](super::EmulatorBuilder::start) refuses a seed that fails.
+    pub fn check(&self) -> Result<(), InvalidSeed> {
+        let fail = |reason: String| Err(InvalidSeed { reason });
+        if self.projects.is_empty() {
+            return fail("the seed has no project".into());
+        }
+        let mut projects = std::collections::HashSet::new();
+        let mut conferences = std::collections::HashSet::new();
+        for project in &self.projects {
+            let id = project.project_id;
+            if !projects.insert(id) {
+                return fail(format!("project {id} appears twice"));
+            }
+            if project.api_token.is_empty() {
+                return fail(format!("project {id} has an empty api_token"));
+            }
+            for conference in &project.conferences {
+                let sid = conference.sid;
+                if !conferences.insert(sid) {
+                    return fail(format!("conference {sid} appears twice"));
+                }
+                let mut calls = std::collections::HashSet::new();
+                for p in &conference.participants {
+                    if !calls.insert(p.call_sid) {
+                        return fail(format!(
+                            "call {} appears twice in conference {sid}",
+                            p.call_sid
+                        ));
+                    }
+                    if let Some(date) = &p.date_created
+                        && let Err(e) = crate::time::parse_rfc2822(date)
+                    {
+                        return fail(format!(
+                            "participant {} of conference {sid} has date_created {date:?}: {e}",
+                            p.call_sid
+                        ));
+                    }
+                }
+                for p in &conference.participants {
+                    if let Some(coached) = p.call_sid_to_coach
+                        && (coached == p.call_sid || !calls.contains(&coached))
+                    {
+                        return fail(format!(
+                            "participant {} of conference {sid} coaches {coached}, which is not another participant of that conference",
+                            p.call_sid
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 fn yes() -> bool {
@@ -209,5 +285,67 @@ pub mod demo {
                 },
             ],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(change: impl FnOnce(&mut Seed)) -> String {
+        let mut seed = demo::seed();
+        change(&mut seed);
+        seed.check().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_demo_seed_is_valid() {
+        demo::seed().check().unwrap();
+    }
+
+    #[test]
+    fn a_seed_that_cannot_exist_is_refused_naming_what_is_wrong() {
+        assert_eq!(reason(|s| s.projects.clear()), "the seed has no project");
+        assert_eq!(
+            reason(|s| s.projects[1].project_id = demo::PROJECT_ID),
+            format!("project {} appears twice", demo::PROJECT_ID)
+        );
+        assert_eq!(
+            reason(|s| s.projects[0].api_token.clear()),
+            format!("project {} has an empty api_token", demo::PROJECT_ID)
+        );
+        assert_eq!(
+            reason(|s| s.projects[1].conferences[0].sid = demo::CONFERENCE_SID),
+            format!("conference {} appears twice", demo::CONFERENCE_SID)
+        );
+        assert_eq!(
+            reason(|s| s.projects[0].conferences[1].sid = demo::CONFERENCE_SID),
+            format!("conference {} appears twice", demo::CONFERENCE_SID)
+        );
+        assert_eq!(
+            reason(|s| s.projects[0].conferences[0].participants[1].call_sid = demo::CALL_SIDS[0]),
+            format!(
+                "call {} appears twice in conference {}",
+                demo::CALL_SIDS[0],
+                demo::CONFERENCE_SID
+            )
+        );
+        assert!(
+            reason(
+                |s| s.projects[0].conferences[0].participants[0].date_created =
+                    Some("yesterday".into())
+            )
+            .contains("has date_created \"yesterday\"")
+        );
+        let lone = |s: &mut Seed| {
+            s.projects[0].conferences[0].participants[0].call_sid_to_coach =
+                Some(demo::OTHER_CONFERENCE_SID)
+        };
+        assert!(reason(lone).contains("which is not another participant"));
+        let itself = |s: &mut Seed| {
+            s.projects[0].conferences[0].participants[0].call_sid_to_coach =
+                Some(demo::CALL_SIDS[0])
+        };
+        assert!(reason(itself).contains("which is not another participant"));
     }
 }

@@ -290,7 +290,9 @@ impl State {
             uri
         };
         let page = request.page;
-        let next = more_after.then(|| {
+        // A page past the last one a request can name (Page is at most 2147483647) is never
+        // offered: the emulator would refuse the URI it handed out.
+        let next = (more_after && page < i32::MAX as u32).then(|| {
             let last = chosen.last().map(|(s, _)| *s).unwrap_or_default();
             page_uri(page.saturating_add(1), Some(PageToken::After(last)))
         });

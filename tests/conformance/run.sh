@@ -56,6 +56,16 @@ done
 
 echo "== schemathesis against the emulator"
 start_emulator
-"$venvs/schemathesis/bin/schemathesis" --config-file tests/conformance/schemathesis.toml \
-  run openapi/compatibility.yaml --url "$EMULATOR_BASE_URL" --checks all --no-color
+# Run from inside target/, so that the cache schemathesis writes to its working directory
+# (.schemathesis/) stays out of the repository.
+root=$(pwd)
+(cd "$venvs" && "$root/$venvs/schemathesis/bin/schemathesis" \
+  --config-file "$root/tests/conformance/schemathesis.toml" \
+  run "$root/openapi/compatibility.yaml" --url "$EMULATOR_BASE_URL" --checks all --no-color)
 stop_emulator
+# A run must leave a clean checkout clean (checked in CI, which starts from one).
+if [ "${CI:-}" = true ] && [ -n "$(git status --porcelain 2>/dev/null)" ]; then
+  echo "the conformance run changed files in the repository:" >&2
+  git status --porcelain >&2
+  exit 1
+fi

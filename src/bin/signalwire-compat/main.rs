@@ -300,12 +300,14 @@ async fn serve(args: &EmulatorArgs, output: Output) -> Result<(), Failure> {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Failure::Usage(format!("cannot read the seed file {}: {e}", path.display()))
             })?;
-            serde_json::from_str::<Seed>(&text).map_err(|e| {
-                Failure::Usage(format!(
-                    "the seed file {} is not a valid seed: {e}",
-                    path.display()
-                ))
-            })?
+            let seed = serde_json::from_str::<Seed>(&text).map_err(|e| e.to_string());
+            seed.and_then(|seed| seed.check().map(|()| seed).map_err(|e| e.to_string()))
+                .map_err(|e| {
+                    Failure::Usage(format!(
+                        "the seed file {} is not a valid seed: {e}",
+                        path.display()
+                    ))
+                })?
         }
     };
     let conference = seed
