@@ -1,6 +1,6 @@
 //! Compiles `openapi/compatibility.yaml` into the private generated client.
 //!
-//! The generated file lands in `$OUT_DIR/codegen.rs` and is pulled in by `src/generated.rs`.
+//! The generated file lands in `$OUT_DIR/codegen.rs` and is pulled in by `src/wire/generated.rs`.
 //! Types are shaped here, never by editing the output: the schemas that carry identifiers,
 //! dates and statuses are replaced by the crate's own lenient types.
 
@@ -22,7 +22,7 @@ fn main() {
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote::quote! { crate::transport::Transport })
+        .with_inner_type(quote::quote! { crate::wire::transport::Transport })
         .with_replacement("Sid", "crate::Sid", [TypeImpl::Display].into_iter())
         .with_replacement(
             "Rfc2822DateTime",

@@ -11,12 +11,14 @@ use uuid::Uuid;
 
 use crate::{
     Error, IntoSid, RetryPolicy,
+    api::participants::Conference,
     error::TimeoutPhase,
-    generated::{self, types},
-    participants::Conference,
     sid::SidArg,
     text::Secrets,
-    transport::{self, Transport},
+    wire::{
+        generated::{self, types},
+        transport::{self, Transport},
+    },
 };
 
 /// The path of the API root under a space's host.
@@ -244,7 +246,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             max_response_bytes: 16 * 1024 * 1024,
-            max_pages: crate::paging::DEFAULT_MAX_PAGES,
+            max_pages: crate::wire::paging::DEFAULT_MAX_PAGES,
             unreadable_env: None,
         }
     }

@@ -2,32 +2,29 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub, rust_2018_idioms)]
 
+mod api;
 mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
-mod generated;
-mod paging;
-mod participant;
-mod participants;
-mod retry;
+mod models;
 mod sid;
 mod text;
 pub mod time;
-mod transport;
+mod wire;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
-pub use error::{ApiError, DecodeError, Error, TimeoutPhase};
-pub use paging::Page;
-pub use participant::{Participant, ParticipantStatus};
-pub use participants::{
+pub use api::participants::{
     CallbackMethod, Conference, ListParticipants, ParticipantHandle, Participants,
     UpdateParticipant,
 };
-pub use retry::RetryPolicy;
+pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
+pub use error::{ApiError, DecodeError, Error, TimeoutPhase};
+pub use models::participant::{Participant, ParticipantStatus};
 pub use sid::{IntoSid, Sid};
 pub use text::{MAX_SHOWN_CHARS, Printable};
+pub use wire::paging::Page;
+pub use wire::retry::RetryPolicy;

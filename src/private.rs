@@ -3,7 +3,10 @@
 
 use reqwest::StatusCode;
 
-use crate::{Error, Page, Participant, generated::types, transport};
+use crate::{
+    Error, Page, Participant,
+    wire::{generated::types, transport},
+};
 
 /// Decodes a participant exactly as a fetch or update response is decoded.
 pub fn decode_participant(body: &[u8]) -> Result<Participant, serde_json::Error> {
@@ -33,7 +36,7 @@ pub fn follow_next_page(uri: &str) -> Result<(), String> {
     let base = reqwest::Url::parse("https://example.signalwire.com/api/laml/2010-04-01")
         .expect("a valid URL");
     let id = uuid::Uuid::from_u128(1);
-    crate::paging::parse_next_page(uri, &base, id, id).map(drop)
+    crate::wire::paging::parse_next_page(uri, &base, id, id).map(drop)
 }
 
 /// The printable start of a body, as errors show it.

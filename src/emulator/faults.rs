@@ -304,7 +304,7 @@ pub(crate) fn apply(fault: Fault) -> Applied {
                 500..=599 => 20504,
                 _ => 10000,
             };
-            let mut response = super::http::refusal(super::state::Refusal::new(
+            let mut response = super::response::refusal(super::response::Refusal::new(
                 s,
                 code,
                 format!("Injected fault: {}", status(s)),

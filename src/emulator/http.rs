@@ -15,13 +15,13 @@ use uuid::Uuid;
 
 use super::{
     faults::{self, Applied, FaultRule, Faults},
-    state::{ListRequest, PageToken, Refusal, State, Update},
+    response::{Refusal, ok, refusal, unauthorized},
+    state::{ListRequest, PageToken, State, Update},
 };
+use crate::API_ROOT_PATH;
 
 /// The largest request body the emulator reads.
 pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024;
-
-const MORE_INFO: &str = "https://developer.signalwire.com/compatibility-api/reference/error-codes";
 
 /// The largest total size of request headers the emulator reads.
 pub(crate) const MAX_HEADER_BYTES: usize = 32 * 1024;
@@ -70,9 +70,14 @@ impl Route {
 /// The route a path names, at `/api/laml/2010-04-01` or `/2010-04-01`, with or without a
 /// `.json` suffix; `None` for anything else, malformed SIDs included.
 fn route(path: &str) -> Option<Route> {
+    // The helper libraries' older form leaves out `/api/laml`.
+    let legacy = API_ROOT_PATH
+        .strip_prefix("/api/laml")
+        .unwrap_or(API_ROOT_PATH);
     let rest = path
-        .strip_prefix("/api/laml/2010-04-01/")
-        .or_else(|| path.strip_prefix("/2010-04-01/"))?;
+        .strip_prefix(API_ROOT_PATH)
+        .or_else(|| path.strip_prefix(legacy))?
+        .strip_prefix('/')?;
     let segments: Vec<&str> = rest.split('/').collect();
     let sid = |s: &str| Uuid::try_parse(s).ok();
     let json_less = |s: &'static str, seg: &str| seg == s || seg.strip_suffix(".json") == Some(s);
@@ -361,37 +366,6 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Option<Uuid> {
     let (user, token) = text.split_once(':')?;
     let project = Uuid::try_parse(user).ok()?;
     app.state().authenticate(&project, token).then_some(project)
-}
-
-fn ok(status: StatusCode, value: Value) -> Response {
-    json_response(status, &value)
-}
-
-fn json_response(status: StatusCode, value: &Value) -> Response {
-    let mut response = Response::new(Body::from(value.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    response
-}
-
-pub(crate) fn refusal(r: Refusal) -> Response {
-    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
-    json_response(
-        status,
-        &json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status}),
-    )
-}
-
-fn unauthorized(message: &str) -> Response {
-    let mut response = refusal(Refusal::new(401, 20003, message));
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Basic realm=\"SignalWire\""),
-    );
-    response
 }
 
 /// Name-value pairs of a query or form, refusing repeated names and text that is not UTF-8.

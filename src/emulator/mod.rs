@@ -54,6 +54,7 @@
 
 mod faults;
 mod http;
+mod response;
 mod seed;
 mod server;
 mod state;

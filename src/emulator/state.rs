@@ -7,38 +7,9 @@ use chrono::{DateTime, FixedOffset, Timelike as _, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::seed::Seed;
+use super::{response::Refusal, seed::Seed};
+use crate::API_ROOT_PATH;
 use crate::time::{format_rfc2822, parse_rfc2822};
-
-/// A refusal: HTTP status, SignalWire error code and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Refusal {
-    pub(crate) status: u16,
-    pub(crate) code: u32,
-    pub(crate) message: String,
-}
-
-impl Refusal {
-    pub(crate) fn new(status: u16, code: u32, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    pub(crate) fn bad(message: impl Into<String>) -> Self {
-        Self::new(400, 10000, message)
-    }
-
-    pub(crate) fn not_found(what: &str) -> Self {
-        Self::new(
-            404,
-            20404,
-            format!("The requested resource {what} was not found"),
-        )
-    }
-}
 
 #[derive(Debug)]
 pub(crate) struct State {
@@ -136,9 +107,6 @@ impl Update {
             && self.settings.is_empty()
     }
 }
-
-/// The API root as it appears in page and resource URIs.
-pub(crate) const URI_ROOT: &str = "/api/laml/2010-04-01";
 
 impl State {
     pub(crate) fn new(seed: &Seed, now: DateTime<Utc>) -> Self {
@@ -273,7 +241,7 @@ impl State {
         });
 
         let listing =
-            format!("{URI_ROOT}/Accounts/{account}/Conferences/{conference_sid}/Participants");
+            format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference_sid}/Participants");
         let mut filters = String::new();
         if let Some(m) = request.muted {
             filters.push_str(&format!("Muted={m}&"));
@@ -457,7 +425,7 @@ impl Participant {
             "muted": self.muted,
             "start_conference_on_enter": self.start_conference_on_enter,
             "status": self.status,
-            "uri": format!("{URI_ROOT}/Accounts/{account}/Conferences/{conference}/Participants/{}.json", self.call_sid),
+            "uri": format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Participants/{}.json", self.call_sid),
         })
     }
 }

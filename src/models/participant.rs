@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Sid, generated::types};
+use crate::{Sid, wire::generated::types};
 
 /// A call connected to a conference, as the API describes it.
 ///

@@ -5,7 +5,9 @@ use std::num::NonZeroU32;
 use reqwest::Url;
 
 use crate::{
-    Client, Error, IntoSid, Page, Participant, generated::types, paging::ListQuery, sid::SidArg,
+    Client, Error, IntoSid, Page, Participant,
+    sid::SidArg,
+    wire::{generated::types, paging::ListQuery},
 };
 
 /// A conference, reached through [`Client::conference`].
@@ -170,7 +172,7 @@ impl ListParticipants {
     /// Every page of the listing, fetched lazily; see [`stream`](Self::stream).
     pub fn pages(self) -> impl futures_core::Stream<Item = Result<Page, Error>> + Send + 'static {
         let first = self.query();
-        crate::paging::pages(self.client, first, self.max_pages)
+        crate::wire::paging::pages(self.client, first, self.max_pages)
     }
 }
 

@@ -17,8 +17,8 @@ use serde::Deserialize;
 use crate::{
     Error,
     error::{ApiError, DecodeError, TimeoutPhase},
-    generated::{self, types},
     text::Secrets,
+    wire::generated::{self, types},
 };
 
 /// The settings the hooks and the error messages need, carried by the generated client.

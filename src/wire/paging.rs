@@ -6,7 +6,7 @@ use progenitor_client::ClientInfo as _;
 use reqwest::Url;
 use uuid::Uuid;
 
-use crate::{Client, Error, Participant, generated::types};
+use crate::{Client, Error, Participant, wire::generated::types};
 
 /// One page of a conference's participants, as [`ListParticipants::send`] returns it.
 ///

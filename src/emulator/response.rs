@@ -1,0 +1,73 @@
+//! The emulator's answers: JSON bodies, and refusals in SignalWire's error shape. Used by
+//! the routes and by fault injection alike.
+
+use axum::{
+    body::Body,
+    http::{HeaderValue, StatusCode, header},
+    response::Response,
+};
+use serde_json::{Value, json};
+
+/// Where an error's `more_info` points.
+const MORE_INFO: &str = "https://developer.signalwire.com/compatibility-api/reference/error-codes";
+
+/// A refusal: HTTP status, SignalWire error code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub(crate) status: u16,
+    pub(crate) code: u32,
+    pub(crate) message: String,
+}
+
+impl Refusal {
+    pub(crate) fn new(status: u16, code: u32, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn bad(message: impl Into<String>) -> Self {
+        Self::new(400, 10000, message)
+    }
+
+    pub(crate) fn not_found(what: &str) -> Self {
+        Self::new(
+            404,
+            20404,
+            format!("The requested resource {what} was not found"),
+        )
+    }
+}
+
+pub(crate) fn ok(status: StatusCode, value: Value) -> Response {
+    json_response(status, &value)
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    let mut response = Response::new(Body::from(value.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+pub(crate) fn refusal(r: Refusal) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+    json_response(
+        status,
+        &json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status}),
+    )
+}
+
+pub(crate) fn unauthorized(message: &str) -> Response {
+    let mut response = refusal(Refusal::new(401, 20003, message));
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"SignalWire\""),
+    );
+    response
+}
