@@ -317,7 +317,27 @@ pub(crate) fn fmt_duration(d: Duration) -> String {
     }
 }
 
+/// A bad argument kept by a builder until it is sent: cheap to clone, unlike [`Error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Invalid {
+    pub(crate) field: &'static str,
+    pub(crate) reason: String,
+}
+
+impl From<Invalid> for Error {
+    fn from(i: Invalid) -> Self {
+        Error::InvalidInput {
+            field: i.field,
+            reason: i.reason,
+        }
+    }
+}
+
 impl Error {
+    pub(crate) fn paging(uri: String, reason: String) -> Self {
+        Self::Paging { uri, reason }
+    }
+
     pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidInput {
             field,

@@ -14,7 +14,7 @@ pub fn decode_participant(body: &[u8]) -> Result<Participant, serde_json::Error>
 }
 
 /// Decodes a page exactly as a list response is decoded.
-pub fn decode_page(body: &[u8]) -> Result<Page, serde_json::Error> {
+pub fn decode_page(body: &[u8]) -> Result<Page<Participant>, serde_json::Error> {
     serde_json::from_slice::<types::ParticipantPage>(body).map(Page::from)
 }
 
@@ -35,8 +35,12 @@ pub fn error_from_body(status: u16, body: &[u8]) -> Error {
 pub fn follow_next_page(uri: &str) -> Result<(), String> {
     let base = reqwest::Url::parse("https://example.signalwire.com/api/laml/2010-04-01")
         .expect("a valid URL");
-    let id = uuid::Uuid::from_u128(1);
-    crate::wire::paging::parse_next_page(uri, &base, id, id).map(drop)
+    let id = uuid::Uuid::from_u128(1).to_string();
+    let path = ["Accounts", &id, "Conferences", &id, "Participants"].map(String::from);
+    crate::wire::paging::parse_next_page::<crate::api::participants::ParticipantListing>(
+        uri, &base, &path,
+    )
+    .map(drop)
 }
 
 /// The printable start of a body, as errors show it.

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::Error;
+use crate::{Error, error::Invalid};
 
 /// An identifier returned by the API, such as a call or conference SID.
 ///
@@ -151,11 +151,14 @@ impl SidArg {
     }
 
     pub(crate) fn get(&self) -> Result<Uuid, Error> {
-        self.value.clone().map_err(|text| {
-            Error::invalid_input(
-                self.what,
-                format!("{text:?} is not a UUID such as b3877c40-da60-4998-90ad-b792e98472ca"),
-            )
+        self.check().map_err(Error::from)
+    }
+
+    /// The UUID, or why the text given is not one.
+    pub(crate) fn check(&self) -> Result<Uuid, Invalid> {
+        self.value.clone().map_err(|text| Invalid {
+            field: self.what,
+            reason: format!("{text:?} is not a UUID such as b3877c40-da60-4998-90ad-b792e98472ca"),
         })
     }
 }

@@ -130,7 +130,7 @@ async fn every_request_on_the_wire() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.participants.len(), 1);
+    assert_eq!(page.items.len(), 1);
     conference.participants().list().send().await.unwrap();
     alice.fetch().await.unwrap();
     let updated = alice

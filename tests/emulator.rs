@@ -182,8 +182,8 @@ async fn filters_and_pages() {
         .await
         .unwrap();
     assert_eq!(pages.len(), 2);
-    assert_eq!(pages[0].participants.len(), 4);
-    assert_eq!(pages[1].participants.len(), 2);
+    assert_eq!(pages[0].items.len(), 4);
+    assert_eq!(pages[1].items.len(), 2);
     assert_eq!((pages[0].page, pages[1].page), (Some(0), Some(1)));
     assert_eq!(pages[0].previous_page_uri, None);
     assert_eq!(pages[1].next_page_uri, None);

@@ -64,7 +64,9 @@ async fn scripted(
 }
 
 /// Walks a listing to its end, bounded so that a regression fails instead of hanging.
-async fn walk(listing: signalwire_compat::ListParticipants) -> (Vec<Page>, Result<(), Error>) {
+async fn walk(
+    listing: signalwire_compat::ListParticipants,
+) -> (Vec<Page<signalwire_compat::Participant>>, Result<(), Error>) {
     let mut pages = Vec::new();
     let stream = listing.pages();
     let mut stream = std::pin::pin!(stream);
@@ -427,7 +429,7 @@ async fn fields_that_may_be_null_may_also_be_absent() {
     outcome.unwrap();
     assert_eq!(pages.len(), 1);
     let page = &pages[0];
-    assert_eq!(page.participants.len(), 1);
+    assert_eq!(page.items.len(), 1);
     assert_eq!(
         (
             &page.page,

@@ -48,7 +48,7 @@
 //! let emulator = Emulator::start().await?;
 //! let client = emulator.client();
 //! let page = client.conference(demo::CONFERENCE_SID).participants().list().send().await?;
-//! assert_eq!(page.participants.len(), 6);
+//! assert_eq!(page.items.len(), 6);
 //! # Ok(()) }
 //! ```
 

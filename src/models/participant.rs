@@ -63,6 +63,8 @@ pub struct Participant {
     pub queue_time: Option<String>,
 }
 
+crate::wire::paging::page_from!(types::ParticipantPage, participants => Participant);
+
 impl From<types::Participant> for Participant {
     fn from(p: types::Participant) -> Self {
         Self {

@@ -277,8 +277,8 @@ async fn list(client: &Client, args: &ListArgs, output: Output) -> Result<(), Fa
             break;
         };
         let page = page.map_err(|e| Failure::Api(e, context.clone()))?;
-        let take = page.participants.len().min(limit - count);
-        for p in page.participants.iter().take(take) {
+        let take = page.items.len().min(limit - count);
+        for p in page.items.iter().take(take) {
             printer.push(p);
         }
         count += take;
