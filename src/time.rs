@@ -397,6 +397,16 @@ mod tests {
                 "{text}"
             );
         }
+        // Every separator of the fixed form is checked: one replaced by a letter is not the
+        // fast form, and (but for the comma, since "WedX" reads as a long day name) no date.
+        let good = "Wed, 25 Nov 2026 10:05:00 +0000";
+        for at in [3, 4, 7, 11, 16, 19, 22, 25] {
+            let mut bad = good.as_bytes().to_vec();
+            bad[at] = b'X';
+            assert_eq!(strict(&bad), None, "separator at {at}");
+            let text = String::from_utf8(bad).unwrap();
+            assert_eq!(parse_rfc2822(&text).is_err(), at != 3, "{text}");
+        }
         for text in [
             "Wed, 25 Nov 2026 10:05:60 +0000",
             "Wed, 25 Xyz 2026 10:05:00 +0000",

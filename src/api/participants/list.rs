@@ -152,6 +152,11 @@ mod tests {
         assert_eq!(at.page_size.map(NonZeroU32::get), Some(50));
         assert_eq!(at.page_token.as_deref(), Some("PA123"));
         assert_eq!((f.muted, f.hold), (Some(true), None));
+        let (f, _) = parse(&format!(
+            "/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants?Hold=false"
+        ))
+        .unwrap();
+        assert_eq!((f.muted, f.hold), (None, Some(false)));
         assert!(
             parse(&format!(
                 "/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants.json?Page=2"
