@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::{
     Error, IntoSid, RetryPolicy,
     api::participants::Conference,
-    error::TimeoutPhase,
+    error::{Repr, TimeoutPhase},
     sid::SidArg,
     text::Secrets,
     wire::{
@@ -153,11 +153,12 @@ impl Client {
             Some(total) => tokio::time::timeout(total, attempts)
                 .await
                 .unwrap_or_else(|_| {
-                    Err(Error::Timeout {
+                    Err(Repr::Timeout {
                         host: inner.api.inner().host.clone(),
                         after: total,
                         phase: TimeoutPhase::Total,
-                    })
+                    }
+                    .into())
                 }),
         };
         Tracked {
@@ -374,13 +375,13 @@ impl ClientBuilder {
     }
 
     /// The largest response body the client reads; a larger one fails with
-    /// [`Error::BodyTooLarge`] without being read into memory.
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) without being read into memory.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
         self
     }
 
-    /// The most pages one listing reads before it stops with [`Error::Paging`]; 1,000 by
+    /// The most pages one listing reads before it stops with [`ErrorKind::Paging`](crate::ErrorKind::Paging); 1,000 by
     /// default (at least 1). A listing can set its own with
     /// [`ListParticipants::max_pages`](crate::ListParticipants::max_pages).
     pub fn max_pages(mut self, pages: u32) -> Self {
@@ -391,7 +392,7 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, Error> {
         if let Some(name) = self.unreadable_env {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "{name} is set but is not UTF-8 text; set it again, or unset it"
             )));
         }
@@ -399,14 +400,14 @@ impl ClientBuilder {
             (Some(url), _) => parse_base_url(url, self.allow_insecure_http)?,
             (None, Some(space)) => space_url(space)?,
             (None, None) => {
-                return Err(Error::Config(format!(
+                return Err(Error::config(format!(
                     "no SignalWire space configured: set {} (e.g. `example` for example.signalwire.com) or give a base URL",
                     env::SPACE
                 )));
             }
         };
         let project_id = self.project_id.as_deref().map(str::trim).ok_or_else(|| {
-            Error::Config(format!(
+            Error::config(format!(
                 "no project ID configured: set {} to the project's UUID",
                 env::PROJECT_ID
             ))
@@ -415,7 +416,7 @@ impl ClientBuilder {
             Error::invalid_input("project ID", format!("{project_id:?} is not a UUID"))
         })?;
         let token = self.api_token.as_ref().ok_or_else(|| {
-            Error::Config(format!("no API token configured: set {}", env::API_TOKEN))
+            Error::config(format!("no API token configured: set {}", env::API_TOKEN))
         })?;
         let account = match &self.account_sid {
             None => project,
@@ -441,7 +442,7 @@ impl ClientBuilder {
             .tcp_nodelay(true);
         let http = tls(http, &base)?
             .build()
-            .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
+            .map_err(|e| Error::config(format!("cannot set up HTTP: {e}")))?;
 
         let host = match base.port() {
             Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
@@ -570,7 +571,7 @@ fn tls(builder: reqwest::ClientBuilder, _base: &Url) -> Result<reqwest::ClientBu
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .and_then(|b| b.with_platform_verifier())
-        .map_err(|e| Error::Config(format!("cannot set up TLS: {e}")))?
+        .map_err(|e| Error::config(format!("cannot set up TLS: {e}")))?
         .with_no_client_auth();
     Ok(builder.tls_backend_preconfigured(config))
 }
@@ -578,9 +579,8 @@ fn tls(builder: reqwest::ClientBuilder, _base: &Url) -> Result<reqwest::ClientBu
 #[cfg(not(feature = "rustls"))]
 fn tls(builder: reqwest::ClientBuilder, base: &Url) -> Result<reqwest::ClientBuilder, Error> {
     if base.scheme() == "https" {
-        return Err(Error::Config(
-            "this build of signalwire-compat has no TLS: enable the `rustls` feature to reach https URLs"
-                .into(),
+        return Err(Error::config(
+            "this build of signalwire-compat has no TLS: enable the `rustls` feature to reach https URLs",
         ));
     }
     Ok(builder)

@@ -8,9 +8,13 @@ use crate::text::{Printable, Secrets};
 
 /// What went wrong with a call to the API.
 ///
-/// Every error says what happened in its `Display` text, keeps the HTTP status where there
-/// was one ([`Error::status`]) and SignalWire's error code where the server sent one
-/// ([`Error::code`]). No error ever holds or prints the API token.
+/// One small type (a single pointer) for every failure. [`kind`](Error::kind) says which
+/// kind of failure it is; [`status`](Error::status), [`code`](Error::code),
+/// [`api_error`](Error::api_error) and the `is_*` methods answer the usual questions. Its
+/// `Display` is one line that says what happened and what to do; the underlying failure (of
+/// the HTTP stack, or of the JSON reader) is its [`source`](std::error::Error::source) and is
+/// not repeated there, so print the chain to see it (`{:#}` with `anyhow`). No error ever
+/// holds or prints the API token.
 ///
 /// ```no_run
 /// # async fn demo(client: signalwire_compat::Client) {
@@ -26,127 +30,181 @@ use crate::text::{Printable, Secrets};
 /// }
 /// # }
 /// ```
-#[derive(Debug, thiserror::Error)]
+pub struct Error {
+    repr: Box<Repr>,
+}
+
+/// The kinds of [`Error`], as [`Error::kind`] gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Error {
-    /// The server answered with an error status and an error body it wrote.
-    #[error("{0}")]
-    Api(ApiError),
-
+pub enum ErrorKind {
+    /// The server answered with an error status and an error body it wrote
+    /// ([`Error::api_error`]).
+    Api,
     /// The server answered with an error status and a body that is not an API error, such as
-    /// an HTML page from a proxy in front of the API.
-    #[error("{host} answered {status}{}; {}{}", content_type.as_deref().map(|c| format!(" ({})", Printable::with_limit(c, 100))).unwrap_or_default(), snippet_text(snippet), status_hint(*status, host))]
-    Status {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The host that answered.
-        host: String,
-        /// The response's `Content-Type`, if it had one.
-        content_type: Option<String>,
-        /// The start of the body, for diagnosis.
-        snippet: String,
-        /// How long the server asked the client to wait (`Retry-After`), if it did.
-        retry_after: Option<Duration>,
-    },
-
+    /// an HTML page from a proxy in front of the API. A 404 of this kind says nothing about
+    /// the resource: the server at that host has no such path.
+    Status,
     /// A success status whose body is not what the operation returns.
-    #[error(
-        "{host} answered {status} but the body is not a valid {expected}: {source}; {}",
-        snippet_text(snippet)
-    )]
-    Decode {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The host that answered.
-        host: String,
-        /// What the body should have been.
-        expected: &'static str,
-        /// The start of the body, for diagnosis.
-        snippet: String,
-        /// What the JSON reader found wrong.
-        #[source]
-        source: DecodeError,
-    },
-
-    /// The response body was larger than the client accepts.
-    #[error(
-        "{host} answered {status} with a body over the {limit}-byte limit; it was not read (raise `max_response_bytes` if this is expected)"
-    )]
-    BodyTooLarge {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The host that answered.
-        host: String,
-        /// The limit in force, in bytes.
-        limit: u64,
-    },
-
-    /// No answer came in time.
-    #[error("{}; the network or the server is slow: retry later or raise the timeout", timeout_text(host, *after, *phase))]
-    Timeout {
-        /// The host that did not answer.
-        host: String,
-        /// The time allowed.
-        after: Duration,
-        /// Which limit ran out, and what was still awaited.
-        phase: TimeoutPhase,
-    },
-
-    /// The connection could not be made, or broke.
-    #[error("{}: {}", connection_text(host, *before_response, *status), causes(source))]
-    Connection {
-        /// The host the client talked to.
-        host: String,
-        /// Whether it failed before any response arrived (so the request was not processed).
-        before_response: bool,
-        /// The status of the response whose body was being read, when it broke after one
-        /// arrived.
-        status: Option<StatusCode>,
-        /// The underlying failure.
-        #[source]
-        source: reqwest::Error,
-    },
-
+    Decode,
+    /// The response body was larger than the client accepts; it was not read.
+    BodyTooLarge,
+    /// A time limit ran out ([`Error::timeout_phase`] says which).
+    Timeout,
+    /// The connection could not be made, or broke while the response was read.
+    Connection,
     /// The server sent something that is not a valid HTTP response: a head too large to
     /// read, a malformed status line, header or `Content-Length`, or no HTTP at all. The
     /// request may have been processed, so it is not retried.
-    #[error(
-        "{host} sent an answer that is not valid HTTP ({}); it may not be an HTTP server, or a proxy in front of the API is broken: check the space or base URL",
-        causes(source)
-    )]
-    InvalidResponse {
-        /// The host that answered.
-        host: String,
-        /// What the HTTP reader found wrong.
-        #[source]
-        source: reqwest::Error,
-    },
-
+    InvalidResponse,
     /// Something the caller passed is not valid; nothing was sent.
-    #[error("invalid {field}: {reason}")]
-    InvalidInput {
-        /// The argument or setting that is wrong.
-        field: &'static str,
-        /// Why, and what would be right.
-        reason: String,
-    },
-
+    InvalidInput,
     /// The client is not configured well enough to make a request.
-    #[error("{0}")]
-    Config(String),
-
+    Config,
     /// A listing could not go on to its next page: the next-page URI repeats a page, points
     /// elsewhere or cannot be read, or the listing went past its bounds.
-    #[error(
-        "cannot follow next_page_uri \"{}\": {reason}",
-        Printable::with_limit(uri, 200)
-    )]
-    Paging {
-        /// The next-page URI the server gave (with the client's credentials taken out).
-        uri: String,
-        /// Why it cannot be followed.
+    Paging,
+}
+
+/// What an error holds, by kind. Private: the public face is [`Error`]'s methods.
+#[derive(Debug)]
+pub(crate) enum Repr {
+    Api(ApiError),
+    Status {
+        status: StatusCode,
+        host: String,
+        content_type: Option<String>,
+        snippet: String,
+        retry_after: Option<Duration>,
+    },
+    Decode {
+        status: StatusCode,
+        host: String,
+        expected: &'static str,
+        snippet: String,
+        source: DecodeError,
+    },
+    BodyTooLarge {
+        status: StatusCode,
+        host: String,
+        limit: u64,
+    },
+    Timeout {
+        host: String,
+        after: Duration,
+        phase: TimeoutPhase,
+    },
+    Connection {
+        host: String,
+        before_response: bool,
+        status: Option<StatusCode>,
+        source: reqwest::Error,
+    },
+    InvalidResponse {
+        host: String,
+        source: reqwest::Error,
+    },
+    InvalidInput {
+        field: &'static str,
         reason: String,
     },
+    Config(String),
+    Paging {
+        uri: String,
+        reason: String,
+    },
+}
+
+impl From<Repr> for Error {
+    fn from(repr: Repr) -> Self {
+        Self {
+            repr: Box::new(repr),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.repr {
+            Repr::Api(e) => e.fmt(f),
+            Repr::Status {
+                status,
+                host,
+                content_type,
+                snippet,
+                ..
+            } => {
+                write!(f, "{host} answered {status}")?;
+                if let Some(c) = content_type {
+                    write!(f, " ({})", Printable::with_limit(c, 100))?;
+                }
+                write!(
+                    f,
+                    "; {}{}",
+                    snippet_text(snippet),
+                    status_hint(*status, host)
+                )
+            }
+            Repr::Decode {
+                status,
+                host,
+                expected,
+                snippet,
+                ..
+            } => write!(
+                f,
+                "{host} answered {status} but the body is not a valid {expected}; {}",
+                snippet_text(snippet)
+            ),
+            Repr::BodyTooLarge {
+                status,
+                host,
+                limit,
+            } => write!(
+                f,
+                "{host} answered {status} with a body over the {limit}-byte limit; it was not read (raise `max_response_bytes` if this is expected)"
+            ),
+            Repr::Timeout { host, after, phase } => write!(
+                f,
+                "{}; the network or the server is slow: retry later or raise the timeout",
+                timeout_text(host, *after, *phase)
+            ),
+            Repr::Connection {
+                host,
+                before_response,
+                status,
+                ..
+            } => f.write_str(&connection_text(host, *before_response, *status)),
+            Repr::InvalidResponse { host, .. } => write!(
+                f,
+                "{host} sent an answer that is not valid HTTP; it may not be an HTTP server, or a proxy in front of the API is broken: check the space or base URL"
+            ),
+            Repr::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Repr::Config(text) => f.write_str(text),
+            Repr::Paging { uri, reason } => write!(
+                f,
+                "cannot follow next_page_uri \"{}\": {reason}",
+                Printable::with_limit(uri, 200)
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Nothing in an error holds a secret: server text is redacted when it is kept.
+        fmt::Debug::fmt(&*self.repr, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.repr {
+            Repr::Decode { source, .. } => Some(source),
+            Repr::Connection { source, .. } | Repr::InvalidResponse { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// Which time limit ran out, and what the client was waiting for when it did.
@@ -218,22 +276,43 @@ impl std::error::Error for DecodeError {}
 
 /// An error written by the API: the HTTP status with SignalWire's code and message.
 ///
-/// The fields hold the server's text as it was sent, less the client's own credentials if
+/// The accessors give the server's text as it was sent, less the client's own credentials if
 /// the server echoed them; `Display` escapes control characters and cuts long text (see
 /// [`Printable`](crate::Printable)).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) code: Option<i64>,
+    pub(crate) message: String,
+    pub(crate) more_info: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl ApiError {
     /// The HTTP status.
-    pub status: StatusCode,
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// SignalWire's error code, such as `20404`, when the body had one.
-    pub code: Option<i64>,
-    /// The server's explanation.
-    pub message: String,
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The server's explanation, as sent.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A page about this error, when the server named one.
-    pub more_info: Option<String>,
+    pub fn more_info(&self) -> Option<&str> {
+        self.more_info.as_deref()
+    }
+
     /// How long the server asked the client to wait (`Retry-After`), if it did.
-    pub retry_after: Option<Duration>,
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -251,7 +330,7 @@ impl fmt::Display for ApiError {
                 "; check SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN, and that the token has the Voice scope",
             ),
             StatusCode::NOT_FOUND => f.write_str(
-                "; check the SIDs: the conference may have ended, or the participant left it",
+                "; check the SIDs: the resource may be gone (a conference that ended, a participant who left)",
             ),
             StatusCode::TOO_MANY_REQUESTS => match self.retry_after {
                 Some(wait) => write!(f, "; slow down and retry after {}", fmt_duration(wait)),
@@ -283,22 +362,6 @@ fn status_hint(status: StatusCode, host: &str) -> String {
     }
 }
 
-/// An error and its causes, outermost first: reqwest's own text ("error sending request")
-/// says little without them.
-fn causes(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut next = error.source();
-    while let Some(cause) = next {
-        let part = cause.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        next = cause.source();
-    }
-    text
-}
-
 fn connection_text(host: &str, before_response: bool, status: Option<StatusCode>) -> String {
     match (before_response, status) {
         (true, _) => format!("could not reach {host}; check the space or base URL and the network"),
@@ -326,49 +389,107 @@ pub(crate) struct Invalid {
 
 impl From<Invalid> for Error {
     fn from(i: Invalid) -> Self {
-        Error::InvalidInput {
-            field: i.field,
-            reason: i.reason,
-        }
+        Error::invalid_input(i.field, i.reason)
     }
 }
 
 impl Error {
     pub(crate) fn paging(uri: String, reason: String) -> Self {
-        Self::Paging { uri, reason }
+        Repr::Paging { uri, reason }.into()
     }
 
     pub(crate) fn invalid_input(field: &'static str, reason: impl Into<String>) -> Self {
-        Self::InvalidInput {
+        Repr::InvalidInput {
             field,
             reason: reason.into(),
         }
+        .into()
     }
 
-    /// The HTTP status of the response, when the server answered.
+    pub(crate) fn config(text: impl Into<String>) -> Self {
+        Repr::Config(text.into()).into()
+    }
+
+    pub(crate) fn repr(&self) -> &Repr {
+        &self.repr
+    }
+
+    /// Which kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match &*self.repr {
+            Repr::Api(_) => ErrorKind::Api,
+            Repr::Status { .. } => ErrorKind::Status,
+            Repr::Decode { .. } => ErrorKind::Decode,
+            Repr::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
+            Repr::Timeout { .. } => ErrorKind::Timeout,
+            Repr::Connection { .. } => ErrorKind::Connection,
+            Repr::InvalidResponse { .. } => ErrorKind::InvalidResponse,
+            Repr::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Repr::Config(_) => ErrorKind::Config,
+            Repr::Paging { .. } => ErrorKind::Paging,
+        }
+    }
+
+    /// The HTTP status of the response, when one arrived (for a connection that broke while
+    /// the body was read, the status that came before the break).
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Api(e) => Some(e.status),
-            Self::Status { status, .. }
-            | Self::Decode { status, .. }
-            | Self::BodyTooLarge { status, .. } => Some(*status),
-            Self::Connection { status, .. } => *status,
+        match &*self.repr {
+            Repr::Api(e) => Some(e.status),
+            Repr::Status { status, .. }
+            | Repr::Decode { status, .. }
+            | Repr::BodyTooLarge { status, .. } => Some(*status),
+            Repr::Connection { status, .. } => *status,
             _ => None,
         }
     }
 
     /// SignalWire's error code, such as `20404`, when the server sent one.
     pub fn code(&self) -> Option<i64> {
-        match self {
-            Self::Api(e) => e.code,
+        self.api_error().and_then(ApiError::code)
+    }
+
+    /// The error body the server wrote, for an [`ErrorKind::Api`] error.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match &*self.repr {
+            Repr::Api(e) => Some(e),
             _ => None,
         }
     }
 
-    /// The error body the server wrote, for an [`Error::Api`].
-    pub fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            Self::Api(e) => Some(e),
+    /// The host that answered, or did not, when a request was made.
+    pub fn host(&self) -> Option<&str> {
+        match &*self.repr {
+            Repr::Status { host, .. }
+            | Repr::Decode { host, .. }
+            | Repr::BodyTooLarge { host, .. }
+            | Repr::Timeout { host, .. }
+            | Repr::Connection { host, .. }
+            | Repr::InvalidResponse { host, .. } => Some(host),
+            _ => None,
+        }
+    }
+
+    /// The start of the body, for an error whose body was not what was expected
+    /// ([`ErrorKind::Status`], [`ErrorKind::Decode`]), with the client's secrets taken out.
+    pub fn body_snippet(&self) -> Option<&str> {
+        match &*self.repr {
+            Repr::Status { snippet, .. } | Repr::Decode { snippet, .. } => Some(snippet),
+            _ => None,
+        }
+    }
+
+    /// Which argument or setting was refused, for an [`ErrorKind::InvalidInput`] error.
+    pub fn invalid_field(&self) -> Option<&'static str> {
+        match &*self.repr {
+            Repr::InvalidInput { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Which time limit ran out, for an [`ErrorKind::Timeout`] error.
+    pub fn timeout_phase(&self) -> Option<TimeoutPhase> {
+        match &*self.repr {
+            Repr::Timeout { phase, .. } => Some(*phase),
             _ => None,
         }
     }
@@ -377,10 +498,11 @@ impl Error {
     /// for a wrong SID or a participant who left.
     ///
     /// A 404 whose body is not an API error (a proxy's or a web server's page, which is what a
-    /// wrong base URL gets) is an [`Error::Status`] and not "not found": it says nothing
+    /// wrong base URL gets) is [`ErrorKind::Status`] and not "not found": it says nothing
     /// about the resource. [`status`](Self::status) still gives 404 for both.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::Api(e) if e.status == StatusCode::NOT_FOUND)
+        self.api_error()
+            .is_some_and(|e| e.status == StatusCode::NOT_FOUND)
     }
 
     /// Whether the credentials were refused (HTTP 401): a wrong project ID or token, or a
@@ -391,28 +513,31 @@ impl Error {
 
     /// Whether a time limit ran out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout { .. })
+        self.kind() == ErrorKind::Timeout
     }
 
-    /// Whether the same request may succeed later: a rate limit (429), a gateway or
-    /// availability failure (502, 503, 504), a timeout, or a connection that failed before any
-    /// response. Whether it is *safe* to repeat also depends on the request, and the default
-    /// [`RetryPolicy`](crate::RetryPolicy) does not repeat timeouts.
+    /// Whether the same request may be sent again and succeed: a rate limit (429), a gateway
+    /// or availability failure (502, 503, 504), or a connection that failed before any
+    /// response. This is the one rule [`RetryPolicy`](crate::RetryPolicy) follows (for the
+    /// requests it may repeat at all).
+    ///
+    /// Not retryable: a timeout (the server may still be working on the request, and may
+    /// carry it out), a connection that broke after the response began, an answer that is
+    /// not HTTP, and every other status.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Connection {
+        match &*self.repr {
+            Repr::Connection {
                 before_response, ..
             } => *before_response,
-            Self::Timeout { .. } => true,
             _ => self.status().is_some_and(is_retryable_status),
         }
     }
 
     /// How long the server asked the client to wait before retrying (`Retry-After`).
     pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            Self::Api(e) => e.retry_after,
-            Self::Status { retry_after, .. } => *retry_after,
+        match &*self.repr {
+            Repr::Api(e) => e.retry_after,
+            Repr::Status { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -420,4 +545,24 @@ impl Error {
 
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_one_pointer() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<Result<(), Error>>(),
+            std::mem::size_of::<usize>()
+        );
+    }
+
+    #[test]
+    fn errors_are_send_sync_and_static() {
+        fn check<T: Send + Sync + 'static + std::error::Error>() {}
+        check::<Error>();
+    }
 }

@@ -22,7 +22,7 @@ pub use api::participants::{
     UpdateParticipant,
 };
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
-pub use error::{ApiError, DecodeError, Error, TimeoutPhase};
+pub use error::{ApiError, DecodeError, Error, ErrorKind, TimeoutPhase};
 pub use models::participant::{Participant, ParticipantStatus};
 pub use sid::{IntoSid, Sid};
 pub use text::{MAX_SHOWN_CHARS, Printable};

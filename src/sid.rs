@@ -87,7 +87,7 @@ impl PartialEq<&str> for Sid {
 /// Anything that can name a conference or a call in a request: a [`Uuid`], a [`Sid`] or text.
 ///
 /// Requests only take UUIDs. Text that is not one is refused with
-/// [`Error::InvalidInput`] when the request is made, before anything is sent.
+/// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the request is made, before anything is sent.
 pub trait IntoSid {
     /// The UUID this names, or the text that is not one.
     fn into_sid(self) -> Result<Uuid, String>;

@@ -5,7 +5,7 @@ mod support;
 
 use futures_util::TryStreamExt as _;
 use serde_json::json;
-use signalwire_compat::{CallbackMethod, Error, ParticipantStatus};
+use signalwire_compat::{CallbackMethod, Error, ErrorKind, ParticipantStatus};
 use support::*;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
@@ -288,7 +288,7 @@ async fn a_repeated_next_page_uri_ends_the_stream_with_an_error() {
     let next = format!("{PARTICIPANTS_PATH}?Page=1&PageToken=PA1");
     let (seen, error) = listing_error(&[json!(next), json!(next)]).await;
     assert_eq!(seen, 2, "both pages' participants arrive before the error");
-    assert!(matches!(error, Error::Paging { .. }), "{error:?}");
+    assert!(error.kind() == ErrorKind::Paging, "{error:?}");
     insta::assert_snapshot!("repeated_next_page", error);
 }
 
@@ -296,7 +296,7 @@ async fn a_repeated_next_page_uri_ends_the_stream_with_an_error() {
 async fn a_next_page_uri_pointing_at_itself_ends_the_stream() {
     let (seen, error) = listing_error(&[json!(format!("{PARTICIPANTS_PATH}?PageToken=PA0"))]).await;
     assert_eq!(seen, 1);
-    assert!(matches!(error, Error::Paging { .. }), "{error:?}");
+    assert!(error.kind() == ErrorKind::Paging, "{error:?}");
 }
 
 #[tokio::test]
@@ -357,7 +357,7 @@ async fn bad_input_fails_before_anything_is_sent() {
     let text: Vec<String> = errors
         .iter()
         .map(|e| {
-            assert!(matches!(e, Error::InvalidInput { .. }), "{e:?}");
+            assert!(e.kind() == ErrorKind::InvalidInput, "{e:?}");
             assert_eq!(e.status(), None);
             e.to_string()
         })
@@ -365,10 +365,10 @@ async fn bad_input_fails_before_anything_is_sent() {
     insta::assert_snapshot!("invalid_input", text.join("\n"));
     let stream = conference.participants().list().page_size(5000).stream();
     let mut stream = std::pin::pin!(stream);
-    assert!(matches!(
-        stream.try_next().await,
-        Err(Error::InvalidInput { .. })
-    ));
+    assert_eq!(
+        stream.try_next().await.unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
     assert!(stream.try_next().await.unwrap().is_none());
     assert!(
         server.received_requests().await.unwrap().is_empty(),

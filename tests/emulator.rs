@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures_util::TryStreamExt as _;
 use serde_json::Value;
 use signalwire_compat::{
-    Error, ParticipantStatus,
+    ErrorKind, ParticipantStatus,
     emulator::{Emulator, Seed, SeedConference, SeedParticipant, SeedProject, demo},
 };
 use support::raw;
@@ -666,7 +666,9 @@ async fn seeded_from_the_callers_data_and_stopped_on_request() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, Error::Api(api) if api.status == 422 && api.code == Some(10000)),
+        e.kind() == ErrorKind::Api
+            && e.status().map(|s| s.as_u16()) == Some(422)
+            && e.code() == Some(10000),
         "{e}"
     );
 

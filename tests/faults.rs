@@ -8,7 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use signalwire_compat::{
-    ClientBuilder, Error, RetryPolicy,
+    ClientBuilder, Error, ErrorKind, RetryPolicy,
     emulator::{Emulator, Fault, demo},
 };
 
@@ -215,13 +215,7 @@ async fn a_connection_broken_mid_body_is_reported_and_not_retried() {
     emulator.inject(Fault::Reset.times(2)).unwrap();
     let e = fetch(&emulator, quick()).await.unwrap_err();
     assert!(
-        matches!(
-            e,
-            Error::Connection {
-                before_response: false,
-                ..
-            }
-        ),
+        e.kind() == ErrorKind::Connection && !e.is_retryable(),
         "{e:?}"
     );
     assert!(!e.is_retryable());
@@ -240,7 +234,7 @@ async fn truncated_json_is_a_decode_error_that_keeps_the_status() {
     let emulator = Emulator::start().await.unwrap();
     emulator.inject(Fault::Truncate).unwrap();
     let e = fetch(&emulator, quick()).await.unwrap_err();
-    assert!(matches!(e, Error::Decode { .. }), "{e:?}");
+    assert!(e.kind() == ErrorKind::Decode, "{e:?}");
     assert_eq!(e.status().map(|s| s.as_u16()), Some(200));
 }
 
@@ -256,7 +250,7 @@ async fn a_huge_body_is_refused_quickly_without_reading_it_all() {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, Error::BodyTooLarge { limit: 1048576, .. }),
+        e.kind() == ErrorKind::BodyTooLarge && e.to_string().contains("1048576-byte limit"),
         "{e:?}"
     );
     assert!(

@@ -7,7 +7,7 @@ pub use list::ListParticipants;
 pub(crate) use list::ParticipantListing;
 pub use update::{CallbackMethod, UpdateParticipant};
 
-use crate::{Client, Error, IntoSid, Participant, sid::SidArg, wire::generated::types};
+use crate::{Client, Error, ErrorKind, IntoSid, Participant, sid::SidArg, wire::generated::types};
 
 /// A conference, reached through [`Client::conference`].
 #[derive(Debug, Clone)]
@@ -131,7 +131,11 @@ impl ParticipantHandle {
         match tracked.result {
             Ok(_) => Ok(()),
             // Any success status means it is gone, whatever the body says.
-            Err(Error::Status { status, .. }) if status.is_success() => Ok(()),
+            Err(e)
+                if e.kind() == ErrorKind::Status && e.status().is_some_and(|s| s.is_success()) =>
+            {
+                Ok(())
+            }
             Err(e) if e.is_not_found() && tracked.earlier_may_have_applied => {
                 tracing::info!(
                     "an earlier attempt may have removed the participant; its 404 now means it is gone"

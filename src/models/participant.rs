@@ -16,7 +16,7 @@ use crate::{Sid, wire::generated::types};
 ///   `uri`. SignalWire's spec marks them required and never null; they identify the
 ///   participant or say what it is doing, and a default would misreport it (a participant
 ///   whose `muted` is missing is not known to be unmuted). A response without one of them
-///   fails with [`Error::Decode`](crate::Error::Decode).
+///   fails with [`ErrorKind::Decode`](crate::ErrorKind::Decode).
 /// - **Optional**: `call_sid_to_coach`, `date_created`, `date_updated`, `label` and
 ///   `queue_time` are `None` when the server sets them to `null` or leaves them out.
 ///

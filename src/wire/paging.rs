@@ -198,7 +198,7 @@ struct Walk<L: Listing> {
 
 /// Every page of a listing, fetched lazily from `first` on by following `next_page_uri`.
 ///
-/// The walk ends with [`Error::Paging`], never a loop: on a next-page URI that names a
+/// The walk ends with [`ErrorKind::Paging`](crate::ErrorKind::Paging), never a loop: on a next-page URI that names a
 /// page already read (in any spelling), points to another server or listing, or cannot be
 /// read; after [`MAX_EMPTY_RUN`] empty pages in a row that each name a next page; and when
 /// a next page is named after `max_pages` pages (the client's limit when `None`).
@@ -476,7 +476,7 @@ macro_rules! list_methods {
 
         /// The most pages [`stream`](Self::stream) and [`pages`](Self::pages) read (at least
         /// 1): when a further page is named after that many, the listing ends with
-        /// [`Error::Paging`](crate::Error::Paging). The client's
+        /// [`ErrorKind::Paging`](crate::ErrorKind::Paging). The client's
         /// [`max_pages`](crate::ClientBuilder::max_pages) (1,000 by default) otherwise.
         pub fn max_pages(mut self, pages: u32) -> Self {
             self.core.max_pages = Some(pages);
@@ -496,7 +496,7 @@ macro_rules! list_methods {
         #[doc = concat!("Every matching one of the ", $items, ", fetching each page only when the previous one is used up.")]
         ///
         /// The stream follows the server's `next_page_uri` and ends after the last page. It ends
-        /// with [`Error::Paging`](crate::Error::Paging) instead of looping when a next-page URI
+        /// with [`ErrorKind::Paging`](crate::ErrorKind::Paging) instead of looping when a next-page URI
         /// names a page already read (however it is spelt), points elsewhere or cannot be read,
         /// when three empty pages in a row each name a next page, and when a next page is named
         /// after [`max_pages`](Self::max_pages) pages. A bad argument is its first and only item.

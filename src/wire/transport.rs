@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::{
     Error,
-    error::{ApiError, DecodeError, TimeoutPhase},
+    error::{ApiError, DecodeError, Repr, TimeoutPhase},
     text::Secrets,
     wire::generated::{self, types},
 };
@@ -166,11 +166,12 @@ where
         })
         .await;
     if exchange.too_large {
-        return Err(Error::BodyTooLarge {
+        return Err(Repr::BodyTooLarge {
             status: exchange.status.unwrap_or_default(),
             host: limits.host.clone(),
             limit: limits.max_response_bytes,
-        });
+        }
+        .into());
     }
     match result {
         Ok(value) => Ok(value),
@@ -191,24 +192,26 @@ async fn convert(
         E::ErrorResponse(value) => {
             let status = value.status();
             let body = value.into_inner();
-            Error::Api(ApiError {
+            Repr::Api(ApiError {
                 status,
                 code: Some(i64::from(body.code)),
                 message: secrets.redact(&body.message).into_owned(),
                 more_info: body.more_info.map(|m| secrets.redact(&m).into_owned()),
                 retry_after: exchange.retry_after,
             })
+            .into()
         }
         E::InvalidResponsePayload(bytes, source) => {
             let status = exchange.status.unwrap_or_default();
             if status.is_success() {
-                Error::Decode {
+                Repr::Decode {
                     status,
                     host,
                     expected,
                     snippet: snippet(&bytes, secrets),
                     source: DecodeError::new(&source, secrets),
                 }
+                .into()
             } else {
                 from_error_body(
                     status,
@@ -228,7 +231,7 @@ async fn convert(
                 Err(e) => return from_reqwest(e, Some(status), limits),
             };
             if status.is_success() {
-                Error::Status {
+                Repr::Status {
                     status,
                     host,
                     snippet: snippet(&body, secrets),
@@ -237,6 +240,7 @@ async fn convert(
                         .map(|c| secrets.redact(&c).into_owned()),
                     retry_after: None,
                 }
+                .into()
             } else {
                 from_error_body(
                     status,
@@ -268,20 +272,22 @@ pub(crate) fn from_reqwest(
             (false, Some(_)) => (limits.attempt_timeout, TimeoutPhase::Body),
             (false, None) => (limits.attempt_timeout, TimeoutPhase::Response),
         };
-        return Error::Timeout { host, after, phase };
+        return Repr::Timeout { host, after, phase }.into();
     }
     if status.is_none() && not_http(&e) {
-        return Error::InvalidResponse {
+        return Repr::InvalidResponse {
             host,
             source: e.without_url(),
-        };
+        }
+        .into();
     }
-    Error::Connection {
+    Repr::Connection {
         host,
         before_response: status.is_none(),
         status,
         source: e.without_url(),
     }
+    .into()
 }
 
 /// Whether the HTTP reader refused what the server sent as a response head: it arrived, so
@@ -345,22 +351,24 @@ pub(crate) fn from_error_body(
             };
         }
         if let Some(message) = loose.message {
-            return Error::Api(ApiError {
+            return Repr::Api(ApiError {
                 status,
                 code: loose.code,
                 message: secrets.redact(&message).into_owned(),
                 more_info: loose.more_info.map(|m| secrets.redact(&m).into_owned()),
                 retry_after,
-            });
+            })
+            .into();
         }
     }
-    Error::Status {
+    Repr::Status {
         status,
         host,
         content_type: content_type.map(|c| secrets.redact(&c).into_owned()),
         snippet: snippet(body, secrets),
         retry_after,
     }
+    .into()
 }
 
 /// An error code written as a number or as text; text that is not a number is no code.

@@ -125,8 +125,10 @@ impl UpdateParticipant {
     }
 
     fn fail(&mut self, error: Error) {
-        if let (None, Error::InvalidInput { field, reason }) = (&self.invalid, error) {
-            self.invalid = Some((field, reason));
+        if let (None, crate::error::Repr::InvalidInput { field, reason }) =
+            (&self.invalid, error.repr())
+        {
+            self.invalid = Some((field, reason.clone()));
         }
     }
 
@@ -159,7 +161,7 @@ impl UpdateParticipant {
     /// [`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates).
     pub async fn send(self) -> Result<Participant, Error> {
         if let Some((field, reason)) = self.invalid {
-            return Err(Error::InvalidInput { field, reason });
+            return Err(Error::invalid_input(field, reason));
         }
         if serde_urlencoded::to_string(&self.body).is_ok_and(|form| form.is_empty()) {
             return Err(Error::invalid_input(

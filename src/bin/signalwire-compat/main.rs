@@ -9,7 +9,8 @@ use std::{io::IsTerminal as _, process::ExitCode, time::Duration};
 use clap::Parser as _;
 use futures_util::StreamExt as _;
 use signalwire_compat::{
-    CallbackMethod, Client, ClientBuilder, Error, IntoSid as _, Printable, UpdateParticipant,
+    CallbackMethod, Client, ClientBuilder, Error, ErrorKind, IntoSid as _, Printable,
+    UpdateParticipant,
     emulator::{Emulator, Seed, demo},
 };
 
@@ -58,28 +59,46 @@ fn describe(failure: Failure) -> (u8, String) {
         Failure::Usage(message) => (2, message),
         Failure::Io(message) => (1, message),
         Failure::Api(e, context) => {
-            let code = match &e {
-                Error::Config(_) | Error::InvalidInput { .. } => 2,
-                e if e.is_not_found() => 3,
-                e if e.is_unauthorized() => 4,
+            let code = match e.kind() {
+                ErrorKind::Config | ErrorKind::InvalidInput => 2,
+                _ if e.is_not_found() => 3,
+                _ if e.is_unauthorized() => 4,
                 _ => 1,
             };
-            let message = match (&e, e.is_not_found(), &context.call, &context.conference) {
-                (Error::InvalidInput { field: "update", .. }, ..) => "nothing to change: give at least one of --mute, --unmute, --hold, --unhold, --hold-url, --announce-url, --wait-url, --coach, --no-coach and the other options in `participants update --help`".to_owned(),
-                (Error::Config(_), ..) => format!(
-                    "{e}\n  (or pass --space / --base-url and --project; try any command with --emulator)"
+            let text = report(&e);
+            let message = match (e.kind(), e.is_not_found(), &context.call, &context.conference) {
+                (ErrorKind::InvalidInput, ..) if e.invalid_field() == Some("update") => "nothing to change: give at least one of --mute, --unmute, --hold, --unhold, --hold-url, --announce-url, --wait-url, --coach, --no-coach and the other options in `participants update --help`".to_owned(),
+                (ErrorKind::Config, ..) => format!(
+                    "{text}\n  (or pass --space / --base-url and --project; try any command with --emulator)"
                 ),
                 (_, true, Some(call), Some(conference)) => {
-                    format!("participant {call} was not found in conference {conference}: {e}")
+                    format!("participant {call} was not found in conference {conference}: {text}")
                 }
                 (_, true, None, Some(conference)) => {
-                    format!("conference {conference} was not found: {e}")
+                    format!("conference {conference} was not found: {text}")
                 }
-                _ => e.to_string(),
+                _ => text,
             };
             (code, message)
         }
     }
+}
+
+/// An error and its causes on one line, outermost first, each said once: the error's own
+/// text says what happened, its causes (the HTTP stack's, the JSON reader's) say how.
+fn report(error: &Error) -> String {
+    use std::error::Error as _;
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = cause.source();
+    }
+    text
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
