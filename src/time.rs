@@ -398,9 +398,10 @@ mod tests {
             );
         }
         // Every separator of the fixed form is checked: one replaced by a letter is not the
-        // fast form, and (but for the comma, since "WedX" reads as a long day name) no date.
+        // fast form, and (but for the comma, since "WedX" reads as a long day name) no date;
+        // nor is a zone without its sign.
         let good = "Wed, 25 Nov 2026 10:05:00 +0000";
-        for at in [3, 4, 7, 11, 16, 19, 22, 25] {
+        for at in [3, 4, 7, 11, 16, 19, 22, 25, 26] {
             let mut bad = good.as_bytes().to_vec();
             bad[at] = b'X';
             assert_eq!(strict(&bad), None, "separator at {at}");
