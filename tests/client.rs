@@ -375,3 +375,39 @@ async fn bad_input_fails_before_anything_is_sent() {
         "nothing was sent"
     );
 }
+
+/// Futures own what they need: built from temporary handles, run many at once, spawned.
+#[tokio::test]
+async fn futures_are_static_and_send() {
+    use futures_util::StreamExt as _;
+    fn owned<F: std::future::Future + Send + 'static>(f: F) -> F {
+        f
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(participant_json(CALL, true)))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let conference = client(&server.uri()).conference(CONFERENCE);
+    let fetched: Vec<_> = futures_util::stream::iter([CALL, OTHER_CALL, CALL])
+        .map(|sid| conference.participant(sid).fetch())
+        .buffer_unordered(3)
+        .collect()
+        .await;
+    assert_eq!(fetched.len(), 3);
+    assert!(fetched.iter().all(Result::is_ok));
+    let spawned = tokio::spawn(owned(conference.participant(CALL).fetch()));
+    spawned.await.unwrap().unwrap();
+    tokio::spawn(owned(conference.participant(CALL).remove()))
+        .await
+        .unwrap()
+        .unwrap();
+    // Built from temporaries and dropped unsent: they hold no borrow.
+    let update = conference.participant(CALL).update().muted(true);
+    drop(owned(update.send()));
+    drop(owned(conference.participants().list().send()));
+}

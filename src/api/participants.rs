@@ -1,5 +1,7 @@
 //! Handles for a conference's participants: list, fetch, update, remove.
 
+use std::future::Future;
+
 mod list;
 mod update;
 
@@ -74,16 +76,24 @@ impl ParticipantHandle {
     }
 
     /// Fetches the participant.
-    pub async fn fetch(&self) -> Result<Participant, Error> {
-        let (conference, call) = self.sids()?;
-        let client = &self.conference.client;
-        let account = client.inner.account;
-        let value = client
-            .run(true, "participant", |api| {
-                api.fetch_participant(&account, &conference, &call)
-            })
-            .await?;
-        Ok(value.into_inner().into())
+    ///
+    /// The future owns what it needs (`'static` and `Send`): spawn it, or build many from
+    /// temporary handles.
+    pub fn fetch(
+        &self,
+    ) -> impl Future<Output = Result<Participant, Error>> + Send + 'static + use<> {
+        let this = self.clone();
+        async move {
+            let (conference, call) = this.sids()?;
+            let client = &this.conference.client;
+            let account = client.inner.account;
+            let value = client
+                .run(true, "participant", |api| {
+                    api.fetch_participant(&account, &conference, &call)
+                })
+                .await?;
+            Ok(value.into_inner().into())
+        }
     }
 
     /// Starts an update; nothing is sent until [`UpdateParticipant::send`].
@@ -118,8 +128,14 @@ impl ParticipantHandle {
     /// attempt failed with a gateway error (502, 503 or 504), the server may have removed the
     /// participant before the gateway failed; if the retry then answers 404, the removal is
     /// taken as done and `Ok(())` is returned. A 404 with no such earlier failure is an
-    /// error ([`Error::is_not_found`]).
-    pub async fn remove(&self) -> Result<(), Error> {
+    /// error ([`Error::is_not_found`]). The future is `'static` and `Send`, like
+    /// [`fetch`](Self::fetch)'s.
+    pub fn remove(&self) -> impl Future<Output = Result<(), Error>> + Send + 'static + use<> {
+        let this = self.clone();
+        async move { this.remove_now().await }
+    }
+
+    async fn remove_now(&self) -> Result<(), Error> {
         let (conference, call) = self.sids()?;
         let client = &self.conference.client;
         let account = client.inner.account;

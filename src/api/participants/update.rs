@@ -159,7 +159,13 @@ impl UpdateParticipant {
     ///
     /// Not retried by default, since the server may have applied it before failing; see
     /// [`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates).
-    pub async fn send(self) -> Result<Participant, Error> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Participant, Error>> + Send + 'static {
+        self.send_now()
+    }
+
+    async fn send_now(self) -> Result<Participant, Error> {
         if let Some((field, reason)) = self.invalid {
             return Err(Error::invalid_input(field, reason));
         }
