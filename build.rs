@@ -23,7 +23,17 @@ fn main() {
         .with_interface(InterfaceStyle::Positional)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote::quote! { crate::wire::transport::Transport })
-        .with_replacement("Sid", "crate::Sid", [TypeImpl::Display].into_iter())
+        .with_replacement(
+            "AccountSid",
+            "crate::AccountSid",
+            [TypeImpl::Display].into_iter(),
+        )
+        .with_replacement("CallSid", "crate::CallSid", [TypeImpl::Display].into_iter())
+        .with_replacement(
+            "ConferenceSid",
+            "crate::ConferenceSid",
+            [TypeImpl::Display].into_iter(),
+        )
         .with_replacement(
             "Rfc2822DateTime",
             "crate::time::LenientDate",

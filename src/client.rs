@@ -14,6 +14,7 @@ use crate::{
     api::participants::Conference,
     error::{Repr, TimeoutPhase},
     sid::SidArg,
+    sid::kind,
     text::Secrets,
     wire::{
         generated::{self, types},
@@ -87,7 +88,7 @@ impl Client {
     }
 
     /// A conference of this account. The SID is checked when a request is made.
-    pub fn conference(&self, sid: impl IntoSid) -> Conference {
+    pub fn conference(&self, sid: impl IntoSid<kind::Conference>) -> Conference {
         Conference::new(self.clone(), SidArg::new("conference SID", sid))
     }
 

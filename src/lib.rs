@@ -24,7 +24,7 @@ pub use api::participants::{
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, TimeoutPhase};
 pub use models::participant::{Participant, ParticipantStatus};
-pub use sid::{IntoSid, Sid};
+pub use sid::{AccountSid, CallSid, ConferenceSid, IntoSid, RecordingSid, Sid, kind};
 pub use text::{MAX_SHOWN_CHARS, Printable};
 pub use wire::paging::Page;
 pub use wire::retry::RetryPolicy;

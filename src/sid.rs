@@ -1,137 +1,225 @@
-//! Identifiers: lenient when read from a response, strict when sent in a request.
+//! Identifiers, typed by what they name: lenient when read from a response, strict when sent
+//! in a request.
 
-use std::fmt;
+use std::{cmp::Ordering, fmt, hash::Hash, marker::PhantomData};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::{Error, error::Invalid};
 
-/// An identifier returned by the API, such as a call or conference SID.
-///
-/// SignalWire's identifiers are UUIDs, but a response is never refused because one is not:
-/// the documentation's own example carries `b3877c40-da60-4998-90ad-b792e98472co`. The text
-/// is kept as sent; [`Sid::uuid`] gives the UUID when there is one.
-///
-/// ```
-/// use signalwire_compat::Sid;
-///
-/// let sid = Sid::from("b3877c40-da60-4998-90ad-b792e98472ca");
-/// assert!(sid.uuid().is_some());
-/// assert_eq!(Sid::from("b3877c40-da60-4998-90ad-b792e98472co").uuid(), None);
-/// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Sid(String);
+/// What a [`Sid`] names. The kinds are types with no values: they exist only to tell one
+/// kind of SID from another at compile time.
+pub mod kind {
+    /// An account (a project).
+    #[derive(Debug)]
+    pub enum Account {}
+    /// A call.
+    #[derive(Debug)]
+    pub enum Call {}
+    /// A conference.
+    #[derive(Debug)]
+    pub enum Conference {}
+    /// A recording.
+    #[derive(Debug)]
+    pub enum Recording {}
+}
 
-impl Sid {
+/// An account's (a project's) SID.
+pub type AccountSid = Sid<kind::Account>;
+/// A call's SID; it also names a conference participant.
+pub type CallSid = Sid<kind::Call>;
+/// A conference's SID.
+pub type ConferenceSid = Sid<kind::Conference>;
+/// A recording's SID.
+pub type RecordingSid = Sid<kind::Recording>;
+
+/// An identifier returned by the API, typed by what it names: [`ConferenceSid`],
+/// [`CallSid`], [`AccountSid`], [`RecordingSid`].
+///
+/// SignalWire's SIDs are bare UUIDs with no prefix, so nothing in the text tells a
+/// conference's from a call's: the type does. A call SID given where a conference SID
+/// belongs does not compile, while text and [`Uuid`]s are taken anywhere (see [`IntoSid`]).
+///
+/// A response is never refused because a SID is not a UUID: the documentation's own example
+/// carries `b3877c40-da60-4998-90ad-b792e98472co`. The text is kept as sent;
+/// [`Sid::uuid`] gives the UUID when there is one.
+///
+/// ```
+/// use signalwire_compat::CallSid;
+///
+/// let sid = CallSid::from("b3877c40-da60-4998-90ad-b792e98472ca");
+/// assert!(sid.uuid().is_some());
+/// assert_eq!(CallSid::from("b3877c40-da60-4998-90ad-b792e98472co").uuid(), None);
+/// ```
+///
+/// ```compile_fail
+/// # fn demo(client: signalwire_compat::Client, p: signalwire_compat::Participant) {
+/// // A participant's call SID is not a conference SID.
+/// client.conference(p.call_sid);
+/// # }
+/// ```
+pub struct Sid<K> {
+    text: String,
+    kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Sid<K> {
     /// The identifier as the server wrote it.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// The identifier as a UUID, when it is one.
     pub fn uuid(&self) -> Option<Uuid> {
-        Uuid::try_parse(&self.0).ok()
+        Uuid::try_parse(&self.text).ok()
     }
 }
 
-impl fmt::Display for Sid {
+impl<K> Clone for Sid<K> {
+    fn clone(&self) -> Self {
+        Self::from(self.text.clone())
+    }
+}
+
+impl<K> PartialEq for Sid<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<K> Eq for Sid<K> {}
+
+impl<K> PartialOrd for Sid<K> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<K> Ord for Sid<K> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.text.cmp(&other.text)
+    }
+}
+
+impl<K> Hash for Sid<K> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+impl<K> fmt::Display for Sid<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
-impl fmt::Debug for Sid {
+impl<K> fmt::Debug for Sid<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(&self.text, f)
     }
 }
 
-impl From<String> for Sid {
-    fn from(value: String) -> Self {
-        Self(value)
+impl<K> Serialize for Sid<K> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
     }
 }
 
-impl From<&str> for Sid {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
+impl<'de, K> Deserialize<'de> for Sid<K> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
-impl From<Uuid> for Sid {
-    fn from(value: Uuid) -> Self {
-        Self(value.to_string())
+impl<K> From<String> for Sid<K> {
+    fn from(text: String) -> Self {
+        Self {
+            text,
+            kind: PhantomData,
+        }
     }
 }
 
-impl AsRef<str> for Sid {
+impl<K> From<&str> for Sid<K> {
+    fn from(text: &str) -> Self {
+        Self::from(text.to_owned())
+    }
+}
+
+impl<K> From<Uuid> for Sid<K> {
+    fn from(uuid: Uuid) -> Self {
+        Self::from(uuid.to_string())
+    }
+}
+
+impl<K> AsRef<str> for Sid<K> {
     fn as_ref(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
-impl PartialEq<str> for Sid {
+impl<K> PartialEq<str> for Sid<K> {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        self.text == other
     }
 }
 
-impl PartialEq<&str> for Sid {
+impl<K> PartialEq<&str> for Sid<K> {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        self.text == *other
     }
 }
 
-/// Anything that can name a conference or a call in a request: a [`Uuid`], a [`Sid`] or text.
+/// Anything that can name a `K` in a request: a [`Sid`] of that kind, a [`Uuid`], or text.
 ///
 /// Requests only take UUIDs. Text that is not one is refused with
-/// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the request is made, before anything is sent.
-pub trait IntoSid {
+/// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when the request is made,
+/// before anything is sent. A SID of another kind is refused at compile time.
+pub trait IntoSid<K> {
     /// The UUID this names, or the text that is not one.
     fn into_sid(self) -> Result<Uuid, String>;
 }
 
-impl IntoSid for Uuid {
+impl<K> IntoSid<K> for Uuid {
     fn into_sid(self) -> Result<Uuid, String> {
         Ok(self)
     }
 }
 
-impl IntoSid for &Uuid {
+impl<K> IntoSid<K> for &Uuid {
     fn into_sid(self) -> Result<Uuid, String> {
         Ok(*self)
     }
 }
 
-impl IntoSid for &str {
+impl<K> IntoSid<K> for &str {
     fn into_sid(self) -> Result<Uuid, String> {
         Uuid::try_parse(self.trim()).map_err(|_| self.to_owned())
     }
 }
 
-impl IntoSid for String {
+impl<K> IntoSid<K> for String {
     fn into_sid(self) -> Result<Uuid, String> {
-        self.as_str().into_sid()
+        IntoSid::<K>::into_sid(self.as_str())
     }
 }
 
-impl IntoSid for &String {
+impl<K> IntoSid<K> for &String {
     fn into_sid(self) -> Result<Uuid, String> {
-        self.as_str().into_sid()
+        IntoSid::<K>::into_sid(self.as_str())
     }
 }
 
-impl IntoSid for Sid {
+impl<K> IntoSid<K> for Sid<K> {
     fn into_sid(self) -> Result<Uuid, String> {
-        self.0.into_sid()
+        IntoSid::<K>::into_sid(self.text.as_str())
     }
 }
 
-impl IntoSid for &Sid {
+impl<K> IntoSid<K> for &Sid<K> {
     fn into_sid(self) -> Result<Uuid, String> {
-        self.as_str().into_sid()
+        IntoSid::<K>::into_sid(self.text.as_str())
     }
 }
 
@@ -143,7 +231,7 @@ pub(crate) struct SidArg {
 }
 
 impl SidArg {
-    pub(crate) fn new(what: &'static str, sid: impl IntoSid) -> Self {
+    pub(crate) fn new<K>(what: &'static str, sid: impl IntoSid<K>) -> Self {
         Self {
             what,
             value: sid.into_sid(),
@@ -160,5 +248,32 @@ impl SidArg {
             field: self.what,
             reason: format!("{text:?} is not a UUID such as b3877c40-da60-4998-90ad-b792e98472ca"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sids_compare_hash_and_read_as_their_text() {
+        use std::collections::HashSet;
+        let a = ConferenceSid::from("b3877c40-da60-4998-90ad-b792e98472cf");
+        let b: ConferenceSid =
+            serde_json::from_str("\"b3877c40-da60-4998-90ad-b792e98472cf\"").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(HashSet::from([a.clone(), b.clone()]).len(), 1);
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            "\"b3877c40-da60-4998-90ad-b792e98472cf\""
+        );
+        assert_eq!(format!("{a:?}"), "\"b3877c40-da60-4998-90ad-b792e98472cf\"");
+        assert!(a == "b3877c40-da60-4998-90ad-b792e98472cf");
+        let odd = CallSid::from("b3877c40-da60-4998-90ad-b792e98472co");
+        assert_eq!(odd.uuid(), None);
+        assert_eq!(
+            IntoSid::<kind::Call>::into_sid(&odd).unwrap_err(),
+            odd.as_str()
+        );
     }
 }

@@ -411,3 +411,35 @@ async fn futures_are_static_and_send() {
     drop(owned(update.send()));
     drop(owned(conference.participants().list().send()));
 }
+
+/// SIDs of the right kind are taken where they belong: a participant's conference SID names
+/// its conference, its call SID the participant. (A call SID given as a conference SID does
+/// not compile: see the `compile_fail` example of `Sid`.)
+#[tokio::test]
+async fn typed_sids_go_where_they_belong() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(participant_json(CALL, true)))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+    let p = client
+        .conference(CONFERENCE)
+        .participant(CALL)
+        .fetch()
+        .await
+        .unwrap();
+    let again = client
+        .conference(&p.conference_sid)
+        .participant(&p.call_sid)
+        .update()
+        .coach(p.call_sid.clone());
+    drop(again);
+    let same = client
+        .conference(p.conference_sid.clone())
+        .participant(p.call_sid.uuid().unwrap())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(same.call_sid, p.call_sid);
+}

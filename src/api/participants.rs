@@ -9,7 +9,11 @@ pub use list::ListParticipants;
 pub(crate) use list::ParticipantListing;
 pub use update::{CallbackMethod, UpdateParticipant};
 
-use crate::{Client, Error, ErrorKind, IntoSid, Participant, sid::SidArg, wire::generated::types};
+use crate::{
+    Client, Error, ErrorKind, IntoSid, Participant,
+    sid::{SidArg, kind},
+    wire::generated::types,
+};
 
 /// A conference, reached through [`Client::conference`].
 #[derive(Debug, Clone)]
@@ -35,7 +39,7 @@ impl Conference {
     /// println!("{} is {}", p.call_sid, p.status);
     /// # Ok(()) }
     /// ```
-    pub fn participant(&self, call_sid: impl IntoSid) -> ParticipantHandle {
+    pub fn participant(&self, call_sid: impl IntoSid<kind::Call>) -> ParticipantHandle {
         ParticipantHandle {
             conference: self.clone(),
             call: SidArg::new("call SID", call_sid),

@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{Sid, wire::generated::types};
+use crate::{AccountSid, CallSid, ConferenceSid, wire::generated::types};
 
 /// A call connected to a conference, as the API describes it.
 ///
@@ -28,15 +28,15 @@ use crate::{Sid, wire::generated::types};
 #[non_exhaustive]
 pub struct Participant {
     /// The account (project) the conference belongs to.
-    pub account_sid: Sid,
+    pub account_sid: AccountSid,
     /// The participant's call; it identifies the participant within the conference.
-    pub call_sid: Sid,
+    pub call_sid: CallSid,
     /// The call this participant is coaching, if any.
-    pub call_sid_to_coach: Option<Sid>,
+    pub call_sid_to_coach: Option<CallSid>,
     /// Whether the participant is coaching another call.
     pub coaching: bool,
     /// The conference the participant is in.
-    pub conference_sid: Sid,
+    pub conference_sid: ConferenceSid,
     /// When the participant joined.
     #[serde(with = "crate::time::optional")]
     pub date_created: Option<DateTime<FixedOffset>>,

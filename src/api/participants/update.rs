@@ -3,7 +3,11 @@
 use reqwest::Url;
 
 use super::ParticipantHandle;
-use crate::{Error, IntoSid, Participant, sid::SidArg, wire::generated::types};
+use crate::{
+    Error, IntoSid, Participant,
+    sid::{SidArg, kind},
+    wire::generated::types,
+};
 
 /// The HTTP method a callback URL is fetched with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,7 +91,7 @@ impl UpdateParticipant {
 
     /// Makes the participant coach another call of the conference: it hears the call and
     /// speaks to it alone. Sends `Coaching=true` with `CallSidToCoach`.
-    pub fn coach(mut self, call_sid: impl IntoSid) -> Self {
+    pub fn coach(mut self, call_sid: impl IntoSid<kind::Call>) -> Self {
         match SidArg::new("call SID to coach", call_sid).get() {
             Ok(sid) => {
                 self.body.coaching = Some(true);

@@ -9,9 +9,9 @@ use std::{io::IsTerminal as _, process::ExitCode, time::Duration};
 use clap::Parser as _;
 use futures_util::StreamExt as _;
 use signalwire_compat::{
-    CallbackMethod, Client, ClientBuilder, Error, ErrorKind, IntoSid as _, Printable,
-    UpdateParticipant,
+    CallbackMethod, Client, ClientBuilder, Error, ErrorKind, IntoSid, Printable, UpdateParticipant,
     emulator::{Emulator, Seed, demo},
+    kind,
 };
 
 use args::{
@@ -278,7 +278,7 @@ async fn list(client: &Client, args: &ListArgs, output: Output) -> Result<(), Fa
     let limit = args.limit.unwrap_or(usize::MAX);
     if limit == 0 {
         // Nothing is read, but the arguments are still checked.
-        args.conference.as_str().into_sid().map_err(|text| {
+        IntoSid::<kind::Conference>::into_sid(args.conference.as_str()).map_err(|text| {
             Failure::Usage(format!(
                 "invalid conference SID: \"{}\" is not a UUID",
                 Printable::new(&text)
