@@ -42,10 +42,34 @@ fn main() {
         // Page tokens only come from the server's own next-page URIs; checking their pattern
         // is the server's job, and would cost a regex engine at run time.
         .with_replacement("PageToken", "::std::string::String", std::iter::empty())
+        // Checked by the list builder, which says what is wrong.
+        .with_replacement(
+            "ConferenceName",
+            "::std::string::String",
+            std::iter::empty(),
+        )
         .with_replacement(
             "ParticipantStatus",
             "crate::ParticipantStatus",
             [TypeImpl::Display].into_iter(),
+        )
+        // Conference statuses are an open set when read; the filter sends the same type.
+        .with_replacement(
+            "ConferenceStatus",
+            "crate::ConferenceStatus",
+            [TypeImpl::Display].into_iter(),
+        )
+        .with_replacement(
+            "ConferenceStatusFilter",
+            "crate::ConferenceStatus",
+            [TypeImpl::Display].into_iter(),
+        )
+        // The date filters' names (`DateCreated<`, `DateCreated>`) would all become the
+        // identifier `date_created`; a type of ours serializes them under their wire names.
+        .with_replacement(
+            "ConferenceDateFilters",
+            "crate::api::conferences::DateFilters",
+            std::iter::empty(),
         );
 
     let tokens = Generator::new(&settings)

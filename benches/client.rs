@@ -96,6 +96,7 @@ fn serve_emulator() {
                             ))
                         })
                         .collect(),
+                    ..SeedConference::new(demo::CONFERENCE_SID)
                 }],
             }],
         }

@@ -11,9 +11,8 @@ use uuid::Uuid;
 
 use crate::{
     Error, IntoSid, RetryPolicy,
-    api::participants::Conference,
+    api::conferences::{ConferenceHandle, Conferences},
     error::{Repr, TimeoutPhase},
-    sid::SidArg,
     sid::kind,
     text::Secrets,
     wire::{
@@ -88,8 +87,21 @@ impl Client {
     }
 
     /// A conference of this account. The SID is checked when a request is made.
-    pub fn conference(&self, sid: impl IntoSid<kind::Conference>) -> Conference {
-        Conference::new(self.clone(), SidArg::new("conference SID", sid))
+    pub fn conference(&self, sid: impl IntoSid<kind::Conference>) -> ConferenceHandle {
+        ConferenceHandle::new(self.clone(), sid)
+    }
+
+    /// The account's conferences: list them, or find one by its name.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: signalwire_compat::Client) -> Result<(), signalwire_compat::Error> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let all: Vec<_> = client.conferences().list().stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn conferences(&self) -> Conferences {
+        Conferences::new(self.clone())
     }
 
     /// Runs one operation of the generated client under the total timeout, with retries.

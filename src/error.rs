@@ -64,6 +64,13 @@ pub enum ErrorKind {
     /// A listing could not go on to its next page: the next-page URI repeats a page, points
     /// elsewhere or cannot be read, or the listing went past its bounds.
     Paging,
+    /// No conference in progress has the name asked for
+    /// ([`Conferences::find_by_name`](crate::Conferences::find_by_name)); also
+    /// [`Error::is_not_found`].
+    NoSuchName,
+    /// Several conferences in progress have the name asked for; the error lists their SIDs
+    /// ([`Error::candidates`]).
+    AmbiguousName,
 }
 
 /// What an error holds, by kind. Private: the public face is [`Error`]'s methods.
@@ -112,6 +119,13 @@ pub(crate) enum Repr {
     Paging {
         uri: String,
         reason: String,
+    },
+    NoSuchName {
+        name: String,
+    },
+    AmbiguousName {
+        name: String,
+        candidates: Vec<String>,
     },
 }
 
@@ -185,6 +199,18 @@ impl fmt::Display for Error {
                 f,
                 "cannot follow next_page_uri \"{}\": {reason}",
                 Printable::with_limit(uri, 200)
+            ),
+            Repr::NoSuchName { name } => write!(
+                f,
+                "no conference in progress is named \"{}\"; list them to see their names",
+                Printable::with_limit(name, 100)
+            ),
+            Repr::AmbiguousName { name, candidates } => write!(
+                f,
+                "{} conferences in progress are named \"{}\": {}; give the SID of the one you mean",
+                candidates.len(),
+                Printable::with_limit(name, 100),
+                candidates.join(", ")
             ),
         }
     }
@@ -410,10 +436,6 @@ impl Error {
         Repr::Config(text.into()).into()
     }
 
-    pub(crate) fn repr(&self) -> &Repr {
-        &self.repr
-    }
-
     /// Which kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match &*self.repr {
@@ -427,6 +449,8 @@ impl Error {
             Repr::InvalidInput { .. } => ErrorKind::InvalidInput,
             Repr::Config(_) => ErrorKind::Config,
             Repr::Paging { .. } => ErrorKind::Paging,
+            Repr::NoSuchName { .. } => ErrorKind::NoSuchName,
+            Repr::AmbiguousName { .. } => ErrorKind::AmbiguousName,
         }
     }
 
@@ -495,14 +519,26 @@ impl Error {
     }
 
     /// Whether the API said the resource does not exist: a 404 with SignalWire's error body,
-    /// for a wrong SID or a participant who left.
+    /// for a wrong SID or a participant who left; or no conference in progress has the name
+    /// [`find_by_name`](crate::Conferences::find_by_name) was given.
     ///
     /// A 404 whose body is not an API error (a proxy's or a web server's page, which is what a
     /// wrong base URL gets) is [`ErrorKind::Status`] and not "not found": it says nothing
     /// about the resource. [`status`](Self::status) still gives 404 for both.
     pub fn is_not_found(&self) -> bool {
-        self.api_error()
-            .is_some_and(|e| e.status == StatusCode::NOT_FOUND)
+        self.kind() == ErrorKind::NoSuchName
+            || self
+                .api_error()
+                .is_some_and(|e| e.status == StatusCode::NOT_FOUND)
+    }
+
+    /// The SIDs of the conferences that share the name asked for, for an
+    /// [`ErrorKind::AmbiguousName`] error.
+    pub fn candidates(&self) -> &[String] {
+        match &*self.repr {
+            Repr::AmbiguousName { candidates, .. } => candidates,
+            _ => &[],
+        }
     }
 
     /// Whether the credentials were refused (HTTP 401): a wrong project ID or token, or a

@@ -17,13 +17,17 @@ mod wire;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use api::participants::{
-    CallbackMethod, Conference, ListParticipants, ParticipantHandle, Participants,
-    UpdateParticipant,
+pub use api::{
+    CallbackMethod,
+    conferences::{ConferenceHandle, Conferences, ListConferences, UpdateConference},
+    participants::{ListParticipants, ParticipantHandle, Participants, UpdateParticipant},
 };
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, TimeoutPhase};
-pub use models::participant::{Participant, ParticipantStatus};
+pub use models::{
+    conference::{Conference, ConferenceStatus, SubresourceUris},
+    participant::{Participant, ParticipantStatus},
+};
 pub use sid::{AccountSid, CallSid, ConferenceSid, IntoSid, RecordingSid, Sid, kind};
 pub use text::{MAX_SHOWN_CHARS, Printable};
 pub use wire::paging::Page;

@@ -640,6 +640,7 @@ async fn seeded_from_the_callers_data_and_stopped_on_request() {
                         ..SeedParticipant::new(*c)
                     })
                     .collect(),
+                ..SeedConference::new(conference)
             }],
         }],
     };

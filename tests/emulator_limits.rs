@@ -334,7 +334,7 @@ async fn a_seed_with_a_duplicate_is_refused_naming_it() {
     );
 
     let mut seed: Seed = demo::seed();
-    seed.projects[0].conferences[1].sid = demo::CONFERENCE_SID;
+    seed.projects[0].conferences[2].sid = demo::CONFERENCE_SID;
     let e = Emulator::builder().seed(seed).start().await.unwrap_err();
     assert_eq!(
         e.to_string(),

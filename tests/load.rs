@@ -58,6 +58,7 @@ async fn sixty_four_clients_ten_thousand_requests_nothing_lost() {
                 conferences: vec![SeedConference {
                     sid: conference,
                     participants,
+                    ..SeedConference::new(conference)
                 }],
             },
             SeedProject {

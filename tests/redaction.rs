@@ -55,6 +55,7 @@ async fn the_token_is_in_no_error_and_no_log_line() {
             conferences: vec![SeedConference {
                 sid: conference,
                 participants: calls.iter().map(|c| SeedParticipant::new(*c)).collect(),
+                ..SeedConference::new(conference)
             }],
         }],
     };

@@ -1,4 +1,39 @@
 //! Handles and builders, one module a resource: what a caller reaches through
 //! [`Client`](crate::Client) and what each operation takes.
 
+pub(crate) mod conferences;
 pub(crate) mod participants;
+
+use reqwest::Url;
+
+use crate::{error::Invalid, wire::generated::types};
+
+/// The HTTP method a callback URL (hold music, an announcement) is fetched with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallbackMethod {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl From<CallbackMethod> for types::CallbackMethod {
+    fn from(m: CallbackMethod) -> Self {
+        match m {
+            CallbackMethod::Get => Self::Get,
+            CallbackMethod::Post => Self::Post,
+        }
+    }
+}
+
+/// A callback URL a caller gave, if it is an absolute `http` or `https` URL.
+pub(crate) fn checked_url(field: &'static str, text: &str) -> Result<String, Invalid> {
+    let refuse = |reason: String| Invalid { field, reason };
+    match Url::parse(text.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(url.into())
+        }
+        Ok(_) => Err(refuse(format!("{text:?} is not an http or https URL"))),
+        Err(e) => Err(refuse(format!("{text:?} is not an absolute URL ({e})"))),
+    }
+}

@@ -7,74 +7,46 @@ mod update;
 
 pub use list::ListParticipants;
 pub(crate) use list::ParticipantListing;
-pub use update::{CallbackMethod, UpdateParticipant};
+pub use update::UpdateParticipant;
 
 use crate::{
-    Client, Error, ErrorKind, IntoSid, Participant,
+    ConferenceHandle, Error, ErrorKind, IntoSid, Participant,
     sid::{SidArg, kind},
     wire::generated::types,
 };
 
-/// A conference, reached through [`Client::conference`].
-#[derive(Debug, Clone)]
-pub struct Conference {
-    client: Client,
-    sid: SidArg,
-}
-
-impl Conference {
-    pub(crate) fn new(client: Client, sid: SidArg) -> Self {
-        Self { client, sid }
-    }
-
-    /// One participant of the conference, named by its call SID.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: signalwire_compat::Client) -> Result<(), signalwire_compat::Error> {
-    /// let p = client
-    ///     .conference("b3877c40-da60-4998-90ad-b792e98472cf")
-    ///     .participant("b3877c40-da60-4998-90ad-b792e98472ca")
-    ///     .fetch()
-    ///     .await?;
-    /// println!("{} is {}", p.call_sid, p.status);
-    /// # Ok(()) }
-    /// ```
-    pub fn participant(&self, call_sid: impl IntoSid<kind::Call>) -> ParticipantHandle {
-        ParticipantHandle {
-            conference: self.clone(),
-            call: SidArg::new("call SID", call_sid),
-        }
-    }
-
-    /// The conference's participants, to list.
-    pub fn participants(&self) -> Participants {
-        Participants {
-            conference: self.clone(),
-        }
-    }
-}
-
-/// The participants of a conference, reached through [`Conference::participants`].
+/// The participants of a conference, reached through [`ConferenceHandle::participants`].
 #[derive(Debug, Clone)]
 pub struct Participants {
-    conference: Conference,
+    conference: ConferenceHandle,
 }
 
 impl Participants {
+    pub(crate) fn new(conference: ConferenceHandle) -> Self {
+        Self { conference }
+    }
+
     /// Starts a listing; see [`ListParticipants`].
     pub fn list(&self) -> ListParticipants {
         ListParticipants::new(self.conference.client.clone(), self.conference.sid.check())
     }
 }
 
-/// One participant, reached through [`Conference::participant`].
+/// One participant, reached through [`ConferenceHandle::participant`].
 #[derive(Debug, Clone)]
 pub struct ParticipantHandle {
-    conference: Conference,
+    conference: ConferenceHandle,
     call: SidArg,
 }
 
 impl ParticipantHandle {
+    pub(crate) fn new(conference: ConferenceHandle, call_sid: impl IntoSid<kind::Call>) -> Self {
+        Self {
+            conference,
+            call: SidArg::new("call SID", call_sid),
+        }
+    }
+
     fn sids(&self) -> Result<(uuid::Uuid, uuid::Uuid), Error> {
         Ok((self.conference.sid.get()?, self.call.get()?))
     }

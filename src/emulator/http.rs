@@ -1,5 +1,6 @@
-//! The emulator's HTTP face: authentication, routing, parsing, and JSON answers for
-//! everything, refusals included.
+//! The emulator's HTTP face: authentication, faults, bodies, routing, and a JSON answer for
+//! everything, refusals included. Each resource's requests are read and carried out by its
+//! own module.
 
 use std::sync::{Arc, Mutex};
 
@@ -14,9 +15,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
+    conferences,
     faults::{self, Applied, FaultRule, Faults},
+    form, participants,
     response::{Refusal, ok, refusal, unauthorized},
-    state::{ListRequest, PageToken, State, Update},
+    state::State,
 };
 use crate::API_ROOT_PATH;
 
@@ -40,12 +43,20 @@ pub(crate) fn router(app: Arc<App>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(app)
 }
 
+/// What a path names, below the API root.
 enum Route {
-    List {
+    Conferences {
+        account: Uuid,
+    },
+    Conference {
         account: Uuid,
         conference: Uuid,
     },
-    One {
+    Participants {
+        account: Uuid,
+        conference: Uuid,
+    },
+    Participant {
         account: Uuid,
         conference: Uuid,
         call: Uuid,
@@ -55,14 +66,18 @@ enum Route {
 impl Route {
     fn account(&self) -> &Uuid {
         match self {
-            Self::List { account, .. } | Self::One { account, .. } => account,
+            Self::Conferences { account }
+            | Self::Conference { account, .. }
+            | Self::Participants { account, .. }
+            | Self::Participant { account, .. } => account,
         }
     }
 
     fn allowed(&self) -> &'static [Method] {
         match self {
-            Self::List { .. } => &[Method::GET],
-            Self::One { .. } => &[Method::GET, Method::POST, Method::DELETE],
+            Self::Conferences { .. } | Self::Participants { .. } => &[Method::GET],
+            Self::Conference { .. } => &[Method::GET, Method::POST],
+            Self::Participant { .. } => &[Method::GET, Method::POST, Method::DELETE],
         }
     }
 }
@@ -78,20 +93,26 @@ fn route(path: &str) -> Option<Route> {
         .strip_prefix(API_ROOT_PATH)
         .or_else(|| path.strip_prefix(legacy))?
         .strip_prefix('/')?;
-    let segments: Vec<&str> = rest.split('/').collect();
+    let mut segments: Vec<&str> = rest.split('/').collect();
+    // `.json` may end the path, whatever it names.
+    if let Some(last) = segments.last_mut() {
+        *last = last.strip_suffix(".json").unwrap_or(last);
+    }
     let sid = |s: &str| Uuid::try_parse(s).ok();
-    let json_less = |s: &'static str, seg: &str| seg == s || seg.strip_suffix(".json") == Some(s);
     match segments.as_slice() {
-        ["Accounts", a, "Conferences", c, last] if json_less("Participants", last) => {
-            Some(Route::List {
-                account: sid(a)?,
-                conference: sid(c)?,
-            })
-        }
-        ["Accounts", a, "Conferences", c, "Participants", call] => Some(Route::One {
+        ["Accounts", a, "Conferences"] => Some(Route::Conferences { account: sid(a)? }),
+        ["Accounts", a, "Conferences", c] => Some(Route::Conference {
             account: sid(a)?,
             conference: sid(c)?,
-            call: sid(call.strip_suffix(".json").unwrap_or(call))?,
+        }),
+        ["Accounts", a, "Conferences", c, "Participants"] => Some(Route::Participants {
+            account: sid(a)?,
+            conference: sid(c)?,
+        }),
+        ["Accounts", a, "Conferences", c, "Participants", call] => Some(Route::Participant {
+            account: sid(a)?,
+            conference: sid(c)?,
+            call: sid(call)?,
         }),
         _ => None,
     }
@@ -171,66 +192,106 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         Err(refused) => return refusal(refused),
     };
     let now = chrono::Utc::now();
+    let query = parts.uri.query();
+    if parts.method == Method::POST
+        && let Err(refused) = form::check_form(&parts.headers, &body)
+    {
+        return refusal(refused);
+    }
+    let mut state = app.state();
     let outcome = match (route, parts.method) {
+        (Route::Conferences { account }, _) => conferences::list_request(query).map(|r| {
+            let listed = state.conferences(&account).map(|c| c.list(&account, &r));
+            ok(StatusCode::OK, listed.unwrap_or_default())
+        }),
         (
-            Route::List {
+            Route::Conference {
+                account,
+                conference,
+            },
+            Method::GET,
+        ) => state
+            .conference(&account, &conference, &path)
+            .map(|c| ok(StatusCode::OK, c.fetch(&account))),
+        (
+            Route::Conference {
                 account,
                 conference,
             },
             _,
-        ) => list_request(parts.uri.query())
-            .and_then(|r| app.state().list(&account, &conference, &r, &path))
-            .map(|v| ok(StatusCode::OK, v)),
+        ) => conferences::update_request(&body).and_then(|u| {
+            let c = state.conference_mut(&account, &conference, &path)?;
+            let updated = c.update(&account, u, now)?;
+            Ok(warn_of_query(ok(StatusCode::OK, updated), query))
+        }),
         (
-            Route::One {
+            Route::Participants {
+                account,
+                conference,
+            },
+            _,
+        ) => participants::list_request(query).and_then(|r| {
+            let c = state.conference(&account, &conference, &path)?;
+            Ok(ok(
+                StatusCode::OK,
+                c.participants.list(&account, &conference, &r),
+            ))
+        }),
+        (
+            Route::Participant {
                 account,
                 conference,
                 call,
             },
             Method::GET,
-        ) => app
-            .state()
-            .fetch(&account, &conference, &call, &path)
+        ) => state
+            .conference(&account, &conference, &path)
+            .and_then(|c| c.participants.fetch(&account, &conference, &call, &path))
             .map(|v| ok(StatusCode::OK, v)),
         (
-            Route::One {
+            Route::Participant {
                 account,
                 conference,
                 call,
             },
             Method::POST,
-        ) => update_request(&parts.headers, &body)
-            .and_then(|u| {
-                app.state()
-                    .update(&account, &conference, &call, u, now, &path)
-            })
-            .map(|v| {
-                let mut response = ok(StatusCode::OK, v);
-                if let Some(warning) = ignored_query(parts.uri.query()) {
-                    tracing::warn!("{warning}");
-                    if let Ok(value) = HeaderValue::from_str(&warning) {
-                        response.headers_mut().insert(WARNING_HEADER, value);
-                    }
-                }
-                response
-            }),
+        ) => participants::update_request(&body).and_then(|u| {
+            let c = state.conference_mut(&account, &conference, &path)?;
+            let updated = c
+                .participants
+                .update(&account, &conference, &call, u, now, &path)?;
+            Ok(warn_of_query(ok(StatusCode::OK, updated), query))
+        }),
         (
-            Route::One {
-                account,
+            Route::Participant {
                 conference,
                 call,
+                account,
             },
             _,
-        ) => app
-            .state()
-            .remove(&account, &conference, &call, &path)
+        ) => state
+            .conference_mut(&account, &conference, &path)
+            .and_then(|c| c.participants.remove(&call, &path))
             .map(|()| StatusCode::NO_CONTENT.into_response()),
     };
+    drop(state);
     outcome.unwrap_or_else(refusal)
 }
 
 /// The header that says the emulator ignored something a client probably meant it to read.
 pub(crate) const WARNING_HEADER: &str = "x-emulator-warning";
+
+/// An update's answer, with a warning header when its parameters were put in the query
+/// string, which SignalWire does not read: they changed nothing.
+fn warn_of_query(mut response: Response, query: Option<&str>) -> Response {
+    if let Some(warning) = ignored_query(query) {
+        tracing::warn!("{warning}");
+        if let Ok(value) = HeaderValue::from_str(&warning) {
+            response.headers_mut().insert(WARNING_HEADER, value);
+        }
+    }
+    response
+}
 
 /// What to tell a client that put an update's parameters in the query string: SignalWire
 /// reads only the form body, so they change nothing.
@@ -368,168 +429,6 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Option<Uuid> {
     app.state().authenticate(&project, token).then_some(project)
 }
 
-/// Name-value pairs of a query or form, refusing repeated names and text that is not UTF-8.
-fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (key, value) in form_urlencoded::parse(raw) {
-        if key.contains('\u{fffd}') || value.contains('\u{fffd}') {
-            return Err(Refusal::bad("Parameters must be UTF-8 text"));
-        }
-        if out.iter().any(|(k, _)| *k == key) {
-            return Err(Refusal::bad(format!(
-                "Parameter {key} is given more than once"
-            )));
-        }
-        out.push((key.into_owned(), value.into_owned()));
-    }
-    Ok(out)
-}
-
-fn boolean(key: &str, value: &str) -> Result<bool, Refusal> {
-    if value.eq_ignore_ascii_case("true") {
-        Ok(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Ok(false)
-    } else {
-        Err(Refusal::bad(format!(
-            "{key} must be true or false, not {value:?}"
-        )))
-    }
-}
-
-fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
-    let mut request = ListRequest {
-        page_size: 50,
-        ..ListRequest::default()
-    };
-    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
-        match key.as_str() {
-            "Muted" => request.muted = Some(boolean(&key, &value)?),
-            "Hold" => request.hold = Some(boolean(&key, &value)?),
-            "Page" => {
-                request.page = value
-                    .parse()
-                    .ok()
-                    .filter(|n| *n <= i32::MAX as u32)
-                    .ok_or_else(|| {
-                        Refusal::bad(format!(
-                            "Page must be a whole number from 0 to 2147483647, not {value:?}"
-                        ))
-                    })?
-            }
-            "PageSize" => {
-                request.page_size = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=1000).contains(n))
-                    .ok_or_else(|| {
-                        Refusal::bad(format!("PageSize must be from 1 to 1000, not {value:?}"))
-                    })?
-            }
-            "PageToken" if !(value.starts_with("PA") || value.starts_with("PB")) => {
-                return Err(Refusal::bad(format!(
-                    "PageToken must start with PA or PB, not {value:?}"
-                )));
-            }
-            "PageToken" => {
-                request.token = Some(PageToken::parse(&value).ok_or_else(|| {
-                    Refusal::new(
-                        422,
-                        10000,
-                        format!("PageToken {value:?} is not one this server gave"),
-                    )
-                })?)
-            }
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: this listing takes Muted, Hold, Page, PageSize and PageToken"
-                )));
-            }
-        }
-    }
-    Ok(request)
-}
-
-fn update_request(headers: &HeaderMap, body: &Bytes) -> Result<Update, Refusal> {
-    if !body.is_empty() {
-        let form = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                v.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            });
-        if !form {
-            return Err(Refusal::bad(
-                "The body must be a form (Content-Type: application/x-www-form-urlencoded)",
-            ));
-        }
-    }
-    let mut update = Update::default();
-    for (key, value) in pairs(body)? {
-        match key.as_str() {
-            "Muted" => update.muted = Some(boolean(&key, &value)?),
-            "Hold" => update.hold = Some(boolean(&key, &value)?),
-            "Coaching" => update.coaching = Some(boolean(&key, &value)?),
-            "EndConferenceOnExit" => update.end_conference_on_exit = Some(boolean(&key, &value)?),
-            "BeepOnExit" => {
-                boolean(&key, &value)?;
-                update
-                    .settings
-                    .push(("BeepOnExit", value.to_ascii_lowercase()));
-            }
-            "CallSidToCoach" => {
-                update.call_sid_to_coach = Some(Uuid::try_parse(&value).map_err(|_| {
-                    Refusal::new(
-                        400,
-                        16002,
-                        format!("CallSidToCoach {value:?} is not a call SID"),
-                    )
-                })?)
-            }
-            "HoldUrl" | "AnnounceUrl" | "WaitUrl" => {
-                let ok = url::Url::parse(&value)
-                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-                if !ok {
-                    return Err(Refusal::bad(format!(
-                        "{key} must be an absolute http or https URL, not {value:?}"
-                    )));
-                }
-                update.settings.push((static_key(&key), value));
-            }
-            "HoldMethod" | "AnnounceMethod" | "WaitMethod" => {
-                let method = value.to_ascii_uppercase();
-                if method != "GET" && method != "POST" {
-                    return Err(Refusal::new(
-                        400,
-                        21209,
-                        format!("{key} must be GET or POST, not {value:?}"),
-                    ));
-                }
-                update.settings.push((static_key(&key), method));
-            }
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: an update takes Muted, Hold, HoldUrl, HoldMethod, AnnounceUrl, AnnounceMethod, WaitUrl, WaitMethod, Coaching, CallSidToCoach, BeepOnExit and EndConferenceOnExit"
-                )));
-            }
-        }
-    }
-    Ok(update)
-}
-
-fn static_key(key: &str) -> &'static str {
-    match key {
-        "HoldUrl" => "HoldUrl",
-        "AnnounceUrl" => "AnnounceUrl",
-        "WaitUrl" => "WaitUrl",
-        "HoldMethod" => "HoldMethod",
-        "AnnounceMethod" => "AnnounceMethod",
-        _ => "WaitMethod",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,75 +438,73 @@ mod tests {
         let a = "a1b2c3d4-0000-4000-8000-00000000000a";
         let c = "cf000000-0000-4000-8000-000000000001";
         let p = "ca000000-0000-4000-8000-000000000001";
-        for path in [
-            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants"),
-            format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Participants.json"),
-        ] {
-            assert!(matches!(route(&path), Some(Route::List { .. })), "{path}");
-        }
-        for path in [
-            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}"),
-            format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}.json"),
-        ] {
-            assert!(matches!(route(&path), Some(Route::One { .. })), "{path}");
-        }
-        for path in [
-            "/".to_owned(),
-            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/"),
-            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/nope/Participants"),
-            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}.xml"),
-            format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Recordings"),
-            format!("/api/laml/2010-04-02/Accounts/{a}/Conferences/{c}/Participants"),
-        ] {
-            assert!(route(&path).is_none(), "{path}");
-        }
-    }
-
-    #[test]
-    fn forms() {
-        let h = |ct: &str| {
-            let mut m = HeaderMap::new();
-            m.insert(header::CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
-            m
+        let kind = |path: &str| match route(path) {
+            Some(Route::Conferences { .. }) => "conferences",
+            Some(Route::Conference { .. }) => "conference",
+            Some(Route::Participants { .. }) => "participants",
+            Some(Route::Participant { .. }) => "participant",
+            None => "none",
         };
-        let form = h("application/x-www-form-urlencoded; charset=utf-8");
-        let u =
-            update_request(&form, &Bytes::from("Muted=TRUE&Hold=False&HoldMethod=post")).unwrap();
-        assert_eq!((u.muted, u.hold), (Some(true), Some(false)));
-        assert_eq!(u.settings, vec![("HoldMethod", "POST".to_owned())]);
-        for bad in [
-            "Muted=yes",
-            "Muted=true&Muted=false",
-            "HoldMethod=PUT",
-            "HoldUrl=/x",
-            "CallSidToCoach=x",
-            "Muted=%FF",
+        for (path, want) in [
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences"),
+                "conferences",
+            ),
+            (
+                format!("/2010-04-01/Accounts/{a}/Conferences.json"),
+                "conferences",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}"),
+                "conference",
+            ),
+            (
+                format!("/2010-04-01/Accounts/{a}/Conferences/{c}.json"),
+                "conference",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants"),
+                "participants",
+            ),
+            (
+                format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Participants.json"),
+                "participants",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}"),
+                "participant",
+            ),
+            (
+                format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}.json"),
+                "participant",
+            ),
+            ("/".to_owned(), "none"),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/"),
+                "none",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/nope/Participants"),
+                "none",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Participants/{p}.xml"),
+                "none",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Recordings"),
+                "none",
+            ),
+            (
+                format!("/api/laml/2010-04-02/Accounts/{a}/Conferences/{c}/Participants"),
+                "none",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences.json/{c}"),
+                "none",
+            ),
         ] {
-            assert!(update_request(&form, &Bytes::from(bad)).is_err(), "{bad}");
-        }
-        assert!(update_request(&h("application/json"), &Bytes::from("{}")).is_err());
-        assert!(update_request(&HeaderMap::new(), &Bytes::new()).is_ok());
-    }
-
-    #[test]
-    fn list_queries() {
-        assert_eq!(list_request(None).unwrap().page_size, 50);
-        let r = list_request(Some("Muted=true&PageSize=2&Page=3&PageToken=PA7")).unwrap();
-        assert_eq!(
-            (r.muted, r.page, r.page_size, r.token),
-            (Some(true), 3, 2, Some(PageToken::After(7)))
-        );
-        for bad in [
-            "PageSize=0",
-            "PageSize=1001",
-            "PageSize=x",
-            "Page=-1",
-            "Page=2147483648",
-            "PageToken=XY1",
-            "PageToken=PA",
-            "Hold=1",
-        ] {
-            assert!(list_request(Some(bad)).is_err(), "{bad}");
+            assert_eq!(kind(&path), want, "{path}");
         }
     }
 }

@@ -52,8 +52,12 @@
 //! # Ok(()) }
 //! ```
 
+mod conferences;
 mod faults;
+mod form;
 mod http;
+mod paging;
+mod participants;
 mod response;
 mod seed;
 mod server;
@@ -69,6 +73,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
 };
@@ -247,6 +252,12 @@ impl Emulator {
     /// The first project's fault rules not yet used up, in the order they fire.
     pub fn pending_faults(&self) -> Vec<FaultRule> {
         self.app.faults().pending(&self.project_id)
+    }
+
+    /// The announcements made to a conference (`AnnounceUrl` on the conference), oldest
+    /// first.
+    pub fn announcements(&self, conference_sid: Uuid) -> Vec<Announcement> {
+        self.app.state().announcements(&conference_sid)
     }
 
     /// Drops every fault of the first project not yet fired.

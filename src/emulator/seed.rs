@@ -50,15 +50,43 @@ pub struct SeedProject {
     pub conferences: Vec<SeedConference>,
 }
 
-/// A conference and the participants in it, in the order they joined.
+/// A conference and the participants in it, in the order they joined. Only `sid` is
+/// required: a seed written before conferences had names, statuses and dates still loads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedConference {
     /// The conference SID.
     pub sid: Uuid,
+    /// The room's name (up to 64 characters); the SID's text when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friendly_name: Option<String>,
+    /// `init`, `in-progress` or `completed`; `in-progress` when not given. A completed
+    /// conference has no participants.
+    #[serde(default = "in_progress")]
+    pub status: String,
+    /// Where its audio is mixed; `us1` when not given.
+    #[serde(default = "us1")]
+    pub region: String,
+    /// When it was created, as RFC 2822 text; the emulator's start time when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_created: Option<String>,
     /// The participants, in the order they joined (the order listings use).
     #[serde(default)]
     pub participants: Vec<SeedParticipant>,
+}
+
+impl SeedConference {
+    /// An empty conference in progress, named by its SID.
+    pub fn new(sid: Uuid) -> Self {
+        Self {
+            sid,
+            friendly_name: None,
+            status: in_progress(),
+            region: us1(),
+            date_created: None,
+            participants: Vec::new(),
+        }
+    }
 }
 
 /// A participant as the emulator starts with it. Only `call_sid` is required.
@@ -108,8 +136,10 @@ impl std::error::Error for InvalidSeed {}
 impl Seed {
     /// Checks that the seed describes a space that can exist: at least one project; no
     /// project ID twice (the second's credentials could never work); no empty API token; no
-    /// conference SID twice, in any project; no call twice in a conference; a coached call
-    /// that is another participant of the same conference; dates that can be read.
+    /// conference SID twice, in any project; a known conference status, and no participants
+    /// in a completed conference; names of at most 64 characters; no call twice in a
+    /// conference; a coached call that is another participant of the same conference; dates
+    /// that can be read.
     ///
     /// [`EmulatorBuilder::start`](super::EmulatorBuilder::start) refuses a seed that fails.
     pub fn check(&self) -> Result<(), InvalidSeed> {
@@ -131,6 +161,29 @@ impl Seed {
                 let sid = conference.sid;
                 if !conferences.insert(sid) {
                     return fail(format!("conference {sid} appears twice"));
+                }
+                if !["init", "in-progress", "completed"].contains(&conference.status.as_str()) {
+                    return fail(format!(
+                        "conference {sid} has status {:?}; it is init, in-progress or completed",
+                        conference.status
+                    ));
+                }
+                if conference.status == "completed" && !conference.participants.is_empty() {
+                    return fail(format!(
+                        "conference {sid} is completed but has participants; a conference that is over has none"
+                    ));
+                }
+                if let Some(name) = &conference.friendly_name
+                    && name.chars().count() > 64
+                {
+                    return fail(format!(
+                        "conference {sid} has a friendly_name over 64 characters"
+                    ));
+                }
+                if let Some(date) = &conference.date_created
+                    && let Err(e) = crate::time::parse_rfc2822(date)
+                {
+                    return fail(format!("conference {sid} has date_created {date:?}: {e}"));
                 }
                 let mut calls = std::collections::HashSet::new();
                 for p in &conference.participants {
@@ -163,6 +216,10 @@ impl Seed {
         }
         Ok(())
     }
+}
+
+fn us1() -> String {
+    "us1".to_owned()
 }
 
 fn yes() -> bool {
@@ -198,10 +255,17 @@ pub mod demo {
     pub const PROJECT_ID: Uuid = uuid!("a1b2c3d4-0000-4000-8000-00000000000a");
     /// The demo project's API token. It only opens the emulator.
     pub const API_TOKEN: &str = "PTemulator-demo-token";
-    /// The demo conference: six participants in several states.
+    /// The demo conference, "Daily standup", in progress: six participants in several
+    /// states.
     pub const CONFERENCE_SID: Uuid = uuid!("cf000000-0000-4000-8000-000000000001");
-    /// A second, smaller conference of the demo project.
+    /// The demo conference's name.
+    pub const CONFERENCE_NAME: &str = "Daily standup";
+    /// A second, smaller conference in progress, "Design review".
     pub const SMALL_CONFERENCE_SID: Uuid = uuid!("cf000000-0000-4000-8000-000000000002");
+    /// Yesterday's "Daily standup", completed: a name shared with a conference in progress.
+    pub const ENDED_CONFERENCE_SID: Uuid = uuid!("cf000000-0000-4000-8000-000000000003");
+    /// "Town hall", created and waiting for its first participant (`init`).
+    pub const WAITING_CONFERENCE_SID: Uuid = uuid!("cf000000-0000-4000-8000-000000000004");
     /// The call SIDs of the demo conference's participants, in the order they joined.
     pub const CALL_SIDS: [Uuid; 6] = [
         uuid!("ca000000-0000-4000-8000-000000000001"),
@@ -220,11 +284,18 @@ pub mod demo {
 
     /// The demo data.
     pub fn seed() -> Seed {
-        let at = |minute: u32| Some(format!("Wed, 25 Nov 2026 10:{minute:02}:00 +0000"));
+        let at =
+            |day: u32, minute: u32| Some(format!("Wed, {day} Nov 2026 10:{minute:02}:00 +0000"));
         let [a, b, c, d, e, f] = CALL_SIDS;
         let participant = |call_sid, minute| SeedParticipant {
-            date_created: at(minute),
+            date_created: at(25, minute),
             ..SeedParticipant::new(call_sid)
+        };
+        let conference = |sid, name: &str, day, participants| SeedConference {
+            friendly_name: Some(name.to_owned()),
+            date_created: at(day, 0),
+            participants,
+            ..SeedConference::new(sid)
         };
         Seed {
             projects: vec![
@@ -233,8 +304,14 @@ pub mod demo {
                     api_token: API_TOKEN.to_owned(),
                     conferences: vec![
                         SeedConference {
-                            sid: CONFERENCE_SID,
-                            participants: vec![
+                            status: "completed".into(),
+                            ..conference(ENDED_CONFERENCE_SID, CONFERENCE_NAME, 24, vec![])
+                        },
+                        conference(
+                            CONFERENCE_SID,
+                            CONFERENCE_NAME,
+                            25,
+                            vec![
                                 SeedParticipant {
                                     end_conference_on_exit: true,
                                     ..participant(a, 0)
@@ -262,26 +339,34 @@ pub mod demo {
                                     ..participant(f, 5)
                                 },
                             ],
-                        },
-                        SeedConference {
-                            sid: SMALL_CONFERENCE_SID,
-                            participants: vec![
+                        ),
+                        conference(
+                            SMALL_CONFERENCE_SID,
+                            "Design review",
+                            25,
+                            vec![
                                 participant(uuid!("ca000000-0000-4000-8000-000000000011"), 10),
                                 participant(uuid!("ca000000-0000-4000-8000-000000000012"), 11),
                             ],
+                        ),
+                        SeedConference {
+                            status: "init".into(),
+                            ..conference(WAITING_CONFERENCE_SID, "Town hall", 25, vec![])
                         },
                     ],
                 },
                 SeedProject {
                     project_id: OTHER_PROJECT_ID,
                     api_token: OTHER_API_TOKEN.to_owned(),
-                    conferences: vec![SeedConference {
-                        sid: OTHER_CONFERENCE_SID,
-                        participants: vec![participant(
+                    conferences: vec![conference(
+                        OTHER_CONFERENCE_SID,
+                        "Other project's call",
+                        25,
+                        vec![participant(
                             uuid!("ca000000-0000-4000-8000-0000000000b1"),
                             20,
                         )],
-                    }],
+                    )],
                 },
             ],
         }
@@ -319,11 +404,23 @@ mod tests {
             format!("conference {} appears twice", demo::CONFERENCE_SID)
         );
         assert_eq!(
-            reason(|s| s.projects[0].conferences[1].sid = demo::CONFERENCE_SID),
+            reason(|s| s.projects[0].conferences[2].sid = demo::CONFERENCE_SID),
             format!("conference {} appears twice", demo::CONFERENCE_SID)
         );
+        assert!(
+            reason(|s| s.projects[0].conferences[0].status = "over".into())
+                .contains("has status \"over\"")
+        );
+        assert!(
+            reason(|s| s.projects[0].conferences[1].status = "completed".into())
+                .contains("is completed but has participants")
+        );
+        assert!(
+            reason(|s| s.projects[0].conferences[0].friendly_name = Some("x".repeat(65)))
+                .contains("over 64 characters")
+        );
         assert_eq!(
-            reason(|s| s.projects[0].conferences[0].participants[1].call_sid = demo::CALL_SIDS[0]),
+            reason(|s| s.projects[0].conferences[1].participants[1].call_sid = demo::CALL_SIDS[0]),
             format!(
                 "call {} appears twice in conference {}",
                 demo::CALL_SIDS[0],
@@ -332,18 +429,18 @@ mod tests {
         );
         assert!(
             reason(
-                |s| s.projects[0].conferences[0].participants[0].date_created =
+                |s| s.projects[0].conferences[1].participants[0].date_created =
                     Some("yesterday".into())
             )
             .contains("has date_created \"yesterday\"")
         );
         let lone = |s: &mut Seed| {
-            s.projects[0].conferences[0].participants[0].call_sid_to_coach =
+            s.projects[0].conferences[1].participants[0].call_sid_to_coach =
                 Some(demo::OTHER_CONFERENCE_SID)
         };
         assert!(reason(lone).contains("which is not another participant"));
         let itself = |s: &mut Seed| {
-            s.projects[0].conferences[0].participants[0].call_sid_to_coach =
+            s.projects[0].conferences[1].participants[0].call_sid_to_coach =
                 Some(demo::CALL_SIDS[0])
         };
         assert!(reason(itself).contains("which is not another participant"));

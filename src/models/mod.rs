@@ -1,4 +1,82 @@
 //! The data the API returns, one module a resource: lenient in what they read, strict in what
 //! they write back.
 
+pub(crate) mod conference;
 pub(crate) mod participant;
+
+/// An open enumeration of the text values the API sends: each documented value has its own
+/// arm, and any other text is kept in `Other` rather than failing the response. Writes the
+/// enum, its `KNOWN` table, `as_str`, `Display`, `From<&str>`, `From<String>` and serde.
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// Any other value, kept as the server wrote it.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every documented value, with its text.
+            #[allow(dead_code)]
+            pub(crate) const KNOWN: &'static [(&'static str, $name)] =
+                &[ $( ($text, $name::$variant), )+ ];
+
+            /// The value as the API writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $text, )+
+                    Self::Other(text) => text,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                match text {
+                    $( $text => Self::$variant, )+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(text: String) -> Self {
+                match Self::from(text.as_str()) {
+                    Self::Other(_) => Self::Other(text),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = ::std::borrow::Cow::<str>::deserialize(deserializer)?;
+                Ok(match text {
+                    ::std::borrow::Cow::Borrowed(t) => Self::from(t),
+                    ::std::borrow::Cow::Owned(t) => Self::from(t),
+                })
+            }
+        }
+    };
+}
+pub(crate) use open_enum;

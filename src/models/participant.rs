@@ -1,9 +1,7 @@
 //! A conference participant and its call status.
 
-use std::fmt;
-
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::{AccountSid, CallSid, ConferenceSid, wire::generated::types};
 
@@ -87,110 +85,44 @@ impl From<types::Participant> for Participant {
     }
 }
 
-/// The state of a participant's call.
-///
-/// An open set: the values SignalWire and Twilio document have their own arms, and any other
-/// text the server sends is kept in [`ParticipantStatus::Other`] rather than failing the
-/// response.
-///
-/// ```
-/// use signalwire_compat::ParticipantStatus;
-///
-/// assert_eq!(ParticipantStatus::from("in-progress"), ParticipantStatus::InProgress);
-/// let odd = ParticipantStatus::from("on-the-moon");
-/// assert_eq!(odd.as_str(), "on-the-moon");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParticipantStatus {
-    /// `queued` (Twilio).
-    Queued,
-    /// `connecting` (Twilio).
-    Connecting,
-    /// `ringing` (Twilio).
-    Ringing,
-    /// `connected` (Twilio).
-    Connected,
-    /// `in-progress` (SignalWire).
-    InProgress,
-    /// `complete` (Twilio, and SignalWire's older documentation).
-    Complete,
-    /// `completed` (SignalWire).
-    Completed,
-    /// `failed` (Twilio).
-    Failed,
-    /// Any other value, kept as the server wrote it.
-    Other(String),
+crate::models::open_enum! {
+    /// The state of a participant's call.
+    ///
+    /// An open set: the values SignalWire and Twilio document have their own arms, and any
+    /// other text the server sends is kept in [`ParticipantStatus::Other`] rather than failing
+    /// the response.
+    ///
+    /// ```
+    /// use signalwire_compat::ParticipantStatus;
+    ///
+    /// assert_eq!(ParticipantStatus::from("in-progress"), ParticipantStatus::InProgress);
+    /// let odd = ParticipantStatus::from("on-the-moon");
+    /// assert_eq!(odd.as_str(), "on-the-moon");
+    /// ```
+    pub enum ParticipantStatus {
+        /// `queued` (Twilio).
+        Queued = "queued",
+        /// `connecting` (Twilio).
+        Connecting = "connecting",
+        /// `ringing` (Twilio).
+        Ringing = "ringing",
+        /// `connected` (Twilio).
+        Connected = "connected",
+        /// `in-progress` (SignalWire).
+        InProgress = "in-progress",
+        /// `complete` (Twilio, and SignalWire's older documentation).
+        Complete = "complete",
+        /// `completed` (SignalWire).
+        Completed = "completed",
+        /// `failed` (Twilio).
+        Failed = "failed",
+    }
 }
 
 impl ParticipantStatus {
-    const KNOWN: [(&'static str, ParticipantStatus); 8] = [
-        ("queued", Self::Queued),
-        ("connecting", Self::Connecting),
-        ("ringing", Self::Ringing),
-        ("connected", Self::Connected),
-        ("in-progress", Self::InProgress),
-        ("complete", Self::Complete),
-        ("completed", Self::Completed),
-        ("failed", Self::Failed),
-    ];
-
-    /// The value as the API writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Other(text) => text,
-            known => Self::KNOWN
-                .iter()
-                .find(|(_, k)| k == known)
-                .map(|(text, _)| *text)
-                .unwrap_or_default(),
-        }
-    }
-
     /// Whether the call has ended (`complete`, `completed` or `failed`).
     pub fn is_finished(&self) -> bool {
         matches!(self, Self::Complete | Self::Completed | Self::Failed)
-    }
-}
-
-impl From<&str> for ParticipantStatus {
-    fn from(text: &str) -> Self {
-        Self::KNOWN
-            .iter()
-            .find(|(known, _)| *known == text)
-            .map(|(_, status)| status.clone())
-            .unwrap_or_else(|| Self::Other(text.to_owned()))
-    }
-}
-
-impl From<String> for ParticipantStatus {
-    fn from(text: String) -> Self {
-        match Self::from(text.as_str()) {
-            Self::Other(_) => Self::Other(text),
-            known => known,
-        }
-    }
-}
-
-impl fmt::Display for ParticipantStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ParticipantStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ParticipantStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
-        Ok(match text {
-            std::borrow::Cow::Borrowed(t) => Self::from(t),
-            std::borrow::Cow::Owned(t) => Self::from(t),
-        })
     }
 }
 
@@ -201,8 +133,8 @@ mod tests {
     #[test]
     fn every_known_status_round_trips() {
         for (text, status) in ParticipantStatus::KNOWN {
-            assert_eq!(ParticipantStatus::from(text), status);
-            assert_eq!(status.as_str(), text);
+            assert_eq!(&ParticipantStatus::from(*text), status);
+            assert_eq!(status.as_str(), *text);
         }
         let other = ParticipantStatus::from("paused");
         assert_eq!(other, ParticipantStatus::Other("paused".into()));

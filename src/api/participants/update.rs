@@ -1,31 +1,13 @@
 //! Changing a participant: mute, hold, coach, announce.
 
-use reqwest::Url;
-
 use super::ParticipantHandle;
 use crate::{
-    Error, IntoSid, Participant,
+    CallbackMethod, Error, IntoSid, Participant,
+    api::checked_url,
+    error::Invalid,
     sid::{SidArg, kind},
     wire::generated::types,
 };
-
-/// The HTTP method a callback URL is fetched with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CallbackMethod {
-    /// `GET`.
-    Get,
-    /// `POST`.
-    Post,
-}
-
-impl From<CallbackMethod> for types::CallbackMethod {
-    fn from(m: CallbackMethod) -> Self {
-        match m {
-            CallbackMethod::Get => Self::Get,
-            CallbackMethod::Post => Self::Post,
-        }
-    }
-}
 
 /// The changes to make to a participant, sent by [`send`](UpdateParticipant::send).
 ///
@@ -36,8 +18,8 @@ impl From<CallbackMethod> for types::CallbackMethod {
 pub struct UpdateParticipant {
     pub(super) participant: ParticipantHandle,
     pub(super) body: types::ParticipantUpdate,
-    /// The first invalid argument given, as (field, reason).
-    pub(super) invalid: Option<(&'static str, String)>,
+    /// The first invalid argument given.
+    pub(super) invalid: Option<Invalid>,
 }
 
 impl UpdateParticipant {
@@ -92,7 +74,7 @@ impl UpdateParticipant {
     /// Makes the participant coach another call of the conference: it hears the call and
     /// speaks to it alone. Sends `Coaching=true` with `CallSidToCoach`.
     pub fn coach(mut self, call_sid: impl IntoSid<kind::Call>) -> Self {
-        match SidArg::new("call SID to coach", call_sid).get() {
+        match SidArg::new("call SID to coach", call_sid).check() {
             Ok(sid) => {
                 self.body.coaching = Some(true);
                 self.body.call_sid_to_coach = Some(sid);
@@ -128,34 +110,12 @@ impl UpdateParticipant {
         self
     }
 
-    fn fail(&mut self, error: Error) {
-        if let (None, crate::error::Repr::InvalidInput { field, reason }) =
-            (&self.invalid, error.repr())
-        {
-            self.invalid = Some((field, reason.clone()));
-        }
+    fn fail(&mut self, invalid: Invalid) {
+        self.invalid.get_or_insert(invalid);
     }
 
     fn url(&mut self, field: &'static str, text: &str) -> Option<String> {
-        match Url::parse(text.trim()) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-                Some(url.into())
-            }
-            Ok(_) => {
-                self.fail(Error::invalid_input(
-                    field,
-                    format!("{text:?} is not an http or https URL"),
-                ));
-                None
-            }
-            Err(e) => {
-                self.fail(Error::invalid_input(
-                    field,
-                    format!("{text:?} is not an absolute URL ({e})"),
-                ));
-                None
-            }
-        }
+        checked_url(field, text).map_err(|e| self.fail(e)).ok()
     }
 
     /// Sends the update and returns the participant as changed. An update that sets no field
@@ -170,8 +130,8 @@ impl UpdateParticipant {
     }
 
     async fn send_now(self) -> Result<Participant, Error> {
-        if let Some((field, reason)) = self.invalid {
-            return Err(Error::invalid_input(field, reason));
+        if let Some(invalid) = self.invalid {
+            return Err(invalid.into());
         }
         if serde_urlencoded::to_string(&self.body).is_ok_and(|form| form.is_empty()) {
             return Err(Error::invalid_input(

@@ -329,10 +329,11 @@ async fn serve(args: &EmulatorArgs, output: Output) -> Result<(), Failure> {
                 })?
         }
     };
+    // The first conference in progress, to try commands on.
     let conference = seed
         .projects
         .first()
-        .and_then(|p| p.conferences.first())
+        .and_then(|p| p.conferences.iter().find(|c| c.status == "in-progress"))
         .map(|c| c.sid);
     let emulator = Emulator::builder()
         .listen(args.listen)

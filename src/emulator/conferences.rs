@@ -1,0 +1,351 @@
+//! Conferences in the emulator: their state, how their requests are read, and the
+//! operations (list, fetch, update).
+//!
+//! What the emulator chose where SignalWire's documents are silent:
+//!
+//! - Conferences are listed in the order they were created.
+//! - `DateCreated<` and `DateCreated>` (and the `DateUpdated` pair) mean strictly before and
+//!   after the given day, in UTC, as SignalWire documents them ("before the date provided").
+//!   Twilio documents its own `DateCreated<=` as "on or before".
+//! - Ending a conference (`Status=completed`) takes every participant out: fetching one is
+//!   then 404, and the participant listing is empty. The conference itself stays, completed.
+//! - Ending a conference that is already over answers 200 with it unchanged, so that an
+//!   ending repeated after a lost answer is harmless. An announcement to a conference that
+//!   is over is refused with 422 (code 10000), as SignalWire refuses changes to a
+//!   participant of a completed conference. An update with no parameters answers 200 with
+//!   the conference unchanged.
+//! - An announcement is accepted and kept: [`Emulator::announcements`] lists them.
+//!
+//! [`Emulator::announcements`]: super::Emulator::announcements
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{
+    form::{callback_method, callback_url, pairs},
+    paging::{Position, page},
+    participants::{Participants, whole_seconds},
+    response::Refusal,
+    seed::SeedConference,
+};
+use crate::{
+    API_ROOT_PATH,
+    time::{format_rfc2822, parse_rfc2822},
+};
+
+/// The statuses a conference can have.
+const STATUSES: [&str; 3] = ["init", "in-progress", "completed"];
+
+/// A conference the emulator holds.
+#[derive(Debug)]
+pub(crate) struct Conference {
+    pub(crate) sid: Uuid,
+    friendly_name: String,
+    status: String,
+    region: String,
+    date_created: DateTime<FixedOffset>,
+    date_updated: DateTime<FixedOffset>,
+    pub(crate) participants: Participants,
+    announcements: Vec<Announcement>,
+}
+
+/// An announcement a conference was asked to play, as the emulator recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Announcement {
+    /// The conference it was made to.
+    pub conference_sid: Uuid,
+    /// The cXML or audio to play.
+    pub url: String,
+    /// How the URL is fetched: `GET` or `POST` (the default).
+    pub method: String,
+    /// When it was asked for.
+    pub at: DateTime<FixedOffset>,
+}
+
+/// A conference listing's request: its filters and position, already checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListRequest {
+    friendly_name: Option<String>,
+    status: Option<String>,
+    /// `(parameter, day)`: `DateCreated`, `DateCreated<`, … as given.
+    dates: Vec<(String, NaiveDate)>,
+    at: Position,
+}
+
+/// The changes a conference update asks for, already checked for form.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Update {
+    end: bool,
+    announce_url: Option<String>,
+    announce_method: Option<String>,
+}
+
+/// Reads a conference listing's query.
+pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
+    let mut request = ListRequest::default();
+    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
+        match key.as_str() {
+            "FriendlyName" => request.friendly_name = Some(value),
+            "Status" if STATUSES.contains(&value.as_str()) => request.status = Some(value),
+            "Status" => {
+                return Err(Refusal::bad(format!(
+                    "Status must be one of {}, not {value:?}",
+                    STATUSES.join(", ")
+                )));
+            }
+            "DateCreated" | "DateCreated<" | "DateCreated>" | "DateUpdated" | "DateUpdated<"
+            | "DateUpdated>" => {
+                let day = NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+                    .ok()
+                    .filter(|_| value.len() == 10)
+                    .ok_or_else(|| {
+                        Refusal::bad(format!("{key} must be a date as YYYY-MM-DD, not {value:?}"))
+                    })?;
+                request.dates.push((key, day));
+            }
+            _ if request.at.read(&key, &value)? => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: this listing takes FriendlyName, Status, DateCreated, DateCreated<, DateCreated>, DateUpdated, DateUpdated<, DateUpdated>, Page, PageSize and PageToken"
+                )));
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// Reads a conference update's form body.
+pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
+    let mut update = Update::default();
+    for (key, value) in pairs(body)? {
+        match key.as_str() {
+            "Status" if value == "completed" => update.end = true,
+            "Status" => {
+                return Err(Refusal::bad(format!(
+                    "Status can only be completed (which ends the conference), not {value:?}"
+                )));
+            }
+            "AnnounceUrl" => update.announce_url = Some(callback_url(&key, &value)?),
+            "AnnounceMethod" => update.announce_method = Some(callback_method(&key, &value)?),
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: a conference update takes Status, AnnounceUrl and AnnounceMethod"
+                )));
+            }
+        }
+    }
+    Ok(update)
+}
+
+/// The path of an account's conference listing.
+fn listing(account: &Uuid) -> String {
+    format!("{API_ROOT_PATH}/Accounts/{account}/Conferences")
+}
+
+impl Conference {
+    pub(crate) fn from_seed(seed: &SeedConference, now: DateTime<FixedOffset>) -> Self {
+        let created = seed
+            .date_created
+            .as_deref()
+            .and_then(|d| parse_rfc2822(d).ok())
+            .unwrap_or(now);
+        Self {
+            sid: seed.sid,
+            friendly_name: seed
+                .friendly_name
+                .clone()
+                .unwrap_or_else(|| seed.sid.to_string()),
+            status: seed.status.clone(),
+            region: seed.region.clone(),
+            date_created: created,
+            date_updated: created,
+            participants: Participants::from_seed(&seed.participants, now),
+            announcements: Vec::new(),
+        }
+    }
+
+    fn matches(&self, request: &ListRequest) -> bool {
+        let day = |d: &DateTime<FixedOffset>| d.with_timezone(&Utc).date_naive();
+        request
+            .friendly_name
+            .as_ref()
+            .is_none_or(|n| *n == self.friendly_name)
+            && request.status.as_ref().is_none_or(|s| *s == self.status)
+            && request.dates.iter().all(|(key, wanted)| {
+                let date = if key.starts_with("DateCreated") {
+                    day(&self.date_created)
+                } else {
+                    day(&self.date_updated)
+                };
+                match key.as_bytes().last() {
+                    Some(b'<') => date < *wanted,
+                    Some(b'>') => date > *wanted,
+                    _ => date == *wanted,
+                }
+            })
+    }
+
+    pub(crate) fn fetch(&self, account: &Uuid) -> Value {
+        self.render(account)
+    }
+
+    pub(crate) fn update(
+        &mut self,
+        account: &Uuid,
+        update: Update,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Refusal> {
+        let over = self.status == "completed";
+        if let Some(url) = update.announce_url {
+            if over {
+                return Err(Refusal::new(
+                    422,
+                    10000,
+                    format!(
+                        "Conference {} is completed and cannot take an announcement",
+                        self.sid
+                    ),
+                ));
+            }
+            self.announcements.push(Announcement {
+                conference_sid: self.sid,
+                url,
+                method: update.announce_method.unwrap_or_else(|| "POST".into()),
+                at: whole_seconds(now),
+            });
+            self.date_updated = whole_seconds(now);
+        }
+        if update.end && !over {
+            self.status = "completed".into();
+            self.participants.clear();
+            self.date_updated = whole_seconds(now);
+        }
+        Ok(self.render(account))
+    }
+
+    pub(crate) fn announcements(&self) -> &[Announcement] {
+        &self.announcements
+    }
+
+    /// The conference in the API's JSON shape: every field SignalWire documents.
+    fn render(&self, account: &Uuid) -> Value {
+        let uri = format!("{}/{}", listing(account), self.sid);
+        json!({
+            "sid": self.sid,
+            "account_sid": account,
+            "friendly_name": self.friendly_name,
+            "status": self.status,
+            "date_created": format_rfc2822(&self.date_created),
+            "date_updated": format_rfc2822(&self.date_updated),
+            "api_version": "2010-04-01",
+            "region": self.region,
+            "uri": format!("{uri}.json"),
+            "subresource_uris": {
+                "participants": format!("{uri}/Participants.json"),
+                "recordings": format!("{uri}/Recordings.json"),
+            },
+        })
+    }
+}
+
+/// An account's conferences, in the order they were created.
+#[derive(Debug, Default)]
+pub(crate) struct Conferences {
+    by_seq: BTreeMap<u64, Conference>,
+    seq_of: std::collections::HashMap<Uuid, u64>,
+}
+
+impl Conferences {
+    pub(crate) fn from_seed(seed: &[SeedConference], now: DateTime<FixedOffset>) -> Self {
+        let mut conferences = Self::default();
+        for (seq, c) in seed.iter().enumerate() {
+            conferences.seq_of.insert(c.sid, seq as u64);
+            conferences
+                .by_seq
+                .insert(seq as u64, Conference::from_seed(c, now));
+        }
+        conferences
+    }
+
+    pub(crate) fn get(&self, sid: &Uuid) -> Option<&Conference> {
+        self.seq_of.get(sid).and_then(|s| self.by_seq.get(s))
+    }
+
+    pub(crate) fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Conference> {
+        let seq = *self.seq_of.get(sid)?;
+        self.by_seq.get_mut(&seq)
+    }
+
+    pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {
+        let mut filters = String::new();
+        let mut add = |key: &str, value: &str| {
+            filters.push_str(
+                &form_urlencoded::Serializer::new(String::new())
+                    .append_pair(key, value)
+                    .finish(),
+            );
+            filters.push('&');
+        };
+        if let Some(name) = &request.friendly_name {
+            add("FriendlyName", name);
+        }
+        if let Some(status) = &request.status {
+            add("Status", status);
+        }
+        for (key, day) in &request.dates {
+            add(key, &day.format("%Y-%m-%d").to_string());
+        }
+        page(
+            &self.by_seq,
+            |c| c.matches(request),
+            &request.at,
+            "conferences",
+            &listing(account),
+            &filters,
+            |c| c.render(account),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_and_forms() {
+        let r = list_request(Some(
+            "FriendlyName=Daily+standup&Status=in-progress&DateCreated%3C=2026-11-30&PageSize=2",
+        ))
+        .unwrap();
+        assert_eq!(r.friendly_name.as_deref(), Some("Daily standup"));
+        assert_eq!(r.dates[0].0, "DateCreated<");
+        assert_eq!(r.at.page_size, 2);
+        for bad in [
+            "Status=over",
+            "DateCreated=2026-1-5",
+            "DateCreated=yesterday",
+            "DateUpdated>=2026-02-30",
+            "Muted=true",
+        ] {
+            assert!(list_request(Some(bad)).is_err(), "{bad}");
+        }
+        let u = update_request(
+            b"Status=completed&AnnounceUrl=https://x.example/a.xml&AnnounceMethod=get",
+        )
+        .unwrap();
+        assert!(u.end);
+        assert_eq!(u.announce_method.as_deref(), Some("GET"));
+        for bad in [
+            "Status=in-progress",
+            "AnnounceUrl=/a.xml",
+            "AnnounceMethod=PUT",
+            "Muted=true",
+        ] {
+            assert!(update_request(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Reading a query string or a form body, as every route of the emulator does.
+
+use super::response::Refusal;
+
+/// Name-value pairs of a query or form, refusing repeated names and text that is not UTF-8.
+pub(crate) fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (key, value) in form_urlencoded::parse(raw) {
+        if key.contains('\u{fffd}') || value.contains('\u{fffd}') {
+            return Err(Refusal::bad("Parameters must be UTF-8 text"));
+        }
+        if out.iter().any(|(k, _)| *k == key) {
+            return Err(Refusal::bad(format!(
+                "Parameter {key} is given more than once"
+            )));
+        }
+        out.push((key.into_owned(), value.into_owned()));
+    }
+    Ok(out)
+}
+
+/// A boolean parameter: `true` or `false`, in any case.
+pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, Refusal> {
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(Refusal::bad(format!(
+            "{key} must be true or false, not {value:?}"
+        )))
+    }
+}
+
+/// A callback URL: absolute, `http` or `https`.
+pub(crate) fn callback_url(key: &str, value: &str) -> Result<String, Refusal> {
+    let ok = url::Url::parse(value)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(Refusal::bad(format!(
+            "{key} must be an absolute http or https URL, not {value:?}"
+        )))
+    }
+}
+
+/// A callback method: `GET` or `POST`, in any case (SignalWire's code 21209 otherwise).
+pub(crate) fn callback_method(key: &str, value: &str) -> Result<String, Refusal> {
+    let method = value.to_ascii_uppercase();
+    if method == "GET" || method == "POST" {
+        Ok(method)
+    } else {
+        Err(Refusal::new(
+            400,
+            21209,
+            format!("{key} must be GET or POST, not {value:?}"),
+        ))
+    }
+}
+
+/// Whether a request body is a form (or empty): the only body an update reads.
+pub(crate) fn check_form(headers: &axum::http::HeaderMap, body: &[u8]) -> Result<(), Refusal> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    let form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if form {
+        Ok(())
+    } else {
+        Err(Refusal::bad(
+            "The body must be a form (Content-Type: application/x-www-form-urlencoded)",
+        ))
+    }
+}

@@ -1,0 +1,370 @@
+//! A conference's participants in the emulator: their state, how their requests are read,
+//! and the four operations (list, fetch, update, remove).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset, Timelike as _, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{
+    form::{boolean, callback_method, callback_url, pairs},
+    paging::{Position, page},
+    response::Refusal,
+    seed::SeedParticipant,
+};
+use crate::{
+    API_ROOT_PATH,
+    time::{format_rfc2822, parse_rfc2822},
+};
+
+/// The participants of one conference, in the order they joined.
+#[derive(Debug, Default)]
+pub(crate) struct Participants {
+    next_seq: u64,
+    by_seq: BTreeMap<u64, Participant>,
+    seq_of: HashMap<Uuid, u64>,
+}
+
+#[derive(Debug, Clone)]
+struct Participant {
+    call_sid: Uuid,
+    muted: bool,
+    hold: bool,
+    call_sid_to_coach: Option<Uuid>,
+    end_conference_on_exit: bool,
+    start_conference_on_enter: bool,
+    status: String,
+    date_created: DateTime<FixedOffset>,
+    date_updated: DateTime<FixedOffset>,
+    // Accepted and kept, as SignalWire does, but not part of the participant's JSON.
+    settings: BTreeMap<&'static str, String>,
+}
+
+/// A participant listing's request: its filters and position, already checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListRequest {
+    muted: Option<bool>,
+    hold: Option<bool>,
+    at: Position,
+}
+
+/// The changes an update asks for, already checked for form.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Update {
+    muted: Option<bool>,
+    hold: Option<bool>,
+    coaching: Option<bool>,
+    call_sid_to_coach: Option<Uuid>,
+    end_conference_on_exit: Option<bool>,
+    settings: Vec<(&'static str, String)>,
+}
+
+impl Update {
+    fn is_empty(&self) -> bool {
+        self.muted.is_none()
+            && self.hold.is_none()
+            && self.coaching.is_none()
+            && self.call_sid_to_coach.is_none()
+            && self.end_conference_on_exit.is_none()
+            && self.settings.is_empty()
+    }
+}
+
+/// Reads a participant listing's query.
+pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
+    let mut request = ListRequest::default();
+    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
+        match key.as_str() {
+            "Muted" => request.muted = Some(boolean(&key, &value)?),
+            "Hold" => request.hold = Some(boolean(&key, &value)?),
+            _ if request.at.read(&key, &value)? => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: this listing takes Muted, Hold, Page, PageSize and PageToken"
+                )));
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// Reads a participant update's form body.
+pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
+    let mut update = Update::default();
+    for (key, value) in pairs(body)? {
+        match key.as_str() {
+            "Muted" => update.muted = Some(boolean(&key, &value)?),
+            "Hold" => update.hold = Some(boolean(&key, &value)?),
+            "Coaching" => update.coaching = Some(boolean(&key, &value)?),
+            "EndConferenceOnExit" => update.end_conference_on_exit = Some(boolean(&key, &value)?),
+            "BeepOnExit" => {
+                boolean(&key, &value)?;
+                update
+                    .settings
+                    .push(("BeepOnExit", value.to_ascii_lowercase()));
+            }
+            "CallSidToCoach" => {
+                update.call_sid_to_coach = Some(Uuid::try_parse(&value).map_err(|_| {
+                    Refusal::new(
+                        400,
+                        16002,
+                        format!("CallSidToCoach {value:?} is not a call SID"),
+                    )
+                })?)
+            }
+            "HoldUrl" => update
+                .settings
+                .push(("HoldUrl", callback_url(&key, &value)?)),
+            "AnnounceUrl" => update
+                .settings
+                .push(("AnnounceUrl", callback_url(&key, &value)?)),
+            "WaitUrl" => update
+                .settings
+                .push(("WaitUrl", callback_url(&key, &value)?)),
+            "HoldMethod" => update
+                .settings
+                .push(("HoldMethod", callback_method(&key, &value)?)),
+            "AnnounceMethod" => update
+                .settings
+                .push(("AnnounceMethod", callback_method(&key, &value)?)),
+            "WaitMethod" => update
+                .settings
+                .push(("WaitMethod", callback_method(&key, &value)?)),
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: an update takes Muted, Hold, HoldUrl, HoldMethod, AnnounceUrl, AnnounceMethod, WaitUrl, WaitMethod, Coaching, CallSidToCoach, BeepOnExit and EndConferenceOnExit"
+                )));
+            }
+        }
+    }
+    Ok(update)
+}
+
+/// The path of a conference's participant listing.
+fn listing(account: &Uuid, conference: &Uuid) -> String {
+    format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Participants")
+}
+
+impl Participants {
+    /// The participants a seed gives, joined in its order; dates not given are `now`.
+    pub(crate) fn from_seed(seed: &[SeedParticipant], now: DateTime<FixedOffset>) -> Self {
+        let mut participants = Self::default();
+        for s in seed {
+            let created = s
+                .date_created
+                .as_deref()
+                .and_then(|d| parse_rfc2822(d).ok())
+                .unwrap_or(now);
+            participants.join(Participant {
+                call_sid: s.call_sid,
+                muted: s.muted,
+                hold: s.hold,
+                call_sid_to_coach: s.call_sid_to_coach,
+                end_conference_on_exit: s.end_conference_on_exit,
+                start_conference_on_enter: s.start_conference_on_enter,
+                status: s.status.clone(),
+                date_created: created,
+                date_updated: created,
+                settings: BTreeMap::new(),
+            });
+        }
+        participants
+    }
+
+    /// Everyone leaves, as when the conference ends.
+    pub(crate) fn clear(&mut self) {
+        self.by_seq.clear();
+        self.seq_of.clear();
+    }
+
+    fn join(&mut self, p: Participant) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.seq_of.insert(p.call_sid, seq);
+        self.by_seq.insert(seq, p);
+    }
+
+    fn get(&self, call: &Uuid) -> Option<&Participant> {
+        self.seq_of.get(call).and_then(|s| self.by_seq.get(s))
+    }
+
+    fn get_mut(&mut self, call: &Uuid) -> Option<&mut Participant> {
+        let seq = *self.seq_of.get(call)?;
+        self.by_seq.get_mut(&seq)
+    }
+
+    pub(crate) fn list(&self, account: &Uuid, conference: &Uuid, request: &ListRequest) -> Value {
+        let mut filters = String::new();
+        if let Some(m) = request.muted {
+            filters.push_str(&format!("Muted={m}&"));
+        }
+        if let Some(h) = request.hold {
+            filters.push_str(&format!("Hold={h}&"));
+        }
+        page(
+            &self.by_seq,
+            |p| {
+                request.muted.is_none_or(|m| p.muted == m)
+                    && request.hold.is_none_or(|h| p.hold == h)
+            },
+            &request.at,
+            "participants",
+            &listing(account, conference),
+            &filters,
+            |p| p.render(account, conference),
+        )
+    }
+
+    pub(crate) fn fetch(
+        &self,
+        account: &Uuid,
+        conference: &Uuid,
+        call: &Uuid,
+        path: &str,
+    ) -> Result<Value, Refusal> {
+        self.get(call)
+            .map(|p| p.render(account, conference))
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    pub(crate) fn update(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        call: &Uuid,
+        update: Update,
+        now: DateTime<Utc>,
+        path: &str,
+    ) -> Result<Value, Refusal> {
+        let current = self.get(call).ok_or_else(|| Refusal::not_found(path))?;
+        if matches!(current.status.as_str(), "complete" | "completed" | "failed") {
+            return Err(Refusal::new(
+                422,
+                10000,
+                format!(
+                    "Participant {call} has {} and can no longer be updated",
+                    current.status
+                ),
+            ));
+        }
+        let coach_target = match (update.coaching, update.call_sid_to_coach) {
+            (Some(false), _) => None,
+            (_, Some(target)) => {
+                if target == *call || self.get(&target).is_none() {
+                    return Err(Refusal::new(
+                        422,
+                        16002,
+                        format!(
+                            "The participant to be coached ({target}) is not in the provided conference"
+                        ),
+                    ));
+                }
+                Some(target)
+            }
+            (Some(true), None) => {
+                return Err(Refusal::new(
+                    422,
+                    16002,
+                    "Coaching requires CallSidToCoach: the call of the participant to coach",
+                ));
+            }
+            (None, None) => current.call_sid_to_coach,
+        };
+        let p = self.get_mut(call).ok_or_else(|| Refusal::not_found(path))?;
+        if update.is_empty() {
+            return Ok(p.render(account, conference));
+        }
+        if let Some(m) = update.muted {
+            p.muted = m;
+        }
+        if let Some(h) = update.hold {
+            p.hold = h;
+        }
+        if let Some(e) = update.end_conference_on_exit {
+            p.end_conference_on_exit = e;
+        }
+        p.call_sid_to_coach = coach_target;
+        for (key, value) in update.settings {
+            p.settings.insert(key, value);
+        }
+        p.date_updated = whole_seconds(now);
+        Ok(p.render(account, conference))
+    }
+
+    pub(crate) fn remove(&mut self, call: &Uuid, path: &str) -> Result<(), Refusal> {
+        let seq = self
+            .seq_of
+            .remove(call)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        self.by_seq.remove(&seq);
+        // Whoever coached the removed call coaches no one now.
+        for p in self.by_seq.values_mut() {
+            if p.call_sid_to_coach == Some(*call) {
+                p.call_sid_to_coach = None;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A time as the API writes dates: in whole seconds, so that reads agree with writes.
+pub(crate) fn whole_seconds(now: DateTime<Utc>) -> DateTime<FixedOffset> {
+    let now = now.fixed_offset();
+    now.with_nanosecond(0).unwrap_or(now)
+}
+
+impl Participant {
+    /// The participant in the API's JSON shape: SignalWire's thirteen fields.
+    fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
+        json!({
+            "account_sid": account,
+            "call_sid": self.call_sid,
+            "call_sid_to_coach": self.call_sid_to_coach,
+            "coaching": self.call_sid_to_coach.is_some(),
+            "conference_sid": conference,
+            "date_created": format_rfc2822(&self.date_created),
+            "date_updated": format_rfc2822(&self.date_updated),
+            "end_conference_on_exit": self.end_conference_on_exit,
+            "hold": self.hold,
+            "muted": self.muted,
+            "start_conference_on_enter": self.start_conference_on_enter,
+            "status": self.status,
+            "uri": format!("{}/{}.json", listing(account, conference), self.call_sid),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        let u = update_request(b"Muted=TRUE&Hold=False&HoldMethod=post").unwrap();
+        assert_eq!((u.muted, u.hold), (Some(true), Some(false)));
+        assert_eq!(u.settings, vec![("HoldMethod", "POST".to_owned())]);
+        for bad in [
+            "Muted=yes",
+            "Muted=true&Muted=false",
+            "HoldMethod=PUT",
+            "HoldUrl=/x",
+            "CallSidToCoach=x",
+            "Muted=%FF",
+            "Status=completed",
+        ] {
+            assert!(update_request(bad.as_bytes()).is_err(), "{bad}");
+        }
+        assert!(update_request(b"").unwrap().is_empty());
+    }
+
+    #[test]
+    fn list_queries() {
+        assert_eq!(list_request(None).unwrap().at.page_size, 50);
+        let r = list_request(Some("Muted=true&PageSize=2&Page=3")).unwrap();
+        assert_eq!((r.muted, r.at.page, r.at.page_size), (Some(true), 3, 2));
+        for bad in ["Hold=1", "Status=completed", "PageSize=0"] {
+            assert!(list_request(Some(bad)).is_err(), "{bad}");
+        }
+    }
+}
