@@ -87,6 +87,11 @@ fn the_help_tree() {
         &["participants", "update", "--help"],
         &["participants", "mute", "--help"],
         &["participants", "remove", "--help"],
+        &["conferences", "--help"],
+        &["conferences", "list", "--help"],
+        &["conferences", "get", "--help"],
+        &["conferences", "end", "--help"],
+        &["conferences", "announce", "--help"],
         &["emulator", "--help"],
     ] {
         let r = run(&mut cli(args));
@@ -384,7 +389,7 @@ async fn errors_say_what_happened_and_exit_with_their_code() {
             ]),
         ),
         (
-            "a conference SID that is not a UUID",
+            "a conference that is neither a SID nor the name of one in progress",
             cli(&[
                 "participants",
                 "list",
@@ -836,17 +841,24 @@ fn a_token_that_is_not_utf8_is_named_as_such() {
 
 #[test]
 fn limit_zero_still_checks_the_arguments() {
+    // A conference that is not a SID is a name, and a name that names nothing is an error
+    // even when nothing is to be read.
     let r = run(&mut cli(&[
         "participants",
         "list",
         "--emulator",
         "--conference",
-        "not-a-sid",
+        "not-a-room",
         "--limit",
         "0",
     ]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("invalid conference SID"), "{}", r.stderr);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no conference in progress is named \"not-a-room\""),
+        "{}",
+        r.stderr
+    );
     let r = run(&mut cli(&[
         "participants",
         "list",
@@ -859,6 +871,16 @@ fn limit_zero_still_checks_the_arguments() {
         "json",
     ]));
     assert_eq!((r.code, r.stdout.trim()), (0, "[]"), "{}", r.stderr);
+    let r = run(&mut cli(&[
+        "conferences",
+        "list",
+        "--emulator",
+        "--page-size",
+        "0",
+        "--limit",
+        "0",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
 #[test]
@@ -920,5 +942,123 @@ fn a_seed_file_with_a_duplicate_project_is_a_usage_error() {
         )),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn conference_commands_for_people_and_for_scripts() {
+    let mut pages = Vec::new();
+    for args in [
+        &["conferences", "list", "--output", "table"][..],
+        &[
+            "conferences",
+            "list",
+            "--status",
+            "in-progress",
+            "--created-after",
+            "2026-11-24",
+            "--output",
+            "ndjson",
+        ],
+        &[
+            "conferences",
+            "list",
+            "--name",
+            "Daily standup",
+            "--limit",
+            "1",
+            "--output",
+            "json",
+        ],
+        &["conferences", "get", "Design review", "--output", "table"],
+        &[
+            "conferences",
+            "get",
+            "cf000000-0000-4000-8000-000000000004",
+            "--output",
+            "ndjson",
+        ],
+        &["conferences", "end", "Daily standup", "--output", "table"],
+        &[
+            "conferences",
+            "announce",
+            "Design review",
+            "--url",
+            "https://example.com/a.xml",
+            "--output",
+            "table",
+        ],
+        &[
+            "participants",
+            "list",
+            "--conference",
+            "Design review",
+            "--output",
+            "table",
+        ],
+        &[
+            "participants",
+            "mute",
+            "--conference",
+            "Daily standup",
+            ALICE,
+            "--output",
+            "ndjson",
+        ],
+    ] {
+        let mut command = cli(args);
+        command.arg("--emulator");
+        let r = run(&mut command);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        pages.push(format!(
+            "$ signalwire-compat {}\n{}",
+            args.join(" "),
+            r.stdout
+        ));
+    }
+    settings().bind(|| insta::assert_snapshot!("conference_outputs", pages.join("\n")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conference_named_by_several_or_none_is_an_error_that_says_so() {
+    let mut seed = demo::seed();
+    seed.projects[0].conferences[2].friendly_name = Some("Daily standup".into());
+    let emulator = Emulator::builder().seed(seed).start().await.unwrap();
+    let against_emulator = |args: &[&str]| {
+        let mut command = cli(args);
+        command
+            .args(["--base-url", emulator.base_url(), "--project"])
+            .arg(emulator.project_id().to_string())
+            .env("SIGNALWIRE_API_TOKEN", emulator.api_token());
+        command
+    };
+    let r = run_async(against_emulator(&["conferences", "end", "Daily standup"])).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "error: 2 conferences in progress are named \"Daily standup\": {}, {}; give the SID of the one you mean",
+            demo::CONFERENCE_SID,
+            demo::SMALL_CONFERENCE_SID
+        )
+    );
+    let r = run_async(against_emulator(&[
+        "participants",
+        "list",
+        "--conference",
+        "Board meeting",
+    ]))
+    .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    // Nothing was ended.
+    let still = emulator
+        .client()
+        .conference(demo::CONFERENCE_SID)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(
+        still.status,
+        signalwire_compat::ConferenceStatus::InProgress
     );
 }

@@ -284,8 +284,12 @@ pub mod demo {
 
     /// The demo data.
     pub fn seed() -> Seed {
-        let at =
-            |day: u32, minute: u32| Some(format!("Wed, {day} Nov 2026 10:{minute:02}:00 +0000"));
+        // The day of the week comes from the date, so that the text is a true RFC 2822 date.
+        let at = |day: u32, minute: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+                .and_then(|d| d.and_hms_opt(10, minute, 0))
+                .map(|t| crate::time::format_rfc2822(&t.and_utc().fixed_offset()))
+        };
         let [a, b, c, d, e, f] = CALL_SIDS;
         let participant = |call_sid, minute| SeedParticipant {
             date_created: at(25, minute),

@@ -11,17 +11,22 @@ Configuration comes from the options or from the environment:
   SIGNALWIRE_API_TOKEN   the API token; it needs the Voice scope
   SIGNALWIRE_BASE_URL    an API root that replaces the space's (an emulator, a proxy)
 
+Wherever a command takes a conference, its SID or its name works: a name picks the one
+conference in progress by that name.
+
 Try any command without an account: add --emulator to run it against a built-in emulator
-whose demo conference is cf000000-0000-4000-8000-000000000001.
+whose demo conference, 'Daily standup', is cf000000-0000-4000-8000-000000000001.
 
 Exit codes:
   0  success
   1  any other failure (network, server, unreadable answer)
   2  usage: a bad option, argument or configuration
-  3  not found: no such conference or participant (HTTP 404)
+  2  also: several conferences in progress have the name given
+  3  not found: no such conference or participant (HTTP 404), or no conference in
+     progress has the name given
   4  not authorized: credentials refused (HTTP 401)";
 
-/// Conference participants of a SignalWire space, from a terminal or a script.
+/// Conferences and their participants in a SignalWire space, from a terminal or a script.
 #[derive(Debug, Parser)]
 #[command(name = "signalwire-compat", version, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Cli {
@@ -101,12 +106,16 @@ pub enum Output {
     Table,
     /// The API's JSON: one document (a list prints as one array).
     Json,
-    /// One JSON document a line (a list prints a participant a line as it arrives).
+    /// One JSON document a line (a list prints an item a line as it arrives).
     Ndjson,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List, inspect, end and announce to the conferences of the account
+    #[command(subcommand)]
+    Conferences(Conferences),
+
     /// List, inspect, change and remove the participants of a conference
     #[command(subcommand)]
     Participants(Participants),
@@ -135,11 +144,100 @@ pub enum Participants {
     Remove(Target),
 }
 
+#[derive(Debug, Subcommand)]
+pub enum Conferences {
+    /// List the account's conferences, following every page unless limited
+    List(ConferenceListArgs),
+    /// Show one conference
+    Get(ConferenceTarget),
+    /// End a conference: every participant is taken out
+    End(ConferenceTarget),
+    /// Play cXML or audio to everyone in a conference
+    Announce(AnnounceArgs),
+}
+
+/// A conference, by SID or by name.
+#[derive(Debug, Args)]
+pub struct ConferenceTarget {
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(value_name = "CONFERENCE")]
+    pub conference: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnounceArgs {
+    #[command(flatten)]
+    pub target: ConferenceTarget,
+    /// The cXML or audio to play
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// How --url is fetched [default: POST]
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub method: Option<Method>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConferenceListArgs {
+    /// Only conferences with exactly this name
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Only conferences in this status
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<ConferenceStatusArg>,
+    /// Only conferences created on this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub created_on: Option<chrono::NaiveDate>,
+    /// Only conferences created before this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub created_before: Option<chrono::NaiveDate>,
+    /// Only conferences created after this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub created_after: Option<chrono::NaiveDate>,
+    /// Only conferences last updated on this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub updated_on: Option<chrono::NaiveDate>,
+    /// Only conferences last updated before this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub updated_before: Option<chrono::NaiveDate>,
+    /// Only conferences last updated after this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub updated_after: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub paging: Paging,
+}
+
+/// A conference status to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConferenceStatusArg {
+    /// Created, waiting for the participant that starts it
+    Init,
+    /// Live
+    InProgress,
+    /// Over
+    Completed,
+}
+
+/// How much of a listing to read.
+#[derive(Debug, Args)]
+pub struct Paging {
+    /// Items a page, 1 to 1000
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: Option<u32>,
+    /// Stop after this many items
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Fail rather than read more than this many pages (a guard against a server that never
+    /// stops naming a next page)
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_pages: u32,
+}
+
 /// A participant: its conference and call.
 #[derive(Debug, Args)]
 pub struct Target {
-    /// The conference SID
-    #[arg(long, value_name = "SID")]
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
     pub conference: String,
     /// The participant's call SID
     #[arg(value_name = "CALL_SID")]
@@ -148,8 +246,8 @@ pub struct Target {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// The conference SID
-    #[arg(long, value_name = "SID")]
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
     pub conference: String,
     /// Only muted participants
     #[arg(long, conflicts_with = "unmuted")]
@@ -163,17 +261,8 @@ pub struct ListArgs {
     /// Only participants not on hold
     #[arg(long)]
     pub not_held: bool,
-    /// Participants a page, 1 to 1000
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub page_size: Option<u32>,
-    /// Stop after this many participants
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    /// Fail rather than read more than this many pages (a guard against a server that never
-    /// stops naming a next page)
-    #[arg(long, value_name = "N", default_value_t = 1000,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_pages: u32,
+    #[command(flatten)]
+    pub paging: Paging,
 }
 
 #[derive(Debug, Args)]

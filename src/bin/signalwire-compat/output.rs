@@ -1,19 +1,39 @@
-//! Printing participants as a table for people, or as JSON for scripts.
+//! Printing what the API returns: a table for people, JSON for scripts. Every cell that came
+//! from the server is escaped and cut short, so that it can neither move the cursor nor
+//! start a line of its own.
 
 use std::io::Write as _;
 
 use chrono::{DateTime, FixedOffset};
-use signalwire_compat::{Participant, Printable, emulator::Emulator};
+use serde::Serialize;
+use signalwire_compat::{Conference, Participant, Printable, emulator::Emulator};
 use uuid::Uuid;
 
 use crate::args::Output;
 
-const COLUMNS: [&str; 7] = [
-    "CALL SID", "STATUS", "MUTED", "HOLD", "COACHING", "JOINED", "UPDATED",
-];
+/// Something the tool prints: its columns in a table, its fields when shown alone.
+pub trait Row: Serialize {
+    /// The table's column headings.
+    const COLUMNS: &'static [&'static str];
+    /// What an empty listing prints.
+    const NONE: &'static str;
+    /// The cells of its row, one for each column.
+    fn cells(&self) -> Vec<String>;
+    /// Its fields, named, when it is shown alone.
+    fn fields(&self) -> Vec<(&'static str, String)>;
+}
 
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
+}
+
+/// Text from the server as a table cell.
+fn cell(text: &str) -> String {
+    Printable::with_limit(text, 120).to_string()
+}
+
+fn optional(text: Option<&str>) -> String {
+    text.map_or_else(|| "-".to_owned(), cell)
 }
 
 /// A date for people: `2026-11-25 10:00:00 UTC`, or with its offset when not UTC.
@@ -27,57 +47,91 @@ pub fn date(d: Option<DateTime<FixedOffset>>) -> String {
     }
 }
 
-/// Text from the server as a table cell: control characters escaped, so that it can neither
-/// move the cursor nor start a line of its own, and cut well short of flooding the screen.
-fn cell(text: &str) -> String {
-    Printable::with_limit(text, 120).to_string()
+impl Row for Participant {
+    const COLUMNS: &'static [&'static str] = &[
+        "CALL SID", "STATUS", "MUTED", "HOLD", "COACHING", "JOINED", "UPDATED",
+    ];
+    const NONE: &'static str = "no participants";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            cell(self.call_sid.as_str()),
+            cell(self.status.as_str()),
+            yes_no(self.muted),
+            yes_no(self.hold),
+            optional(self.call_sid_to_coach.as_ref().map(|s| s.as_str())),
+            date(self.date_created),
+            date(self.date_updated),
+        ]
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("call SID", cell(self.call_sid.as_str())),
+            ("conference SID", cell(self.conference_sid.as_str())),
+            ("status", cell(self.status.as_str())),
+            ("muted", yes_no(self.muted)),
+            ("on hold", yes_no(self.hold)),
+            (
+                "coaching",
+                optional(self.call_sid_to_coach.as_ref().map(|s| s.as_str())),
+            ),
+            (
+                "ends conference on exit",
+                yes_no(self.end_conference_on_exit),
+            ),
+            (
+                "started conference on enter",
+                yes_no(self.start_conference_on_enter),
+            ),
+            ("joined", date(self.date_created)),
+            ("updated", date(self.date_updated)),
+        ]
+    }
 }
 
-fn row(p: &Participant) -> [String; 7] {
-    [
-        cell(p.call_sid.as_str()),
-        cell(p.status.as_str()),
-        yes_no(p.muted).to_owned(),
-        yes_no(p.hold).to_owned(),
-        p.call_sid_to_coach
-            .as_ref()
-            .map_or_else(|| "-".to_owned(), |sid| cell(sid.as_str())),
-        date(p.date_created),
-        date(p.date_updated),
-    ]
+impl Row for Conference {
+    const COLUMNS: &'static [&'static str] =
+        &["SID", "NAME", "STATUS", "REGION", "CREATED", "UPDATED"];
+    const NONE: &'static str = "no conferences";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            cell(self.sid.as_str()),
+            optional(self.friendly_name.as_deref()),
+            cell(self.status.as_str()),
+            optional(self.region.as_deref()),
+            date(self.date_created),
+            date(self.date_updated),
+        ]
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("SID", cell(self.sid.as_str())),
+            ("name", optional(self.friendly_name.as_deref())),
+            ("status", cell(self.status.as_str())),
+            ("region", optional(self.region.as_deref())),
+            ("created", date(self.date_created)),
+            ("updated", date(self.date_updated)),
+        ]
+    }
 }
 
-fn json(p: &Participant) -> String {
-    serde_json::to_string(p).expect("a participant always serializes")
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("what the API returns always serializes")
 }
 
-/// Prints one participant.
-pub fn one(p: &Participant, output: Output) {
+/// Prints one item.
+pub fn one<T: Row>(item: &T, output: Output) {
     match output {
         Output::Json => println!(
             "{}",
-            serde_json::to_string_pretty(p).expect("a participant always serializes")
+            serde_json::to_string_pretty(item).expect("what the API returns always serializes")
         ),
-        Output::Ndjson => println!("{}", json(p)),
+        Output::Ndjson => println!("{}", json(item)),
         Output::Table => {
-            let fields = [
-                ("call SID", cell(p.call_sid.as_str())),
-                ("conference SID", cell(p.conference_sid.as_str())),
-                ("status", cell(p.status.as_str())),
-                ("muted", yes_no(p.muted).to_owned()),
-                ("on hold", yes_no(p.hold).to_owned()),
-                ("coaching", row(p)[4].clone()),
-                (
-                    "ends conference on exit",
-                    yes_no(p.end_conference_on_exit).to_owned(),
-                ),
-                (
-                    "started conference on enter",
-                    yes_no(p.start_conference_on_enter).to_owned(),
-                ),
-                ("joined", date(p.date_created)),
-                ("updated", date(p.date_updated)),
-            ];
+            let fields = item.fields();
             let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
             for (k, v) in fields {
                 println!("{k:<width$}  {v}");
@@ -86,29 +140,31 @@ pub fn one(p: &Participant, output: Output) {
     }
 }
 
-/// Prints a listing: ndjson a line as each participant arrives; a table or a JSON array only
-/// once the listing is complete, so that a failure part way leaves no half-written document.
-pub struct List {
+/// Prints a listing: ndjson a line as each item arrives; a table or a JSON array only once
+/// the listing is complete, so that a failure part way leaves no half-written document.
+pub struct List<T> {
     output: Output,
-    rows: Vec<[String; 7]>,
+    rows: Vec<Vec<String>>,
     documents: Vec<String>,
+    item: std::marker::PhantomData<fn(&T)>,
 }
 
-impl List {
+impl<T: Row> List<T> {
     pub fn new(output: Output) -> Self {
         Self {
             output,
             rows: Vec::new(),
             documents: Vec::new(),
+            item: std::marker::PhantomData,
         }
     }
 
-    pub fn push(&mut self, p: &Participant) {
+    pub fn push(&mut self, item: &T) {
         match self.output {
-            Output::Table => self.rows.push(row(p)),
-            Output::Json => self.documents.push(json(p)),
+            Output::Table => self.rows.push(item.cells()),
+            Output::Json => self.documents.push(json(item)),
             Output::Ndjson => {
-                println!("{}", json(p));
+                println!("{}", json(item));
                 let _ = std::io::stdout().flush();
             }
         }
@@ -121,10 +177,10 @@ impl List {
             Output::Json => println!("[\n  {}\n]", self.documents.join(",\n  ")),
             Output::Table => {
                 if self.rows.is_empty() {
-                    println!("no participants");
+                    println!("{}", T::NONE);
                     return;
                 }
-                let mut widths = COLUMNS.map(str::len);
+                let mut widths: Vec<usize> = T::COLUMNS.iter().map(|c| c.len()).collect();
                 for r in &self.rows {
                     for (w, cell) in widths.iter_mut().zip(r) {
                         *w = (*w).max(cell.chars().count());
@@ -133,12 +189,17 @@ impl List {
                 let line = |cells: &[String]| {
                     let text: Vec<String> = cells
                         .iter()
-                        .zip(widths)
+                        .zip(&widths)
                         .map(|(c, w)| format!("{c:<w$}"))
                         .collect();
                     println!("{}", text.join("  ").trim_end());
                 };
-                line(&COLUMNS.map(str::to_owned));
+                line(
+                    &T::COLUMNS
+                        .iter()
+                        .map(|c| (*c).to_owned())
+                        .collect::<Vec<_>>(),
+                );
                 for r in &self.rows {
                     line(r);
                 }
@@ -175,4 +236,46 @@ pub fn emulator(emulator: &Emulator, conference: Option<Uuid>, output: Output) {
         }
     }
     let _ = std::io::stdout().flush();
+}
+
+/// Prints a listing's items as its pages arrive, up to `limit` of them; `noun` names them in
+/// the progress line shown on a terminal.
+pub async fn listing<T: Row>(
+    pages: impl futures_core::Stream<
+        Item = Result<signalwire_compat::Page<T>, signalwire_compat::Error>,
+    >,
+    limit: Option<usize>,
+    output: Output,
+    noun: &str,
+) -> Result<(), signalwire_compat::Error> {
+    use futures_util::StreamExt as _;
+    use std::io::IsTerminal as _;
+    let limit = limit.unwrap_or(usize::MAX);
+    let mut printer = List::<T>::new(output);
+    if limit == 0 {
+        printer.finish();
+        return Ok(());
+    }
+    let progress = std::io::stderr().is_terminal();
+    let mut pages = std::pin::pin!(pages);
+    let mut count = 0usize;
+    while count < limit {
+        let Some(page) = pages.next().await else {
+            break;
+        };
+        let page = page?;
+        let take = page.items.len().min(limit - count);
+        for item in page.items.iter().take(take) {
+            printer.push(item);
+        }
+        count += take;
+        if progress && page.next_page_uri.is_some() && count < limit {
+            eprint!("\rread {count} {noun}…");
+        }
+    }
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    printer.finish();
+    Ok(())
 }
