@@ -454,6 +454,33 @@ mod tests {
     }
 
     #[test]
+    fn every_named_zone_has_its_offset() {
+        for (zone, hours) in [
+            ("UT", 0),
+            ("UTC", 0),
+            ("GMT", 0),
+            ("EDT", -4),
+            ("EST", -5),
+            ("CDT", -5),
+            ("CST", -6),
+            ("MDT", -6),
+            ("MST", -7),
+            ("PDT", -7),
+            ("PST", -8),
+        ] {
+            let d = parse_rfc2822(&format!("Mon, 24 Sep 2018 21:00:00 {zone}")).unwrap();
+            assert_eq!(d.offset().local_minus_utc(), hours * 3600, "{zone}");
+        }
+        // Five characters without a sign are no numeric zone.
+        for zone in ["A0000", "00000", "Z0100"] {
+            assert!(
+                parse_rfc2822(&format!("Mon, 24 Sep 2018 21:00:00 {zone}")).is_err(),
+                "{zone}"
+            );
+        }
+    }
+
+    #[test]
     fn two_digit_years_pivot_at_50() {
         assert_eq!(iso("1 Jan 49 00:00 +0000"), "2049-01-01T00:00:00+00:00");
         assert_eq!(iso("1 Jan 50 00:00 +0000"), "1950-01-01T00:00:00+00:00");

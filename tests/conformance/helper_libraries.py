@@ -4,8 +4,9 @@ Usage: python helper_libraries.py signalwire|twilio
 
 The emulator's address and demo credentials come from the environment, as printed by
 `signalwire-compat emulator --output json`: EMULATOR_BASE_URL, EMULATOR_PROJECT_ID,
-EMULATOR_API_TOKEN and EMULATOR_CONFERENCE_SID. Each run changes the emulator's data
-(it mutes and removes a participant), so give each run a fresh emulator.
+EMULATOR_API_TOKEN and EMULATOR_CONFERENCE_SID (the demo's "Daily standup"). Each run
+changes the emulator's data (it mutes and removes a participant, announces to one
+conference and ends another), so give each run a fresh emulator.
 
 Neither library can be told to use plain http, so after building a client this script
 points its API domain at the emulator's origin; nothing else is changed.
@@ -94,6 +95,37 @@ check("the listing no longer holds it", target not in [p.call_sid for p in confe
 
 e = refused(lambda: client("not-the-token").conferences(CONFERENCE).participants(sids[1]).fetch())
 check("a wrong token is a 401 with code 20003", e is not None and e.status == 401 and e.code == 20003, e and (e.status, e.code))
+
+# Conferences: list with each kind of filter, fetch, announce, end.
+import datetime  # noqa: E402
+
+rooms = api.conferences.list(friendly_name="Daily standup")
+check("conferences: list filters on friendly_name", len(rooms) == 2 and all(c.friendly_name == "Daily standup" for c in rooms), [c.sid for c in rooms])
+live = api.conferences.list(status="in-progress")
+check("conferences: list filters on status", len(live) == 2 and all(c.status == "in-progress" for c in live), [c.status for c in live])
+nov = lambda day: datetime.date(2026, 11, day)  # noqa: E731
+check("conferences: date_created_before (DateCreated<) is before that day", [c.sid for c in api.conferences.list(date_created_before=nov(25))] == [rooms[0].sid])
+check("conferences: date_created_after (DateCreated>) is after that day", len(api.conferences.list(date_created_after=nov(24))) == 3)
+check("conferences: date_created is that day", len(api.conferences.list(date_created=nov(25))) == 3)
+check("conferences: date_updated_after leaves out what changed before", len(api.conferences.list(date_updated_after=nov(25))) == 0)
+everything = api.conferences.list(page_size=1)
+check("conferences: list with page_size=1 follows next_page_uri", len(everything) == 4, len(everything))
+
+room = api.conferences(CONFERENCE).fetch()
+check("conferences: fetch returns the conference", room.sid == CONFERENCE and room.friendly_name == "Daily standup" and room.status == "in-progress", (room.sid, room.friendly_name, room.status))
+check("conferences: fetch parses its dates and region", room.date_created is not None and room.date_created.day == 25 and room.region == "us1", (room.date_created, room.region))
+
+review = api.conferences.list(friendly_name="Design review")[0]
+announced = api.conferences(review.sid).update(announce_url="https://example.com/closing.xml", announce_method="GET")
+check("conferences: update(announce_url=...) answers the conference", announced.sid == review.sid and announced.status == "in-progress")
+
+ended = api.conferences(CONFERENCE).update(status="completed")
+check("conferences: update(status='completed') ends it", ended.status == "completed", ended.status)
+check("conferences: an ended conference has no participants", conference.participants.list() == [])
+e = refused(lambda: api.conferences(CONFERENCE).update(announce_url="https://example.com/late.xml"))
+check("conferences: an announcement to an ended conference is a 422", e is not None and e.status == 422, e and e.status)
+e = refused(lambda: api.conferences("cf000000-0000-4000-8000-0000000000ff").fetch())
+check("conferences: fetching no such conference is a 404 with code 20404", e is not None and e.status == 404 and e.code == 20404, e and (e.status, e.code))
 
 print("%s: %d passed, %d failed" % (LIBRARY, passed, failed))
 sys.exit(1 if failed else 0)
