@@ -1,5 +1,5 @@
-//! Walks a participant's whole life cycle: list, fetch, mute, hold, coach, remove, and the
-//! 404 after removal.
+//! Walks a conference's life: find it by name, a participant's whole life cycle in it (list,
+//! fetch, mute, hold, coach, remove, the 404 after removal), an announcement, and its end.
 //!
 //! With no configuration it starts the built-in emulator in-process and works on its demo
 //! conference, so it needs no account:
@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Against a real space, set `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` and
-//! `SIGNALWIRE_API_TOKEN`, and name a conference and one of its calls (which this removes):
+//! `SIGNALWIRE_API_TOKEN`, and name a conference (by SID or name) and one of its calls. This
+//! removes the call and ends the conference:
 //!
 //! ```text
 //! cargo run --example lifecycle -- CONFERENCE_SID CALL_SID
@@ -42,7 +43,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             _emulator = Some(emulator);
             (
                 client,
-                demo::CONFERENCE_SID.to_string(),
+                demo::CONFERENCE_NAME.to_owned(),
                 demo::CALL_SIDS[1].to_string(),
             )
         }
@@ -51,6 +52,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
 
+    // A conference is named by its SID, or found by the name of the one in progress.
+    let conference_sid = match uuid::Uuid::try_parse(&conference_sid) {
+        Ok(sid) => sid.to_string(),
+        Err(_) => {
+            let found = client.conferences().find_by_name(&conference_sid).await?;
+            println!(
+                "\nfound {conference_sid:?}: {} ({})",
+                found.sid, found.status
+            );
+            found.sid.to_string()
+        }
+    };
     let conference = client.conference(&conference_sid);
     println!("\nconference {conference_sid}");
 
@@ -111,6 +124,23 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Err(e) => return Err(e.into()),
         Ok(p) => return Err(format!("{} is still there after removal", p.call_sid).into()),
     }
+
+    let c = conference
+        .announce("https://example.com/closing-in-5-minutes.xml")
+        .await?;
+    println!(
+        "\nannounce: {:?} is {}",
+        c.friendly_name.unwrap_or_default(),
+        c.status
+    );
+    let c = conference.end().await?;
+    println!(
+        "end:      {:?} is {}",
+        c.friendly_name.unwrap_or_default(),
+        c.status
+    );
+    let left = conference.participants().list().send().await?;
+    println!("after the end: {} participants", left.items.len());
     Ok(())
 }
 

@@ -89,6 +89,12 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
     let mut request = ListRequest::default();
     for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
         match key.as_str() {
+            "FriendlyName" if value.chars().count() > 64 => {
+                return Err(Refusal::bad(format!(
+                    "FriendlyName has {} characters; a conference name has at most 64",
+                    value.chars().count()
+                )));
+            }
             "FriendlyName" => request.friendly_name = Some(value),
             "Status" if STATUSES.contains(&value.as_str()) => request.status = Some(value),
             "Status" => {
@@ -324,15 +330,18 @@ mod tests {
         assert_eq!(r.friendly_name.as_deref(), Some("Daily standup"));
         assert_eq!(r.dates[0].0, "DateCreated<");
         assert_eq!(r.at.page_size, 2);
+        let long_name = format!("FriendlyName={}", "é".repeat(65));
         for bad in [
             "Status=over",
             "DateCreated=2026-1-5",
             "DateCreated=yesterday",
             "DateUpdated>=2026-02-30",
             "Muted=true",
+            &long_name,
         ] {
             assert!(list_request(Some(bad)).is_err(), "{bad}");
         }
+        assert!(list_request(Some(&format!("FriendlyName={}", "é".repeat(64)))).is_ok());
         let u = update_request(
             b"Status=completed&AnnounceUrl=https://x.example/a.xml&AnnounceMethod=get",
         )

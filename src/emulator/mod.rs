@@ -1,6 +1,6 @@
 //! A local SignalWire space: a real HTTP server that behaves like the Compatibility API's
-//! participant endpoints, for tests, demos and the command-line tool. Needs the `emulator`
-//! feature.
+//! conference and participant endpoints, for tests, demos and the command-line tool. Needs the
+//! `emulator` feature.
 //!
 //! It binds 127.0.0.1 on a free port (or the address given), starts with the [`demo`] data
 //! or a [`Seed`] of your own, serves several projects that never see each other's data, and
@@ -14,8 +14,10 @@
 //! method other than GET or POST), 401 (code 20003), 404 (code 20404, also for malformed SIDs
 //! and unknown paths), 405 (code 20004, with `Allow`), 413 (bodies over 64 KiB), and 422 for
 //! well-formed requests it cannot carry out: coaching without a call of the same conference
-//! (code 16002), changing a participant whose call has ended, or a page token it never gave
-//! (code 10000).
+//! (code 16002), changing a participant whose call has ended, an announcement to a
+//! conference that is over, or a page token it never gave (code 10000). What it chose where
+//! SignalWire's documents are silent about conferences (listing order, the meaning of
+//! `DateCreated<`, ending twice) is said in the README's emulator section.
 //!
 //! Faults can be injected to test retry and timeout handling: from Rust with
 //! [`Emulator::inject`], from any language by `POST`ing a [`FaultRule`] (or an array of them)
