@@ -35,6 +35,31 @@ fn main() {
             [TypeImpl::Display].into_iter(),
         )
         .with_replacement(
+            "RecordingSid",
+            "crate::RecordingSid",
+            [TypeImpl::Display].into_iter(),
+        )
+        .with_replacement(
+            "StreamSid",
+            "crate::StreamSid",
+            [TypeImpl::Display].into_iter(),
+        )
+        .with_replacement(
+            "RecordingStatus",
+            "crate::RecordingStatus",
+            [TypeImpl::Display].into_iter(),
+        )
+        .with_replacement(
+            "RecordingSource",
+            "crate::RecordingSource",
+            [TypeImpl::Display].into_iter(),
+        )
+        .with_replacement(
+            "StreamStatus",
+            "crate::StreamStatus",
+            [TypeImpl::Display].into_iter(),
+        )
+        .with_replacement(
             "Rfc2822DateTime",
             "crate::time::LenientDate",
             std::iter::empty(),
@@ -68,7 +93,12 @@ fn main() {
         // identifier `date_created`; a type of ours serializes them under their wire names.
         .with_replacement(
             "ConferenceDateFilters",
-            "crate::api::conferences::DateFilters",
+            "crate::api::DateFilters",
+            std::iter::empty(),
+        )
+        .with_replacement(
+            "RecordingDateFilters",
+            "crate::api::DateFilters",
             std::iter::empty(),
         );
 

@@ -118,12 +118,44 @@ impl Client {
         self.run_tracked(idempotent, expected, call).await.result
     }
 
+    /// [`run`](Self::run) for a request that carries a secret of its own (a stream's bearer
+    /// token): it is taken out of every error, before a retry logs one.
+    pub(crate) async fn run_secret<'a, T, F, Fut>(
+        &'a self,
+        idempotent: bool,
+        expected: &'static str,
+        secret: Option<&'a str>,
+        call: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
+    {
+        self.run_inner(idempotent, expected, secret, call)
+            .await
+            .result
+    }
+
     /// [`run`](Self::run), also saying whether an attempt before the last may have taken
     /// effect on the server.
     pub(crate) async fn run_tracked<'a, T, F, Fut>(
         &'a self,
         idempotent: bool,
         expected: &'static str,
+        call: F,
+    ) -> Tracked<ResponseValue<T>>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
+    {
+        self.run_inner(idempotent, expected, None, call).await
+    }
+
+    async fn run_inner<'a, T, F, Fut>(
+        &'a self,
+        idempotent: bool,
+        expected: &'static str,
+        secret: Option<&'a str>,
         call: F,
     ) -> Tracked<ResponseValue<T>>
     where
@@ -141,9 +173,10 @@ impl Client {
             loop {
                 let result =
                     transport::attempt(inner.api.inner(), expected, call(&inner.api)).await;
-                let error = match result {
-                    Ok(value) => return Ok(value),
-                    Err(error) => error,
+                let error = match (result, secret) {
+                    (Ok(value), _) => return Ok(value),
+                    (Err(error), Some(secret)) => error.redacted(secret),
+                    (Err(error), None) => error,
                 };
                 let Some(wait) = inner.retry.delay(attempt, idempotent, &error) else {
                     return Err(error);
@@ -185,6 +218,30 @@ impl Client {
 pub(crate) struct Tracked<T> {
     pub(crate) result: Result<T, Error>,
     pub(crate) earlier_may_have_applied: bool,
+}
+
+impl<T> Tracked<T> {
+    /// The outcome of a delete: any success status means it is gone, whatever the body says;
+    /// and when an attempt failed with a gateway error (502, 503, 504), the server may have
+    /// deleted it before the gateway failed, so a 404 from the retry means it is gone too.
+    pub(crate) fn removed(self) -> Result<(), Error> {
+        match self.result {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.kind() == crate::ErrorKind::Status
+                    && e.status().is_some_and(|s| s.is_success()) =>
+            {
+                Ok(())
+            }
+            Err(e) if e.is_not_found() && self.earlier_may_have_applied => {
+                tracing::info!(
+                    "an earlier attempt may have deleted it; its 404 now means it is gone"
+                );
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// An API token: kept out of every `Debug`, `Display` and log line.

@@ -281,7 +281,7 @@ fn timeout_text(host: &str, after: Duration, phase: TimeoutPhase) -> String {
 /// characters escaped, since it may quote the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
-    message: String,
+    pub(crate) message: String,
 }
 
 impl DecodeError {
@@ -312,6 +312,8 @@ pub struct ApiError {
     pub(crate) message: String,
     pub(crate) more_info: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+    /// Every message of an `{"errors": [...]}` body, in order.
+    pub(crate) errors: Vec<String>,
 }
 
 impl ApiError {
@@ -325,9 +327,15 @@ impl ApiError {
         self.code
     }
 
-    /// The server's explanation, as sent.
+    /// The server's explanation, as sent: its `message`, or the first of its `errors`.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Every message of a body in the `{"errors": [...]}` shape (the recording and stream
+    /// operations refuse a change with one), in order; empty for the usual shape.
+    pub fn errors(&self) -> &[String] {
+        &self.errors
     }
 
     /// A page about this error, when the server named one.
@@ -347,7 +355,18 @@ impl fmt::Display for ApiError {
         if let Some(code) = self.code {
             write!(f, " (code {code})")?;
         }
-        write!(f, ": {}", Printable::new(self.message.trim()))?;
+        if self.errors.len() > 1 {
+            // Every message, each escaped; the whole cut at the usual length.
+            let all = self
+                .errors
+                .iter()
+                .map(|m| m.trim())
+                .collect::<Vec<_>>()
+                .join("; ");
+            write!(f, ": {}", Printable::new(&all))?;
+        } else {
+            write!(f, ": {}", Printable::new(self.message.trim()))?;
+        }
         if let Some(more) = &self.more_info {
             write!(f, " [{}]", Printable::with_limit(more, 200))?;
         }
@@ -420,6 +439,40 @@ impl From<Invalid> for Error {
 }
 
 impl Error {
+    /// The same error with `secret` taken out of every text the server sent.
+    pub(crate) fn redacted(mut self, secret: &str) -> Self {
+        let secrets = Secrets::single(secret);
+        let clean = |text: &mut String| {
+            if let std::borrow::Cow::Owned(t) = secrets.redact(text) {
+                *text = t;
+            }
+        };
+        match &mut *self.repr {
+            Repr::Api(e) => {
+                clean(&mut e.message);
+                e.more_info.as_mut().map(clean);
+                e.errors.iter_mut().for_each(clean);
+            }
+            Repr::Status {
+                snippet,
+                content_type,
+                ..
+            } => {
+                clean(snippet);
+                content_type.as_mut().map(clean);
+            }
+            Repr::Decode {
+                snippet, source, ..
+            } => {
+                clean(snippet);
+                clean(&mut source.message);
+            }
+            Repr::Paging { uri, .. } => clean(uri),
+            _ => {}
+        }
+        self
+    }
+
     pub(crate) fn paging(uri: String, reason: String) -> Self {
         Repr::Paging { uri, reason }.into()
     }

@@ -21,14 +21,18 @@ pub use api::{
     CallbackMethod,
     conferences::{ConferenceHandle, Conferences, ListConferences, UpdateConference},
     participants::{ListParticipants, ParticipantHandle, Participants, UpdateParticipant},
+    recordings::{ListRecordings, PauseBehavior, RecordingHandle, Recordings},
+    streams::{StartStream, StreamCodec, StreamHandle, Streams, Track},
 };
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, TimeoutPhase};
 pub use models::{
     conference::{Conference, ConferenceStatus, SubresourceUris},
     participant::{Participant, ParticipantStatus},
+    recording::{Recording, RecordingSource, RecordingStatus},
+    stream::{Stream, StreamStatus},
 };
-pub use sid::{AccountSid, CallSid, ConferenceSid, IntoSid, RecordingSid, Sid, kind};
+pub use sid::{AccountSid, CallSid, ConferenceSid, IntoSid, RecordingSid, Sid, StreamSid, kind};
 pub use text::{MAX_SHOWN_CHARS, Printable};
 pub use wire::paging::Page;
 pub use wire::retry::RetryPolicy;

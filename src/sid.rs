@@ -23,6 +23,9 @@ pub mod kind {
     /// A recording.
     #[derive(Debug)]
     pub enum Recording {}
+    /// A stream of a conference's audio.
+    #[derive(Debug)]
+    pub enum Stream {}
 }
 
 /// An account's (a project's) SID.
@@ -33,9 +36,11 @@ pub type CallSid = Sid<kind::Call>;
 pub type ConferenceSid = Sid<kind::Conference>;
 /// A recording's SID.
 pub type RecordingSid = Sid<kind::Recording>;
+/// A stream's SID.
+pub type StreamSid = Sid<kind::Stream>;
 
 /// An identifier returned by the API, typed by what it names: [`ConferenceSid`],
-/// [`CallSid`], [`AccountSid`], [`RecordingSid`].
+/// [`CallSid`], [`AccountSid`], [`RecordingSid`], [`StreamSid`].
 ///
 /// SignalWire's SIDs are bare UUIDs with no prefix, so nothing in the text tells a
 /// conference's from a call's: the type does. A call SID given where a conference SID

@@ -108,6 +108,20 @@ impl Secrets {
         Self { forms }
     }
 
+    /// One secret of its own, such as a stream's bearer token, in its plain and
+    /// percent-encoded forms.
+    pub(crate) fn single(secret: &str) -> Self {
+        let mut forms = Vec::new();
+        if !secret.is_empty() {
+            let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            let escaped = encoded.replace('+', "%20");
+            forms.extend([secret.to_owned(), encoded, escaped]);
+        }
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        forms.dedup();
+        Self { forms }
+    }
+
     /// The text with every form of a secret replaced by `[redacted]`.
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);

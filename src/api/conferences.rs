@@ -5,7 +5,6 @@ mod update;
 
 use std::future::Future;
 
-pub(crate) use list::DateFilters;
 pub use list::ListConferences;
 pub use update::UpdateConference;
 
@@ -13,7 +12,7 @@ use futures_util::TryStreamExt as _;
 
 use crate::{
     CallbackMethod, Client, Conference, ConferenceStatus, Error, IntoSid, ParticipantHandle,
-    Participants,
+    Participants, RecordingHandle, Recordings, StreamHandle, Streams,
     error::Repr,
     sid::{SidArg, kind},
 };
@@ -163,5 +162,25 @@ impl ConferenceHandle {
     /// The conference's participants, to list.
     pub fn participants(&self) -> Participants {
         Participants::new(self.clone())
+    }
+
+    /// The conference's recordings, to list.
+    pub fn recordings(&self) -> Recordings {
+        Recordings::new(self.clone())
+    }
+
+    /// One recording of the conference, named by its SID: pause, resume, stop or delete it.
+    pub fn recording(&self, sid: impl IntoSid<kind::Recording>) -> RecordingHandle {
+        RecordingHandle::new(self.clone(), sid)
+    }
+
+    /// The conference's streams, to start one.
+    pub fn streams(&self) -> Streams {
+        Streams::new(self.clone())
+    }
+
+    /// One stream of the conference, named by its SID, to stop it.
+    pub fn stream(&self, sid: impl IntoSid<kind::Stream>) -> StreamHandle {
+        StreamHandle::new(self.clone(), sid)
     }
 }

@@ -2,7 +2,12 @@
 //! [`Client`](crate::Client) and what each operation takes.
 
 pub(crate) mod conferences;
+mod dates;
 pub(crate) mod participants;
+pub(crate) mod recordings;
+pub(crate) mod streams;
+
+pub(crate) use dates::DateFilters;
 
 use reqwest::Url;
 

@@ -10,7 +10,7 @@ pub(crate) use list::ParticipantListing;
 pub use update::UpdateParticipant;
 
 use crate::{
-    ConferenceHandle, Error, ErrorKind, IntoSid, Participant,
+    ConferenceHandle, Error, IntoSid, Participant,
     sid::{SidArg, kind},
     wire::generated::types,
 };
@@ -120,21 +120,6 @@ impl ParticipantHandle {
                 api.remove_participant(&account, &conference, &call)
             })
             .await;
-        match tracked.result {
-            Ok(_) => Ok(()),
-            // Any success status means it is gone, whatever the body says.
-            Err(e)
-                if e.kind() == ErrorKind::Status && e.status().is_some_and(|s| s.is_success()) =>
-            {
-                Ok(())
-            }
-            Err(e) if e.is_not_found() && tracked.earlier_may_have_applied => {
-                tracing::info!(
-                    "an earlier attempt may have removed the participant; its 404 now means it is gone"
-                );
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
+        tracked.removed()
     }
 }

@@ -8,7 +8,8 @@
 //!   after the given day, in UTC, as SignalWire documents them ("before the date provided").
 //!   Twilio documents its own `DateCreated<=` as "on or before".
 //! - Ending a conference (`Status=completed`) takes every participant out: fetching one is
-//!   then 404, and the participant listing is empty. The conference itself stays, completed.
+//!   then 404, and the participant listing is empty. Its active recordings complete, and its
+//!   streams stop. The conference itself stays, completed.
 //! - Ending a conference that is already over answers 200 with it unchanged, so that an
 //!   ending repeated after a lost answer is harmless. An announcement to a conference that
 //!   is over is refused with 422 (code 10000), as SignalWire refuses changes to a
@@ -28,8 +29,10 @@ use super::{
     form::{callback_method, callback_url, pairs},
     paging::{Position, page},
     participants::{Participants, whole_seconds},
+    recordings::Recordings,
     response::Refusal,
     seed::SeedConference,
+    streams::Streams,
 };
 use crate::{
     API_ROOT_PATH,
@@ -49,6 +52,8 @@ pub(crate) struct Conference {
     date_created: DateTime<FixedOffset>,
     date_updated: DateTime<FixedOffset>,
     pub(crate) participants: Participants,
+    pub(crate) recordings: Recordings,
+    pub(crate) streams: Streams,
     announcements: Vec<Announcement>,
 }
 
@@ -170,6 +175,8 @@ impl Conference {
             date_created: created,
             date_updated: created,
             participants: Participants::from_seed(&seed.participants, now),
+            recordings: Recordings::from_seed(&seed.recordings, now),
+            streams: Streams::default(),
             announcements: Vec::new(),
         }
     }
@@ -228,9 +235,16 @@ impl Conference {
         if update.end && !over {
             self.status = "completed".into();
             self.participants.clear();
+            self.recordings.complete_all(now);
+            self.streams.stop_all(now);
             self.date_updated = whole_seconds(now);
         }
         Ok(self.render(account))
+    }
+
+    /// Whether the conference is over.
+    pub(crate) fn is_over(&self) -> bool {
+        self.status == "completed"
     }
 
     pub(crate) fn announcements(&self) -> &[Announcement] {

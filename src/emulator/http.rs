@@ -17,9 +17,10 @@ use uuid::Uuid;
 use super::{
     conferences,
     faults::{self, Applied, FaultRule, Faults},
-    form, participants,
+    form, participants, recordings,
     response::{Refusal, ok, refusal, unauthorized},
     state::State,
+    streams,
 };
 use crate::API_ROOT_PATH;
 
@@ -37,6 +38,18 @@ pub(crate) struct App {
     pub(crate) faults: Mutex<Faults>,
     /// Flips to `true` when the emulator stops, releasing requests held by a hang.
     pub(crate) stopping: tokio::sync::watch::Receiver<bool>,
+    /// The number of the next SID the emulator makes up (for a new stream).
+    pub(crate) next_sid: std::sync::atomic::AtomicU64,
+}
+
+impl App {
+    /// A SID the emulator has not given before, shaped like a version-4 UUID.
+    fn new_sid(&self) -> Uuid {
+        let n = self
+            .next_sid
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Uuid::from_u128(0x5e00_0000_0000_4000_8000_0000_0000_0000 | u128::from(n))
+    }
 }
 
 pub(crate) fn router(app: Arc<App>) -> axum::Router {
@@ -61,6 +74,24 @@ enum Route {
         conference: Uuid,
         call: Uuid,
     },
+    Recordings {
+        account: Uuid,
+        conference: Uuid,
+    },
+    Recording {
+        account: Uuid,
+        conference: Uuid,
+        recording: Uuid,
+    },
+    Streams {
+        account: Uuid,
+        conference: Uuid,
+    },
+    Stream {
+        account: Uuid,
+        conference: Uuid,
+        stream: Uuid,
+    },
 }
 
 impl Route {
@@ -69,15 +100,24 @@ impl Route {
             Self::Conferences { account }
             | Self::Conference { account, .. }
             | Self::Participants { account, .. }
-            | Self::Participant { account, .. } => account,
+            | Self::Participant { account, .. }
+            | Self::Recordings { account, .. }
+            | Self::Recording { account, .. }
+            | Self::Streams { account, .. }
+            | Self::Stream { account, .. } => account,
         }
     }
 
     fn allowed(&self) -> &'static [Method] {
         match self {
-            Self::Conferences { .. } | Self::Participants { .. } => &[Method::GET],
+            Self::Conferences { .. } | Self::Participants { .. } | Self::Recordings { .. } => {
+                &[Method::GET]
+            }
             Self::Conference { .. } => &[Method::GET, Method::POST],
-            Self::Participant { .. } => &[Method::GET, Method::POST, Method::DELETE],
+            Self::Participant { .. } | Self::Recording { .. } => {
+                &[Method::GET, Method::POST, Method::DELETE]
+            }
+            Self::Streams { .. } | Self::Stream { .. } => &[Method::POST],
         }
     }
 }
@@ -113,6 +153,24 @@ fn route(path: &str) -> Option<Route> {
             account: sid(a)?,
             conference: sid(c)?,
             call: sid(call)?,
+        }),
+        ["Accounts", a, "Conferences", c, "Recordings"] => Some(Route::Recordings {
+            account: sid(a)?,
+            conference: sid(c)?,
+        }),
+        ["Accounts", a, "Conferences", c, "Recordings", r] => Some(Route::Recording {
+            account: sid(a)?,
+            conference: sid(c)?,
+            recording: sid(r)?,
+        }),
+        ["Accounts", a, "Conferences", c, "Streams"] => Some(Route::Streams {
+            account: sid(a)?,
+            conference: sid(c)?,
+        }),
+        ["Accounts", a, "Conferences", c, "Streams", s] => Some(Route::Stream {
+            account: sid(a)?,
+            conference: sid(c)?,
+            stream: sid(s)?,
         }),
         _ => None,
     }
@@ -273,6 +331,85 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             .conference_mut(&account, &conference, &path)
             .and_then(|c| c.participants.remove(&call, &path))
             .map(|()| StatusCode::NO_CONTENT.into_response()),
+        (
+            Route::Recordings {
+                account,
+                conference,
+            },
+            _,
+        ) => recordings::list_request(query).and_then(|r| {
+            let c = state.conference(&account, &conference, &path)?;
+            Ok(ok(
+                StatusCode::OK,
+                c.recordings.list(&account, &conference, &r, now),
+            ))
+        }),
+        (
+            Route::Recording {
+                account,
+                conference,
+                recording,
+            },
+            Method::GET,
+        ) => state
+            .conference(&account, &conference, &path)
+            .and_then(|c| {
+                c.recordings
+                    .fetch(&account, &conference, &recording, now, &path)
+            })
+            .map(|v| ok(StatusCode::OK, v)),
+        (
+            Route::Recording {
+                account,
+                conference,
+                recording,
+            },
+            Method::POST,
+        ) => recordings::update_request(&body).and_then(|u| {
+            let c = state.conference_mut(&account, &conference, &path)?;
+            let updated = c
+                .recordings
+                .update(&account, &conference, &recording, u, now, &path)?;
+            Ok(warn_of_query(ok(StatusCode::OK, updated), query))
+        }),
+        (
+            Route::Recording {
+                account,
+                conference,
+                recording,
+            },
+            _,
+        ) => state
+            .conference_mut(&account, &conference, &path)
+            .and_then(|c| c.recordings.remove(&recording, &path))
+            .map(|()| StatusCode::NO_CONTENT.into_response()),
+        (
+            Route::Streams {
+                account,
+                conference,
+            },
+            _,
+        ) => streams::create_request(&body).and_then(|create| {
+            let sid = app.new_sid();
+            let c = state.conference_mut(&account, &conference, &path)?;
+            let over = c.is_over();
+            let created = c
+                .streams
+                .create(&account, &conference, over, create, sid, now)?;
+            Ok(ok(StatusCode::OK, created))
+        }),
+        (
+            Route::Stream {
+                account,
+                conference,
+                stream,
+            },
+            _,
+        ) => streams::update_request(&body).and_then(|()| {
+            let c = state.conference_mut(&account, &conference, &path)?;
+            let stopped = c.streams.stop(&account, &conference, &stream, now, &path)?;
+            Ok(warn_of_query(ok(StatusCode::OK, stopped), query))
+        }),
     };
     drop(state);
     outcome.unwrap_or_else(refusal)
@@ -443,6 +580,10 @@ mod tests {
             Some(Route::Conference { .. }) => "conference",
             Some(Route::Participants { .. }) => "participants",
             Some(Route::Participant { .. }) => "participant",
+            Some(Route::Recordings { .. }) => "recordings",
+            Some(Route::Recording { .. }) => "recording",
+            Some(Route::Streams { .. }) => "streams",
+            Some(Route::Stream { .. }) => "stream",
             None => "none",
         };
         for (path, want) in [
@@ -493,6 +634,22 @@ mod tests {
             ),
             (
                 format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Recordings"),
+                "recordings",
+            ),
+            (
+                format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Recordings/{p}.json"),
+                "recording",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Streams"),
+                "streams",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Streams/{p}"),
+                "stream",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Transcriptions"),
                 "none",
             ),
             (

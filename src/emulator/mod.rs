@@ -60,10 +60,12 @@ mod form;
 mod http;
 mod paging;
 mod participants;
+mod recordings;
 mod response;
 mod seed;
 mod server;
 mod state;
+mod streams;
 
 use std::{
     net::{Ipv4Addr, SocketAddr},
@@ -79,7 +81,10 @@ pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
 };
-pub use seed::{InvalidSeed, Seed, SeedConference, SeedParticipant, SeedProject, demo};
+pub use seed::{
+    InvalidSeed, Seed, SeedConference, SeedParticipant, SeedProject, SeedRecording, demo,
+};
+pub use streams::EmulatedStream;
 
 use crate::{Client, ClientBuilder};
 
@@ -160,6 +165,7 @@ impl EmulatorBuilder {
             state: Mutex::new(state::State::new(&self.seed, chrono::Utc::now())),
             faults: Mutex::new(faults::Faults::default()),
             stopping,
+            next_sid: std::sync::atomic::AtomicU64::new(1),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let stopped = async move {
@@ -260,6 +266,12 @@ impl Emulator {
     /// first.
     pub fn announcements(&self, conference_sid: Uuid) -> Vec<Announcement> {
         self.app.state().announcements(&conference_sid)
+    }
+
+    /// The streams a conference was asked to open, oldest first. The emulator opens no
+    /// WebSocket: this is what it kept of each request.
+    pub fn streams(&self, conference_sid: Uuid) -> Vec<EmulatedStream> {
+        self.app.state().streams(&conference_sid)
     }
 
     /// Drops every fault of the first project not yet fired.

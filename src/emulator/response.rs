@@ -17,6 +17,9 @@ pub(crate) struct Refusal {
     pub(crate) status: u16,
     pub(crate) code: u32,
     pub(crate) message: String,
+    /// Set for the refusals SignalWire writes as `{"errors": [...]}` (a recording or a
+    /// stream that cannot make a change).
+    pub(crate) errors: Option<Vec<String>>,
 }
 
 impl Refusal {
@@ -25,6 +28,17 @@ impl Refusal {
             status,
             code,
             message: message.into(),
+            errors: None,
+        }
+    }
+
+    /// A 422 in the `{"errors": [...]}` shape, one message each.
+    pub(crate) fn errors(messages: Vec<String>) -> Self {
+        Self {
+            status: 422,
+            code: 0,
+            message: messages.join("; "),
+            errors: Some(messages),
         }
     }
 
@@ -57,10 +71,13 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
 
 pub(crate) fn refusal(r: Refusal) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
-    json_response(
-        status,
-        &json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status}),
-    )
+    let body = match r.errors {
+        Some(errors) => json!({ "errors": errors }),
+        None => {
+            json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status})
+        }
+    };
+    json_response(status, &body)
 }
 
 pub(crate) fn unauthorized(message: &str) -> Response {

@@ -73,6 +73,51 @@ pub struct SeedConference {
     /// The participants, in the order they joined (the order listings use).
     #[serde(default)]
     pub participants: Vec<SeedParticipant>,
+    /// The recordings, in the order they started; none when not given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recordings: Vec<SeedRecording>,
+}
+
+/// A recording of a conference as the emulator starts with it. Only `sid` is required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRecording {
+    /// The recording's SID.
+    pub sid: Uuid,
+    /// Its status (one SignalWire documents); `in-progress` when not given. A completed
+    /// conference's recordings are over (`completed`, `absent` or `stopped`).
+    #[serde(default = "in_progress")]
+    pub status: String,
+    /// How it was started; `StartConferenceRecording` when not given.
+    #[serde(default = "api_source")]
+    pub source: String,
+    /// `1` or `2`; `1` when not given.
+    #[serde(default = "mono")]
+    pub channels: String,
+    /// When it started, as RFC 2822 text; the emulator's start time when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_created: Option<String>,
+}
+
+impl SeedRecording {
+    /// A recording in progress, started by the API.
+    pub fn new(sid: Uuid) -> Self {
+        Self {
+            sid,
+            status: in_progress(),
+            source: api_source(),
+            channels: mono(),
+            date_created: None,
+        }
+    }
+}
+
+fn api_source() -> String {
+    "StartConferenceRecording".to_owned()
+}
+
+fn mono() -> String {
+    "1".to_owned()
 }
 
 impl SeedConference {
@@ -85,6 +130,7 @@ impl SeedConference {
             region: us1(),
             date_created: None,
             participants: Vec::new(),
+            recordings: Vec::new(),
         }
     }
 }
@@ -149,6 +195,7 @@ impl Seed {
         }
         let mut projects = std::collections::HashSet::new();
         let mut conferences = std::collections::HashSet::new();
+        let mut recordings = std::collections::HashSet::new();
         for project in &self.projects {
             let id = project.project_id;
             if !projects.insert(id) {
@@ -199,6 +246,39 @@ impl Seed {
                         return fail(format!(
                             "participant {} of conference {sid} has date_created {date:?}: {e}",
                             p.call_sid
+                        ));
+                    }
+                }
+                for r in &conference.recordings {
+                    if !recordings.insert(r.sid) {
+                        return fail(format!("recording {} appears twice", r.sid));
+                    }
+                    if !super::recordings::STATUSES.contains(&r.status.as_str()) {
+                        return fail(format!(
+                            "recording {} has status {:?}; it is one of {}",
+                            r.sid,
+                            r.status,
+                            super::recordings::STATUSES.join(", ")
+                        ));
+                    }
+                    if conference.status == "completed" && !super::recordings::is_over(&r.status) {
+                        return fail(format!(
+                            "recording {} of completed conference {sid} is {}; a conference that is over records nothing",
+                            r.sid, r.status
+                        ));
+                    }
+                    if !matches!(r.channels.as_str(), "1" | "2") {
+                        return fail(format!(
+                            "recording {} has channels {:?}; it is 1 or 2",
+                            r.sid, r.channels
+                        ));
+                    }
+                    if let Some(date) = &r.date_created
+                        && let Err(e) = crate::time::parse_rfc2822(date)
+                    {
+                        return fail(format!(
+                            "recording {} has date_created {date:?}: {e}",
+                            r.sid
                         ));
                     }
                 }
@@ -275,6 +355,12 @@ pub mod demo {
         uuid!("ca000000-0000-4000-8000-000000000005"),
         uuid!("ca000000-0000-4000-8000-000000000006"),
     ];
+    /// The demo conference's recording, in progress.
+    pub const RECORDING_SID: Uuid = uuid!("7e000000-0000-4000-8000-000000000001");
+    /// Yesterday's "Daily standup" recording, completed.
+    pub const ENDED_RECORDING_SID: Uuid = uuid!("7e000000-0000-4000-8000-000000000002");
+    /// "Design review"'s recording, paused.
+    pub const PAUSED_RECORDING_SID: Uuid = uuid!("7e000000-0000-4000-8000-000000000003");
     /// A second project, whose data the demo project's credentials never reach.
     pub const OTHER_PROJECT_ID: Uuid = uuid!("b2c3d4e5-0000-4000-8000-00000000000b");
     /// The second project's API token.
@@ -309,50 +395,69 @@ pub mod demo {
                     conferences: vec![
                         SeedConference {
                             status: "completed".into(),
+                            recordings: vec![SeedRecording {
+                                status: "completed".into(),
+                                date_created: at(24, 1),
+                                ..SeedRecording::new(ENDED_RECORDING_SID)
+                            }],
                             ..conference(ENDED_CONFERENCE_SID, CONFERENCE_NAME, 24, vec![])
                         },
-                        conference(
-                            CONFERENCE_SID,
-                            CONFERENCE_NAME,
-                            25,
-                            vec![
-                                SeedParticipant {
-                                    end_conference_on_exit: true,
-                                    ..participant(a, 0)
-                                },
-                                SeedParticipant {
-                                    muted: true,
-                                    ..participant(b, 1)
-                                },
-                                SeedParticipant {
-                                    hold: true,
-                                    ..participant(c, 2)
-                                },
-                                SeedParticipant {
-                                    muted: true,
-                                    hold: true,
-                                    ..participant(d, 3)
-                                },
-                                SeedParticipant {
-                                    call_sid_to_coach: Some(a),
-                                    start_conference_on_enter: false,
-                                    ..participant(e, 4)
-                                },
-                                SeedParticipant {
-                                    start_conference_on_enter: false,
-                                    ..participant(f, 5)
-                                },
-                            ],
-                        ),
-                        conference(
-                            SMALL_CONFERENCE_SID,
-                            "Design review",
-                            25,
-                            vec![
-                                participant(uuid!("ca000000-0000-4000-8000-000000000011"), 10),
-                                participant(uuid!("ca000000-0000-4000-8000-000000000012"), 11),
-                            ],
-                        ),
+                        SeedConference {
+                            recordings: vec![SeedRecording {
+                                date_created: at(25, 6),
+                                ..SeedRecording::new(RECORDING_SID)
+                            }],
+                            ..conference(
+                                CONFERENCE_SID,
+                                CONFERENCE_NAME,
+                                25,
+                                vec![
+                                    SeedParticipant {
+                                        end_conference_on_exit: true,
+                                        ..participant(a, 0)
+                                    },
+                                    SeedParticipant {
+                                        muted: true,
+                                        ..participant(b, 1)
+                                    },
+                                    SeedParticipant {
+                                        hold: true,
+                                        ..participant(c, 2)
+                                    },
+                                    SeedParticipant {
+                                        muted: true,
+                                        hold: true,
+                                        ..participant(d, 3)
+                                    },
+                                    SeedParticipant {
+                                        call_sid_to_coach: Some(a),
+                                        start_conference_on_enter: false,
+                                        ..participant(e, 4)
+                                    },
+                                    SeedParticipant {
+                                        start_conference_on_enter: false,
+                                        ..participant(f, 5)
+                                    },
+                                ],
+                            )
+                        },
+                        SeedConference {
+                            recordings: vec![SeedRecording {
+                                status: "paused".into(),
+                                channels: "2".into(),
+                                date_created: at(25, 12),
+                                ..SeedRecording::new(PAUSED_RECORDING_SID)
+                            }],
+                            ..conference(
+                                SMALL_CONFERENCE_SID,
+                                "Design review",
+                                25,
+                                vec![
+                                    participant(uuid!("ca000000-0000-4000-8000-000000000011"), 10),
+                                    participant(uuid!("ca000000-0000-4000-8000-000000000012"), 11),
+                                ],
+                            )
+                        },
                         SeedConference {
                             status: "init".into(),
                             ..conference(WAITING_CONFERENCE_SID, "Town hall", 25, vec![])

@@ -82,6 +82,15 @@ impl State {
             .ok_or_else(|| Refusal::not_found(path))
     }
 
+    /// The streams of a conference of any project, oldest first.
+    pub(crate) fn streams(&self, conference: &Uuid) -> Vec<super::streams::EmulatedStream> {
+        self.projects
+            .values()
+            .filter_map(|p| p.conferences.get(conference))
+            .flat_map(|c| c.streams.kept().cloned())
+            .collect()
+    }
+
     /// The announcements made to a conference of any project, oldest first.
     pub(crate) fn announcements(&self, conference: &Uuid) -> Vec<Announcement> {
         self.projects

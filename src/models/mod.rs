@@ -3,6 +3,8 @@
 
 pub(crate) mod conference;
 pub(crate) mod participant;
+pub(crate) mod recording;
+pub(crate) mod stream;
 
 /// An open enumeration of the text values the API sends: each documented value has its own
 /// arm, and any other text is kept in `Other` rather than failing the response. Writes the

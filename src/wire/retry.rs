@@ -127,6 +127,7 @@ mod tests {
             message: "x".into(),
             more_info: None,
             retry_after: retry_after.map(Duration::from_secs),
+            errors: Vec::new(),
         })
         .into()
     }

@@ -192,14 +192,26 @@ async fn convert(
         E::ErrorResponse(value) => {
             let status = value.status();
             let body = value.into_inner();
-            Repr::Api(ApiError {
-                status,
-                code: Some(i64::from(body.code)),
-                message: secrets.redact(&body.message).into_owned(),
-                more_info: body.more_info.map(|m| secrets.redact(&m).into_owned()),
-                retry_after: exchange.retry_after,
-            })
-            .into()
+            let fields = ErrorFields {
+                code: body.code.map(i64::from),
+                message: body.message,
+                more_info: body.more_info,
+                errors: body.errors.unwrap_or_default(),
+            };
+            match fields.into_api_error(status, exchange.retry_after, secrets) {
+                Some(api) => Repr::Api(api).into(),
+                // JSON, but neither a message nor errors: not an API error.
+                None => Repr::Status {
+                    status,
+                    host,
+                    content_type: exchange
+                        .content_type
+                        .map(|c| secrets.redact(&c).into_owned()),
+                    snippet: String::new(),
+                    retry_after: exchange.retry_after,
+                }
+                .into(),
+            }
         }
         E::InvalidResponsePayload(bytes, source) => {
             let status = exchange.status.unwrap_or_default();
@@ -340,25 +352,39 @@ pub(crate) fn from_error_body(
         message: Option<String>,
         more_info: Option<String>,
         #[serde(default)]
-        errors: Vec<Loose>,
+        errors: Vec<serde_json::Value>,
     }
-    if let Ok(mut loose) = serde_json::from_slice::<Loose>(body) {
-        if loose.message.is_none() && !loose.errors.is_empty() {
-            let first = loose.errors.swap_remove(0);
-            loose = Loose {
-                errors: Vec::new(),
-                ..first
-            };
+    if let Ok(loose) = serde_json::from_slice::<Loose>(body) {
+        // `errors` holds strings (SignalWire's recordings and streams) or objects with a
+        // message of their own (seen elsewhere); the first object lends its code too.
+        let mut fields = ErrorFields {
+            code: loose.code,
+            message: loose.message,
+            more_info: loose.more_info,
+            errors: Vec::new(),
+        };
+        for item in loose.errors {
+            match item {
+                serde_json::Value::String(text) => fields.errors.push(text),
+                serde_json::Value::Object(object) => {
+                    if let Some(text) = object.get("message").and_then(|m| m.as_str()) {
+                        fields.errors.push(text.to_owned());
+                    }
+                    if fields.code.is_none() {
+                        fields.code = object.get("code").and_then(|c| c.as_i64());
+                    }
+                    if fields.more_info.is_none() {
+                        fields.more_info = object
+                            .get("more_info")
+                            .and_then(|m| m.as_str())
+                            .map(str::to_owned);
+                    }
+                }
+                _ => {}
+            }
         }
-        if let Some(message) = loose.message {
-            return Repr::Api(ApiError {
-                status,
-                code: loose.code,
-                message: secrets.redact(&message).into_owned(),
-                more_info: loose.more_info.map(|m| secrets.redact(&m).into_owned()),
-                retry_after,
-            })
-            .into();
+        if let Some(api) = fields.into_api_error(status, retry_after, secrets) {
+            return Repr::Api(api).into();
         }
     }
     Repr::Status {
@@ -369,6 +395,43 @@ pub(crate) fn from_error_body(
         retry_after,
     }
     .into()
+}
+
+/// What an error body said, in either of the API's shapes.
+struct ErrorFields {
+    code: Option<i64>,
+    message: Option<String>,
+    more_info: Option<String>,
+    errors: Vec<String>,
+}
+
+impl ErrorFields {
+    /// The API error these fields make, with the client's secrets taken out; `None` when
+    /// there is neither a message nor an error list.
+    fn into_api_error(
+        self,
+        status: StatusCode,
+        retry_after: Option<Duration>,
+        secrets: &Secrets,
+    ) -> Option<ApiError> {
+        let errors: Vec<String> = self
+            .errors
+            .iter()
+            .map(|e| secrets.redact(e).into_owned())
+            .collect();
+        let message = match self.message {
+            Some(message) => secrets.redact(&message).into_owned(),
+            None => errors.first()?.clone(),
+        };
+        Some(ApiError {
+            status,
+            code: self.code,
+            message,
+            more_info: self.more_info.map(|m| secrets.redact(&m).into_owned()),
+            retry_after,
+            errors,
+        })
+    }
 }
 
 /// An error code written as a number or as text; text that is not a number is no code.

@@ -1,10 +1,10 @@
 //! Listing an account's conferences.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::{
     Client, Conference, ConferenceStatus, Error, Page,
+    api::DateFilters,
     wire::paging::{ListCore, Listing, Position, list_methods},
 };
 
@@ -118,75 +118,6 @@ pub(crate) struct ConferenceFilters {
     friendly_name: Option<String>,
     status: Option<ConferenceStatus>,
     dates: DateFilters,
-}
-
-/// The date filters, serialized under their wire names (`DateCreated<` and so on) as the
-/// query of `list_conferences`: the generated code takes this type in place of the spec's
-/// `ConferenceDateFilters`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
-pub(crate) struct DateFilters {
-    #[serde(
-        rename = "DateCreated",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "day"
-    )]
-    created_on: Option<NaiveDate>,
-    #[serde(
-        rename = "DateCreated<",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "day"
-    )]
-    created_before: Option<NaiveDate>,
-    #[serde(
-        rename = "DateCreated>",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "day"
-    )]
-    created_after: Option<NaiveDate>,
-    #[serde(
-        rename = "DateUpdated",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "day"
-    )]
-    updated_on: Option<NaiveDate>,
-    #[serde(
-        rename = "DateUpdated<",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "day"
-    )]
-    updated_before: Option<NaiveDate>,
-    #[serde(
-        rename = "DateUpdated>",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "day"
-    )]
-    updated_after: Option<NaiveDate>,
-}
-
-/// A day as the API reads it: `YYYY-MM-DD`.
-fn day<S: serde::Serializer>(day: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
-    match day {
-        Some(day) => serializer.collect_str(&day.format("%Y-%m-%d")),
-        None => serializer.serialize_none(),
-    }
-}
-
-impl DateFilters {
-    fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-
-    fn slot(&mut self, key: &str) -> Option<&mut Option<NaiveDate>> {
-        Some(match key {
-            "DateCreated" => &mut self.created_on,
-            "DateCreated<" => &mut self.created_before,
-            "DateCreated>" => &mut self.created_after,
-            "DateUpdated" => &mut self.updated_on,
-            "DateUpdated<" => &mut self.updated_before,
-            "DateUpdated>" => &mut self.updated_after,
-            _ => return None,
-        })
-    }
 }
 
 impl Listing for ConferenceListing {

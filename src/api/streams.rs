@@ -1,0 +1,278 @@
+//! Handles for a conference's streams: start one, stop one.
+
+use std::{fmt, future::Future};
+
+use crate::{
+    CallbackMethod, ConferenceHandle, Error, IntoSid, Stream,
+    api::checked_url,
+    error::Invalid,
+    sid::{SidArg, kind},
+    wire::generated::types,
+};
+
+/// The streams of a conference, reached through [`ConferenceHandle::streams`].
+#[derive(Debug, Clone)]
+pub struct Streams {
+    conference: ConferenceHandle,
+}
+
+impl Streams {
+    pub(crate) fn new(conference: ConferenceHandle) -> Self {
+        Self { conference }
+    }
+
+    /// Starts a stream of the conference's audio to the WebSocket server at `url`, which
+    /// must be a `wss://` URL (or `ws://` to a loopback address, for tests); nothing is sent
+    /// until [`StartStream::send`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: signalwire_compat::Client) -> Result<(), signalwire_compat::Error> {
+    /// use signalwire_compat::Track;
+    ///
+    /// let conference = client.conference("b3877c40-da60-4998-90ad-b792e98472cf");
+    /// let stream = conference
+    ///     .streams()
+    ///     .start("wss://transcriber.example.com/audio")
+    ///     .name("transcription")
+    ///     .track(Track::Both)
+    ///     .bearer_token(std::env::var("TRANSCRIBER_TOKEN").unwrap_or_default())
+    ///     .send()
+    ///     .await?;
+    /// conference.stream(&stream.sid).stop().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn start(&self, url: &str) -> StartStream {
+        let mut start = StartStream {
+            conference: self.conference.clone(),
+            body: types::StreamCreate {
+                url: String::new(),
+                name: None,
+                track: None,
+                status_callback: None,
+                status_callback_method: None,
+                stream_codec: None,
+                stream_real_time: None,
+                authorization_bearer_token: None,
+            },
+            invalid: None,
+        };
+        match checked_stream_url(url) {
+            Ok(url) => start.body.url = url,
+            Err(invalid) => start.invalid = Some(invalid),
+        }
+        start
+    }
+}
+
+/// A stream's URL: `wss://`, or `ws://` to a loopback address.
+fn checked_stream_url(text: &str) -> Result<String, Invalid> {
+    let refuse = |why: &str| Invalid {
+        field: "stream URL",
+        reason: format!("{text:?} {why}"),
+    };
+    let url = reqwest::Url::parse(text.trim())
+        .map_err(|e| refuse(&format!("is not an absolute URL ({e})")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(refuse("has no host")),
+    };
+    match url.scheme() {
+        "wss" => Ok(url.into()),
+        "ws" if loopback => Ok(url.into()),
+        "ws" => Err(refuse("uses ws://, which SignalWire refuses: use wss://")),
+        _ => Err(refuse("is not a WebSocket URL: use wss://")),
+    }
+}
+
+/// Which of the conference's audio a stream carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Track {
+    /// What the conference hears from its participants (`inbound_track`).
+    Inbound,
+    /// What the conference plays to them (`outbound_track`).
+    Outbound,
+    /// Both (`both_tracks`, the server's default).
+    Both,
+}
+
+/// The audio codec of a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StreamCodec {
+    /// G.711 µ-law, 8 kHz (`PCMU`).
+    Pcmu,
+    /// G.711 A-law, 8 kHz (`PCMA`).
+    Pcma,
+    /// 16-bit linear PCM, 8 kHz (`L16`).
+    L16,
+    /// 16-bit linear PCM, 16 kHz (`L16@16000h`).
+    L16At16k,
+    /// 16-bit linear PCM, 24 kHz (`L16@24000h`).
+    L16At24k,
+}
+
+/// A stream to start, sent by [`send`](StartStream::send). From [`Streams::start`].
+///
+/// Its bearer token is a secret: it is never in its `Debug`, nor in an error or a log, even
+/// when a server echoes it back.
+#[derive(Clone)]
+#[must_use = "a stream does nothing until it is sent"]
+pub struct StartStream {
+    conference: ConferenceHandle,
+    body: types::StreamCreate,
+    invalid: Option<Invalid>,
+}
+
+impl fmt::Debug for StartStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartStream")
+            .field("url", &self.body.url)
+            .field("name", &self.body.name)
+            .field(
+                "bearer_token",
+                &self
+                    .body
+                    .authorization_bearer_token
+                    .as_ref()
+                    .map(|_| "** redacted **"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl StartStream {
+    /// The stream's name, unique in its conference while it runs.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = Some(name.into());
+        self
+    }
+
+    /// Which audio it carries (both directions by default).
+    pub fn track(mut self, track: Track) -> Self {
+        self.body.track = Some(match track {
+            Track::Inbound => types::StreamCreateTrack::InboundTrack,
+            Track::Outbound => types::StreamCreateTrack::OutboundTrack,
+            Track::Both => types::StreamCreateTrack::BothTracks,
+        });
+        self
+    }
+
+    /// The audio codec.
+    pub fn codec(mut self, codec: StreamCodec) -> Self {
+        self.body.stream_codec = Some(match codec {
+            StreamCodec::Pcmu => types::StreamCreateStreamCodec::Pcmu,
+            StreamCodec::Pcma => types::StreamCreateStreamCodec::Pcma,
+            StreamCodec::L16 => types::StreamCreateStreamCodec::L16,
+            StreamCodec::L16At16k => types::StreamCreateStreamCodec::L1616000h,
+            StreamCodec::L16At24k => types::StreamCreateStreamCodec::L1624000h,
+        });
+        self
+    }
+
+    /// Whether audio is sent as it happens rather than buffered (`StreamRealTime`).
+    pub fn real_time(mut self, real_time: bool) -> Self {
+        self.body.stream_real_time = Some(real_time);
+        self
+    }
+
+    /// Where the server reports the stream's changes, and how (`POST` by default).
+    pub fn status_callback(mut self, url: &str, method: CallbackMethod) -> Self {
+        match checked_url("status callback URL", url) {
+            Ok(url) => {
+                self.body.status_callback = Some(url);
+                self.body.status_callback_method = Some(method.into());
+            }
+            Err(invalid) => {
+                self.invalid.get_or_insert(invalid);
+            }
+        }
+        self
+    }
+
+    /// A token the WebSocket server is given to authenticate the stream. It is a secret:
+    /// never printed, in `Debug`, errors or logs.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.body.authorization_bearer_token = Some(token.into()).filter(|t| !t.is_empty());
+        self
+    }
+
+    /// Starts the stream, and returns it. Not retried by default.
+    pub fn send(self) -> impl Future<Output = Result<Stream, Error>> + Send + 'static {
+        self.send_now()
+    }
+
+    async fn send_now(self) -> Result<Stream, Error> {
+        if let Some(invalid) = self.invalid {
+            return Err(invalid.into());
+        }
+        let conference = self.conference.sid.get()?;
+        let client = &self.conference.client;
+        let account = client.account_sid();
+        let body = &self.body;
+        let token = body.authorization_bearer_token.as_deref();
+        let value = client
+            .run_secret(false, "stream", token, |api| {
+                api.create_stream(&account, &conference, body)
+            })
+            .await?;
+        Ok(value.into_inner().into())
+    }
+}
+
+/// One stream of a conference, reached through [`ConferenceHandle::stream`].
+#[derive(Debug, Clone)]
+pub struct StreamHandle {
+    conference: ConferenceHandle,
+    sid: SidArg,
+}
+
+impl StreamHandle {
+    pub(crate) fn new(conference: ConferenceHandle, sid: impl IntoSid<kind::Stream>) -> Self {
+        Self {
+            conference,
+            sid: SidArg::new("stream SID", sid),
+        }
+    }
+
+    /// Stops the stream (`Status=stopped`). Stopping one that is already stopped is refused
+    /// by the server with 422.
+    pub fn stop(&self) -> impl Future<Output = Result<Stream, Error>> + Send + 'static + use<> {
+        let this = self.clone();
+        async move {
+            let conference = this.conference.sid.get()?;
+            let stream = this.sid.get()?;
+            let client = &this.conference.client;
+            let account = client.account_sid();
+            let body = types::StreamUpdate {
+                status: types::StreamUpdateStatus::Stopped,
+            };
+            let value = client
+                .run(false, "stream", |api| {
+                    api.update_stream(&account, &conference, &stream, &body)
+                })
+                .await?;
+            Ok(value.into_inner().into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_urls() {
+        for ok in [
+            "wss://x.example/a",
+            "ws://127.0.0.1:9/a",
+            "ws://localhost/a",
+            "ws://[::1]:1/",
+        ] {
+            assert!(checked_stream_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["ws://x.example/a", "https://x.example/a", "/a", "wss://"] {
+            assert!(checked_stream_url(bad).is_err(), "{bad}");
+        }
+    }
+}

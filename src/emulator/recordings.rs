@@ -1,0 +1,360 @@
+//! A conference's recordings in the emulator: their state, how their requests are read, and
+//! the operations (list, fetch, update, delete).
+//!
+//! A recording is a small state machine. What the emulator chose where SignalWire's
+//! documents are silent:
+//!
+//! - `in-progress` and `paused` are active: pausing (`Status=paused`, with an optional
+//!   `PauseBehavior` of `skip` or `silence`) and resuming (`Status=in-progress`) go back and
+//!   forth as often as asked; asking for the state a recording is already in answers 200
+//!   with it unchanged, so a repeated request is harmless.
+//! - `Status=stopped` ends a recording for good: it is `stopped`, with its end time and
+//!   duration (the seconds from its start to its end, pauses included).
+//! - A recording that is over (`stopped`, `completed` or `absent`) refuses every change with
+//!   422 in SignalWire's `{"errors": [...]}` shape: a stopped recording cannot be resumed.
+//! - `PauseBehavior` goes with `Status=paused` only; with another status it is a 400.
+//! - Deleting answers 204, and the recording is then 404; an active recording is refused
+//!   with 422 (stop it first).
+//! - Ending the conference ends its active recordings as `completed`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{
+    form::pairs,
+    paging::{Position, page},
+    participants::whole_seconds,
+    response::Refusal,
+    seed::SeedRecording,
+};
+use crate::{
+    API_ROOT_PATH,
+    time::{format_rfc2822, parse_rfc2822},
+};
+
+/// The statuses a recording can have, as SignalWire documents them.
+pub(crate) const STATUSES: [&str; 7] = [
+    "queued",
+    "in-progress",
+    "paused",
+    "resumed",
+    "completed",
+    "absent",
+    "stopped",
+];
+
+/// Whether a recording in this status is over.
+pub(crate) fn is_over(status: &str) -> bool {
+    matches!(status, "completed" | "absent" | "stopped")
+}
+
+#[derive(Debug)]
+struct Recording {
+    sid: Uuid,
+    status: String,
+    source: String,
+    channels: String,
+    pause_behavior: Option<String>,
+    date_created: DateTime<FixedOffset>,
+    date_updated: DateTime<FixedOffset>,
+    start_time: DateTime<FixedOffset>,
+    end_time: Option<DateTime<FixedOffset>>,
+}
+
+/// A conference's recordings, in the order they started.
+#[derive(Debug, Default)]
+pub(crate) struct Recordings {
+    by_seq: BTreeMap<u64, Recording>,
+    seq_of: HashMap<Uuid, u64>,
+}
+
+/// A recording listing's request: its date filters and position, already checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListRequest {
+    dates: Vec<(String, NaiveDate)>,
+    at: Position,
+}
+
+/// The change an update asks for, already checked for form.
+#[derive(Debug, Clone)]
+pub(crate) struct Update {
+    status: String,
+    pause_behavior: Option<String>,
+}
+
+/// Reads a recording listing's query.
+pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
+    let mut request = ListRequest::default();
+    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
+        match key.as_str() {
+            "DateCreated" | "DateCreated<" | "DateCreated>" => {
+                let day = NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+                    .ok()
+                    .filter(|_| value.len() == 10)
+                    .ok_or_else(|| {
+                        Refusal::bad(format!("{key} must be a date as YYYY-MM-DD, not {value:?}"))
+                    })?;
+                request.dates.push((key, day));
+            }
+            _ if request.at.read(&key, &value)? => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: this listing takes DateCreated, DateCreated<, DateCreated>, Page, PageSize and PageToken"
+                )));
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// Reads a recording update's form body.
+pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
+    let mut status = None;
+    let mut pause_behavior = None;
+    for (key, value) in pairs(body)? {
+        match key.as_str() {
+            "Status" if matches!(value.as_str(), "paused" | "in-progress" | "stopped") => {
+                status = Some(value)
+            }
+            "Status" => {
+                return Err(Refusal::bad(format!(
+                    "Status must be paused, in-progress or stopped, not {value:?}"
+                )));
+            }
+            "PauseBehavior" if matches!(value.as_str(), "skip" | "silence") => {
+                pause_behavior = Some(value)
+            }
+            "PauseBehavior" => {
+                return Err(Refusal::bad(format!(
+                    "PauseBehavior must be skip or silence, not {value:?}"
+                )));
+            }
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: a recording update takes Status and PauseBehavior"
+                )));
+            }
+        }
+    }
+    let status =
+        status.ok_or_else(|| Refusal::bad("Status is required: paused, in-progress or stopped"))?;
+    if pause_behavior.is_some() && status != "paused" {
+        return Err(Refusal::bad("PauseBehavior goes with Status=paused only"));
+    }
+    Ok(Update {
+        status,
+        pause_behavior,
+    })
+}
+
+fn listing(account: &Uuid, conference: &Uuid) -> String {
+    format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Recordings")
+}
+
+impl Recordings {
+    pub(crate) fn from_seed(seed: &[SeedRecording], now: DateTime<FixedOffset>) -> Self {
+        let mut recordings = Self::default();
+        for (seq, r) in seed.iter().enumerate() {
+            let created = r
+                .date_created
+                .as_deref()
+                .and_then(|d| parse_rfc2822(d).ok())
+                .unwrap_or(now);
+            recordings.seq_of.insert(r.sid, seq as u64);
+            recordings.by_seq.insert(
+                seq as u64,
+                Recording {
+                    sid: r.sid,
+                    status: r.status.clone(),
+                    source: r.source.clone(),
+                    channels: r.channels.clone(),
+                    pause_behavior: None,
+                    date_created: created,
+                    date_updated: created,
+                    start_time: created,
+                    end_time: is_over(&r.status).then_some(created),
+                },
+            );
+        }
+        recordings
+    }
+
+    fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Recording> {
+        let seq = *self.seq_of.get(sid)?;
+        self.by_seq.get_mut(&seq)
+    }
+
+    pub(crate) fn list(
+        &self,
+        account: &Uuid,
+        conference: &Uuid,
+        request: &ListRequest,
+        now: DateTime<Utc>,
+    ) -> Value {
+        let mut filters = String::new();
+        for (key, day) in &request.dates {
+            filters.push_str(
+                &form_urlencoded::Serializer::new(String::new())
+                    .append_pair(key, &day.format("%Y-%m-%d").to_string())
+                    .finish(),
+            );
+            filters.push('&');
+        }
+        page(
+            &self.by_seq,
+            |r| {
+                let created = r.date_created.with_timezone(&Utc).date_naive();
+                request
+                    .dates
+                    .iter()
+                    .all(|(key, day)| match key.as_bytes().last() {
+                        Some(b'<') => created < *day,
+                        Some(b'>') => created > *day,
+                        _ => created == *day,
+                    })
+            },
+            &request.at,
+            "recordings",
+            &listing(account, conference),
+            &filters,
+            |r| r.render(account, conference, now),
+        )
+    }
+
+    pub(crate) fn fetch(
+        &self,
+        account: &Uuid,
+        conference: &Uuid,
+        sid: &Uuid,
+        now: DateTime<Utc>,
+        path: &str,
+    ) -> Result<Value, Refusal> {
+        self.seq_of
+            .get(sid)
+            .and_then(|s| self.by_seq.get(s))
+            .map(|r| r.render(account, conference, now))
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    pub(crate) fn update(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        sid: &Uuid,
+        update: Update,
+        now: DateTime<Utc>,
+        path: &str,
+    ) -> Result<Value, Refusal> {
+        let r = self.get_mut(sid).ok_or_else(|| Refusal::not_found(path))?;
+        if is_over(&r.status) {
+            return Err(Refusal::errors(vec![format!(
+                "Recording {sid} is {} and can no longer be paused, resumed or stopped",
+                r.status
+            )]));
+        }
+        let current = if r.status == "paused" {
+            "paused"
+        } else {
+            "in-progress"
+        };
+        if update.status != current || update.pause_behavior.is_some() {
+            r.status = update.status;
+            if let Some(behavior) = update.pause_behavior {
+                r.pause_behavior = Some(behavior);
+            }
+            if r.status == "stopped" {
+                r.end_time = Some(whole_seconds(now));
+            }
+            r.date_updated = whole_seconds(now);
+        }
+        Ok(r.render(account, conference, now))
+    }
+
+    pub(crate) fn remove(&mut self, sid: &Uuid, path: &str) -> Result<(), Refusal> {
+        let seq = *self
+            .seq_of
+            .get(sid)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        let status = &self.by_seq[&seq].status;
+        if !is_over(status) {
+            return Err(Refusal::errors(vec![format!(
+                "Recording {sid} is {status}: stop it before deleting it"
+            )]));
+        }
+        self.seq_of.remove(sid);
+        self.by_seq.remove(&seq);
+        Ok(())
+    }
+
+    /// The conference ended: its active recordings are complete.
+    pub(crate) fn complete_all(&mut self, now: DateTime<Utc>) {
+        for r in self.by_seq.values_mut() {
+            if !is_over(&r.status) {
+                r.status = "completed".into();
+                r.end_time = Some(whole_seconds(now));
+                r.date_updated = whole_seconds(now);
+            }
+        }
+    }
+}
+
+impl Recording {
+    /// The recording in the API's JSON shape: every field SignalWire documents.
+    fn render(&self, account: &Uuid, conference: &Uuid, now: DateTime<Utc>) -> Value {
+        let end = self.end_time.unwrap_or_else(|| whole_seconds(now));
+        let duration = (end - self.start_time).num_seconds().max(0);
+        let uri = format!("{}/{}", listing(account, conference), self.sid);
+        json!({
+            "sid": self.sid,
+            "account_sid": account,
+            "api_version": "2010-04-01",
+            "call_sid": null,
+            "conference_sid": conference,
+            "channel": self.channels,
+            "channels": self.channels,
+            "date_created": format_rfc2822(&self.date_created),
+            "date_updated": format_rfc2822(&self.date_updated),
+            "start_time": format_rfc2822(&self.start_time),
+            "end_time": self.end_time.as_ref().map(format_rfc2822),
+            "duration": duration,
+            "price": null,
+            "price_unit": "USD",
+            "source": self.source,
+            "status": self.status,
+            "error_code": null,
+            "encryption_details": null,
+            "trim": "do-not-trim",
+            "uri": format!("{uri}.json"),
+            "subresource_uris": {"transcriptions": format!("{uri}/Transcriptions.json")},
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updates_are_read_strictly() {
+        let u = update_request(b"Status=paused&PauseBehavior=skip").unwrap();
+        assert_eq!(
+            (u.status.as_str(), u.pause_behavior.as_deref()),
+            ("paused", Some("skip"))
+        );
+        for bad in [
+            "",
+            "PauseBehavior=skip",
+            "Status=resumed",
+            "Status=in-progress&PauseBehavior=silence",
+            "Status=paused&PauseBehavior=loud",
+            "Status=paused&Muted=true",
+        ] {
+            assert!(update_request(bad.as_bytes()).is_err(), "{bad:?}");
+        }
+        assert!(list_request(Some("DateCreated%3C=2026-11-30")).is_ok());
+        assert!(list_request(Some("DateUpdated=2026-11-30")).is_err());
+    }
+}

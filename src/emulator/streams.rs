@@ -1,0 +1,342 @@
+//! A conference's streams in the emulator: created and stopped, never connected.
+//!
+//! The emulator does not open a WebSocket to the stream's URL: a stream it creates goes
+//! straight to `in-progress` and carries no audio. What it keeps (the URL, name, track,
+//! codec, and whether a bearer token came with it) is what a test can check, through
+//! [`Emulator::streams`](super::Emulator::streams). It chose:
+//!
+//! - the URL must be `wss://`, or `ws://` to a loopback address (for tests); anything else
+//!   is a 400;
+//! - a name already used by a stream of the conference that is not stopped is refused with
+//!   422 in SignalWire's `{"errors": [...]}` shape, as is a stream for a conference that is
+//!   over;
+//! - stopping a stream that is already stopped is refused with 422 too (SignalWire documents
+//!   422 for that operation);
+//! - ending the conference stops its streams.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{
+    form::{boolean, callback_method, callback_url, pairs},
+    participants::whole_seconds,
+    response::Refusal,
+};
+use crate::{API_ROOT_PATH, time::format_rfc2822};
+
+/// A stream the emulator was asked to open, as it keeps it.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EmulatedStream {
+    /// Its SID.
+    pub sid: Uuid,
+    /// Its name, if it was given one.
+    pub name: Option<String>,
+    /// The WebSocket server it would carry audio to.
+    pub url: String,
+    /// `inbound_track`, `outbound_track` or `both_tracks`.
+    pub track: String,
+    /// The codec asked for, if any.
+    pub codec: Option<String>,
+    /// Whether real-time streaming was asked for, if said.
+    pub real_time: Option<bool>,
+    /// `in-progress` or `stopped`.
+    pub status: String,
+    bearer_token: Option<String>,
+}
+
+impl EmulatedStream {
+    /// The bearer token the stream was opened with, for a test to compare; never printed.
+    pub fn bearer_token(&self) -> Option<&str> {
+        self.bearer_token.as_deref()
+    }
+}
+
+impl fmt::Debug for EmulatedStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatedStream")
+            .field("sid", &self.sid)
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("track", &self.track)
+            .field("status", &self.status)
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug)]
+struct Stream {
+    kept: EmulatedStream,
+    date_updated: DateTime<FixedOffset>,
+}
+
+/// A conference's streams, in the order they were created.
+#[derive(Debug, Default)]
+pub(crate) struct Streams {
+    all: Vec<Stream>,
+}
+
+/// A stream to create, already checked for form.
+#[derive(Debug)]
+pub(crate) struct Create {
+    url: String,
+    name: Option<String>,
+    track: String,
+    codec: Option<String>,
+    real_time: Option<bool>,
+    bearer_token: Option<String>,
+}
+
+/// Reads a stream's creation form.
+pub(crate) fn create_request(body: &[u8]) -> Result<Create, Refusal> {
+    let mut url = None;
+    let mut create = Create {
+        url: String::new(),
+        name: None,
+        track: "both_tracks".into(),
+        codec: None,
+        real_time: None,
+        bearer_token: None,
+    };
+    for (key, value) in pairs(body)? {
+        match key.as_str() {
+            "Url" => url = Some(stream_url(&value)?),
+            "Name" => create.name = Some(value),
+            "Track"
+                if matches!(
+                    value.as_str(),
+                    "inbound_track" | "outbound_track" | "both_tracks"
+                ) =>
+            {
+                create.track = value
+            }
+            "Track" => {
+                return Err(Refusal::bad(format!(
+                    "Track must be inbound_track, outbound_track or both_tracks, not {value:?}"
+                )));
+            }
+            "StreamCodec"
+                if matches!(
+                    value.as_str(),
+                    "PCMU" | "PCMA" | "L16" | "L16@16000h" | "L16@24000h"
+                ) =>
+            {
+                create.codec = Some(value)
+            }
+            "StreamCodec" => {
+                return Err(Refusal::bad(format!(
+                    "StreamCodec must be PCMU, PCMA, L16, L16@16000h or L16@24000h, not {value:?}"
+                )));
+            }
+            "StreamRealTime" => create.real_time = Some(boolean(&key, &value)?),
+            "StatusCallback" => {
+                callback_url(&key, &value)?;
+            }
+            "StatusCallbackMethod" => {
+                callback_method(&key, &value)?;
+            }
+            "AuthorizationBearerToken" => create.bearer_token = Some(value),
+            _ if custom_parameter(&key) => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: a stream takes Url, Name, Track, StreamCodec, StreamRealTime, StatusCallback, StatusCallbackMethod, AuthorizationBearerToken and Parameter1.Name to Parameter99.Value"
+                )));
+            }
+        }
+    }
+    create.url = url.ok_or_else(|| Refusal::bad("Url is required: the wss:// URL to stream to"))?;
+    Ok(create)
+}
+
+/// `Parameter1.Name` to `Parameter99.Value`: custom parameters for the WebSocket server.
+fn custom_parameter(key: &str) -> bool {
+    key.strip_prefix("Parameter")
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(n, part)| {
+            n.parse::<u8>().is_ok_and(|n| (1..=99).contains(&n))
+                && !n.starts_with('0')
+                && matches!(part, "Name" | "Value")
+        })
+}
+
+fn stream_url(value: &str) -> Result<String, Refusal> {
+    let url = url::Url::parse(value)
+        .map_err(|_| Refusal::bad(format!("Url must be an absolute wss:// URL, not {value:?}")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "wss" if url.host().is_some() => Ok(value.to_owned()),
+        "ws" if loopback => Ok(value.to_owned()),
+        _ => Err(Refusal::bad(format!(
+            "Url must be a wss:// URL (ws:// only to a loopback address), not {value:?}"
+        ))),
+    }
+}
+
+/// Reads a stream update's form body: only `Status=stopped`.
+pub(crate) fn update_request(body: &[u8]) -> Result<(), Refusal> {
+    let mut stopped = false;
+    for (key, value) in pairs(body)? {
+        match (key.as_str(), value.as_str()) {
+            ("Status", "stopped") => stopped = true,
+            ("Status", other) => {
+                return Err(Refusal::bad(format!(
+                    "Status can only be stopped, not {other:?}"
+                )));
+            }
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: a stream update takes Status"
+                )));
+            }
+        }
+    }
+    if stopped {
+        Ok(())
+    } else {
+        Err(Refusal::bad("Status is required: stopped"))
+    }
+}
+
+impl Streams {
+    pub(crate) fn create(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        over: bool,
+        create: Create,
+        sid: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Refusal> {
+        if over {
+            return Err(Refusal::errors(vec![format!(
+                "Conference {conference} is completed: it has no audio to stream"
+            )]));
+        }
+        if let Some(name) = &create.name
+            && self
+                .all
+                .iter()
+                .any(|s| s.kept.name.as_ref() == Some(name) && s.kept.status != "stopped")
+        {
+            return Err(Refusal::errors(vec![format!(
+                "A stream named {name:?} is already running in this conference"
+            )]));
+        }
+        self.all.push(Stream {
+            kept: EmulatedStream {
+                sid,
+                name: create.name,
+                url: create.url,
+                track: create.track,
+                codec: create.codec,
+                real_time: create.real_time,
+                status: "in-progress".into(),
+                bearer_token: create.bearer_token,
+            },
+            date_updated: whole_seconds(now),
+        });
+        let stream = self.all.last().expect("just pushed");
+        Ok(stream.render(account, conference))
+    }
+
+    pub(crate) fn stop(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        sid: &Uuid,
+        now: DateTime<Utc>,
+        path: &str,
+    ) -> Result<Value, Refusal> {
+        let stream = self
+            .all
+            .iter_mut()
+            .find(|s| s.kept.sid == *sid)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        if stream.kept.status == "stopped" {
+            return Err(Refusal::errors(vec![format!(
+                "Stream {sid} is already stopped"
+            )]));
+        }
+        stream.kept.status = "stopped".into();
+        stream.date_updated = whole_seconds(now);
+        Ok(stream.render(account, conference))
+    }
+
+    /// The conference ended: its streams stop.
+    pub(crate) fn stop_all(&mut self, now: DateTime<Utc>) {
+        for s in &mut self.all {
+            if s.kept.status != "stopped" {
+                s.kept.status = "stopped".into();
+                s.date_updated = whole_seconds(now);
+            }
+        }
+    }
+
+    pub(crate) fn kept(&self) -> impl Iterator<Item = &EmulatedStream> {
+        self.all.iter().map(|s| &s.kept)
+    }
+}
+
+impl Stream {
+    /// The stream in the API's JSON shape; its bearer token is never part of it.
+    fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
+        json!({
+            "account_sid": account,
+            "conference_sid": conference,
+            "date_updated": format_rfc2822(&self.date_updated),
+            "name": self.kept.name,
+            "sid": self.kept.sid,
+            "status": self.kept.status,
+            "uri": format!(
+                "{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Streams/{}.json",
+                self.kept.sid
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creation_forms() {
+        let c = create_request(
+            b"Url=wss%3A%2F%2Fx.example%2Fa&Name=t&Track=inbound_track&StreamCodec=L16%4016000h&StreamRealTime=true&AuthorizationBearerToken=s3cret&Parameter1.Name=a&Parameter1.Value=b",
+        )
+        .unwrap();
+        assert_eq!(
+            (c.track.as_str(), c.codec.as_deref()),
+            ("inbound_track", Some("L16@16000h"))
+        );
+        assert_eq!(c.bearer_token.as_deref(), Some("s3cret"));
+        for bad in [
+            "Name=t",
+            "Url=https%3A%2F%2Fx.example",
+            "Url=ws%3A%2F%2Fx.example",
+            "Url=wss%3A%2F%2Fx.example&Track=left",
+            "Url=wss%3A%2F%2Fx.example&StreamCodec=mp3",
+            "Url=wss%3A%2F%2Fx.example&Parameter100.Name=a",
+            "Url=wss%3A%2F%2Fx.example&Parameter01.Name=a",
+            "Url=wss%3A%2F%2Fx.example&Muted=true",
+        ] {
+            assert!(create_request(bad.as_bytes()).is_err(), "{bad}");
+        }
+        assert!(create_request(b"Url=ws%3A%2F%2F127.0.0.1%3A9%2Fa").is_ok());
+        assert!(update_request(b"Status=stopped").is_ok());
+        assert!(update_request(b"Status=in-progress").is_err());
+        assert!(update_request(b"").is_err());
+    }
+}
