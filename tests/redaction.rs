@@ -199,3 +199,82 @@ async fn the_token_is_in_no_error_and_no_log_line() {
         }
     }
 }
+
+/// A stream's bearer token, echoed by a server in an error it retries and in one it does
+/// not, appears in no error, no Debug and no log line, yet reaches the server.
+#[tokio::test]
+async fn a_streams_bearer_token_is_in_no_error_and_no_log_line() {
+    use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::method};
+    const BEARER: &str = "stream-bearer-7c1e2d";
+
+    let logs = Capture::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    /// Echoes the token: a 503 on the first request, a 422 in the errors shape after.
+    struct Echo(std::sync::atomic::AtomicUsize);
+    impl Respond for Echo {
+        fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+            let echoed = format!("AuthorizationBearerToken={BEARER} was refused");
+            match self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => ResponseTemplate::new(503).set_body_json(
+                    serde_json::json!({"code": 20504, "message": echoed, "status": 503}),
+                ),
+                _ => ResponseTemplate::new(422)
+                    .set_body_json(serde_json::json!({ "errors": [echoed, "and once more"] })),
+            }
+        }
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Echo(Default::default()))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(format!("{}/api/laml/2010-04-01", server.uri()))
+        .project_id(Uuid::from_u128(0xa1).to_string())
+        .api_token(TOKEN)
+        .retry(
+            RetryPolicy::default()
+                .retry_updates(true)
+                .backoff(Duration::from_millis(1), Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap();
+    let start = client
+        .conference(Uuid::from_u128(0xcf))
+        .streams()
+        .start("wss://transcriber.example/audio")
+        .bearer_token(BEARER);
+    let debug = format!("{start:?}");
+    let e = start.send().await.unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(422));
+    assert_eq!(e.api_error().unwrap().errors().len(), 2);
+
+    let mut texts = vec![debug, e.to_string(), format!("{e:?}"), format!("{e:#?}")];
+    texts.extend(e.api_error().unwrap().errors().iter().cloned());
+    texts.push(String::from_utf8(logs.0.lock().unwrap().clone()).unwrap());
+    for text in &texts {
+        assert!(
+            !text.contains(BEARER),
+            "the bearer token was printed: {text}"
+        );
+    }
+    assert!(e.to_string().contains("[redacted]"), "{e}");
+    assert!(
+        texts.last().unwrap().contains("retrying"),
+        "the retry was logged"
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    let body = String::from_utf8_lossy(&requests[0].body);
+    assert!(
+        body.contains(&format!("AuthorizationBearerToken={BEARER}")),
+        "{body}"
+    );
+}

@@ -93,9 +93,9 @@ impl RecordingHandle {
         }
     }
 
-    /// Pauses the recording, keeping the pause as silence.
+    /// Pauses the recording; the server keeps the pause as silence (its default).
     pub fn pause(&self) -> impl Future<Output = Result<Recording, Error>> + Send + 'static + use<> {
-        self.pause_with(PauseBehavior::Silence)
+        self.update(types::RecordingUpdateStatus::Paused, None)
     }
 
     /// Pauses the recording, keeping the pause as silence or leaving it out.
