@@ -92,6 +92,9 @@ fn the_help_tree() {
         &["conferences", "get", "--help"],
         &["conferences", "end", "--help"],
         &["conferences", "announce", "--help"],
+        &["recordings", "--help"],
+        &["recordings", "pause", "--help"],
+        &["streams", "start", "--help"],
         &["emulator", "--help"],
     ] {
         let r = run(&mut cli(args));
@@ -1061,4 +1064,152 @@ async fn a_conference_named_by_several_or_none_is_an_error_that_says_so() {
         still.status,
         signalwire_compat::ConferenceStatus::InProgress
     );
+}
+
+#[test]
+fn recording_and_stream_commands() {
+    // A recording that is over has a fixed duration: its table is stable.
+    let mut pages = Vec::new();
+    for args in [
+        &[
+            "recordings",
+            "list",
+            "--conference",
+            "cf000000-0000-4000-8000-000000000003",
+            "--output",
+            "table",
+        ][..],
+        &[
+            "recordings",
+            "get",
+            "--conference",
+            "cf000000-0000-4000-8000-000000000003",
+            "7e000000-0000-4000-8000-000000000002",
+            "--output",
+            "table",
+        ],
+    ] {
+        let mut command = cli(args);
+        command.arg("--emulator");
+        let r = run(&mut command);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        pages.push(format!(
+            "$ signalwire-compat {}\n{}",
+            args.join(" "),
+            r.stdout
+        ));
+    }
+    settings().bind(|| insta::assert_snapshot!("recording_outputs", pages.join("\n")));
+
+    let json = |args: &[&str]| {
+        let mut command = cli(args);
+        command.args(["--emulator", "--output", "json"]);
+        let r = run(&mut command);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()
+    };
+    let live = [
+        "--conference",
+        "Daily standup",
+        "7e000000-0000-4000-8000-000000000001",
+    ];
+    let paused = json(
+        &[
+            &["recordings", "pause"][..],
+            &live,
+            &["--pause-behavior", "skip"],
+        ]
+        .concat(),
+    );
+    assert_eq!(paused["status"], "paused");
+    assert_eq!(
+        json(&[&["recordings", "stop"][..], &live].concat())["status"],
+        "stopped"
+    );
+
+    // A refused change: exit 1, every message of the errors list on one line.
+    let r = run(&mut cli(&[
+        "recordings",
+        "resume",
+        "--emulator",
+        "--conference",
+        "cf000000-0000-4000-8000-000000000003",
+        "7e000000-0000-4000-8000-000000000002",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("422 Unprocessable Entity: Recording"),
+        "{}",
+        r.stderr
+    );
+
+    // A stream, with its token read from standard input and never printed.
+    let mut command = cli(&[
+        "streams",
+        "start",
+        "--emulator",
+        "--conference",
+        "Design review",
+        "--url",
+        "wss://transcriber.example/audio",
+        "--name",
+        "transcription",
+        "--track",
+        "inbound",
+        "--bearer-token-file",
+        "-",
+        "--output",
+        "json",
+    ]);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{SECRET}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+    let stream: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (stream["status"].as_str(), stream["name"].as_str()),
+        (Some("in-progress"), Some("transcription"))
+    );
+
+    // Refused before anything is sent: a ws:// URL off loopback, an empty token file.
+    let empty = std::env::temp_dir().join(format!("swc-empty-token-{}", std::process::id()));
+    std::fs::write(&empty, "\n").unwrap();
+    for (args, code) in [
+        (vec!["--url", "ws://transcriber.example/audio"], 2),
+        (
+            vec![
+                "--url",
+                "wss://x.example/a",
+                "--bearer-token-file",
+                empty.to_str().unwrap(),
+            ],
+            2,
+        ),
+    ] {
+        let mut command = cli(&[
+            "streams",
+            "start",
+            "--emulator",
+            "--conference",
+            "Design review",
+        ]);
+        command.args(args);
+        let r = run(&mut command);
+        assert_eq!(r.code, code, "{}", r.stderr);
+    }
+    std::fs::remove_file(&empty).unwrap();
 }

@@ -175,7 +175,8 @@ impl Recordings {
                     date_created: created,
                     date_updated: created,
                     start_time: created,
-                    end_time: is_over(&r.status).then_some(created),
+                    end_time: is_over(&r.status)
+                        .then(|| created + chrono::Duration::seconds(i64::from(r.duration))),
                 },
             );
         }

@@ -97,6 +97,9 @@ pub struct SeedRecording {
     /// When it started, as RFC 2822 text; the emulator's start time when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_created: Option<String>,
+    /// For a recording that is over, how long it ran, in seconds; 0 when not given.
+    #[serde(default)]
+    pub duration: u32,
 }
 
 impl SeedRecording {
@@ -108,6 +111,7 @@ impl SeedRecording {
             source: api_source(),
             channels: mono(),
             date_created: None,
+            duration: 0,
         }
     }
 }
@@ -398,6 +402,7 @@ pub mod demo {
                             recordings: vec![SeedRecording {
                                 status: "completed".into(),
                                 date_created: at(24, 1),
+                                duration: 1800,
                                 ..SeedRecording::new(ENDED_RECORDING_SID)
                             }],
                             ..conference(ENDED_CONFERENCE_SID, CONFERENCE_NAME, 24, vec![])

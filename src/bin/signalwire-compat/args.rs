@@ -26,7 +26,8 @@ Exit codes:
      progress has the name given
   4  not authorized: credentials refused (HTTP 401)";
 
-/// Conferences and their participants in a SignalWire space, from a terminal or a script.
+/// Conferences, their participants, recordings and streams in a SignalWire space, from a
+/// terminal or a script.
 #[derive(Debug, Parser)]
 #[command(name = "signalwire-compat", version, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Cli {
@@ -119,6 +120,14 @@ pub enum Command {
     /// List, inspect, change and remove the participants of a conference
     #[command(subcommand)]
     Participants(Participants),
+
+    /// List, pause, resume, stop and delete the recordings of a conference
+    #[command(subcommand)]
+    Recordings(Recordings),
+
+    /// Stream a conference's audio to a WebSocket server, and stop it
+    #[command(subcommand)]
+    Streams(Streams),
 
     /// Run a local emulator of a SignalWire space in the foreground, for testing
     Emulator(EmulatorArgs),
@@ -231,6 +240,150 @@ pub struct Paging {
     #[arg(long, value_name = "N", default_value_t = 1000,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_pages: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Recordings {
+    /// List the recordings of a conference
+    List(RecordingListArgs),
+    /// Show one recording
+    Get(RecordingTarget),
+    /// Pause a recording
+    Pause(PauseArgs),
+    /// Resume a paused recording
+    Resume(RecordingTarget),
+    /// Stop a recording for good
+    Stop(RecordingTarget),
+    /// Delete a recording that is over
+    Remove(RecordingTarget),
+}
+
+/// A recording: its conference and SID.
+#[derive(Debug, Args)]
+pub struct RecordingTarget {
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
+    pub conference: String,
+    /// The recording's SID
+    #[arg(value_name = "RECORDING_SID")]
+    pub recording: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PauseArgs {
+    #[command(flatten)]
+    pub target: RecordingTarget,
+    /// What the recording keeps of the pause [default: silence, the server's]
+    #[arg(long, value_enum, value_name = "BEHAVIOR")]
+    pub pause_behavior: Option<PauseBehaviorArg>,
+}
+
+/// What a paused recording keeps of the pause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PauseBehaviorArg {
+    /// The pause is kept as silence
+    Silence,
+    /// The pause is left out
+    Skip,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordingListArgs {
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
+    pub conference: String,
+    /// Only recordings created on this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub created_on: Option<chrono::NaiveDate>,
+    /// Only recordings created before this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub created_before: Option<chrono::NaiveDate>,
+    /// Only recordings created after this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub created_after: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub paging: Paging,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Streams {
+    /// Stream a conference's audio to a WebSocket server
+    Start(StreamStartArgs),
+    /// Stop a stream
+    Stop(StreamStopArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StreamStartArgs {
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
+    pub conference: String,
+    /// The WebSocket server: a wss:// URL (ws:// only to a loopback address)
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// The stream's name, unique in its conference while it runs
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Which audio it carries [default: both, the server's]
+    #[arg(long, value_enum, value_name = "TRACK")]
+    pub track: Option<TrackArg>,
+    /// The audio codec
+    #[arg(long, value_enum, value_name = "CODEC")]
+    pub codec: Option<CodecArg>,
+    /// Send audio as it happens rather than buffered
+    #[arg(long)]
+    pub real_time: bool,
+    /// Where the server reports the stream's changes
+    #[arg(long, value_name = "URL")]
+    pub status_callback: Option<String>,
+    /// How --status-callback is fetched [default: POST]
+    #[arg(long, value_enum, value_name = "METHOD", requires = "status_callback")]
+    pub status_callback_method: Option<Method>,
+    /// A file holding the token the WebSocket server is given, or - for standard input (a
+    /// token on the command line would show in the process list)
+    #[arg(long, value_name = "FILE")]
+    pub bearer_token_file: Option<PathBuf>,
+}
+
+/// Which audio a stream carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrackArg {
+    /// What the conference hears from its participants
+    Inbound,
+    /// What the conference plays to them
+    Outbound,
+    /// Both
+    Both,
+}
+
+/// A stream's audio codec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CodecArg {
+    /// G.711 µ-law, 8 kHz
+    #[value(name = "PCMU")]
+    Pcmu,
+    /// G.711 A-law, 8 kHz
+    #[value(name = "PCMA")]
+    Pcma,
+    /// 16-bit linear PCM, 8 kHz
+    #[value(name = "L16")]
+    L16,
+    /// 16-bit linear PCM, 16 kHz
+    #[value(name = "L16@16000h")]
+    L16At16k,
+    /// 16-bit linear PCM, 24 kHz
+    #[value(name = "L16@24000h")]
+    L16At24k,
+}
+
+#[derive(Debug, Args)]
+pub struct StreamStopArgs {
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
+    pub conference: String,
+    /// The stream's SID
+    #[arg(value_name = "STREAM_SID")]
+    pub stream: String,
 }
 
 /// A participant: its conference and call.

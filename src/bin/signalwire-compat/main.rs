@@ -7,6 +7,8 @@ mod conferences;
 mod emulator;
 mod output;
 mod participants;
+mod recordings;
+mod streams;
 
 use std::{io::IsTerminal as _, process::ExitCode, time::Duration};
 
@@ -137,6 +139,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Conferences(command) => conferences::run(&client, command, output).await,
         Command::Participants(command) => participants::run(&client, command, output).await,
+        Command::Recordings(command) => recordings::run(&client, command, output).await,
+        Command::Streams(command) => streams::run(&client, command, output).await,
         Command::Emulator(_) => unreachable!("the emulator command returned above"),
     }
 }

@@ -6,7 +6,9 @@ use std::io::Write as _;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
-use signalwire_compat::{Conference, Participant, Printable, emulator::Emulator};
+use signalwire_compat::{
+    Conference, Participant, Printable, Recording, Stream, emulator::Emulator,
+};
 use uuid::Uuid;
 
 use crate::args::Output;
@@ -113,6 +115,69 @@ impl Row for Conference {
             ("status", cell(self.status.as_str())),
             ("region", optional(self.region.as_deref())),
             ("created", date(self.date_created)),
+            ("updated", date(self.date_updated)),
+        ]
+    }
+}
+
+impl Row for Recording {
+    const COLUMNS: &'static [&'static str] = &[
+        "SID", "STATUS", "SOURCE", "CHANNELS", "SECONDS", "STARTED", "ENDED",
+    ];
+    const NONE: &'static str = "no recordings";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            cell(self.sid.as_str()),
+            cell(self.status.as_str()),
+            optional(self.source.as_ref().map(|s| s.as_str())),
+            optional(self.channels.as_deref()),
+            self.duration
+                .map_or_else(|| "-".to_owned(), |d| d.to_string()),
+            date(self.start_time),
+            date(self.end_time),
+        ]
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("SID", cell(self.sid.as_str())),
+            (
+                "conference SID",
+                optional(self.conference_sid.as_ref().map(|s| s.as_str())),
+            ),
+            ("status", cell(self.status.as_str())),
+            ("source", optional(self.source.as_ref().map(|s| s.as_str()))),
+            ("channels", optional(self.channels.as_deref())),
+            (
+                "seconds",
+                self.duration
+                    .map_or_else(|| "-".to_owned(), |d| d.to_string()),
+            ),
+            ("started", date(self.start_time)),
+            ("ended", date(self.end_time)),
+        ]
+    }
+}
+
+impl Row for Stream {
+    const COLUMNS: &'static [&'static str] = &["SID", "NAME", "STATUS", "UPDATED"];
+    const NONE: &'static str = "no streams";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            cell(self.sid.as_str()),
+            optional(self.name.as_deref()),
+            cell(self.status.as_str()),
+            date(self.date_updated),
+        ]
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("SID", cell(self.sid.as_str())),
+            ("name", optional(self.name.as_deref())),
+            ("status", cell(self.status.as_str())),
             ("updated", date(self.date_updated)),
         ]
     }

@@ -1,0 +1,98 @@
+//! `streams`: stream a conference's audio to a WebSocket server, and stop it.
+
+use std::io::Read as _;
+
+use signalwire_compat::{CallbackMethod, Client, StreamCodec, Track};
+
+use crate::{
+    Context, Failure,
+    args::{CodecArg, Method, Output, StreamStartArgs, Streams, TrackArg},
+    output,
+};
+
+pub(crate) async fn run(client: &Client, command: Streams, output: Output) -> Result<(), Failure> {
+    let (conference, context) = match &command {
+        Streams::Start(args) => (&args.conference, args.conference.clone()),
+        Streams::Stop(args) => (&args.conference, args.conference.clone()),
+    };
+    let context = Context {
+        conference: Some(context),
+        call: None,
+    };
+    let fail = |e| Failure::Api(e, context.clone());
+    let conference = crate::conference(client, conference).await?;
+    let shown = match command {
+        Streams::Start(args) => start(&conference, args)?.send().await.map_err(fail)?,
+        Streams::Stop(args) => conference
+            .stream(args.stream.as_str())
+            .stop()
+            .await
+            .map_err(fail)?,
+    };
+    output::one(&shown, output);
+    Ok(())
+}
+
+fn start(
+    conference: &signalwire_compat::ConferenceHandle,
+    args: StreamStartArgs,
+) -> Result<signalwire_compat::StartStream, Failure> {
+    let mut start = conference.streams().start(&args.url);
+    if let Some(name) = args.name {
+        start = start.name(name);
+    }
+    if let Some(track) = args.track {
+        start = start.track(match track {
+            TrackArg::Inbound => Track::Inbound,
+            TrackArg::Outbound => Track::Outbound,
+            TrackArg::Both => Track::Both,
+        });
+    }
+    if let Some(codec) = args.codec {
+        start = start.codec(match codec {
+            CodecArg::Pcmu => StreamCodec::Pcmu,
+            CodecArg::Pcma => StreamCodec::Pcma,
+            CodecArg::L16 => StreamCodec::L16,
+            CodecArg::L16At16k => StreamCodec::L16At16k,
+            CodecArg::L16At24k => StreamCodec::L16At24k,
+        });
+    }
+    if args.real_time {
+        start = start.real_time(true);
+    }
+    if let Some(url) = &args.status_callback {
+        let method = match args.status_callback_method {
+            Some(Method::Get) => CallbackMethod::Get,
+            Some(Method::Post) | None => CallbackMethod::Post,
+        };
+        start = start.status_callback(url, method);
+    }
+    if let Some(path) = &args.bearer_token_file {
+        start = start.bearer_token(read_token(path)?);
+    }
+    Ok(start)
+}
+
+/// A token from a file, or from standard input for `-`; its line end is not part of it.
+fn read_token(path: &std::path::Path) -> Result<String, Failure> {
+    let mut text = String::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    read.map_err(|e| {
+        Failure::Usage(format!(
+            "cannot read the bearer token from {}: {e}",
+            path.display()
+        ))
+    })?;
+    let token = text.trim_end_matches(['\r', '\n']).to_owned();
+    if token.is_empty() {
+        return Err(Failure::Usage(format!(
+            "the bearer token file {} is empty",
+            path.display()
+        )));
+    }
+    Ok(token)
+}
