@@ -12,7 +12,8 @@
 //!   duration (the seconds from its start to its end, pauses included).
 //! - A recording that is over (`stopped`, `completed` or `absent`) refuses every change with
 //!   422 in SignalWire's `{"errors": [...]}` shape: a stopped recording cannot be resumed.
-//! - `PauseBehavior` goes with `Status=paused` only; with another status it is a 400.
+//! - `PauseBehavior` goes with `Status=paused` only; with another status it is refused with
+//!   422 in the errors shape.
 //! - Deleting answers 204, and the recording is then 404; an active recording is refused
 //!   with 422 (stop it first).
 //! - Ending the conference ends its active recordings as `completed`.
@@ -142,7 +143,9 @@ pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
     let status =
         status.ok_or_else(|| Refusal::bad("Status is required: paused, in-progress or stopped"))?;
     if pause_behavior.is_some() && status != "paused" {
-        return Err(Refusal::bad("PauseBehavior goes with Status=paused only"));
+        return Err(Refusal::errors(vec![
+            "PauseBehavior goes with Status=paused only".into(),
+        ]));
     }
     Ok(Update {
         status,

@@ -5,8 +5,8 @@
 //! codec, and whether a bearer token came with it) is what a test can check, through
 //! [`Emulator::streams`](super::Emulator::streams). It chose:
 //!
-//! - the URL must be `wss://`, or `ws://` to a loopback address (for tests); anything else
-//!   is a 400;
+//! - the URL must be `wss://`, or `ws://` to a loopback address (for tests); another URL is
+//!   refused with 422 in the `{"errors": [...]}` shape (what is not a URL at all is a 400);
 //! - a name already used by a stream of the conference that is not stopped is refused with
 //!   422 in SignalWire's `{"errors": [...]}` shape, as is a stream for a conference that is
 //!   over;
@@ -178,9 +178,11 @@ fn stream_url(value: &str) -> Result<String, Refusal> {
     match url.scheme() {
         "wss" if url.host().is_some() => Ok(value.to_owned()),
         "ws" if loopback => Ok(value.to_owned()),
-        _ => Err(Refusal::bad(format!(
+        // A URL, but not one a stream can go to: refused as SignalWire refuses what it
+        // cannot carry out for this operation, 422 with a list of messages.
+        _ => Err(Refusal::errors(vec![format!(
             "Url must be a wss:// URL (ws:// only to a loopback address), not {value:?}"
-        ))),
+        )])),
     }
 }
 

@@ -63,6 +63,8 @@ def refused(call):
     return None
 
 
+import datetime  # noqa: E402
+
 import twilio  # noqa: E402
 
 print("# %s, twilio %s" % (LIBRARY, twilio.__version__))
@@ -96,8 +98,25 @@ check("the listing no longer holds it", target not in [p.call_sid for p in confe
 e = refused(lambda: client("not-the-token").conferences(CONFERENCE).participants(sids[1]).fetch())
 check("a wrong token is a 401 with code 20003", e is not None and e.status == 401 and e.code == 20003, e and (e.status, e.code))
 
+# Recordings of the live conference: list, fetch, pause, resume, stop, the refusal of a
+# stopped one, delete.
+recordings = api.conferences(CONFERENCE).recordings
+live_recordings = recordings.list()
+check("recordings: list", len(live_recordings) == 1 and live_recordings[0].status == "in-progress", [(r.sid, r.status) for r in live_recordings])
+rec = live_recordings[0].sid
+fetched = recordings(rec).fetch()
+check("recordings: fetch parses its fields", fetched.sid == rec and fetched.conference_sid == CONFERENCE and fetched.start_time is not None and fetched.duration is not None, (fetched.sid, fetched.conference_sid, fetched.start_time, fetched.duration))
+check("recordings: update(status='paused', pause_behavior='skip')", recordings(rec).update(status="paused", pause_behavior="skip").status == "paused")
+check("recordings: update(status='in-progress') resumes", recordings(rec).update(status="in-progress").status == "in-progress")
+check("recordings: update(status='stopped')", recordings(rec).update(status="stopped").status == "stopped")
+e = refused(lambda: recordings(rec).update(status="in-progress"))
+check("recordings: resuming a stopped recording is a 422", e is not None and e.status == 422, e and e.status)
+check("recordings: list filters on date_created_after", len(recordings.list(date_created_after=datetime.date(2026, 11, 24))) == 1)
+check("recordings: delete succeeds", recordings(rec).delete() is True)
+e = refused(lambda: recordings(rec).fetch())
+check("recordings: fetch after delete is a 404", e is not None and e.status == 404, e and e.status)
+
 # Conferences: list with each kind of filter, fetch, announce, end.
-import datetime  # noqa: E402
 
 rooms = api.conferences.list(friendly_name="Daily standup")
 check("conferences: list filters on friendly_name", len(rooms) == 2 and all(c.friendly_name == "Daily standup" for c in rooms), [c.sid for c in rooms])
