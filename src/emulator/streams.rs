@@ -5,8 +5,8 @@
 //! codec, and whether a bearer token came with it) is what a test can check, through
 //! [`Emulator::streams`](super::Emulator::streams). It chose:
 //!
-//! - the URL must be `wss://`, or `ws://` to a loopback address (for tests); another URL is
-//!   refused with 422 in the `{"errors": [...]}` shape (what is not a URL at all is a 400);
+//! - the URL must be `wss://` with a host, or `ws://` to a loopback address (for tests);
+//!   anything else is refused with 422 in the `{"errors": [...]}` shape;
 //! - a name already used by a stream of the conference that is not stopped is refused with
 //!   422 in SignalWire's `{"errors": [...]}` shape, as is a stream for a conference that is
 //!   over;
@@ -167,8 +167,12 @@ fn custom_parameter(key: &str) -> bool {
 }
 
 fn stream_url(value: &str) -> Result<String, Refusal> {
-    let url = url::Url::parse(value)
-        .map_err(|_| Refusal::bad(format!("Url must be an absolute wss:// URL, not {value:?}")))?;
+    let refuse = || {
+        Refusal::errors(vec![format!(
+            "Url must be a wss:// URL (ws:// only to a loopback address), not {value:?}"
+        )])
+    };
+    let url = url::Url::parse(value).map_err(|_| refuse())?;
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -178,11 +182,9 @@ fn stream_url(value: &str) -> Result<String, Refusal> {
     match url.scheme() {
         "wss" if url.host().is_some() => Ok(value.to_owned()),
         "ws" if loopback => Ok(value.to_owned()),
-        // A URL, but not one a stream can go to: refused as SignalWire refuses what it
-        // cannot carry out for this operation, 422 with a list of messages.
-        _ => Err(Refusal::errors(vec![format!(
-            "Url must be a wss:// URL (ws:// only to a loopback address), not {value:?}"
-        )])),
+        // Not a URL a stream can go to: refused as SignalWire refuses what it cannot carry
+        // out for this operation, 422 with a list of messages.
+        _ => Err(refuse()),
     }
 }
 
