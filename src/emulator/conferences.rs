@@ -21,12 +21,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    form::{callback_method, callback_url, pairs},
+    form::{DayFilter, callback_method, callback_url, filters_query, pairs},
     paging::{Position, page},
     participants::{Participants, whole_seconds},
     recordings::Recordings,
@@ -76,8 +76,7 @@ pub struct Announcement {
 pub(crate) struct ListRequest {
     friendly_name: Option<String>,
     status: Option<String>,
-    /// `(parameter, day)`: `DateCreated`, `DateCreated<`, … as given.
-    dates: Vec<(String, NaiveDate)>,
+    dates: Vec<DayFilter>,
     at: Position,
 }
 
@@ -109,15 +108,7 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
                 )));
             }
             "DateCreated" | "DateCreated<" | "DateCreated>" | "DateUpdated" | "DateUpdated<"
-            | "DateUpdated>" => {
-                let day = NaiveDate::parse_from_str(&value, "%Y-%m-%d")
-                    .ok()
-                    .filter(|_| value.len() == 10)
-                    .ok_or_else(|| {
-                        Refusal::bad(format!("{key} must be a date as YYYY-MM-DD, not {value:?}"))
-                    })?;
-                request.dates.push((key, day));
-            }
+            | "DateUpdated>" => request.dates.push(DayFilter::read(&key, &value)?),
             _ if request.at.read(&key, &value)? => {}
             _ => {
                 return Err(Refusal::bad(format!(
@@ -182,23 +173,17 @@ impl Conference {
     }
 
     fn matches(&self, request: &ListRequest) -> bool {
-        let day = |d: &DateTime<FixedOffset>| d.with_timezone(&Utc).date_naive();
         request
             .friendly_name
             .as_ref()
             .is_none_or(|n| *n == self.friendly_name)
             && request.status.as_ref().is_none_or(|s| *s == self.status)
-            && request.dates.iter().all(|(key, wanted)| {
-                let date = if key.starts_with("DateCreated") {
-                    day(&self.date_created)
+            && request.dates.iter().all(|filter| {
+                filter.passes(if filter.on_created() {
+                    &self.date_created
                 } else {
-                    day(&self.date_updated)
-                };
-                match key.as_bytes().last() {
-                    Some(b'<') => date < *wanted,
-                    Some(b'>') => date > *wanted,
-                    _ => date == *wanted,
-                }
+                    &self.date_updated
+                })
             })
     }
 
@@ -301,24 +286,15 @@ impl Conferences {
     }
 
     pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {
-        let mut filters = String::new();
-        let mut add = |key: &str, value: &str| {
-            filters.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .append_pair(key, value)
-                    .finish(),
-            );
-            filters.push('&');
-        };
-        if let Some(name) = &request.friendly_name {
-            add("FriendlyName", name);
-        }
-        if let Some(status) = &request.status {
-            add("Status", status);
-        }
-        for (key, day) in &request.dates {
-            add(key, &day.format("%Y-%m-%d").to_string());
-        }
+        let own = [
+            request.friendly_name.clone().map(|n| ("FriendlyName", n)),
+            request.status.clone().map(|s| ("Status", s)),
+        ];
+        let filters = filters_query(
+            own.into_iter()
+                .flatten()
+                .chain(request.dates.iter().map(DayFilter::pair)),
+        );
         page(
             &self.by_seq,
             |c| c.matches(request),
@@ -342,7 +318,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(r.friendly_name.as_deref(), Some("Daily standup"));
-        assert_eq!(r.dates[0].0, "DateCreated<");
+        assert_eq!(r.dates[0].key, "DateCreated<");
         assert_eq!(r.at.page_size, 2);
         let long_name = format!("FriendlyName={}", "é".repeat(65));
         for bad in [

@@ -80,3 +80,62 @@ pub(crate) fn check_form(headers: &axum::http::HeaderMap, body: &[u8]) -> Result
         ))
     }
 }
+
+/// One day filter of a listing (`DateCreated`, `DateCreated<`, `DateUpdated>`, …): a day in
+/// UTC, and whether a date must fall on it, before it (`<`) or after it (`>`), as SignalWire
+/// documents them.
+#[derive(Debug, Clone)]
+pub(crate) struct DayFilter {
+    pub(crate) key: String,
+    day: chrono::NaiveDate,
+}
+
+impl DayFilter {
+    /// Reads a day parameter: `YYYY-MM-DD`.
+    pub(crate) fn read(key: &str, value: &str) -> Result<Self, Refusal> {
+        chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .ok()
+            .filter(|_| value.len() == 10)
+            .map(|day| Self {
+                key: key.to_owned(),
+                day,
+            })
+            .ok_or_else(|| {
+                Refusal::bad(format!("{key} must be a date as YYYY-MM-DD, not {value:?}"))
+            })
+    }
+
+    /// Whether the filter is on the creation date (else the update date).
+    pub(crate) fn on_created(&self) -> bool {
+        self.key.starts_with("DateCreated")
+    }
+
+    /// Whether `date` passes the filter.
+    pub(crate) fn passes(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> bool {
+        let date = date.with_timezone(&chrono::Utc).date_naive();
+        match self.key.as_bytes().last() {
+            Some(b'<') => date < self.day,
+            Some(b'>') => date > self.day,
+            _ => date == self.day,
+        }
+    }
+
+    /// The filter as a query pair, for the page URIs.
+    pub(crate) fn pair(&self) -> (&str, String) {
+        (&self.key, self.day.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// A listing's own filters as query text for its page URIs: each `name=value&`, encoded.
+pub(crate) fn filters_query<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let mut text = String::new();
+    for (key, value) in pairs {
+        text.push_str(
+            &form_urlencoded::Serializer::new(String::new())
+                .append_pair(key, &value)
+                .finish(),
+        );
+        text.push('&');
+    }
+    text
+}

@@ -20,12 +20,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    form::pairs,
+    form::{DayFilter, filters_query, pairs},
     paging::{Position, page},
     participants::whole_seconds,
     response::Refusal,
@@ -75,7 +75,7 @@ pub(crate) struct Recordings {
 /// A recording listing's request: its date filters and position, already checked.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListRequest {
-    dates: Vec<(String, NaiveDate)>,
+    dates: Vec<DayFilter>,
     at: Position,
 }
 
@@ -92,13 +92,7 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
     for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
         match key.as_str() {
             "DateCreated" | "DateCreated<" | "DateCreated>" => {
-                let day = NaiveDate::parse_from_str(&value, "%Y-%m-%d")
-                    .ok()
-                    .filter(|_| value.len() == 10)
-                    .ok_or_else(|| {
-                        Refusal::bad(format!("{key} must be a date as YYYY-MM-DD, not {value:?}"))
-                    })?;
-                request.dates.push((key, day));
+                request.dates.push(DayFilter::read(&key, &value)?)
             }
             _ if request.at.read(&key, &value)? => {}
             _ => {
@@ -198,27 +192,14 @@ impl Recordings {
         request: &ListRequest,
         now: DateTime<Utc>,
     ) -> Value {
-        let mut filters = String::new();
-        for (key, day) in &request.dates {
-            filters.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .append_pair(key, &day.format("%Y-%m-%d").to_string())
-                    .finish(),
-            );
-            filters.push('&');
-        }
+        let filters = filters_query(request.dates.iter().map(DayFilter::pair));
         page(
             &self.by_seq,
             |r| {
-                let created = r.date_created.with_timezone(&Utc).date_naive();
                 request
                     .dates
                     .iter()
-                    .all(|(key, day)| match key.as_bytes().last() {
-                        Some(b'<') => created < *day,
-                        Some(b'>') => created > *day,
-                        _ => created == *day,
-                    })
+                    .all(|filter| filter.passes(&r.date_created))
             },
             &request.at,
             "recordings",
