@@ -404,7 +404,6 @@ impl<L: Listing> ListCore<L> {
     }
 
     /// Keeps the first bad filter value, to report when the listing is sent.
-    #[allow(dead_code)]
     pub(crate) fn refuse(&mut self, field: &'static str, reason: impl Into<String>) {
         self.invalid.get_or_insert(Invalid {
             field,
