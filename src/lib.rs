@@ -11,6 +11,7 @@ mod models;
 mod sid;
 mod text;
 pub mod time;
+pub mod webhooks;
 mod wire;
 
 #[doc(hidden)]

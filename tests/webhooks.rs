@@ -1,0 +1,302 @@
+//! Webhooks: conference status callbacks of every kind read into events, signatures checked
+//! end to end, and any change to a signed request refused.
+
+use proptest::prelude::*;
+use signalwire_compat::webhooks::{
+    ConferenceEvent, ConferenceEventKind, Payload, SigningKey, Validator, WebhookError,
+};
+
+const KEY: &str = "PSK_test-signing-key-0123";
+const CONFERENCE: &str = "b3877c40-da60-4998-90ad-b792e98472cf";
+const CALL: &str = "b3877c40-da60-4998-90ad-b792e98472ca";
+const ACCOUNT: &str = "b3877c40-da60-4998-90ad-b792e98472af";
+
+fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// The event's own values added to the common ones, replacing those of the same name.
+fn merged(mut pairs: Vec<(String, String)>, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    for (key, value) in form(extra) {
+        match pairs.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => pairs.push((key, value)),
+        }
+    }
+    pairs
+}
+
+/// A callback as SignalWire sends it: its common parameters and the event's own.
+fn callback(event: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let pairs = form(&[
+        ("AccountSid", ACCOUNT),
+        ("ConferenceSid", CONFERENCE),
+        ("FriendlyName", "Daily standup"),
+        ("StatusCallbackEvent", event),
+        ("Timestamp", "Wed, 25 Nov 2026 10:00:07 +0000"),
+        ("ApiVersion", "2010-04-01"),
+    ]);
+    merged(pairs, extra)
+}
+
+fn participant(event: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let pairs = callback(
+        event,
+        &[
+            ("CallSid", CALL),
+            ("CallStatus", "in-progress"),
+            ("Direction", "inbound"),
+            ("From", "+15551230001"),
+            ("To", "+15551239999"),
+            ("Muted", "false"),
+            ("Hold", "false"),
+            ("EndConferenceOnExit", "false"),
+            ("StartConferenceOnEnter", "true"),
+        ],
+    );
+    merged(pairs, extra)
+}
+
+#[test]
+fn every_kind_of_callback_reads_into_an_event() {
+    let payloads = vec![
+        ("conference-start", callback("conference-start", &[])),
+        (
+            "conference-end (Twilio's extra reasons)",
+            callback(
+                "conference-end",
+                &[
+                    ("CallSidEndingConference", CALL),
+                    (
+                        "ReasonConferenceEnded",
+                        "participant-with-end-conference-on-exit-left",
+                    ),
+                    ("SequenceNumber", "12"),
+                ],
+            ),
+        ),
+        ("participant-join", participant("participant-join", &[])),
+        (
+            "participant-leave",
+            participant(
+                "participant-leave",
+                &[("ReasonParticipantLeft", "participant_hung_up")],
+            ),
+        ),
+        (
+            "participant-mute (TRUE in upper case)",
+            participant("participant-mute", &[("Muted", "TRUE")]),
+        ),
+        ("participant-unmute", participant("participant-unmute", &[])),
+        (
+            "participant-hold (1 for true)",
+            participant("participant-hold", &[("Hold", "1")]),
+        ),
+        ("participant-unhold", participant("participant-unhold", &[])),
+        (
+            "participant-speech-start",
+            participant("participant-speech-start", &[]),
+        ),
+        (
+            "participant-speech-stop",
+            participant("participant-speech-stop", &[]),
+        ),
+        (
+            "participant-modify (Twilio: coaching, label)",
+            participant(
+                "participant-modify",
+                &[
+                    ("Coaching", "true"),
+                    ("ParticipantLabel", "host"),
+                    ("CallSidToCoach", CALL),
+                ],
+            ),
+        ),
+        (
+            "announcement-end (Twilio)",
+            callback("announcement-end", &[]),
+        ),
+        (
+            "an event no one documents, with odd values",
+            callback(
+                "participant-teleport",
+                &[
+                    ("Muted", "maybe"),
+                    ("Timestamp", "last Tuesday"),
+                    ("SequenceNumber", "-3"),
+                    ("Custom", "kept"),
+                ],
+            ),
+        ),
+    ];
+    let mut text = String::new();
+    for (what, pairs) in payloads {
+        let event = ConferenceEvent::from_form(&pairs).unwrap();
+        text.push_str(&format!("== {what}\n{event:#?}\n"));
+    }
+    insta::assert_snapshot!("conference_events", text);
+}
+
+#[test]
+fn a_repeated_parameter_keeps_its_other_values() {
+    let mut pairs = callback("participant-join", &[]);
+    pairs.push(("FriendlyName".into(), "Second name".into()));
+    let event = ConferenceEvent::from_form(&pairs).unwrap();
+    assert_eq!(event.friendly_name.as_deref(), Some("Daily standup"));
+    assert_eq!(event.other["FriendlyName[2]"], "Second name");
+}
+
+#[test]
+fn an_event_cannot_be_without_its_kind_and_conference() {
+    let mut pairs = callback("participant-join", &[]);
+    pairs.retain(|(k, _)| k != "ConferenceSid");
+    assert_eq!(
+        ConferenceEvent::from_form(&pairs),
+        Err(WebhookError::MissingParameter("ConferenceSid"))
+    );
+    let mut pairs = callback("participant-join", &[]);
+    pairs.retain(|(k, _)| k != "StatusCallbackEvent");
+    assert_eq!(
+        ConferenceEvent::from_form(&pairs),
+        Err(WebhookError::MissingParameter("StatusCallbackEvent"))
+    );
+}
+
+/// Signs a form body for `url` as SignalWire does: the URL, then each parameter's name and
+/// value in name order, HMAC-SHA1 with the key, in base64.
+fn signed(url: &str, pairs: &[(String, String)]) -> (String, Vec<u8>) {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let mut sorted: Vec<_> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut data = url.to_owned();
+    for (k, v) in sorted {
+        data.push_str(k);
+        data.push_str(v);
+    }
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(KEY.as_bytes()).unwrap();
+    mac.update(data.as_bytes());
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.iter())
+        .finish()
+        .into_bytes();
+    (signature, body)
+}
+
+fn validator() -> Validator {
+    Validator::new(SigningKey::new(KEY).unwrap())
+}
+
+#[test]
+fn a_signed_callback_is_read_and_a_tampered_one_refused() {
+    let url = "https://example.com/conference-events?room=standup";
+    let pairs = participant("participant-mute", &[("Muted", "true")]);
+    let (signature, body) = signed(url, &pairs);
+    let event = validator()
+        .conference_event(&signature, url, &body)
+        .unwrap();
+    assert_eq!(event.kind, ConferenceEventKind::ParticipantMute);
+    assert_eq!(event.muted, Some(true));
+
+    // The same body with Muted=false: refused.
+    let tampered = String::from_utf8(body.clone())
+        .unwrap()
+        .replace("Muted=true", "Muted=false");
+    assert_eq!(
+        validator().conference_event(&signature, url, tampered.as_bytes()),
+        Err(WebhookError::BadSignature)
+    );
+    // Another URL, another key: refused.
+    assert!(
+        validator()
+            .conference_event(
+                &signature,
+                "https://example.com/conference-events?room=other",
+                &body
+            )
+            .is_err()
+    );
+    let other = Validator::new(SigningKey::new("PSK_another").unwrap());
+    assert_eq!(
+        other.conference_event(&signature, url, &body),
+        Err(WebhookError::BadSignature)
+    );
+    // The key is never printed.
+    assert!(!format!("{:?}", validator()).contains(KEY));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Changing any byte of the URL, of a parameter's name or value, or of a raw body turns
+    /// a valid signature into an invalid one.
+    #[test]
+    fn any_change_to_a_signed_request_is_refused(
+        path in "[a-z/]{1,20}",
+        params in proptest::collection::vec(("[A-Za-z]{1,8}", "[ -~]{0,12}"), 1..6),
+        which in any::<proptest::sample::Index>(),
+        flip in 1u8..=255,
+    ) {
+        let url = format!("https://example.com/{path}?a=1");
+        let pairs: Vec<(String, String)> = params;
+        let (signature, _) = signed(&url, &pairs);
+        let v = validator();
+        prop_assert_eq!(v.check(&signature, &url, Payload::Form(&pairs)), Ok(()));
+
+        // A byte of the URL.
+        let mut bytes = url.clone().into_bytes();
+        let i = which.index(bytes.len());
+        bytes[i] ^= flip;
+        if let Ok(changed) = String::from_utf8(bytes) {
+            // Taking out a default port is the one change validators accept on purpose.
+            if changed != url {
+                prop_assert!(v.check(&signature, &changed, Payload::Form(&pairs)).is_err(), "{}", changed);
+            }
+        }
+
+        // A byte of a parameter's name or value.
+        let mut changed = pairs.clone();
+        let slot = which.index(changed.len() * 2);
+        let text = if slot % 2 == 0 { &mut changed[slot / 2].0 } else { &mut changed[slot / 2].1 };
+        let mut bytes = std::mem::take(text).into_bytes();
+        if bytes.is_empty() {
+            bytes.push(flip);
+        } else {
+            let i = which.index(bytes.len());
+            bytes[i] ^= flip;
+        }
+        if let Ok(new) = String::from_utf8(bytes) {
+            *text = new;
+            let mut a = changed.clone();
+            let mut b = pairs.clone();
+            a.sort();
+            b.sort();
+            if a != b {
+                prop_assert!(v.check(&signature, &url, Payload::Form(&changed)).is_err());
+            }
+        }
+    }
+
+    /// A raw body is covered through its SHA-256 in the URL: any change to it is refused.
+    #[test]
+    fn any_change_to_a_raw_body_is_refused(
+        body in proptest::collection::vec(any::<u8>(), 1..64),
+        which in any::<proptest::sample::Index>(),
+        flip in 1u8..=255,
+    ) {
+        use sha2::Digest as _;
+        let hash: String = sha2::Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
+        let url = format!("https://example.com/events?bodySHA256={hash}");
+        let (signature, _) = signed(&url, &[]);
+        let v = validator();
+        prop_assert_eq!(v.check(&signature, &url, Payload::Raw(&body)), Ok(()));
+        let mut changed = body.clone();
+        let i = which.index(changed.len());
+        changed[i] ^= flip;
+        prop_assert_eq!(v.check(&signature, &url, Payload::Raw(&changed)), Err(WebhookError::BodyHashMismatch));
+    }
+}
