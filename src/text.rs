@@ -198,4 +198,14 @@ mod tests {
         // An empty token would match everywhere; there is nothing to hide.
         assert_eq!(Secrets::new("p", "").redact("abc"), "abc");
     }
+
+    #[test]
+    fn a_single_secret_is_taken_out_plain_and_percent_encoded() {
+        let s = Secrets::single("bearer/tok en");
+        assert_eq!(s.redact("a bearer/tok en b"), "a [redacted] b");
+        assert_eq!(s.redact("q=bearer%2Ftok+en"), "q=[redacted]");
+        assert_eq!(s.redact("q=bearer%2Ftok%20en"), "q=[redacted]");
+        assert_eq!(s.redact("nothing here"), "nothing here");
+        assert_eq!(Secrets::single("").redact("abc"), "abc");
+    }
 }
