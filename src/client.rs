@@ -510,7 +510,12 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true);
-        let http = tls(http, &base)?
+        if cfg!(not(feature = "rustls")) && base.scheme() == "https" {
+            return Err(Error::config(
+                "this build of signalwire-compat has no TLS: enable the `rustls` feature to reach https URLs",
+            ));
+        }
+        let http = tls(http)?
             .build()
             .map_err(|e| Error::config(format!("cannot set up HTTP: {e}")))?;
 
@@ -634,8 +639,9 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// An HTTP client builder set up for TLS with rustls and the ring provider.
 #[cfg(feature = "rustls")]
-fn tls(builder: reqwest::ClientBuilder, _base: &Url) -> Result<reqwest::ClientBuilder, Error> {
+pub(crate) fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
     use rustls_platform_verifier::BuilderVerifierExt as _;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
@@ -646,13 +652,9 @@ fn tls(builder: reqwest::ClientBuilder, _base: &Url) -> Result<reqwest::ClientBu
     Ok(builder.tls_backend_preconfigured(config))
 }
 
+/// An HTTP client builder as it is: this build has no TLS.
 #[cfg(not(feature = "rustls"))]
-fn tls(builder: reqwest::ClientBuilder, base: &Url) -> Result<reqwest::ClientBuilder, Error> {
-    if base.scheme() == "https" {
-        return Err(Error::config(
-            "this build of signalwire-compat has no TLS: enable the `rustls` feature to reach https URLs",
-        ));
-    }
+pub(crate) fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
     Ok(builder)
 }
 

@@ -18,8 +18,12 @@
 //! ```
 //!
 //! Behind ngrok or a proxy that terminates TLS, the URL the app sees is not the one
-//! SignalWire called and signed: [`public_url`] builds the right one.
+//! SignalWire called and signed: [`public_url`] builds the right one. With the `axum`
+//! feature, the `axum` module's extractor does all of it and answers 403 on a bad
+//! signature.
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod events;
 mod signature;
 

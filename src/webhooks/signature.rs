@@ -27,6 +27,12 @@ impl SigningKey {
         }
         Ok(Self(key))
     }
+
+    /// The key itself, to hand to something that needs it (a receiver in another process,
+    /// say). Print it only where a secret may be shown.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
 }
 
 impl fmt::Debug for SigningKey {

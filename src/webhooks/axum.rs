@@ -1,0 +1,114 @@
+//! An axum extractor that checks a webhook's signature and reads its conference event in one
+//! step. Needs the `axum` feature.
+
+use axum::{
+    extract::{FromRef, FromRequest, Request},
+    http::{Method, StatusCode},
+    response::{IntoResponse, Response},
+};
+
+use super::{
+    ConferenceEvent, Payload, SIGNATURE_HEADERS, UrlSource, Validator, WebhookError, public_url,
+    signature::form_pairs,
+};
+
+/// The largest webhook body read: callbacks are small forms.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What the extractor needs from the app's state: the validator, and where the URL
+/// SignalWire called comes from.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Checks the signatures.
+    pub validator: Validator,
+    /// Where the public URL comes from.
+    pub url: UrlSource,
+}
+
+/// A conference status callback whose signature checked out.
+///
+/// It reads a `POST` callback's form body, or a `GET` callback's query. As an extractor,
+/// it refuses a request with 403 when its signature is missing or wrong,
+/// and with 400 when its form lacks what an event needs; the app's state must give a
+/// [`WebhookConfig`] (through `FromRef`).
+///
+/// ```no_run
+/// use axum::{Router, routing::post};
+/// use signalwire_compat::webhooks::{SigningKey, UrlSource, Validator, axum::{SignedEvent, WebhookConfig}};
+///
+/// async fn events(SignedEvent(event): SignedEvent) -> &'static str {
+///     println!("{} in {}", event.kind, event.conference_sid);
+///     "ok"
+/// }
+///
+/// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = WebhookConfig {
+///     validator: Validator::new(SigningKey::new(std::env::var("SIGNALWIRE_SIGNING_KEY")?)?),
+///     url: UrlSource::Public("https://abc123.ngrok.io".into()),
+/// };
+/// let app: Router = Router::new().route("/events", post(events)).with_state(config);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SignedEvent(pub ConferenceEvent);
+
+/// Why [`SignedEvent`] refused a request.
+#[derive(Debug)]
+pub struct Rejection(WebhookError);
+
+impl Rejection {
+    /// Why.
+    pub fn error(&self) -> &WebhookError {
+        &self.0
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        let status = match self.0 {
+            WebhookError::MissingParameter(_) => StatusCode::BAD_REQUEST,
+            _ => StatusCode::FORBIDDEN,
+        };
+        (status, self.0.to_string()).into_response()
+    }
+}
+
+impl<S> FromRequest<S> for SignedEvent
+where
+    WebhookConfig: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Rejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let config = WebhookConfig::from_ref(state);
+        let (parts, body) = request.into_parts();
+        let signature = SIGNATURE_HEADERS
+            .iter()
+            .find_map(|name| parts.headers.get(*name))
+            .and_then(|v| v.to_str().ok())
+            .ok_or(Rejection(WebhookError::MissingSignature))?
+            .to_owned();
+        let url = public_url(&parts.uri, &parts.headers, &config.url)
+            .ok_or(Rejection(WebhookError::BadSignature))?;
+        if parts.method == Method::GET {
+            // A `GET` callback carries its parameters in the query, which the URL covers.
+            let pairs = form_pairs(parts.uri.query().unwrap_or_default().as_bytes());
+            config
+                .validator
+                .check(&signature, &url, Payload::Empty)
+                .map_err(Rejection)?;
+            return ConferenceEvent::from_form(&pairs)
+                .map(SignedEvent)
+                .map_err(Rejection);
+        }
+        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| Rejection(WebhookError::BadSignature))?;
+        config
+            .validator
+            .conference_event(&signature, &url, &body)
+            .map(SignedEvent)
+            .map_err(Rejection)
+    }
+}
