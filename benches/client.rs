@@ -87,6 +87,7 @@ fn serve_emulator() {
             projects: vec![SeedProject {
                 project_id: demo::PROJECT_ID,
                 api_token: demo::API_TOKEN.into(),
+                signing_key: None,
                 conferences: vec![SeedConference {
                     sid: demo::CONFERENCE_SID,
                     participants: (0..n)

@@ -631,6 +631,7 @@ async fn seeded_from_the_callers_data_and_stopped_on_request() {
         projects: vec![SeedProject {
             project_id: project,
             api_token: "my-token".into(),
+            signing_key: None,
             conferences: vec![SeedConference {
                 sid: conference,
                 participants: calls

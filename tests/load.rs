@@ -55,6 +55,7 @@ async fn sixty_four_clients_ten_thousand_requests_nothing_lost() {
             SeedProject {
                 project_id: project,
                 api_token: "load-token".into(),
+                signing_key: None,
                 conferences: vec![SeedConference {
                     sid: conference,
                     participants,
@@ -64,6 +65,7 @@ async fn sixty_four_clients_ten_thousand_requests_nothing_lost() {
             SeedProject {
                 project_id: other_project,
                 api_token: "other-token".into(),
+                signing_key: None,
                 conferences: vec![],
             },
         ],

@@ -52,6 +52,7 @@ async fn the_token_is_in_no_error_and_no_log_line() {
         projects: vec![SeedProject {
             project_id: project,
             api_token: TOKEN.into(),
+            signing_key: None,
             conferences: vec![SeedConference {
                 sid: conference,
                 participants: calls.iter().map(|c| SeedParticipant::new(*c)).collect(),

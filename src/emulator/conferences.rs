@@ -25,6 +25,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::callbacks::{ConferenceInfo, Event, Join, StatusCallback};
 use super::{
     form::{DayFilter, callback_method, callback_url, filters_query, pairs},
     paging::{Position, page},
@@ -55,7 +56,13 @@ pub(crate) struct Conference {
     pub(crate) recordings: Recordings,
     pub(crate) streams: Streams,
     announcements: Vec<Announcement>,
+    status_callback: Option<StatusCallback>,
+    /// How many events the conference has made, for Twilio's `SequenceNumber`.
+    sequence: u64,
 }
+
+/// An event ready to go: what to send, and where.
+pub(crate) type Pending = (Event, StatusCallback);
 
 /// An announcement a conference was asked to play, as the emulator recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +176,8 @@ impl Conference {
             recordings: Recordings::from_seed(&seed.recordings, now),
             streams: Streams::default(),
             announcements: Vec::new(),
+            status_callback: seed.status_callback.clone(),
+            sequence: 0,
         }
     }
 
@@ -196,8 +205,9 @@ impl Conference {
         account: &Uuid,
         update: Update,
         now: DateTime<Utc>,
-    ) -> Result<Value, Refusal> {
+    ) -> Result<(Value, Vec<Pending>), Refusal> {
         let over = self.status == "completed";
+        let mut events = Vec::new();
         if let Some(url) = update.announce_url {
             if over {
                 return Err(Refusal::new(
@@ -218,13 +228,154 @@ impl Conference {
             self.date_updated = whole_seconds(now);
         }
         if update.end && !over {
+            for p in self.participants.values(account, &self.sid) {
+                events.extend(self.event(account, "leave", "participant-leave", Some(&p), &[]));
+            }
+            let reason = [(
+                "ReasonConferenceEnded",
+                "conference-ended-via-api".to_owned(),
+            )];
+            events.extend(self.event(account, "end", "conference-end", None, &reason));
             self.status = "completed".into();
             self.participants.clear();
             self.recordings.complete_all(now);
             self.streams.stop_all(now);
             self.date_updated = whole_seconds(now);
         }
-        Ok(self.render(account))
+        Ok((self.render(account), events))
+    }
+
+    /// The event `name` (of cXML's kind `short`), if the conference's callback wants it.
+    fn event(
+        &mut self,
+        account: &Uuid,
+        short: &str,
+        name: &str,
+        participant: Option<&Value>,
+        twilio: &[(&str, String)],
+    ) -> Option<Pending> {
+        let callback = self.status_callback.as_ref()?;
+        let info = ConferenceInfo {
+            project: *account,
+            sid: self.sid,
+            friendly_name: &self.friendly_name,
+            callback: Some(callback),
+            sequence: self.sequence + 1,
+        };
+        let event = info.event(short, name, participant, twilio)?;
+        let callback = callback.clone();
+        self.sequence += 1;
+        Some((event, callback))
+    }
+
+    /// Sets (or, with `None`, removes) where the conference's status callbacks go.
+    pub(crate) fn set_status_callback(&mut self, callback: Option<StatusCallback>) {
+        self.status_callback = callback;
+    }
+
+    /// Changes a participant (a REST update), with the events the change makes: mute or
+    /// unmute, hold or unhold.
+    pub(crate) fn update_participant(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+        update: super::participants::Update,
+        now: DateTime<Utc>,
+        path: &str,
+    ) -> Result<(Value, Vec<Pending>), Refusal> {
+        let sid = self.sid;
+        let before = self.participants.fetch(account, &sid, call, path)?;
+        let after = self
+            .participants
+            .update(account, &sid, call, update, now, path)?;
+        let mut events = Vec::new();
+        for (field, short, on, off) in [
+            ("muted", "mute", "participant-mute", "participant-unmute"),
+            ("hold", "hold", "participant-hold", "participant-unhold"),
+        ] {
+            if before[field] != after[field] {
+                let name = if after[field] == Value::Bool(true) {
+                    on
+                } else {
+                    off
+                };
+                events.extend(self.event(account, short, name, Some(&after), &[]));
+            }
+        }
+        Ok((after, events))
+    }
+
+    /// Takes a participant out (a REST delete), with its `participant-leave` event.
+    pub(crate) fn remove_participant(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+        path: &str,
+    ) -> Result<Vec<Pending>, Refusal> {
+        let sid = self.sid;
+        let leaving = self.participants.fetch(account, &sid, call, path)?;
+        self.participants.remove(call, path)?;
+        Ok(self
+            .event(account, "leave", "participant-leave", Some(&leaving), &[])
+            .into_iter()
+            .collect())
+    }
+
+    /// A call joins (a control request; the REST API has no such operation), with its
+    /// `participant-join` event, after `conference-start` when it starts the conference.
+    pub(crate) fn join(
+        &mut self,
+        account: &Uuid,
+        join: &Join,
+        now: DateTime<Utc>,
+    ) -> Result<(Value, Vec<Pending>), Refusal> {
+        if self.is_over() {
+            return Err(Refusal::new(
+                422,
+                10000,
+                format!("Conference {} is completed: no one can join it", self.sid),
+            ));
+        }
+        let sid = self.sid;
+        let joined = self
+            .participants
+            .join_new(account, &sid, join, now)
+            .ok_or_else(|| {
+                Refusal::new(
+                    422,
+                    10000,
+                    format!("Call {} is already in conference {sid}", join.call_sid),
+                )
+            })?;
+        let mut events = Vec::new();
+        if self.status == "init" && join.start_conference_on_enter {
+            self.status = "in-progress".into();
+            self.date_updated = whole_seconds(now);
+            events.extend(self.event(account, "start", "conference-start", None, &[]));
+        }
+        events.extend(self.event(account, "join", "participant-join", Some(&joined), &[]));
+        Ok((joined, events))
+    }
+
+    /// A participant starts or stops speaking (a control request), with its event.
+    pub(crate) fn speech(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+        speaking: bool,
+        path: &str,
+    ) -> Result<Vec<Pending>, Refusal> {
+        let sid = self.sid;
+        let speaker = self.participants.fetch(account, &sid, call, path)?;
+        let name = if speaking {
+            "participant-speech-start"
+        } else {
+            "participant-speech-stop"
+        };
+        Ok(self
+            .event(account, "speaker", name, Some(&speaker), &[])
+            .into_iter()
+            .collect())
     }
 
     /// Whether the conference is over.

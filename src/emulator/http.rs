@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    conferences,
+    callbacks::{self, Join, Speech, StatusCallback, json_body},
+    conferences::{self, Pending},
     faults::{self, Applied, FaultRule, Faults},
     form, participants, recordings,
     response::{Refusal, ok, refusal, unauthorized},
@@ -33,6 +34,9 @@ pub(crate) const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Where faults are managed, outside the API root.
 pub(crate) const FAULTS_PATH: &str = "/__emulator/faults";
 
+/// Where the emulator's own control requests go, outside the API root.
+pub(crate) const CONTROL_PATH: &str = "/__emulator";
+
 pub(crate) struct App {
     pub(crate) state: Mutex<State>,
     pub(crate) faults: Mutex<Faults>,
@@ -40,10 +44,27 @@ pub(crate) struct App {
     pub(crate) stopping: tokio::sync::watch::Receiver<bool>,
     /// The number of the next SID the emulator makes up (for a new stream).
     pub(crate) next_sid: std::sync::atomic::AtomicU64,
+    /// Sends status callbacks and keeps their log.
+    pub(crate) deliverer: callbacks::Deliverer,
+    /// Whether a status callback may go to another machine.
+    pub(crate) allow_remote_callbacks: bool,
 }
 
 impl App {
     /// A SID the emulator has not given before, shaped like a version-4 UUID.
+    /// Sends each event to its callback, signed with `project`'s key.
+    fn dispatch(&self, project: &Uuid, pending: Vec<Pending>) {
+        if pending.is_empty() {
+            return;
+        }
+        let Some(key) = self.state().signing_key(project) else {
+            return;
+        };
+        for (event, callback) in pending {
+            self.deliverer.send(event, &callback, &key);
+        }
+    }
+
     fn new_sid(&self) -> Uuid {
         let n = self
             .next_sid
@@ -202,6 +223,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     if path == FAULTS_PATH {
         return manage_faults(&app, project, &parts.method, body).await;
     }
+    if let Some(rest) = path.strip_prefix(CONTROL_PATH) {
+        return control(&app, project, &parts.method, rest, &parts.headers, body).await;
+    }
     // Faults belong to the project that added them, and fire only for its own requests.
     let fault = app.faults().take(&project, &parts.method);
     if let Some(fault) = fault {
@@ -256,6 +280,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     {
         return refusal(refused);
     }
+    let mut pending = Vec::new();
     let mut state = app.state();
     let outcome = match (route, parts.method) {
         (Route::Conferences { account }, _) => conferences::list_request(query).map(|r| {
@@ -279,7 +304,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             _,
         ) => conferences::update_request(&body).and_then(|u| {
             let c = state.conference_mut(&account, &conference, &path)?;
-            let updated = c.update(&account, u, now)?;
+            let (updated, events) = c.update(&account, u, now)?;
+            pending = events;
             Ok(warn_of_query(ok(StatusCode::OK, updated), query))
         }),
         (
@@ -315,9 +341,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             Method::POST,
         ) => participants::update_request(&body).and_then(|u| {
             let c = state.conference_mut(&account, &conference, &path)?;
-            let updated = c
-                .participants
-                .update(&account, &conference, &call, u, now, &path)?;
+            let (updated, events) = c.update_participant(&account, &call, u, now, &path)?;
+            pending = events;
             Ok(warn_of_query(ok(StatusCode::OK, updated), query))
         }),
         (
@@ -329,8 +354,11 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             _,
         ) => state
             .conference_mut(&account, &conference, &path)
-            .and_then(|c| c.participants.remove(&call, &path))
-            .map(|()| StatusCode::NO_CONTENT.into_response()),
+            .and_then(|c| c.remove_participant(&account, &call, &path))
+            .map(|events| {
+                pending = events;
+                StatusCode::NO_CONTENT.into_response()
+            }),
         (
             Route::Recordings {
                 account,
@@ -412,6 +440,99 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         }),
     };
     drop(state);
+    app.dispatch(&project, pending);
+    outcome.unwrap_or_else(refusal)
+}
+
+/// A control request, below `/__emulator`: what the REST API cannot do (a call joins, a
+/// participant speaks) and what a test needs to see (where callbacks go, what was sent).
+///
+/// - `PUT /conferences/{sid}/status-callback` sets a conference's [`StatusCallback`] (JSON);
+///   `DELETE` there removes it.
+/// - `POST /conferences/{sid}/participants` makes a call join ([`Join`], JSON).
+/// - `POST /conferences/{sid}/participants/{call}/speech` starts or stops it speaking
+///   ([`Speech`], JSON).
+/// - `GET /callbacks` lists the project's delivery attempts.
+async fn control(
+    app: &App,
+    project: Uuid,
+    method: &Method,
+    rest: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Response {
+    let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+    let sid = |s: &str| Uuid::try_parse(s).ok();
+    let allowed: &str = match segments.as_slice() {
+        ["callbacks"] => "GET",
+        ["conferences", c, "status-callback"] if sid(c).is_some() => "PUT, DELETE",
+        ["conferences", c, "participants"] if sid(c).is_some() => "POST",
+        ["conferences", c, "participants", p, "speech"] if sid(c).is_some() && sid(p).is_some() => {
+            "POST"
+        }
+        _ => return refusal(Refusal::not_found(&format!("{CONTROL_PATH}{rest}"))),
+    };
+    if !allowed.split(", ").any(|m| m == method.as_str()) {
+        let mut response = refusal(Refusal::new(
+            405,
+            20004,
+            format!("Method {method} is not allowed here; use {allowed}"),
+        ));
+        if let Ok(value) = HeaderValue::from_str(allowed) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return response;
+    }
+    if segments == ["callbacks"] {
+        return ok(
+            StatusCode::OK,
+            json!({ "callbacks": app.deliverer.attempts(&project) }),
+        );
+    }
+    let bytes = match read_body(headers, body).await {
+        Ok(bytes) => bytes,
+        Err(refused) => return refusal(refused),
+    };
+    let path = format!("{CONTROL_PATH}{rest}");
+    let conference = segments.get(1).and_then(|c| sid(c)).unwrap_or_default();
+    let now = chrono::Utc::now();
+    let mut pending = Vec::new();
+    let mut state = app.state();
+    let outcome = match (segments.as_slice(), method) {
+        (["conferences", _, "status-callback"], &Method::DELETE) => {
+            state.conference_mut(&project, &conference, &path).map(|c| {
+                c.set_status_callback(None);
+                StatusCode::NO_CONTENT.into_response()
+            })
+        }
+        (["conferences", _, "status-callback"], _) => json_body::<StatusCallback>(&bytes)
+            .and_then(|callback| {
+                callback
+                    .checked(app.allow_remote_callbacks)
+                    .map_err(|e| Refusal::bad(format!("The status callback's {e}")))
+            })
+            .and_then(|callback| {
+                let c = state.conference_mut(&project, &conference, &path)?;
+                c.set_status_callback(Some(callback.clone()));
+                Ok(ok(StatusCode::OK, json!(callback)))
+            }),
+        (["conferences", _, "participants"], _) => json_body::<Join>(&bytes).and_then(|join| {
+            let c = state.conference_mut(&project, &conference, &path)?;
+            let (joined, events) = c.join(&project, &join, now)?;
+            pending = events;
+            Ok(ok(StatusCode::CREATED, joined))
+        }),
+        (["conferences", _, "participants", call, "speech"], _) => json_body::<Speech>(&bytes)
+            .and_then(|speech| {
+                let call = sid(call).unwrap_or_default();
+                let c = state.conference_mut(&project, &conference, &path)?;
+                pending = c.speech(&project, &call, speech.speaking, &path)?;
+                Ok(StatusCode::NO_CONTENT.into_response())
+            }),
+        _ => Err(Refusal::not_found(&path)),
+    };
+    drop(state);
+    app.dispatch(&project, pending);
     outcome.unwrap_or_else(refusal)
 }
 

@@ -54,6 +54,7 @@
 //! # Ok(()) }
 //! ```
 
+mod callbacks;
 mod conferences;
 mod faults;
 mod form;
@@ -77,6 +78,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+pub use callbacks::{CallbackAttempt, StatusCallback};
 pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
@@ -105,6 +107,7 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     seed: Seed,
     limits: server::Limits,
+    allow_remote_callbacks: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -116,6 +119,7 @@ impl Default for EmulatorBuilder {
                 header_timeout: Duration::from_secs(10),
                 shutdown_grace: Duration::from_secs(5),
             },
+            allow_remote_callbacks: false,
         }
     }
 }
@@ -148,14 +152,35 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether status callbacks may go to other machines. By default the emulator calls
+    /// only loopback addresses (`127.0.0.0/8`, `::1`, `localhost`), so that a test cannot
+    /// reach the internet by mistake; a callback elsewhere is refused when it is set.
+    pub fn allow_remote_callbacks(mut self, allow: bool) -> Self {
+        self.allow_remote_callbacks = allow;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// Fails with [`std::io::ErrorKind::InvalidInput`] if the seed is not valid (see
     /// [`Seed::check`]), and as binding fails otherwise.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        self.seed
-            .check()
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+        self.seed.check().map_err(|e| invalid(e.to_string()))?;
+        for conference in self.seed.projects.iter().flat_map(|p| &p.conferences) {
+            if let Some(callback) = &conference.status_callback {
+                callback
+                    .clone()
+                    .checked(self.allow_remote_callbacks)
+                    .map_err(|e| {
+                        invalid(format!(
+                            "conference {} has a status_callback whose {e}",
+                            conference.sid
+                        ))
+                    })?;
+            }
+        }
+        let deliverer = callbacks::Deliverer::new().map_err(std::io::Error::other)?;
         let primary = &self.seed.projects[0];
         let (project_id, api_token) = (primary.project_id, primary.api_token.clone());
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
@@ -166,6 +191,8 @@ impl EmulatorBuilder {
             faults: Mutex::new(faults::Faults::default()),
             stopping,
             next_sid: std::sync::atomic::AtomicU64::new(1),
+            deliverer,
+            allow_remote_callbacks: self.allow_remote_callbacks,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let stopped = async move {
@@ -272,6 +299,22 @@ impl Emulator {
     /// WebSocket: this is what it kept of each request.
     pub fn streams(&self, conference_sid: Uuid) -> Vec<EmulatedStream> {
         self.app.state().streams(&conference_sid)
+    }
+
+    /// The first project's Signing Key: what its status callbacks are signed with, and what
+    /// a receiver checks them with.
+    pub fn signing_key(&self) -> crate::webhooks::SigningKey {
+        self.app
+            .state()
+            .signing_key(&self.project_id)
+            .expect("the first project is always held, with a non-empty key")
+    }
+
+    /// Every status callback the emulator tried to deliver for the first project, oldest
+    /// first, with what the receiver answered. Deliveries run in the background: one made
+    /// by a request just answered may not be here yet.
+    pub fn callbacks(&self) -> Vec<CallbackAttempt> {
+        self.app.deliverer.attempts(&self.project_id)
     }
 
     /// Drops every fault of the first project not yet fired.

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
+    callbacks::Join,
     form::{boolean, callback_method, callback_url, pairs},
     paging::{Position, page},
     response::Refusal,
@@ -176,6 +177,44 @@ impl Participants {
     pub(crate) fn clear(&mut self) {
         self.by_seq.clear();
         self.seq_of.clear();
+    }
+
+    /// A call joins now, as a [`Join`] control request describes it: its JSON, or `None`
+    /// when the call is in the conference already.
+    pub(crate) fn join_new(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        join: &Join,
+        now: DateTime<Utc>,
+    ) -> Option<Value> {
+        if self.seq_of.contains_key(&join.call_sid) {
+            return None;
+        }
+        let at = whole_seconds(now);
+        let p = Participant {
+            call_sid: join.call_sid,
+            muted: join.muted,
+            hold: join.hold,
+            call_sid_to_coach: None,
+            end_conference_on_exit: join.end_conference_on_exit,
+            start_conference_on_enter: join.start_conference_on_enter,
+            status: "in-progress".into(),
+            date_created: at,
+            date_updated: at,
+            settings: BTreeMap::new(),
+        };
+        let rendered = p.render(account, conference);
+        self.join(p);
+        Some(rendered)
+    }
+
+    /// Every participant's JSON, in the order they joined.
+    pub(crate) fn values(&self, account: &Uuid, conference: &Uuid) -> Vec<Value> {
+        self.by_seq
+            .values()
+            .map(|p| p.render(account, conference))
+            .collect()
     }
 
     fn join(&mut self, p: Participant) {

@@ -45,6 +45,10 @@ pub struct SeedProject {
     pub project_id: Uuid,
     /// The API token the emulator accepts for this project.
     pub api_token: String,
+    /// The Signing Key the emulator signs this project's webhooks with;
+    /// `PSKemulator-{project_id}` when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
     /// The project's conferences.
     #[serde(default)]
     pub conferences: Vec<SeedConference>,
@@ -76,6 +80,10 @@ pub struct SeedConference {
     /// The recordings, in the order they started; none when not given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recordings: Vec<SeedRecording>,
+    /// Where its status callbacks go, as its first participant's cXML would set them; none
+    /// when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_callback: Option<super::StatusCallback>,
 }
 
 /// A recording of a conference as the emulator starts with it. Only `sid` is required.
@@ -135,6 +143,7 @@ impl SeedConference {
             date_created: None,
             participants: Vec::new(),
             recordings: Vec::new(),
+            status_callback: None,
         }
     }
 }
@@ -208,6 +217,9 @@ impl Seed {
             if project.api_token.is_empty() {
                 return fail(format!("project {id} has an empty api_token"));
             }
+            if project.signing_key.as_deref() == Some("") {
+                return fail(format!("project {id} has an empty signing_key"));
+            }
             for conference in &project.conferences {
                 let sid = conference.sid;
                 if !conferences.insert(sid) {
@@ -235,6 +247,11 @@ impl Seed {
                     && let Err(e) = crate::time::parse_rfc2822(date)
                 {
                     return fail(format!("conference {sid} has date_created {date:?}: {e}"));
+                }
+                if let Some(callback) = &conference.status_callback
+                    && let Err(e) = callback.clone().checked(true)
+                {
+                    return fail(format!("conference {sid} has a status_callback whose {e}"));
                 }
                 let mut calls = std::collections::HashSet::new();
                 for p in &conference.participants {
@@ -339,6 +356,8 @@ pub mod demo {
     pub const PROJECT_ID: Uuid = uuid!("a1b2c3d4-0000-4000-8000-00000000000a");
     /// The demo project's API token. It only opens the emulator.
     pub const API_TOKEN: &str = "PTemulator-demo-token";
+    /// The demo project's Signing Key, which signs its webhooks.
+    pub const SIGNING_KEY: &str = "PSKemulator-demo-signing-key";
     /// The demo conference, "Daily standup", in progress: six participants in several
     /// states.
     pub const CONFERENCE_SID: Uuid = uuid!("cf000000-0000-4000-8000-000000000001");
@@ -396,6 +415,7 @@ pub mod demo {
                 SeedProject {
                     project_id: PROJECT_ID,
                     api_token: API_TOKEN.to_owned(),
+                    signing_key: Some(SIGNING_KEY.to_owned()),
                     conferences: vec![
                         SeedConference {
                             status: "completed".into(),
@@ -472,6 +492,7 @@ pub mod demo {
                 SeedProject {
                     project_id: OTHER_PROJECT_ID,
                     api_token: OTHER_API_TOKEN.to_owned(),
+                    signing_key: None,
                     conferences: vec![conference(
                         OTHER_CONFERENCE_SID,
                         "Other project's call",

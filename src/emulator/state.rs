@@ -21,6 +21,7 @@ pub(crate) struct State {
 #[derive(Debug)]
 struct Project {
     token: String,
+    signing_key: String,
     conferences: Conferences,
 }
 
@@ -36,6 +37,10 @@ impl State {
                     p.project_id,
                     Project {
                         token: p.api_token.clone(),
+                        signing_key: p
+                            .signing_key
+                            .clone()
+                            .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
                     },
                 )
@@ -50,6 +55,12 @@ impl State {
             let (a, b) = (p.token.as_bytes(), token.as_bytes());
             a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
         })
+    }
+
+    /// The Signing Key a project's webhooks are signed with.
+    pub(crate) fn signing_key(&self, project: &Uuid) -> Option<crate::webhooks::SigningKey> {
+        let key = &self.projects.get(project)?.signing_key;
+        crate::webhooks::SigningKey::new(key.clone()).ok()
     }
 
     /// An account's conferences; `None` for an account the emulator does not hold.

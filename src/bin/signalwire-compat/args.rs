@@ -496,4 +496,7 @@ pub struct EmulatorArgs {
     /// Stop after this many seconds (by default it runs until interrupted)
     #[arg(long, value_name = "SECONDS", action = ArgAction::Set)]
     pub stop_after: Option<u64>,
+    /// Let conference status callbacks go to other machines (by default only to this one)
+    #[arg(long)]
+    pub allow_remote_callbacks: bool,
 }

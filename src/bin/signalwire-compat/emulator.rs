@@ -36,6 +36,7 @@ pub(crate) async fn serve(args: &EmulatorArgs, output: Output) -> Result<(), Fai
     let emulator = Emulator::builder()
         .listen(args.listen)
         .seed(seed)
+        .allow_remote_callbacks(args.allow_remote_callbacks)
         .start()
         .await
         .map_err(|e| Failure::Io(format!("cannot start the emulator on {}: {e}", args.listen)))?;

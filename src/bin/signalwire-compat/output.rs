@@ -281,6 +281,7 @@ pub fn emulator(emulator: &Emulator, conference: Option<Uuid>, output: Output) {
                 "base_url": emulator.base_url(),
                 "project_id": emulator.project_id(),
                 "api_token": emulator.api_token(),
+                "signing_key": emulator.signing_key().expose(),
                 "conference_sid": conference,
             });
             println!("{line}");
@@ -289,6 +290,7 @@ pub fn emulator(emulator: &Emulator, conference: Option<Uuid>, output: Output) {
             println!("emulator listening at {}", emulator.base_url());
             println!("project ID      {}", emulator.project_id());
             println!("API token       {}", emulator.api_token());
+            println!("signing key     {}", emulator.signing_key().expose());
             if let Some(c) = conference {
                 println!("conference SID  {c}");
             }
@@ -296,6 +298,10 @@ pub fn emulator(emulator: &Emulator, conference: Option<Uuid>, output: Output) {
             println!("export SIGNALWIRE_BASE_URL={}", emulator.base_url());
             println!("export SIGNALWIRE_PROJECT_ID={}", emulator.project_id());
             println!("export SIGNALWIRE_API_TOKEN={}", emulator.api_token());
+            println!(
+                "export SIGNALWIRE_SIGNING_KEY={}",
+                emulator.signing_key().expose()
+            );
             println!();
             println!("Stop it with Ctrl-C.");
         }

@@ -1,0 +1,365 @@
+//! A space that calls you back: conference status callbacks, signed as SignalWire signs them
+//! and delivered off the request's path, with a log of every attempt.
+//!
+//! A conference's callback (its URL, method and the events it wants, as the first
+//! participant's cXML `<Conference statusCallback=… statusCallbackEvent=…>` would set them)
+//! comes from the seed or from `PUT /__emulator/conferences/{sid}/status-callback`. Events
+//! are made by the REST operations that change state (mute, hold, remove, end) and by the
+//! control endpoints that do what the REST API cannot (a participant joins, leaves, speaks;
+//! a conference starts). Each is sent form-encoded with SignalWire's parameter names, an RFC
+//! 2822 `Timestamp`, and an `X-SignalWire-Signature` made with the project's signing key;
+//! Twilio's extra fields (`SequenceNumber`, `Coaching`, the reasons) only when asked.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::response::Refusal;
+use crate::webhooks::{SigningKey, Validator};
+
+/// The events a callback can ask for, as cXML's `statusCallbackEvent` names them.
+pub(crate) const EVENTS: [&str; 7] = ["start", "end", "join", "leave", "mute", "hold", "speaker"];
+
+/// How long one delivery may take.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The most attempts the log keeps, oldest dropped first.
+const MAX_LOG: usize = 10_000;
+
+/// Where and how a conference's status callbacks go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusCallback {
+    /// The URL to call: loopback, unless the emulator allows remote callbacks.
+    pub url: String,
+    /// `POST` (the default, a form body) or `GET` (the parameters in the query).
+    #[serde(default = "post")]
+    pub method: String,
+    /// The events wanted, among `start`, `end`, `join`, `leave`, `mute`, `hold` and
+    /// `speaker`; all of them when not given.
+    #[serde(default = "all_events")]
+    pub events: Vec<String>,
+    /// Whether to add Twilio's fields (`SequenceNumber`, `Coaching`, `ReasonConferenceEnded`,
+    /// `ReasonParticipantLeft`, `CallSidEndingConference`).
+    #[serde(default)]
+    pub twilio_fields: bool,
+}
+
+fn post() -> String {
+    "POST".into()
+}
+
+fn all_events() -> Vec<String> {
+    EVENTS.iter().map(|e| (*e).to_owned()).collect()
+}
+
+impl StatusCallback {
+    /// The callback, checked: an absolute `http` or `https` URL (loopback unless
+    /// `allow_remote`), `GET` or `POST` in any case, known events.
+    pub(crate) fn checked(mut self, allow_remote: bool) -> Result<Self, String> {
+        let url = url::Url::parse(&self.url)
+            .map_err(|e| format!("url {:?} is not a URL ({e})", self.url))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("url {:?} is not http or https", self.url));
+        }
+        let loopback = match url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        if !loopback && !allow_remote {
+            return Err(format!(
+                "url {:?} is not a loopback address; the emulator calls only this machine unless told to allow remote callbacks",
+                self.url
+            ));
+        }
+        self.method.make_ascii_uppercase();
+        if self.method != "GET" && self.method != "POST" {
+            return Err(format!("method {:?} is not GET or POST", self.method));
+        }
+        if let Some(unknown) = self.events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
+            return Err(format!(
+                "event {unknown:?} is not one of {}",
+                EVENTS.join(", ")
+            ));
+        }
+        Ok(self)
+    }
+
+    fn wants(&self, short: &str) -> bool {
+        self.events.iter().any(|e| e == short)
+    }
+}
+
+/// One delivery of a status callback, as the emulator's log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CallbackAttempt {
+    /// The project whose conference it is.
+    pub project_id: Uuid,
+    /// The conference.
+    pub conference_sid: Uuid,
+    /// The event (`StatusCallbackEvent`), such as `participant-join`.
+    pub event: String,
+    /// The participant's call, for a participant's event.
+    pub call_sid: Option<String>,
+    /// Where it was sent.
+    pub url: String,
+    /// The status the receiver answered, if it answered.
+    pub status: Option<u16>,
+    /// Why it failed, if it did (no answer, a timeout, a refused connection).
+    pub error: Option<String>,
+}
+
+/// An event to send: its name and parameters, before signing.
+#[derive(Debug, Clone)]
+pub(crate) struct Event {
+    project: Uuid,
+    conference: Uuid,
+    name: String,
+    params: Vec<(String, String)>,
+}
+
+/// What a conference sends with every event.
+pub(crate) struct ConferenceInfo<'a> {
+    pub(crate) project: Uuid,
+    pub(crate) sid: Uuid,
+    pub(crate) friendly_name: &'a str,
+    pub(crate) callback: Option<&'a StatusCallback>,
+    pub(crate) sequence: u64,
+}
+
+impl ConferenceInfo<'_> {
+    /// An event of the conference, if its callback wants it: `short` is cXML's name for the
+    /// kind (`join`), `name` the event sent (`participant-join`).
+    pub(crate) fn event(
+        &self,
+        short: &str,
+        name: &str,
+        participant: Option<&Value>,
+        twilio: &[(&str, String)],
+    ) -> Option<Event> {
+        let callback = self.callback?;
+        if !callback.wants(short) {
+            return None;
+        }
+        let now = chrono::Utc::now().fixed_offset();
+        let mut params: Vec<(String, String)> = vec![
+            ("AccountSid".into(), self.project.to_string()),
+            ("ApiVersion".into(), "2010-04-01".into()),
+            ("ConferenceSid".into(), self.sid.to_string()),
+            ("FriendlyName".into(), self.friendly_name.to_owned()),
+            ("StatusCallbackEvent".into(), name.to_owned()),
+            ("Timestamp".into(), crate::time::format_rfc2822(&now)),
+        ];
+        if let Some(p) = participant {
+            let text = |key: &str| match &p[key] {
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => b.to_string(),
+                other => other.to_string(),
+            };
+            params.push(("CallSid".into(), text("call_sid")));
+            params.push(("CallStatus".into(), text("status")));
+            params.push(("Muted".into(), text("muted")));
+            params.push(("Hold".into(), text("hold")));
+            params.push(("EndConferenceOnExit".into(), text("end_conference_on_exit")));
+            params.push((
+                "StartConferenceOnEnter".into(),
+                text("start_conference_on_enter"),
+            ));
+            if callback.twilio_fields {
+                params.push(("Coaching".into(), text("coaching")));
+            }
+        }
+        if callback.twilio_fields {
+            params.push(("SequenceNumber".into(), self.sequence.to_string()));
+            params.extend(twilio.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+        }
+        Some(Event {
+            project: self.project,
+            conference: self.sid,
+            name: name.to_owned(),
+            params,
+        })
+    }
+}
+
+/// Sends events off the request's path, one task each, and logs every attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct Deliverer {
+    http: reqwest::Client,
+    log: Arc<Mutex<Vec<CallbackAttempt>>>,
+}
+
+impl Deliverer {
+    pub(crate) fn new() -> Result<Self, String> {
+        let builder = reqwest::Client::builder()
+            .timeout(DELIVERY_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none());
+        let builder = crate::client::tls(builder).map_err(|e| e.to_string())?;
+        Ok(Self {
+            http: builder.build().map_err(|e| e.to_string())?,
+            log: Arc::default(),
+        })
+    }
+
+    /// Sends the event to the conference's callback, signed with the project's key. Returns
+    /// at once: the request goes out on a task of its own.
+    pub(crate) fn send(&self, event: Event, callback: &StatusCallback, key: &SigningKey) {
+        let mut sorted: Vec<(&str, &str)> = event
+            .params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let validator = Validator::new(key.clone());
+        let (request, signed_url) = if callback.method == "GET" {
+            let mut url = callback.url.clone();
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&event.params)
+                .finish();
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&query);
+            (self.http.get(&url), url)
+        } else {
+            (
+                self.http.post(&callback.url).form(&event.params),
+                callback.url.clone(),
+            )
+        };
+        let params: &[(&str, &str)] = if callback.method == "GET" {
+            &[]
+        } else {
+            &sorted
+        };
+        let signature = validator.sign(&signed_url, params);
+        let request = request.header("X-SignalWire-Signature", signature);
+        let log = self.log.clone();
+        let call_sid = event
+            .params
+            .iter()
+            .find(|(k, _)| k == "CallSid")
+            .map(|(_, v)| v.clone());
+        let mut attempt = CallbackAttempt {
+            project_id: event.project,
+            conference_sid: event.conference,
+            event: event.name,
+            call_sid,
+            url: callback.url.clone(),
+            status: None,
+            error: None,
+        };
+        tokio::spawn(async move {
+            match request.send().await {
+                Ok(response) => attempt.status = Some(response.status().as_u16()),
+                Err(e) => attempt.error = Some(describe(&e)),
+            }
+            let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+            if log.len() >= MAX_LOG {
+                log.remove(0);
+            }
+            log.push(attempt);
+        });
+    }
+
+    /// Every attempt for a project, oldest first.
+    pub(crate) fn attempts(&self, project: &Uuid) -> Vec<CallbackAttempt> {
+        let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        log.iter()
+            .filter(|a| a.project_id == *project)
+            .cloned()
+            .collect()
+    }
+}
+
+/// A failed delivery, for the log: what went wrong and why, causes included.
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    if e.is_timeout() {
+        return format!("no answer within {} s", DELIVERY_TIMEOUT.as_secs());
+    }
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = cause.source();
+    }
+    text
+}
+
+/// A control request that makes a participant join.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Join {
+    pub(crate) call_sid: Uuid,
+    #[serde(default)]
+    pub(crate) muted: bool,
+    #[serde(default)]
+    pub(crate) hold: bool,
+    #[serde(default)]
+    pub(crate) end_conference_on_exit: bool,
+    #[serde(default = "yes")]
+    pub(crate) start_conference_on_enter: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A control request that starts or stops a participant speaking.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Speech {
+    pub(crate) speaking: bool,
+}
+
+/// Reads a control request's JSON body into `T`, or the 400 that says what is wrong.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    serde_json::from_slice(body).map_err(|e| Refusal::bad(format!("Not a valid request: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn callback(url: &str) -> StatusCallback {
+        StatusCallback {
+            url: url.into(),
+            method: "post".into(),
+            events: all_events(),
+            twilio_fields: false,
+        }
+    }
+
+    #[test]
+    fn callbacks_are_checked() {
+        assert_eq!(
+            callback("http://127.0.0.1:9/e")
+                .checked(false)
+                .unwrap()
+                .method,
+            "POST"
+        );
+        assert!(callback("http://localhost/e").checked(false).is_ok());
+        assert!(callback("https://example.com/e").checked(false).is_err());
+        assert!(callback("https://example.com/e").checked(true).is_ok());
+        assert!(callback("ftp://127.0.0.1/e").checked(false).is_err());
+        assert!(callback("/e").checked(false).is_err());
+        let mut odd = callback("http://127.0.0.1/e");
+        odd.method = "PUT".into();
+        assert!(odd.checked(false).is_err());
+        let mut odd = callback("http://127.0.0.1/e");
+        odd.events = vec!["teleport".into()];
+        assert!(odd.checked(false).is_err());
+    }
+}

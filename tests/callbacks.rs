@@ -1,0 +1,550 @@
+//! Status callbacks end to end: the emulator sends signed events to a receiver on loopback,
+//! the receiver checks them with this crate's axum extractor, and copies that were changed on
+//! the way are refused.
+
+#![cfg(feature = "emulator")]
+
+mod support;
+
+use std::{net::SocketAddr, time::Duration};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{FromRef, State},
+    http::{HeaderMap, Method, Uri},
+    routing::any,
+};
+use serde_json::{Value, json};
+use signalwire_compat::{
+    emulator::{Emulator, Seed, SeedConference, SeedProject},
+    webhooks::{
+        ConferenceEventKind, UrlSource, Validator,
+        axum::{SignedEvent, WebhookConfig},
+    },
+};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+const PROJECT: Uuid = Uuid::from_u128(0xa0);
+const CONFERENCE: Uuid = Uuid::from_u128(0xc0);
+const TOKEN: &str = "callback-token";
+const KEY: &str = "PSKcallback-test-key";
+
+fn call(n: u128) -> Uuid {
+    Uuid::from_u128(0xca00 + n)
+}
+
+/// An emulator with one conference that has not started and has no one in it.
+async fn emulator() -> Emulator {
+    let seed = Seed {
+        projects: vec![SeedProject {
+            project_id: PROJECT,
+            api_token: TOKEN.into(),
+            signing_key: Some(KEY.into()),
+            conferences: vec![SeedConference {
+                status: "init".into(),
+                friendly_name: Some("Standup".into()),
+                ..SeedConference::new(CONFERENCE)
+            }],
+        }],
+    };
+    Emulator::builder().seed(seed).start().await.unwrap()
+}
+
+/// What a receiver got: the method, the URI, the signature and the body, as they came.
+#[derive(Debug, Clone)]
+struct Captured {
+    method: Method,
+    uri: Uri,
+    signature: Option<String>,
+    body: Bytes,
+}
+
+async fn serve(router: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    addr
+}
+
+/// A receiver that keeps every request as it came, and answers 200.
+async fn capturing_receiver() -> (SocketAddr, mpsc::UnboundedReceiver<Captured>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let router = Router::new()
+        .route(
+            "/events",
+            any(
+                |State(tx): State<mpsc::UnboundedSender<Captured>>,
+                 method: Method,
+                 uri: Uri,
+                 headers: HeaderMap,
+                 body: Bytes| async move {
+                    let signature = headers
+                        .get("x-signalwire-signature")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    let _ = tx.send(Captured {
+                        method,
+                        uri,
+                        signature,
+                        body,
+                    });
+                    "ok"
+                },
+            ),
+        )
+        .with_state(tx);
+    (serve(router).await, rx)
+}
+
+#[derive(Clone)]
+struct Checking {
+    config: WebhookConfig,
+    events: mpsc::UnboundedSender<signalwire_compat::webhooks::ConferenceEvent>,
+}
+
+impl FromRef<Checking> for WebhookConfig {
+    fn from_ref(state: &Checking) -> Self {
+        state.config.clone()
+    }
+}
+
+/// A receiver that checks signatures with the extractor, as if it stood behind a proxy
+/// whose public address is `public` (where the emulator sent the callbacks).
+async fn checking_receiver(
+    public: SocketAddr,
+    key: signalwire_compat::webhooks::SigningKey,
+) -> (
+    SocketAddr,
+    mpsc::UnboundedReceiver<signalwire_compat::webhooks::ConferenceEvent>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let state = Checking {
+        config: WebhookConfig {
+            validator: Validator::new(key),
+            url: UrlSource::Public(format!("http://{public}")),
+        },
+        events: tx,
+    };
+    let router = Router::new()
+        .route(
+            "/events",
+            any(
+                |State(state): State<Checking>, SignedEvent(event): SignedEvent| async move {
+                    let _ = state.events.send(event);
+                    "ok"
+                },
+            ),
+        )
+        .with_state(state);
+    (serve(router).await, rx)
+}
+
+/// Replays a captured callback to `to`, with the body changed by `change`.
+async fn replay(captured: &Captured, to: SocketAddr, body: Bytes) -> u16 {
+    let url = format!(
+        "http://{to}{}",
+        captured.uri.path_and_query().unwrap().as_str()
+    );
+    let mut request = support::raw()
+        .request(captured.method.clone(), url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    if let Some(signature) = &captured.signature {
+        request = request.header("X-SignalWire-Signature", signature);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+/// A control request to the emulator, with the project's credentials.
+async fn control(emulator: &Emulator, method: Method, path: &str, body: Value) -> (u16, Value) {
+    let response = support::raw()
+        .request(
+            method,
+            format!("http://{}/__emulator{path}", emulator.addr()),
+        )
+        .basic_auth(PROJECT, Some(TOKEN))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("a callback within 10 seconds")
+        .expect("the receiver is still running")
+}
+
+#[tokio::test]
+async fn signed_events_round_trip_and_tampered_copies_are_refused() {
+    let emulator = emulator().await;
+    assert_eq!(emulator.signing_key().expose(), KEY);
+    let (public, mut captured) = capturing_receiver().await;
+    let (checker, mut events) = checking_receiver(public, emulator.signing_key()).await;
+
+    let callback =
+        json!({ "url": format!("http://{public}/events?room=1"), "twilio_fields": true });
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    let (status, set) = control(&emulator, Method::PUT, &path, callback).await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(set["method"], "POST");
+
+    // A call joins (which starts the conference), is muted, speaks, and is removed; another
+    // joins; the conference is ended.
+    let join = format!("/conferences/{CONFERENCE}/participants");
+    let (status, joined) = control(
+        &emulator,
+        Method::POST,
+        &join,
+        json!({ "call_sid": call(1) }),
+    )
+    .await;
+    assert_eq!(status, 201, "{joined}");
+    assert_eq!(joined["status"], "in-progress");
+    let client = emulator.client();
+    let conference = client.conference(CONFERENCE);
+    conference
+        .participant(call(1))
+        .update()
+        .muted(true)
+        .send()
+        .await
+        .unwrap();
+    let speech = format!("/conferences/{CONFERENCE}/participants/{}/speech", call(1));
+    let (status, _) = control(
+        &emulator,
+        Method::POST,
+        &speech,
+        json!({ "speaking": true }),
+    )
+    .await;
+    assert_eq!(status, 204);
+    conference.participant(call(1)).remove().await.unwrap();
+    control(
+        &emulator,
+        Method::POST,
+        &join,
+        json!({ "call_sid": call(2), "muted": true }),
+    )
+    .await;
+    conference.end().await.unwrap();
+
+    let want = [
+        ("conference-start", None),
+        ("participant-join", Some(call(1))),
+        ("participant-mute", Some(call(1))),
+        ("participant-speech-start", Some(call(1))),
+        ("participant-leave", Some(call(1))),
+        ("participant-join", Some(call(2))),
+        ("participant-leave", Some(call(2))),
+        ("conference-end", None),
+    ];
+    // Deliveries run concurrently, so they may arrive in any order: sort by sequence.
+    let mut got = Vec::new();
+    for _ in want {
+        got.push(next(&mut captured).await);
+    }
+    let mut checked = Vec::new();
+    for c in &got {
+        assert_eq!(c.method, Method::POST);
+        assert_eq!(c.uri.query(), Some("room=1"));
+        assert_eq!(replay(c, checker, c.body.clone()).await, 200);
+        checked.push(next(&mut events).await);
+    }
+    checked.sort_by_key(|e| e.sequence_number);
+    let seen: Vec<_> = checked
+        .iter()
+        .map(|e| {
+            (
+                e.kind.as_str().to_owned(),
+                e.call_sid.as_ref().and_then(|c| c.uuid()),
+            )
+        })
+        .collect();
+    let want: Vec<_> = want.iter().map(|(k, c)| ((*k).to_owned(), *c)).collect();
+    assert_eq!(seen, want);
+    let numbers: Vec<_> = checked.iter().map(|e| e.sequence_number).collect();
+    assert_eq!(numbers, (1..=8).map(Some).collect::<Vec<_>>());
+    for e in &checked {
+        assert_eq!(e.conference_sid.uuid(), Some(CONFERENCE));
+        assert_eq!(e.friendly_name.as_deref(), Some("Standup"));
+        assert!(e.timestamp.is_some());
+    }
+    let mute = &checked[2];
+    assert_eq!(mute.kind, ConferenceEventKind::ParticipantMute);
+    assert_eq!(mute.muted, Some(true));
+    assert_eq!(
+        checked[7].reason_conference_ended.as_deref(),
+        Some("conference-ended-via-api")
+    );
+
+    // Changed on the way, or without its signature: refused, and nothing reaches the app.
+    let original = &got[0];
+    let tampered = String::from_utf8(original.body.to_vec()).unwrap() + "&Muted=true";
+    assert_eq!(replay(original, checker, Bytes::from(tampered)).await, 403);
+    let unsigned = Captured {
+        signature: None,
+        ..original.clone()
+    };
+    assert_eq!(replay(&unsigned, checker, original.body.clone()).await, 403);
+    let other_url = Captured {
+        uri: "/events?room=2".parse().unwrap(),
+        ..original.clone()
+    };
+    assert_eq!(
+        replay(&other_url, checker, original.body.clone()).await,
+        403
+    );
+    assert!(events.try_recv().is_err());
+
+    // The log has every attempt, with the receiver's answer.
+    let log = emulator.callbacks();
+    assert_eq!(log.len(), 8);
+    assert!(
+        log.iter()
+            .all(|a| a.status == Some(200) && a.error.is_none())
+    );
+    let (status, listed) = control(&emulator, Method::GET, "/callbacks", Value::Null).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["callbacks"].as_array().unwrap().len(), 8);
+}
+
+#[tokio::test]
+async fn get_callbacks_sign_the_query_and_only_wanted_events_are_sent() {
+    let emulator = emulator().await;
+    let (public, mut captured) = capturing_receiver().await;
+    let (checker, mut events) = checking_receiver(public, emulator.signing_key()).await;
+    let callback = json!({
+        "url": format!("http://{public}/events"),
+        "method": "get",
+        "events": ["join"],
+    });
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    assert_eq!(
+        control(&emulator, Method::PUT, &path, callback).await.0,
+        200
+    );
+    let join = format!("/conferences/{CONFERENCE}/participants");
+    control(
+        &emulator,
+        Method::POST,
+        &join,
+        json!({ "call_sid": call(1) }),
+    )
+    .await;
+    emulator
+        .client()
+        .conference(CONFERENCE)
+        .participant(call(1))
+        .update()
+        .hold(true)
+        .send()
+        .await
+        .unwrap();
+
+    let got = next(&mut captured).await;
+    assert_eq!(got.method, Method::GET);
+    assert!(got.body.is_empty());
+    assert_eq!(replay(&got, checker, Bytes::new()).await, 200);
+    let event = next(&mut events).await;
+    assert_eq!(event.kind, ConferenceEventKind::ParticipantJoin);
+    // Without Twilio's fields, there is no sequence number.
+    assert_eq!(event.sequence_number, None);
+    // The hold was not asked for: nothing more comes.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), captured.recv())
+            .await
+            .is_err()
+    );
+    // A changed query is refused.
+    let changed = Captured {
+        uri: got
+            .uri
+            .to_string()
+            .replace("Muted=false", "Muted=true")
+            .parse()
+            .unwrap(),
+        ..got.clone()
+    };
+    assert_ne!(changed.uri, got.uri);
+    assert_eq!(replay(&changed, checker, Bytes::new()).await, 403);
+}
+
+#[tokio::test]
+async fn control_requests_are_checked() {
+    let emulator = emulator().await;
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    // Only loopback, unless allowed; only GET or POST; only known events; nothing else.
+    for (body, says) in [
+        (json!({ "url": "https://example.com/events" }), "loopback"),
+        (
+            json!({ "url": "http://127.0.0.1:9/e", "method": "PUT" }),
+            "GET or POST",
+        ),
+        (
+            json!({ "url": "http://127.0.0.1:9/e", "events": ["teleport"] }),
+            "teleport",
+        ),
+        (
+            json!({ "url": "http://127.0.0.1:9/e", "extra": 1 }),
+            "extra",
+        ),
+        (json!({ "url": "/relative" }), "not a URL"),
+    ] {
+        let (status, answer) = control(&emulator, Method::PUT, &path, body.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            answer["message"].as_str().unwrap().contains(says),
+            "{answer}"
+        );
+    }
+    let unknown = format!("/conferences/{}/status-callback", Uuid::from_u128(9));
+    let (status, _) = control(
+        &emulator,
+        Method::PUT,
+        &unknown,
+        json!({ "url": "http://127.0.0.1:9/" }),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = control(&emulator, Method::POST, &path, json!({})).await;
+    assert_eq!(status, 405);
+    let (status, _) = control(&emulator, Method::GET, "/nothing", Value::Null).await;
+    assert_eq!(status, 404);
+
+    // Joining twice, or a conference that is over, is refused.
+    let join = format!("/conferences/{CONFERENCE}/participants");
+    assert_eq!(
+        control(
+            &emulator,
+            Method::POST,
+            &join,
+            json!({ "call_sid": call(1) })
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        control(
+            &emulator,
+            Method::POST,
+            &join,
+            json!({ "call_sid": call(1) })
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        control(&emulator, Method::POST, &join, json!({ "call": 1 }))
+            .await
+            .0,
+        400
+    );
+    emulator
+        .client()
+        .conference(CONFERENCE)
+        .end()
+        .await
+        .unwrap();
+    assert_eq!(
+        control(
+            &emulator,
+            Method::POST,
+            &join,
+            json!({ "call_sid": call(2) })
+        )
+        .await
+        .0,
+        422
+    );
+
+    // Another project's credentials do not reach this project's conference.
+    let response = support::raw()
+        .put(format!("http://{}/__emulator{path}", emulator.addr()))
+        .basic_auth(PROJECT, Some("wrong"))
+        .json(&json!({ "url": "http://127.0.0.1:9/" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+
+    // A remote callback in the seed is refused at start unless allowed.
+    let remote = |allow: bool| {
+        let seed = Seed {
+            projects: vec![SeedProject {
+                project_id: PROJECT,
+                api_token: TOKEN.into(),
+                signing_key: None,
+                conferences: vec![SeedConference {
+                    status_callback: Some(
+                        serde_json::from_value(json!({ "url": "https://example.com/e" })).unwrap(),
+                    ),
+                    ..SeedConference::new(CONFERENCE)
+                }],
+            }],
+        };
+        Emulator::builder()
+            .seed(seed)
+            .allow_remote_callbacks(allow)
+            .start()
+    };
+    let refused = remote(false).await.unwrap_err();
+    assert!(refused.to_string().contains("loopback"), "{refused}");
+    let allowed = remote(true).await.unwrap();
+    // Its default key names the project.
+    assert_eq!(
+        allowed.signing_key().expose(),
+        format!("PSKemulator-{PROJECT}")
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_receiver_is_logged_and_does_not_slow_the_api() {
+    let emulator = emulator().await;
+    // A port nothing listens on: bind one, note it, and close it.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    let callback = json!({ "url": format!("http://{closed}/events") });
+    assert_eq!(
+        control(&emulator, Method::PUT, &path, callback).await.0,
+        200
+    );
+    let join = format!("/conferences/{CONFERENCE}/participants");
+    let started = std::time::Instant::now();
+    assert_eq!(
+        control(
+            &emulator,
+            Method::POST,
+            &join,
+            json!({ "call_sid": call(1) })
+        )
+        .await
+        .0,
+        201
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let log = loop {
+        let log = emulator.callbacks();
+        if log.len() == 2 || std::time::Instant::now() > deadline {
+            break log;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(log.len(), 2, "{log:?}");
+    for attempt in &log {
+        assert_eq!(attempt.status, None);
+        assert!(attempt.error.is_some(), "{attempt:?}");
+    }
+}
