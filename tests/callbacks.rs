@@ -245,7 +245,7 @@ async fn signed_events_round_trip_and_tampered_copies_are_refused() {
         ("participant-leave", Some(call(2))),
         ("conference-end", None),
     ];
-    // Deliveries run concurrently, so they may arrive in any order: sort by sequence.
+    // A conference's events arrive one at a time, in the order they were made.
     let mut got = Vec::new();
     for _ in want {
         got.push(next(&mut captured).await);
@@ -257,7 +257,6 @@ async fn signed_events_round_trip_and_tampered_copies_are_refused() {
         assert_eq!(replay(c, checker, c.body.clone()).await, 200);
         checked.push(next(&mut events).await);
     }
-    checked.sort_by_key(|e| e.sequence_number);
     let seen: Vec<_> = checked
         .iter()
         .map(|e| {
@@ -547,4 +546,226 @@ async fn an_unreachable_receiver_is_logged_and_does_not_slow_the_api() {
         assert_eq!(attempt.status, None);
         assert!(attempt.error.is_some(), "{attempt:?}");
     }
+}
+
+/// The next `count` events captured, in the order they arrived, checked with the validator
+/// alone.
+async fn checked_events(
+    rx: &mut mpsc::UnboundedReceiver<Captured>,
+    public: SocketAddr,
+    validator: &Validator,
+    count: usize,
+) -> Vec<signalwire_compat::webhooks::ConferenceEvent> {
+    let mut events = Vec::new();
+    for _ in 0..count {
+        let c = next(rx).await;
+        let url = format!(
+            "http://{public}{}",
+            c.uri.path_and_query().unwrap().as_str()
+        );
+        let signature = c.signature.as_deref().unwrap_or_default();
+        events.push(
+            validator
+                .conference_event(signature, &url, &c.body)
+                .unwrap(),
+        );
+    }
+    events
+}
+
+#[tokio::test]
+async fn starting_and_hanging_up_make_their_events_and_can_end_the_conference() {
+    let emulator = emulator().await;
+    let validator = Validator::new(emulator.signing_key());
+    let (public, mut captured) = capturing_receiver().await;
+    let callback = json!({ "url": format!("http://{public}/events"), "twilio_fields": true });
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    assert_eq!(
+        control(&emulator, Method::PUT, &path, callback).await.0,
+        200
+    );
+
+    // Start by hand; a second start changes nothing and sends nothing.
+    let start = format!("/conferences/{CONFERENCE}/start");
+    let (status, started) = control(&emulator, Method::POST, &start, Value::Null).await;
+    assert_eq!(
+        (status, started["status"].as_str()),
+        (200, Some("in-progress"))
+    );
+    assert_eq!(
+        control(&emulator, Method::POST, &start, Value::Null)
+            .await
+            .0,
+        200
+    );
+    let join = format!("/conferences/{CONFERENCE}/participants");
+    for (n, ends) in [(1, false), (2, true), (3, false)] {
+        let body = json!({ "call_sid": call(n), "end_conference_on_exit": ends });
+        assert_eq!(control(&emulator, Method::POST, &join, body).await.0, 201);
+    }
+    // The first hangs up: it leaves. The second hangs up: the conference ends with it.
+    let hang_up = |n| format!("/conferences/{CONFERENCE}/participants/{}", call(n));
+    assert_eq!(
+        control(&emulator, Method::DELETE, &hang_up(1), Value::Null)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        control(&emulator, Method::DELETE, &hang_up(1), Value::Null)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        control(&emulator, Method::DELETE, &hang_up(2), Value::Null)
+            .await
+            .0,
+        204
+    );
+
+    let events = checked_events(&mut captured, public, &validator, 8).await;
+    let kinds: Vec<_> = events.iter().map(|e| e.kind.as_str().to_owned()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "conference-start",
+            "participant-join",
+            "participant-join",
+            "participant-join",
+            "participant-leave",
+            "participant-leave",
+            "participant-leave",
+            "conference-end",
+        ]
+    );
+    assert_eq!(
+        events[4].reason_participant_left.as_deref(),
+        Some("participant_hung_up")
+    );
+    let end = &events[7];
+    assert_eq!(
+        end.reason_conference_ended.as_deref(),
+        Some("participant-with-end-conference-on-exit-left")
+    );
+    assert_eq!(
+        end.call_sid_ending_conference
+            .as_ref()
+            .and_then(|c| c.uuid()),
+        Some(call(2))
+    );
+    assert!(events[7].call_sid.is_none());
+    // Nothing more: the second start sent nothing.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), captured.recv())
+            .await
+            .is_err()
+    );
+    let over = emulator
+        .client()
+        .conference(CONFERENCE)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(over.status.as_str(), "completed");
+    assert_eq!(
+        control(&emulator, Method::POST, &start, Value::Null)
+            .await
+            .0,
+        422
+    );
+}
+
+#[tokio::test]
+async fn a_seeded_callback_is_used_and_the_last_to_leave_ends_the_conference() {
+    let (public, mut captured) = capturing_receiver().await;
+    let seed = Seed {
+        projects: vec![SeedProject {
+            project_id: PROJECT,
+            api_token: TOKEN.into(),
+            signing_key: None,
+            conferences: vec![SeedConference {
+                participants: vec![signalwire_compat::emulator::SeedParticipant::new(call(1))],
+                status_callback: Some(
+                    serde_json::from_value(json!({
+                        "url": format!("http://{public}/events"),
+                        "events": ["leave", "end"],
+                        "twilio_fields": true,
+                    }))
+                    .unwrap(),
+                ),
+                ..SeedConference::new(CONFERENCE)
+            }],
+        }],
+    };
+    let emulator = Emulator::builder().seed(seed).start().await.unwrap();
+    let validator = Validator::new(emulator.signing_key());
+    let hang_up = format!("/conferences/{CONFERENCE}/participants/{}", call(1));
+    assert_eq!(
+        control(&emulator, Method::DELETE, &hang_up, Value::Null)
+            .await
+            .0,
+        204
+    );
+    let events = checked_events(&mut captured, public, &validator, 2).await;
+    assert_eq!(events[0].kind, ConferenceEventKind::ParticipantLeave);
+    assert_eq!(events[1].kind, ConferenceEventKind::ConferenceEnd);
+    assert_eq!(
+        events[1].reason_conference_ended.as_deref(),
+        Some("last-participant-left")
+    );
+}
+
+#[tokio::test]
+async fn a_receiver_that_never_answers_times_out_without_holding_up_the_api() {
+    let emulator = emulator().await;
+    // Accepts connections and reads, but never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    let callback = json!({ "url": format!("http://{silent}/events"), "events": ["join"] });
+    assert_eq!(
+        control(&emulator, Method::PUT, &path, callback).await.0,
+        200
+    );
+    let join = format!("/conferences/{CONFERENCE}/participants");
+    let started = std::time::Instant::now();
+    assert_eq!(
+        control(
+            &emulator,
+            Method::POST,
+            &join,
+            json!({ "call_sid": call(1) })
+        )
+        .await
+        .0,
+        201
+    );
+    // The API answers at once, and keeps answering while the delivery waits.
+    let fetched = emulator
+        .client()
+        .conference(CONFERENCE)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status.as_str(), "in-progress");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let log = loop {
+        let log = emulator.callbacks();
+        if !log.is_empty() || std::time::Instant::now() > deadline {
+            break log;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].status, None);
+    assert_eq!(log[0].error.as_deref(), Some("no answer within 5 s"));
+    assert!(started.elapsed() >= Duration::from_secs(5));
 }

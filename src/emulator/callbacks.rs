@@ -8,12 +8,16 @@
 //! control endpoints that do what the REST API cannot (a participant joins, leaves, speaks;
 //! a conference starts). Each is sent form-encoded with SignalWire's parameter names, an RFC
 //! 2822 `Timestamp`, and an `X-SignalWire-Signature` made with the project's signing key;
-//! Twilio's extra fields (`SequenceNumber`, `Coaching`, the reasons) only when asked.
+//! Twilio's extra fields (`SequenceNumber`, `Coaching`, the reasons) only when asked. A
+//! conference's events are delivered in order, one at a time, each within 5 seconds.
 
 use std::{
+    collections::{HashMap, VecDeque},
     sync::{Arc, Mutex},
     time::Duration,
 };
+
+use tokio::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -190,12 +194,25 @@ impl ConferenceInfo<'_> {
     }
 }
 
-/// Sends events off the request's path, one task each, and logs every attempt.
+/// Sends events off the request's path and logs every attempt. Each conference's events go
+/// out one after another, in the order they were made, as a receiver would expect; different
+/// conferences' events go out side by side.
 #[derive(Debug, Clone)]
 pub(crate) struct Deliverer {
     http: reqwest::Client,
-    log: Arc<Mutex<Vec<CallbackAttempt>>>,
+    log: Arc<Mutex<VecDeque<CallbackAttempt>>>,
+    queues: Arc<Mutex<HashMap<Uuid, mpsc::Sender<Delivery>>>>,
 }
+
+/// One signed request waiting to go out, with the log entry it will fill in.
+struct Delivery {
+    request: reqwest::RequestBuilder,
+    attempt: CallbackAttempt,
+}
+
+/// The most deliveries one conference may have waiting; past it, events are dropped (and
+/// logged as such) rather than held without limit for a receiver that does not keep up.
+const MAX_QUEUED: usize = 1_000;
 
 impl Deliverer {
     pub(crate) fn new() -> Result<Self, String> {
@@ -206,11 +223,12 @@ impl Deliverer {
         Ok(Self {
             http: builder.build().map_err(|e| e.to_string())?,
             log: Arc::default(),
+            queues: Arc::default(),
         })
     }
 
-    /// Sends the event to the conference's callback, signed with the project's key. Returns
-    /// at once: the request goes out on a task of its own.
+    /// Queues the event for the conference's callback, signed with the project's key.
+    /// Returns at once: the request goes out from the conference's own delivery task.
     pub(crate) fn send(&self, event: Event, callback: &StatusCallback, key: &SigningKey) {
         let mut sorted: Vec<(&str, &str)> = event
             .params
@@ -240,13 +258,12 @@ impl Deliverer {
         };
         let signature = validator.sign(&signed_url, params);
         let request = request.header("X-SignalWire-Signature", signature);
-        let log = self.log.clone();
         let call_sid = event
             .params
             .iter()
             .find(|(k, _)| k == "CallSid")
             .map(|(_, v)| v.clone());
-        let mut attempt = CallbackAttempt {
+        let attempt = CallbackAttempt {
             project_id: event.project,
             conference_sid: event.conference,
             event: event.name,
@@ -255,17 +272,44 @@ impl Deliverer {
             status: None,
             error: None,
         };
-        tokio::spawn(async move {
-            match request.send().await {
-                Ok(response) => attempt.status = Some(response.status().as_u16()),
-                Err(e) => attempt.error = Some(describe(&e)),
-            }
-            let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
-            if log.len() >= MAX_LOG {
-                log.remove(0);
-            }
-            log.push(attempt);
-        });
+        let queue = self.queue(event.conference);
+        if let Err(refused) = queue.try_send(Delivery { request, attempt }) {
+            let mut attempt = match refused {
+                mpsc::error::TrySendError::Full(d) | mpsc::error::TrySendError::Closed(d) => {
+                    d.attempt
+                }
+            };
+            attempt.error = Some(format!(
+                "not sent: {MAX_QUEUED} deliveries to this conference's callback were already waiting"
+            ));
+            record(&self.log, attempt);
+        }
+    }
+
+    /// The conference's delivery queue, and its task, made the first time it is needed.
+    fn queue(&self, conference: Uuid) -> mpsc::Sender<Delivery> {
+        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+        queues
+            .entry(conference)
+            .or_insert_with(|| {
+                let (tx, mut rx) = mpsc::channel::<Delivery>(MAX_QUEUED);
+                let log = self.log.clone();
+                tokio::spawn(async move {
+                    while let Some(Delivery {
+                        request,
+                        mut attempt,
+                    }) = rx.recv().await
+                    {
+                        match request.send().await {
+                            Ok(response) => attempt.status = Some(response.status().as_u16()),
+                            Err(e) => attempt.error = Some(describe(&e)),
+                        }
+                        record(&log, attempt);
+                    }
+                });
+                tx
+            })
+            .clone()
     }
 
     /// Every attempt for a project, oldest first.
@@ -276,6 +320,15 @@ impl Deliverer {
             .cloned()
             .collect()
     }
+}
+
+/// Adds an attempt to the log, dropping the oldest past [`MAX_LOG`].
+fn record(log: &Mutex<VecDeque<CallbackAttempt>>, attempt: CallbackAttempt) {
+    let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+    if log.len() >= MAX_LOG {
+        log.pop_front();
+    }
+    log.push_back(attempt);
 }
 
 /// A failed delivery, for the log: what went wrong and why, causes included.

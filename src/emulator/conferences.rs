@@ -357,6 +357,81 @@ impl Conference {
         Ok((joined, events))
     }
 
+    /// The conference starts (a control request), with its `conference-start` event: as
+    /// when a participant with `startConferenceOnEnter` enters. One that has started
+    /// already is left as it is; one that is over cannot start again (422).
+    pub(crate) fn start(
+        &mut self,
+        account: &Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(Value, Vec<Pending>), Refusal> {
+        if self.is_over() {
+            return Err(Refusal::new(
+                422,
+                10000,
+                format!(
+                    "Conference {} is completed and cannot start again",
+                    self.sid
+                ),
+            ));
+        }
+        let mut events = Vec::new();
+        if self.status == "init" {
+            self.status = "in-progress".into();
+            self.date_updated = whole_seconds(now);
+            events.extend(self.event(account, "start", "conference-start", None, &[]));
+        }
+        Ok((self.render(account), events))
+    }
+
+    /// A participant hangs up (a control request): it leaves, and if it was to end the
+    /// conference on exit, the conference ends, as it would on SignalWire.
+    pub(crate) fn hang_up(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+        now: DateTime<Utc>,
+        path: &str,
+    ) -> Result<Vec<Pending>, Refusal> {
+        let sid = self.sid;
+        let leaving = self.participants.fetch(account, &sid, call, path)?;
+        self.participants.remove(call, path)?;
+        self.date_updated = whole_seconds(now);
+        let reason = [("ReasonParticipantLeft", "participant_hung_up".to_owned())];
+        let mut events: Vec<Pending> = self
+            .event(
+                account,
+                "leave",
+                "participant-leave",
+                Some(&leaving),
+                &reason,
+            )
+            .into_iter()
+            .collect();
+        let last = self.participants.values(account, &sid).is_empty();
+        let ends = leaving["end_conference_on_exit"] == Value::Bool(true);
+        if ends || last {
+            for p in self.participants.values(account, &sid) {
+                events.extend(self.event(account, "leave", "participant-leave", Some(&p), &[]));
+            }
+            let reason = if ends {
+                "participant-with-end-conference-on-exit-left"
+            } else {
+                "last-participant-left"
+            };
+            let twilio = [
+                ("ReasonConferenceEnded", reason.to_owned()),
+                ("CallSidEndingConference", call.to_string()),
+            ];
+            events.extend(self.event(account, "end", "conference-end", None, &twilio));
+            self.status = "completed".into();
+            self.participants.clear();
+            self.recordings.complete_all(now);
+            self.streams.stop_all(now);
+        }
+        Ok(events)
+    }
+
     /// A participant starts or stops speaking (a control request), with its event.
     pub(crate) fn speech(
         &mut self,

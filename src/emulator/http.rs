@@ -449,7 +449,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
 ///
 /// - `PUT /conferences/{sid}/status-callback` sets a conference's [`StatusCallback`] (JSON);
 ///   `DELETE` there removes it.
-/// - `POST /conferences/{sid}/participants` makes a call join ([`Join`], JSON).
+/// - `POST /conferences/{sid}/start` starts a conference that has not started.
+/// - `POST /conferences/{sid}/participants` makes a call join ([`Join`], JSON);
+///   `DELETE /conferences/{sid}/participants/{call}` makes it hang up.
 /// - `POST /conferences/{sid}/participants/{call}/speech` starts or stops it speaking
 ///   ([`Speech`], JSON).
 /// - `GET /callbacks` lists the project's delivery attempts.
@@ -466,7 +468,9 @@ async fn control(
     let allowed: &str = match segments.as_slice() {
         ["callbacks"] => "GET",
         ["conferences", c, "status-callback"] if sid(c).is_some() => "PUT, DELETE",
+        ["conferences", c, "start"] if sid(c).is_some() => "POST",
         ["conferences", c, "participants"] if sid(c).is_some() => "POST",
+        ["conferences", c, "participants", p] if sid(c).is_some() && sid(p).is_some() => "DELETE",
         ["conferences", c, "participants", p, "speech"] if sid(c).is_some() && sid(p).is_some() => {
             "POST"
         }
@@ -522,6 +526,23 @@ async fn control(
             pending = events;
             Ok(ok(StatusCode::CREATED, joined))
         }),
+        (["conferences", _, "start"], _) => state
+            .conference_mut(&project, &conference, &path)
+            .and_then(|c| c.start(&project, now))
+            .map(|(started, events)| {
+                pending = events;
+                ok(StatusCode::OK, started)
+            }),
+        (["conferences", _, "participants", call], _) => {
+            let call = sid(call).unwrap_or_default();
+            state
+                .conference_mut(&project, &conference, &path)
+                .and_then(|c| c.hang_up(&project, &call, now, &path))
+                .map(|events| {
+                    pending = events;
+                    StatusCode::NO_CONTENT.into_response()
+                })
+        }
         (["conferences", _, "participants", call, "speech"], _) => json_body::<Speech>(&bytes)
             .and_then(|speech| {
                 let call = sid(call).unwrap_or_default();

@@ -28,6 +28,14 @@
 //! them. A rule is checked when it is added ([`FaultRule::checked`]); a bad one is refused
 //! with 400 and nothing is queued.
 //!
+//! It calls webhooks back: a conference's status callbacks (set in the seed or at
+//! `/__emulator/conferences/{sid}/status-callback`) are sent, signed with the project's
+//! signing key ([`Emulator::signing_key`]), for the REST operations that change state and
+//! for the control requests that do what the REST API cannot (a call joins, speaks, hangs
+//! up; a conference starts). [`Emulator::callbacks`] and `GET /__emulator/callbacks` list
+//! every delivery attempt. The README's "Receiving webhooks" section has the control
+//! requests, with curl examples.
+//!
 //! Request bodies: over 64 KiB is 413 (refused from `Content-Length` before reading when
 //! it is declared), malformed chunks or a body shorter than its `Content-Length` are 400, a
 //! body that takes over 10 seconds is 408. Headers over 32 KiB get a JSON 431. An update
