@@ -769,3 +769,52 @@ async fn a_receiver_that_never_answers_times_out_without_holding_up_the_api() {
     assert_eq!(log[0].error.as_deref(), Some("no answer within 5 s"));
     assert!(started.elapsed() >= Duration::from_secs(5));
 }
+
+#[tokio::test]
+async fn control_requests_and_the_log_belong_to_one_project() {
+    use signalwire_compat::emulator::demo;
+
+    let emulator = Emulator::start().await.unwrap();
+    let (public, _captured) = capturing_receiver().await;
+    let as_other = |method: Method, path: String| {
+        support::raw()
+            .request(
+                method,
+                format!("http://{}/__emulator{path}", emulator.addr()),
+            )
+            .basic_auth(demo::OTHER_PROJECT_ID, Some(demo::OTHER_API_TOKEN))
+            .json(&if path.ends_with("status-callback") {
+                json!({ "url": format!("http://{public}/events") })
+            } else {
+                json!({ "call_sid": call(1) })
+            })
+            .send()
+    };
+    // The other project cannot reach the demo project's conference...
+    let demo_conference = format!("/conferences/{}", demo::WAITING_CONFERENCE_SID);
+    let status = |r: reqwest::Response| r.status().as_u16();
+    let put = as_other(Method::PUT, format!("{demo_conference}/status-callback"));
+    assert_eq!(status(put.await.unwrap()), 404);
+    let join = as_other(Method::POST, format!("{demo_conference}/participants"));
+    assert_eq!(status(join.await.unwrap()), 404);
+    // ...but can set its own, and its deliveries are not in the demo project's log.
+    let own = format!("/conferences/{}", demo::OTHER_CONFERENCE_SID);
+    let put = as_other(Method::PUT, format!("{own}/status-callback"));
+    assert_eq!(status(put.await.unwrap()), 200);
+    let join = as_other(Method::POST, format!("{own}/participants"));
+    assert_eq!(status(join.await.unwrap()), 201);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let log = as_other(Method::GET, "/callbacks".into()).await.unwrap();
+        let log: Value = log.json().await.unwrap();
+        if !log["callbacks"].as_array().unwrap().is_empty() {
+            assert_eq!(log["callbacks"][0]["event"], "participant-join");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no delivery logged");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(emulator.callbacks().is_empty());
+    // The demo project's key is the documented one.
+    assert_eq!(emulator.signing_key().expose(), demo::SIGNING_KEY);
+}
