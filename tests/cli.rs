@@ -96,6 +96,7 @@ fn the_help_tree() {
         &["recordings", "pause", "--help"],
         &["streams", "start", "--help"],
         &["emulator", "--help"],
+        &["completions", "--help"],
     ] {
         let r = run(&mut cli(args));
         assert_eq!(r.code, 0, "{args:?}");
@@ -1212,4 +1213,51 @@ fn recording_and_stream_commands() {
         assert_eq!(r.code, code, "{}", r.stderr);
     }
     std::fs::remove_file(&empty).unwrap();
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_same_definitions() {
+    // Every shell's script names the tool and its subcommands.
+    for (shell, opening) in [
+        ("bash", "_signalwire__compat() {"),
+        ("zsh", "#compdef signalwire-compat"),
+        ("fish", "complete -c signalwire-compat"),
+        ("powershell", "using namespace System.Management.Automation"),
+        ("elvish", "use builtin;"),
+    ] {
+        let r = run(&mut cli(&["completions", shell]));
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(r.stdout.contains(opening), "{shell}");
+        for word in [
+            "participants",
+            "conferences",
+            "recordings",
+            "streams",
+            "emulator",
+            "timeout",
+        ] {
+            assert!(r.stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let r = run(&mut cli(&["completions", "tcsh"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("possible values: bash"), "{}", r.stderr);
+
+    let r = run(&mut cli(&["man"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(".TH signalwire-compat 1"), "{}", r.stdout);
+    for word in ["participants", "SIGNALWIRE_API_TOKEN", "Exit codes"] {
+        assert!(r.stdout.contains(word), "the manual page lacks {word}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_an_error_and_not_a_panic() {
+    for args in [&["completions", "bash"][..], &["man"]] {
+        let out = std::fs::File::create("/dev/full").unwrap();
+        let r = run(cli(args).stdout(out));
+        assert_eq!(r.code, 1, "{args:?}");
+        assert!(r.stderr.contains("No space left on device"), "{}", r.stderr);
+    }
 }

@@ -131,6 +131,21 @@ pub enum Command {
 
     /// Run a local emulator of a SignalWire space in the foreground, for testing
     Emulator(EmulatorArgs),
+
+    /// Print a shell completion script
+    ///
+    /// For bash, for example:
+    /// `signalwire-compat completions bash > ~/.local/share/bash-completion/completions/signalwire-compat`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the manual page (roff)
+    ///
+    /// To read it: `signalwire-compat man > signalwire-compat.1; man ./signalwire-compat.1`
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,11 @@ mod participants;
 mod recordings;
 mod streams;
 
-use std::{io::IsTerminal as _, process::ExitCode, time::Duration};
+use std::{
+    io::{IsTerminal as _, Write as _},
+    process::ExitCode,
+    time::Duration,
+};
 
 use clap::Parser as _;
 use signalwire_compat::{
@@ -113,8 +117,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } else {
             Output::Json
         });
-    if let Command::Emulator(args) = &cli.command {
-        return emulator::serve(args, output).await;
+    match &cli.command {
+        Command::Emulator(args) => return emulator::serve(args, output).await,
+        Command::Completions { shell } => {
+            // Made in memory, where writing cannot fail, then written out with its error
+            // reported (a full disk, a closed pipe) rather than a panic.
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, "signalwire-compat", &mut script);
+            return write_out(&script, "the completion script");
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .map_err(|e| Failure::Io(format!("cannot make the manual page: {e}")))?;
+            return write_out(&page, "the manual page");
+        }
+        _ => {}
     }
     let _emulator;
     let builder = if cli.global.emulator {
@@ -141,7 +162,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Participants(command) => participants::run(&client, command, output).await,
         Command::Recordings(command) => recordings::run(&client, command, output).await,
         Command::Streams(command) => streams::run(&client, command, output).await,
-        Command::Emulator(_) => unreachable!("the emulator command returned above"),
+        Command::Emulator(_) | Command::Completions { .. } | Command::Man => {
+            unreachable!("these commands returned above")
+        }
+    }
+}
+
+/// Writes `bytes` to standard output; `what` names them in the error.
+fn write_out(bytes: &[u8], what: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        // The reader stopped early (`| head`): nothing is lost that it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|e| Failure::Io(format!("cannot write {what}: {e}"))),
     }
 }
 
