@@ -1261,3 +1261,146 @@ fn a_full_disk_is_an_error_and_not_a_panic() {
         assert!(r.stderr.contains("No space left on device"), "{}", r.stderr);
     }
 }
+
+#[tokio::test]
+async fn acting_on_many_reports_each_participant_and_fails_only_on_real_failures() {
+    use signalwire_compat::emulator::{Fault, FaultRule};
+
+    let emulator = Emulator::start().await.unwrap();
+    let against_emulator = |args: &[&str]| {
+        let mut command = cli(args);
+        command
+            .args(["--base-url", emulator.base_url(), "--project"])
+            .arg(emulator.project_id().to_string())
+            .env("SIGNALWIRE_API_TOKEN", emulator.api_token());
+        command
+    };
+    // The first change finds its participant gone (404), the second is refused (400).
+    for status in [404, 400] {
+        emulator
+            .inject(FaultRule {
+                method: Some("POST".into()),
+                ..Fault::Status {
+                    status,
+                    retry_after: None,
+                }
+                .times(1)
+            })
+            .unwrap();
+    }
+    let mute_all = [
+        "participants",
+        "mute",
+        "--conference",
+        CONFERENCE,
+        "--all",
+        "--concurrency",
+        "1",
+        "--output",
+        "table",
+    ];
+    let r = run_async(against_emulator(&mute_all)).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!(
+        "bulk_mute_table",
+        format!("{}\n--- stderr\n{}", r.stdout, r.stderr)
+    );
+    assert!(emulator.pending_faults().is_empty());
+
+    // Everyone unmuted but one, as one JSON object a line; the state changed for them only.
+    let r = run_async(against_emulator(&[
+        "participants",
+        "unmute",
+        "--conference",
+        CONFERENCE,
+        "--all",
+        "--muted",
+        "--except",
+        BOB,
+        "--output",
+        "ndjson",
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().all(|l| l["outcome"] == "unmuted"), "{lines:?}");
+    assert!(lines.iter().all(|l| l["call_sid"] != BOB));
+    assert!(
+        r.stderr
+            .contains("participants unmuted, 0 had left, 0 failed"),
+        "{}",
+        r.stderr
+    );
+    let now: Vec<_> = emulator
+        .client()
+        .conference(demo::CONFERENCE_SID)
+        .participants()
+        .list()
+        .send()
+        .await
+        .unwrap()
+        .items;
+    for p in &now {
+        assert_eq!(p.muted, p.call_sid.as_str() == BOB, "{}", p.call_sid);
+    }
+
+    // A mistyped --except changes nothing; a SID not in the conference is noted.
+    let r = run_async(against_emulator(&[
+        "participants",
+        "remove",
+        "--conference",
+        CONFERENCE,
+        "--all",
+        "--except",
+        "ca00-typo",
+    ]))
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not a call SID"), "{}", r.stderr);
+    let stranger = "ca000000-0000-4000-8000-0000000000ff";
+    let r = run_async(against_emulator(&[
+        "participants",
+        "hold",
+        "--conference",
+        CONFERENCE,
+        "--all",
+        "--except",
+        stranger,
+        "--output",
+        "json",
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("note: --except {stranger}")),
+        "{}",
+        r.stderr
+    );
+    let outcomes: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(outcomes.as_array().unwrap().len(), now.len());
+
+    // Without --all a call SID is needed, and with it none may be given.
+    let r = run(&mut cli(&[
+        "participants",
+        "mute",
+        "--emulator",
+        "--conference",
+        CONFERENCE,
+    ]));
+    assert_eq!(r.code, 2);
+    let r = run(&mut cli(&[
+        "participants",
+        "mute",
+        "--emulator",
+        "--conference",
+        CONFERENCE,
+        ALICE,
+        "--all",
+    ]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+}

@@ -156,16 +156,70 @@ pub enum Participants {
     Get(Target),
     /// Change a participant: mute, hold, coach, announce
     Update(UpdateArgs),
-    /// Mute a participant
-    Mute(Target),
-    /// Unmute a participant
-    Unmute(Target),
-    /// Put a participant on hold
-    Hold(Target),
-    /// Take a participant off hold
-    Unhold(Target),
-    /// Take a participant out of the conference
-    Remove(Target),
+    /// Mute a participant, or with --all every one
+    Mute(Selection),
+    /// Unmute a participant, or with --all every one
+    Unmute(Selection),
+    /// Put a participant on hold, or with --all every one
+    Hold(Selection),
+    /// Take a participant off hold, or with --all every one
+    Unhold(Selection),
+    /// Take a participant out of the conference, or with --all every one
+    Remove(Selection),
+}
+
+/// One participant, or (with `--all`) every participant of a conference that the filters
+/// keep.
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
+    pub conference: String,
+    /// The participant's call SID (or --all)
+    #[arg(
+        value_name = "CALL_SID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub call_sid: Option<String>,
+    /// Every participant of the conference (that the filters below keep)
+    #[arg(long, help_heading = "Acting on many")]
+    pub all: bool,
+    /// With --all: leave this call out (repeat for several)
+    #[arg(
+        long,
+        value_name = "CALL_SID",
+        requires = "all",
+        help_heading = "Acting on many"
+    )]
+    pub except: Vec<String>,
+    /// With --all: only muted participants
+    #[arg(
+        long,
+        requires = "all",
+        conflicts_with = "unmuted",
+        help_heading = "Acting on many"
+    )]
+    pub muted: bool,
+    /// With --all: only participants that are not muted
+    #[arg(long, requires = "all", help_heading = "Acting on many")]
+    pub unmuted: bool,
+    /// With --all: only participants on hold
+    #[arg(
+        long = "held",
+        alias = "hold",
+        requires = "all",
+        conflicts_with = "not_held",
+        help_heading = "Acting on many"
+    )]
+    pub held: bool,
+    /// With --all: only participants not on hold
+    #[arg(long, requires = "all", help_heading = "Acting on many")]
+    pub not_held: bool,
+    /// With --all: how many requests to have in flight at once, 1 to 64
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "all",
+          value_parser = clap::value_parser!(u16).range(1..=64), help_heading = "Acting on many")]
+    pub concurrency: u16,
 }
 
 #[derive(Debug, Subcommand)]

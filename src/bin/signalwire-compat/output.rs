@@ -30,7 +30,7 @@ fn yes_no(b: bool) -> String {
 }
 
 /// Text from the server as a table cell.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     Printable::with_limit(text, 120).to_string()
 }
 

@@ -1,56 +1,247 @@
-//! `participants`: list, show, change and remove the participants of a conference.
+//! `participants`: list, show, change and remove the participants of a conference, one at
+//! a time or all at once.
 
-use signalwire_compat::{CallbackMethod, Client, Error, UpdateParticipant};
+use futures_util::{StreamExt as _, TryStreamExt as _};
+use signalwire_compat::{CallbackMethod, Client, ConferenceHandle, Error, UpdateParticipant};
 
 use crate::{
     Context, Failure,
-    args::{ListArgs, Method, Output, Participants, Target, UpdateArgs},
+    args::{ListArgs, Method, Output, Participants, Selection, UpdateArgs},
     output,
 };
+
+/// A change that can be made to one participant or to many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Mute,
+    Unmute,
+    Hold,
+    Unhold,
+    Remove,
+}
+
+impl Action {
+    /// What was done, as the result lines say it.
+    fn done(self) -> &'static str {
+        match self {
+            Self::Mute => "muted",
+            Self::Unmute => "unmuted",
+            Self::Hold => "held",
+            Self::Unhold => "unheld",
+            Self::Remove => "removed",
+        }
+    }
+
+    /// The update it makes, or `None` for a removal.
+    fn update(self) -> Option<fn(UpdateParticipant) -> UpdateParticipant> {
+        match self {
+            Self::Mute => Some(|u| u.muted(true)),
+            Self::Unmute => Some(|u| u.muted(false)),
+            Self::Hold => Some(|u| u.hold(true)),
+            Self::Unhold => Some(|u| u.hold(false)),
+            Self::Remove => None,
+        }
+    }
+
+    /// Does it to one participant.
+    async fn apply(self, conference: &ConferenceHandle, call: &str) -> Result<(), Error> {
+        let one = conference.participant(call);
+        match self.update() {
+            Some(change) => change(one.update()).send().await.map(drop),
+            None => one.remove().await,
+        }
+    }
+}
 
 pub(crate) async fn run(
     client: &Client,
     command: Participants,
     output: Output,
 ) -> Result<(), Failure> {
-    let context = |t: &Target| Context {
-        conference: Some(t.conference.clone()),
-        call: Some(t.call_sid.clone()),
-    };
-
-    let target = match &command {
-        Participants::List(args) => return list(client, args, output).await,
-        Participants::Get(t)
-        | Participants::Mute(t)
-        | Participants::Unmute(t)
-        | Participants::Hold(t)
-        | Participants::Unhold(t)
-        | Participants::Remove(t) => t,
-        Participants::Update(args) => &args.target,
-    };
-    let context = context(target);
-    let one = crate::conference(client, &target.conference)
-        .await?
-        .participant(target.call_sid.as_str());
-    let fail = |e: Error| Failure::Api(e, context.clone());
-    let change = |f: fn(UpdateParticipant) -> UpdateParticipant| f(one.update()).send();
-    let participant = match command {
-        Participants::List(_) => unreachable!("listed above"),
-        Participants::Get(_) => one.fetch().await.map_err(fail)?,
-        Participants::Mute(_) => change(|u| u.muted(true)).await.map_err(fail)?,
-        Participants::Unmute(_) => change(|u| u.muted(false)).await.map_err(fail)?,
-        Participants::Hold(_) => change(|u| u.hold(true)).await.map_err(fail)?,
-        Participants::Unhold(_) => change(|u| u.hold(false)).await.map_err(fail)?,
-        Participants::Update(args) => update(one.update(), &args).send().await.map_err(fail)?,
-        Participants::Remove(t) => {
-            one.remove().await.map_err(fail)?;
-            if output == Output::Table {
-                println!("removed {} from conference {}", t.call_sid, t.conference);
-            }
+    let (action, selection) = match command {
+        Participants::List(args) => return list(client, &args, output).await,
+        Participants::Get(t) => {
+            let context = Context {
+                conference: Some(t.conference.clone()),
+                call: Some(t.call_sid.clone()),
+            };
+            let conference = crate::conference(client, &t.conference).await?;
+            let participant = conference
+                .participant(t.call_sid.as_str())
+                .fetch()
+                .await
+                .map_err(|e| Failure::Api(e, context))?;
+            output::one(&participant, output);
             return Ok(());
         }
+        Participants::Update(args) => {
+            let context = Context {
+                conference: Some(args.target.conference.clone()),
+                call: Some(args.target.call_sid.clone()),
+            };
+            let conference = crate::conference(client, &args.target.conference).await?;
+            let one = conference.participant(args.target.call_sid.as_str());
+            let participant = update(one.update(), &args)
+                .send()
+                .await
+                .map_err(|e| Failure::Api(e, context))?;
+            output::one(&participant, output);
+            return Ok(());
+        }
+        Participants::Mute(s) => (Action::Mute, s),
+        Participants::Unmute(s) => (Action::Unmute, s),
+        Participants::Hold(s) => (Action::Hold, s),
+        Participants::Unhold(s) => (Action::Unhold, s),
+        Participants::Remove(s) => (Action::Remove, s),
     };
-    output::one(&participant, output);
+    let conference = crate::conference(client, &selection.conference).await?;
+    match &selection.call_sid {
+        Some(call) if !selection.all => one(&conference, action, call, &selection, output).await,
+        _ => many(&conference, action, &selection, output).await,
+    }
+}
+
+/// The action on one participant: the participant as it is now, or a line for a removal.
+async fn one(
+    conference: &ConferenceHandle,
+    action: Action,
+    call: &str,
+    selection: &Selection,
+    output: Output,
+) -> Result<(), Failure> {
+    let context = Context {
+        conference: Some(selection.conference.clone()),
+        call: Some(call.to_owned()),
+    };
+    let fail = |e: Error| Failure::Api(e, context.clone());
+    let one = conference.participant(call);
+    match action.update() {
+        None => {
+            one.remove().await.map_err(fail)?;
+            if output == Output::Table {
+                println!("removed {call} from conference {}", selection.conference);
+            }
+        }
+        Some(change) => {
+            let participant = change(one.update()).send().await.map_err(fail)?;
+            output::one(&participant, output);
+        }
+    }
+    Ok(())
+}
+
+/// How one participant of many came out.
+#[derive(Debug, serde::Serialize)]
+struct Outcome {
+    call_sid: String,
+    /// What was done (`muted`, `removed`…), `left` for a participant no longer in the
+    /// conference, or `failed`.
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The action on every participant the selection keeps, a few at a time: a line for each
+/// as it finishes, then a summary. Fails (exit 1) if any one failed; a participant that
+/// left meanwhile is not a failure.
+async fn many(
+    conference: &ConferenceHandle,
+    action: Action,
+    selection: &Selection,
+    output: Output,
+) -> Result<(), Failure> {
+    let context = Context {
+        conference: Some(selection.conference.clone()),
+        call: None,
+    };
+    // A mistyped --except would leave no one out: refuse it before anything changes.
+    let mut except = Vec::new();
+    for e in &selection.except {
+        match uuid::Uuid::try_parse(e.trim()) {
+            Ok(sid) => except.push(sid),
+            Err(_) => {
+                return Err(Failure::Usage(format!(
+                    "--except {:?} is not a call SID (a UUID such as ca000000-0000-4000-8000-000000000001); nothing was changed",
+                    output::cell(e)
+                )));
+            }
+        }
+    }
+    let mut listing = conference.participants().list();
+    if selection.muted || selection.unmuted {
+        listing = listing.muted(selection.muted);
+    }
+    if selection.held || selection.not_held {
+        listing = listing.hold(selection.held);
+    }
+    let everyone: Vec<_> = listing
+        .stream()
+        .try_collect()
+        .await
+        .map_err(|e| Failure::Api(e, context))?;
+    let kept = |p: &signalwire_compat::Participant| {
+        p.call_sid.uuid().is_none_or(|sid| !except.contains(&sid))
+    };
+    for sid in &except {
+        if !everyone.iter().any(|p| p.call_sid.uuid() == Some(*sid)) {
+            eprintln!("note: --except {sid}: no participant the selection keeps has that call SID");
+        }
+    }
+    let calls: Vec<String> = everyone
+        .iter()
+        .filter(|p| kept(p))
+        .map(|p| p.call_sid.to_string())
+        .collect();
+    let mut outcomes = futures_util::stream::iter(calls.iter())
+        .map(|call| async move {
+            let (outcome, error) = match action.apply(conference, call).await {
+                Ok(()) => (action.done(), None),
+                Err(e) if e.is_not_found() => ("left", None),
+                Err(e) => ("failed", Some(crate::report(&e))),
+            };
+            Outcome {
+                call_sid: call.clone(),
+                outcome,
+                error,
+            }
+        })
+        .buffer_unordered(usize::from(selection.concurrency));
+    let mut all = Vec::new();
+    while let Some(outcome) = outcomes.next().await {
+        match output {
+            Output::Table => match &outcome.error {
+                Some(error) => println!("{:<8} {}: {error}", outcome.outcome, outcome.call_sid),
+                None => println!("{:<8} {}", outcome.outcome, outcome.call_sid),
+            },
+            Output::Ndjson => println!("{}", serde_json::json!(outcome)),
+            Output::Json => {}
+        }
+        all.push(outcome);
+    }
+    if output == Output::Json {
+        println!("{}", serde_json::json!(all));
+    }
+    let count = |what: &str| all.iter().filter(|o| o.outcome == what).count();
+    let (done, left, failed) = (count(action.done()), count("left"), count("failed"));
+    let summary = format!(
+        "{} of {} participants {}, {left} had left, {failed} failed",
+        done,
+        all.len(),
+        action.done()
+    );
+    // The summary goes with the table, and to stderr when stdout is for a program.
+    if output == Output::Table {
+        println!("{summary}");
+    } else {
+        eprintln!("{summary}");
+    }
+    if failed > 0 {
+        return Err(Failure::Io(format!(
+            "{failed} of {} participants could not be {}",
+            all.len(),
+            action.done()
+        )));
+    }
     Ok(())
 }
 
