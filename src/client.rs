@@ -297,6 +297,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    dry_run: bool,
     max_pages: u32,
     /// A variable `from_env` found set but could not read, reported by `build`.
     unreadable_env: Option<&'static str>,
@@ -317,6 +318,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             max_response_bytes: 16 * 1024 * 1024,
+            dry_run: false,
             max_pages: crate::wire::paging::DEFAULT_MAX_PAGES,
             unreadable_env: None,
         }
@@ -444,6 +446,29 @@ impl ClientBuilder {
         self
     }
 
+    /// A dry run: requests that would change something (every method but `GET`) are built
+    /// as usual but not sent, and fail with [`ErrorKind::DryRun`](crate::ErrorKind::DryRun);
+    /// [`Error::dry_run`](crate::Error::dry_run) gives the method, URL and form each would
+    /// have sent. Reads are sent, so a dry run sees the real state. Off by default.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), signalwire_compat::Error> {
+    /// use signalwire_compat::Client;
+    ///
+    /// let client = Client::builder().dry_run(true).build()?;
+    /// let conference = "b3877c40-da60-4998-90ad-b792e98472cf";
+    /// let call = "b3877c40-da60-4998-90ad-b792e98472ca";
+    /// let stopped = client.conference(conference).participant(call).update().muted(true).send().await;
+    /// if let Some(request) = stopped.as_ref().err().and_then(|e| e.dry_run()) {
+    ///     println!("would send {request}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn dry_run(mut self, on: bool) -> Self {
+        self.dry_run = on;
+        self
+    }
+
     /// The largest response body the client reads; a larger one fails with
     /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) without being read into memory.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
@@ -529,6 +554,7 @@ impl ClientBuilder {
             attempt_timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
             secrets: Secrets::new(&user, &token.0),
+            dry_run: self.dry_run,
         };
         // The generated client appends `/Accounts/…` to this text: an API root at the host's
         // root (`http://127.0.0.1:4010`, which `Url` writes with a final `/`) must not give

@@ -71,6 +71,43 @@ pub enum ErrorKind {
     /// Several conferences in progress have the name asked for; the error lists their SIDs
     /// ([`Error::candidates`]).
     AmbiguousName,
+    /// The client is a dry run ([`ClientBuilder::dry_run`](crate::ClientBuilder::dry_run))
+    /// and this request would have changed something: it was not sent. [`Error::dry_run`]
+    /// says what it was.
+    DryRun,
+}
+
+/// A request a dry-run client made but did not send: what would have gone on the wire,
+/// without the credentials (which travel in a header it does not show).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct RequestPreview {
+    /// The HTTP method, such as `POST` or `DELETE`.
+    pub method: String,
+    /// The whole URL.
+    pub url: String,
+    /// The form body's parameters, in the order they would be sent; empty for none.
+    pub form: Vec<(String, String)>,
+}
+
+impl fmt::Display for RequestPreview {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}",
+            self.method,
+            Printable::with_limit(&self.url, 500)
+        )?;
+        for (key, value) in &self.form {
+            write!(
+                f,
+                " {}={}",
+                Printable::with_limit(key, 100),
+                Printable::with_limit(value, 500)
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// What an error holds, by kind. Private: the public face is [`Error`]'s methods.
@@ -127,6 +164,7 @@ pub(crate) enum Repr {
         name: String,
         candidates: Vec<String>,
     },
+    DryRun(RequestPreview),
 }
 
 impl From<Repr> for Error {
@@ -212,6 +250,7 @@ impl fmt::Display for Error {
                 Printable::with_limit(name, 100),
                 candidates.join(", ")
             ),
+            Repr::DryRun(preview) => write!(f, "dry run, not sent: {preview}"),
         }
     }
 }
@@ -468,6 +507,10 @@ impl Error {
                 clean(&mut source.message);
             }
             Repr::Paging { uri, .. } => clean(uri),
+            Repr::DryRun(preview) => {
+                clean(&mut preview.url);
+                preview.form.iter_mut().for_each(|(_, v)| clean(v));
+            }
             _ => {}
         }
         self
@@ -504,6 +547,7 @@ impl Error {
             Repr::Paging { .. } => ErrorKind::Paging,
             Repr::NoSuchName { .. } => ErrorKind::NoSuchName,
             Repr::AmbiguousName { .. } => ErrorKind::AmbiguousName,
+            Repr::DryRun(_) => ErrorKind::DryRun,
         }
     }
 
@@ -523,6 +567,14 @@ impl Error {
     /// SignalWire's error code, such as `20404`, when the server sent one.
     pub fn code(&self) -> Option<i64> {
         self.api_error().and_then(ApiError::code)
+    }
+
+    /// The request that was not sent, for an [`ErrorKind::DryRun`] error.
+    pub fn dry_run(&self) -> Option<&RequestPreview> {
+        match &*self.repr {
+            Repr::DryRun(preview) => Some(preview),
+            _ => None,
+        }
     }
 
     /// The error body the server wrote, for an [`ErrorKind::Api`] error.

@@ -26,7 +26,7 @@ pub use api::{
     streams::{StartStream, StreamCodec, StreamHandle, Streams, Track},
 };
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
-pub use error::{ApiError, DecodeError, Error, ErrorKind, TimeoutPhase};
+pub use error::{ApiError, DecodeError, Error, ErrorKind, RequestPreview, TimeoutPhase};
 pub use models::{
     conference::{Conference, ConferenceStatus, SubresourceUris},
     participant::{Participant, ParticipantStatus},

@@ -1404,3 +1404,92 @@ async fn acting_on_many_reports_each_participant_and_fails_only_on_real_failures
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
 }
+
+#[tokio::test]
+async fn dry_run_shows_each_change_and_sends_none() {
+    let emulator = Emulator::start().await.unwrap();
+    let against_emulator = |args: &[&str]| {
+        let mut command = cli(args);
+        command
+            .args(["--base-url", emulator.base_url(), "--project"])
+            .arg(emulator.project_id().to_string())
+            .env("SIGNALWIRE_API_TOKEN", emulator.api_token());
+        command
+    };
+    let update = [
+        "participants",
+        "update",
+        "--dry-run",
+        "--conference",
+        "Design review",
+        SMALL_ALICE,
+        "--mute",
+        "--hold-url",
+        "https://example.com/hold.xml",
+    ];
+    let mut pages = Vec::new();
+    for output in ["table", "json"] {
+        let mut args = update.to_vec();
+        args.extend(["--output", output]);
+        let r = run_async(against_emulator(&args)).await;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        pages.push(format!("$ ... --output {output}\n{}", r.stdout));
+    }
+    let r = run_async(against_emulator(&[
+        "participants",
+        "remove",
+        "--dry-run",
+        "--conference",
+        CONFERENCE,
+        "--all",
+        "--concurrency",
+        "1",
+        "--output",
+        "table",
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    pages.push(format!(
+        "$ participants remove --all --dry-run\n{}",
+        r.stdout
+    ));
+    let r = run_async(against_emulator(&[
+        "conferences",
+        "end",
+        "--dry-run",
+        CONFERENCE,
+        "--output",
+        "table",
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    pages.push(format!("$ conferences end --dry-run\n{}", r.stdout));
+    settings().bind(|| insta::assert_snapshot!("dry_run", pages.join("\n")));
+
+    // Nothing changed.
+    let client = emulator.client();
+    let everyone = client
+        .conference(demo::CONFERENCE_SID)
+        .participants()
+        .list()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(everyone.items.len(), 6);
+    let small = client
+        .conference(demo::SMALL_CONFERENCE_SID)
+        .participant(SMALL_ALICE)
+        .fetch()
+        .await
+        .unwrap();
+    assert!(!small.muted);
+    let live = client
+        .conference(demo::CONFERENCE_SID)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(live.status.as_str(), "in-progress");
+}
+
+/// The first participant of the demo's "Design review".
+const SMALL_ALICE: &str = "ca000000-0000-4000-8000-000000000011";

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::{
     Error,
-    error::{ApiError, DecodeError, Repr, TimeoutPhase},
+    error::{ApiError, DecodeError, Repr, RequestPreview, TimeoutPhase},
     text::Secrets,
     wire::generated::{self, types},
 };
@@ -31,6 +31,8 @@ pub(crate) struct Transport {
     pub(crate) max_response_bytes: u64,
     /// Taken out of everything the server sends before it reaches an error or a log.
     pub(crate) secrets: Secrets,
+    /// Whether requests that change something stop before they are sent.
+    pub(crate) dry_run: bool,
 }
 
 /// What one call saw of its response.
@@ -40,6 +42,8 @@ pub(crate) struct Exchange {
     content_type: Option<String>,
     retry_after: Option<Duration>,
     too_large: bool,
+    /// The request a dry run stopped.
+    dry_run: Option<RequestPreview>,
 }
 
 tokio::task_local! {
@@ -59,6 +63,22 @@ impl ClientHooks<Transport> for generated::Client {
             path = request.url().path(),
             "sending request"
         );
+        if self.inner().dry_run && request.method() != reqwest::Method::GET {
+            let form = request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(|body| url::form_urlencoded::parse(body).into_owned().collect())
+                .unwrap_or_default();
+            let preview = RequestPreview {
+                method: request.method().to_string(),
+                url: request.url().to_string(),
+                form,
+            };
+            tracing::debug!(operation = info.operation_id, "dry run: not sent");
+            let _ = EXCHANGE.try_with(|x| x.borrow_mut().dry_run = Some(preview));
+            // Never read: `attempt` turns the stopped request into an error.
+            return Ok(reqwest::Response::from(http::Response::new(Bytes::new())));
+        }
         let mut response = self.client().execute(request).await?;
         let status = response.status();
         let limit = self.inner().max_response_bytes;
@@ -165,6 +185,9 @@ where
             (result, EXCHANGE.with(|x| x.take()))
         })
         .await;
+    if let Some(preview) = exchange.dry_run {
+        return Err(Repr::DryRun(preview).into());
+    }
     if exchange.too_large {
         return Err(Repr::BodyTooLarge {
             status: exchange.status.unwrap_or_default(),

@@ -93,6 +93,10 @@ pub struct Global {
     #[arg(long, global = true, help_heading = "Global options")]
     pub emulator: bool,
 
+    /// Send nothing that changes anything: print the method, URL and form each change would send (reads still happen)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub dry_run: bool,
+
     /// Give up on a request after this many seconds without a complete answer (connecting
     /// included)
     #[arg(long, global = true, help_heading = "Global options", value_name = "SECONDS", default_value_t = 30,

@@ -170,6 +170,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     };
     let timeout = Duration::from_secs(cli.global.timeout);
     let client = builder
+        .dry_run(cli.global.dry_run)
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .total_timeout(Some(Duration::from_secs(
@@ -177,7 +178,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         )))
         .build()
         .map_err(|e| Failure::Api(e, Context::default()))?;
-    match cli.command {
+    let result = match cli.command {
         Command::Conferences(command) => conferences::run(&client, command, output).await,
         Command::Participants(command) => participants::run(&client, command, output).await,
         Command::Recordings(command) => recordings::run(&client, command, output).await,
@@ -185,6 +186,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Emulator(_) | Command::Completions { .. } | Command::Man => {
             unreachable!("these commands returned above")
         }
+    };
+    // A dry run's change stops as an error that holds the request: show it, and succeed.
+    match result {
+        Err(Failure::Api(e, _)) if e.dry_run().is_some() => {
+            if let Some(request) = e.dry_run() {
+                output::dry_run(request, output);
+            }
+            Ok(())
+        }
+        other => other,
     }
 }
 

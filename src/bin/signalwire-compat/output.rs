@@ -273,6 +273,45 @@ impl<T: Row> List<T> {
     }
 }
 
+/// A request a dry run did not send: for people, the method and URL and a line a
+/// parameter; for scripts, one JSON object.
+pub fn dry_run(request: &signalwire_compat::RequestPreview, output: Output) {
+    match output {
+        Output::Json | Output::Ndjson => println!("{}", dry_run_json(request)),
+        Output::Table => {
+            println!("dry run, not sent: {}", request_line(request));
+            for (key, value) in &request.form {
+                println!("  {}={}", cell(key), cell(value));
+            }
+        }
+    }
+}
+
+/// A request's method and URL, whole (a URL is never cut short) but escaped.
+pub fn request_line(request: &signalwire_compat::RequestPreview) -> String {
+    format!(
+        "{} {}",
+        request.method,
+        signalwire_compat::Printable::with_limit(&request.url, 2000)
+    )
+}
+
+/// A request a dry run did not send, as JSON: `dry_run`, `method`, `url` and the `form`'s
+/// parameters as an object.
+pub fn dry_run_json(request: &signalwire_compat::RequestPreview) -> serde_json::Value {
+    let form: serde_json::Map<String, serde_json::Value> = request
+        .form
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::json!({
+        "dry_run": true,
+        "method": request.method,
+        "url": request.url,
+        "form": form,
+    })
+}
+
 /// Says where a started emulator listens and how to reach it.
 pub fn emulator(emulator: &Emulator, conference: Option<Uuid>, output: Output) {
     match output {

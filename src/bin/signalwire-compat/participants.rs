@@ -139,6 +139,20 @@ struct Outcome {
     outcome: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// In a dry run, the request that was not sent.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_json")]
+    request: Option<signalwire_compat::RequestPreview>,
+}
+
+fn as_json<S: serde::Serializer>(
+    request: &Option<signalwire_compat::RequestPreview>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize as _;
+    request
+        .as_ref()
+        .map(output::dry_run_json)
+        .serialize(serializer)
 }
 
 /// The action on every participant the selection keeps, a few at a time: a line for each
@@ -194,24 +208,40 @@ async fn many(
         .collect();
     let mut outcomes = futures_util::stream::iter(calls.iter())
         .map(|call| async move {
-            let (outcome, error) = match action.apply(conference, call).await {
-                Ok(()) => (action.done(), None),
-                Err(e) if e.is_not_found() => ("left", None),
-                Err(e) => ("failed", Some(crate::report(&e))),
+            let (outcome, error, request) = match action.apply(conference, call).await {
+                Ok(()) => (action.done(), None, None),
+                Err(e) if e.is_not_found() => ("left", None, None),
+                Err(e) if e.dry_run().is_some() => ("dry-run", None, e.dry_run().cloned()),
+                Err(e) => ("failed", Some(crate::report(&e)), None),
             };
             Outcome {
                 call_sid: call.clone(),
                 outcome,
                 error,
+                request,
             }
         })
         .buffer_unordered(usize::from(selection.concurrency));
     let mut all = Vec::new();
     while let Some(outcome) = outcomes.next().await {
         match output {
-            Output::Table => match &outcome.error {
-                Some(error) => println!("{:<8} {}: {error}", outcome.outcome, outcome.call_sid),
-                None => println!("{:<8} {}", outcome.outcome, outcome.call_sid),
+            Output::Table => match (&outcome.error, &outcome.request) {
+                (Some(error), _) => {
+                    println!("{:<8} {}: {error}", outcome.outcome, outcome.call_sid)
+                }
+                (None, Some(request)) => {
+                    let mut line = format!(
+                        "{:<8} {}: {}",
+                        outcome.outcome,
+                        outcome.call_sid,
+                        output::request_line(request)
+                    );
+                    for (k, v) in &request.form {
+                        line.push_str(&format!(" {}={}", output::cell(k), output::cell(v)));
+                    }
+                    println!("{line}");
+                }
+                (None, None) => println!("{:<8} {}", outcome.outcome, outcome.call_sid),
             },
             Output::Ndjson => println!("{}", serde_json::json!(outcome)),
             Output::Json => {}
@@ -223,12 +253,21 @@ async fn many(
     }
     let count = |what: &str| all.iter().filter(|o| o.outcome == what).count();
     let (done, left, failed) = (count(action.done()), count("left"), count("failed"));
-    let summary = format!(
-        "{} of {} participants {}, {left} had left, {failed} failed",
-        done,
-        all.len(),
-        action.done()
-    );
+    let planned = count("dry-run");
+    let summary = if planned > 0 {
+        format!(
+            "dry run: {planned} of {} participants would be {}; nothing was changed",
+            all.len(),
+            action.done()
+        )
+    } else {
+        format!(
+            "{} of {} participants {}, {left} had left, {failed} failed",
+            done,
+            all.len(),
+            action.done()
+        )
+    };
     // The summary goes with the table, and to stderr when stdout is for a program.
     if output == Output::Table {
         println!("{summary}");
