@@ -87,6 +87,7 @@ fn the_help_tree() {
         &["participants", "update", "--help"],
         &["participants", "mute", "--help"],
         &["participants", "remove", "--help"],
+        &["participants", "watch", "--help"],
         &["conferences", "--help"],
         &["conferences", "list", "--help"],
         &["conferences", "get", "--help"],
@@ -1493,3 +1494,171 @@ async fn dry_run_shows_each_change_and_sends_none() {
 
 /// The first participant of the demo's "Design review".
 const SMALL_ALICE: &str = "ca000000-0000-4000-8000-000000000011";
+
+/// Lines a child writes, read off the async runtime, each within 10 seconds.
+struct Lines(std::sync::mpsc::Receiver<String>);
+
+impl Lines {
+    fn of(stdout: impl std::io::Read + Send + 'static) -> Self {
+        use std::io::BufRead as _;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self(rx)
+    }
+
+    async fn take(&mut self, n: usize) -> Vec<String> {
+        let mut lines = Vec::new();
+        for _ in 0..n {
+            let rx = &self.0;
+            let line = tokio::task::block_in_place(|| rx.recv_timeout(Duration::from_secs(10)))
+                .expect("a line within 10 seconds");
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_reports_each_change_as_it_happens_and_ends_with_the_conference() {
+    let emulator = Emulator::start().await.unwrap();
+    let mut child = cli(&[
+        "participants",
+        "watch",
+        "--conference",
+        "Daily standup",
+        "--interval",
+        "1",
+        "--output",
+        "ndjson",
+    ])
+    .args(["--base-url", emulator.base_url(), "--project"])
+    .arg(emulator.project_id().to_string())
+    .env("SIGNALWIRE_API_TOKEN", emulator.api_token())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut lines = Lines::of(child.stdout.take().unwrap());
+    let mut seen = lines.take(6).await;
+
+    // The next look is answered 429 twice: it waits as asked and goes on.
+    emulator
+        .inject(signalwire_compat::emulator::FaultRule {
+            method: Some("GET".into()),
+            ..signalwire_compat::emulator::Fault::Status {
+                status: 429,
+                retry_after: Some("1".into()),
+            }
+            .times(2)
+        })
+        .unwrap();
+
+    // Another client changes the conference while it is watched.
+    let client = emulator.client();
+    let conference = client.conference(demo::CONFERENCE_SID);
+    conference
+        .participant(demo::CALL_SIDS[0])
+        .update()
+        .muted(true)
+        .send()
+        .await
+        .unwrap();
+    conference
+        .participant(demo::CALL_SIDS[1])
+        .update()
+        .hold(true)
+        .send()
+        .await
+        .unwrap();
+    conference
+        .participant(demo::CALL_SIDS[2])
+        .remove()
+        .await
+        .unwrap();
+    seen.extend(lines.take(3).await);
+    conference.end().await.unwrap();
+    seen.extend(lines.take(1).await);
+    let status = tokio::task::block_in_place(|| child.wait()).unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        emulator.pending_faults().is_empty(),
+        "the 429s were answered"
+    );
+
+    for line in &seen {
+        let event: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(event["at"].as_str().unwrap()).is_ok(),
+            "{line}"
+        );
+    }
+    let mut s = settings();
+    s.add_filter(r#""at":"[^"]+""#, r#""at":"[AT]""#);
+    s.bind(|| insta::assert_snapshot!("watch_ndjson", seen.join("\n")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_on_a_terminal_redraws_one_table_in_place() {
+    // `script` (util-linux) runs the tool in a pseudo-terminal.
+    let Ok(found) = Command::new("script").arg("--version").output() else {
+        panic!("this test needs `script` (util-linux) to run the tool in a pseudo-terminal");
+    };
+    assert!(found.status.success());
+    let emulator = Emulator::start().await.unwrap();
+    let command = format!(
+        "{} participants watch --conference {CONFERENCE} --interval 1 --base-url {} --project {}",
+        env!("CARGO_BIN_EXE_signalwire-compat"),
+        emulator.base_url(),
+        emulator.project_id()
+    );
+    let mut child = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .env("SIGNALWIRE_API_TOKEN", emulator.api_token())
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut { stdout }, &mut all);
+        String::from_utf8_lossy(&all).into_owned()
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let conference = emulator.client().conference(demo::CONFERENCE_SID);
+    conference
+        .participant(demo::CALL_SIDS[0])
+        .update()
+        .muted(true)
+        .send()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    conference.end().await.unwrap();
+    let status = tokio::task::block_in_place(|| child.wait()).unwrap();
+    let screen = reader.join().unwrap();
+    assert_eq!(status.code(), Some(0), "{screen}");
+    // Redrawn in place: each look starts from the top of a cleared screen.
+    assert!(screen.matches("\x1b[H\x1b[2J").count() >= 2, "{screen:?}");
+    assert!(screen.contains("CALL SID"), "{screen}");
+    assert!(screen.contains("6 participants in"), "{screen}");
+    // The muted participant's row is marked, and the change is listed under the table.
+    assert!(
+        screen.contains(&format!("*  {}", demo::CALL_SIDS[0])),
+        "{screen}"
+    );
+    assert!(screen.contains("Latest changes:"), "{screen}");
+    assert!(
+        screen.contains(&format!("muted            {}", demo::CALL_SIDS[0])),
+        "{screen}"
+    );
+    assert!(screen.contains("the conference has ended"), "{screen}");
+}

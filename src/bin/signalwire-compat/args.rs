@@ -156,6 +156,19 @@ pub enum Command {
 pub enum Participants {
     /// List the participants of a conference, following every page unless limited
     List(ListArgs),
+    /// Watch a conference: report who joins, leaves, is muted, held or coaching, look after look
+    ///
+    /// On a terminal: one table, redrawn in place, with the rows that changed since the last
+    /// look marked `*` and the latest changes under it. Otherwise (or with --output ndjson or
+    /// json, or table into a pipe): a line a change, as it is seen. JSON lines have `at`,
+    /// `event` and `call_sid`; the events are present (on the first look), joined, left,
+    /// muted, unmuted, held, unheld, coaching-started (with `call_sid_to_coach`) and
+    /// coaching-stopped.
+    ///
+    /// It ends with exit 0 on Ctrl-C, or when the conference ends (after a last
+    /// `conference-ended` line). An answer of 429 is waited out as the retry policy says;
+    /// other errors end it with the usual exit codes.
+    Watch(WatchArgs),
     /// Show one participant
     Get(Target),
     /// Change a participant: mute, hold, coach, announce
@@ -170,6 +183,17 @@ pub enum Participants {
     Unhold(Selection),
     /// Take a participant out of the conference, or with --all every one
     Remove(Selection),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The conference: its SID, or the name of the one conference in progress by that name
+    #[arg(long, value_name = "CONFERENCE")]
+    pub conference: String,
+    /// Seconds between looks, at least 1
+    #[arg(long, value_name = "SECONDS", default_value_t = 2,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: u64,
 }
 
 /// One participant, or (with `--all`) every participant of a conference that the filters

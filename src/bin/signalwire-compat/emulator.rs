@@ -57,7 +57,7 @@ pub(crate) async fn serve(args: &EmulatorArgs, output: Output) -> Result<(), Fai
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM.
-async fn interrupted() {
+pub(crate) async fn interrupted() {
     #[cfg(unix)]
     {
         let mut term =

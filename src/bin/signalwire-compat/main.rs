@@ -9,6 +9,7 @@ mod output;
 mod participants;
 mod recordings;
 mod streams;
+mod watch;
 
 use std::{
     io::{IsTerminal as _, Write as _},

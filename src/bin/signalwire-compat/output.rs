@@ -245,28 +245,8 @@ impl<T: Row> List<T> {
                     println!("{}", T::NONE);
                     return;
                 }
-                let mut widths: Vec<usize> = T::COLUMNS.iter().map(|c| c.len()).collect();
-                for r in &self.rows {
-                    for (w, cell) in widths.iter_mut().zip(r) {
-                        *w = (*w).max(cell.chars().count());
-                    }
-                }
-                let line = |cells: &[String]| {
-                    let text: Vec<String> = cells
-                        .iter()
-                        .zip(&widths)
-                        .map(|(c, w)| format!("{c:<w$}"))
-                        .collect();
-                    println!("{}", text.join("  ").trim_end());
-                };
-                line(
-                    &T::COLUMNS
-                        .iter()
-                        .map(|c| (*c).to_owned())
-                        .collect::<Vec<_>>(),
-                );
-                for r in &self.rows {
-                    line(r);
+                for line in table(T::COLUMNS, &self.rows) {
+                    println!("{line}");
                 }
             }
         }
@@ -310,6 +290,27 @@ pub fn dry_run_json(request: &signalwire_compat::RequestPreview) -> serde_json::
         "url": request.url,
         "form": form,
     })
+}
+
+/// Rows under their column names, each column as wide as its widest cell: one string a
+/// line, without trailing spaces.
+pub fn table(columns: &[&str], rows: &[Vec<String>]) -> Vec<String> {
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let text: Vec<String> = cells
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        text.join("  ").trim_end().to_owned()
+    };
+    let mut lines = vec![line(&mut columns.iter().copied())];
+    lines.extend(rows.iter().map(|r| line(&mut r.iter().map(String::as_str))));
+    lines
 }
 
 /// Says where a started emulator listens and how to reach it.

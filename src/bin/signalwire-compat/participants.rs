@@ -60,6 +60,7 @@ pub(crate) async fn run(
 ) -> Result<(), Failure> {
     let (action, selection) = match command {
         Participants::List(args) => return list(client, &args, output).await,
+        Participants::Watch(args) => return crate::watch::watch(client, &args, output).await,
         Participants::Get(t) => {
             let context = Context {
                 conference: Some(t.conference.clone()),

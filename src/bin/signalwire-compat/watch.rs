@@ -1,0 +1,255 @@
+//! `participants watch`: what changed among a conference's participants since the last
+//! look, until the conference ends or the user stops it.
+
+use std::{collections::VecDeque, io::IsTerminal as _, io::Write as _, time::Duration};
+
+use chrono::{SecondsFormat, Utc};
+use futures_util::TryStreamExt as _;
+use serde_json::json;
+use signalwire_compat::{Client, ConferenceStatus, Participant};
+
+use crate::{
+    Context, Failure,
+    args::{Output, WatchArgs},
+    output::{self, Row as _},
+};
+
+/// How many changes the live view keeps under its table.
+const RECENT: usize = 8;
+
+/// One change a look found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Change {
+    event: &'static str,
+    call_sid: String,
+    /// The call coached, for `coaching-started`.
+    coached: Option<String>,
+}
+
+/// What changed from `before` to `now`: for each participant now in the conference, in
+/// their order, whether it joined (or, on the first look, is `present`) and how it changed;
+/// then those that left, in their order before.
+fn changes(before: Option<&[Participant]>, now: &[Participant]) -> Vec<Change> {
+    let change = |event, p: &Participant| Change {
+        event,
+        call_sid: p.call_sid.to_string(),
+        coached: None,
+    };
+    let Some(before) = before else {
+        return now.iter().map(|p| change("present", p)).collect();
+    };
+    let mut found = Vec::new();
+    for p in now {
+        let Some(old) = before.iter().find(|o| o.call_sid == p.call_sid) else {
+            found.push(change("joined", p));
+            continue;
+        };
+        if old.muted != p.muted {
+            found.push(change(if p.muted { "muted" } else { "unmuted" }, p));
+        }
+        if old.hold != p.hold {
+            found.push(change(if p.hold { "held" } else { "unheld" }, p));
+        }
+        if old.call_sid_to_coach != p.call_sid_to_coach {
+            match &p.call_sid_to_coach {
+                Some(coached) => found.push(Change {
+                    coached: Some(coached.to_string()),
+                    ..change("coaching-started", p)
+                }),
+                None => found.push(change("coaching-stopped", p)),
+            }
+        }
+    }
+    for old in before {
+        if !now.iter().any(|p| p.call_sid == old.call_sid) {
+            found.push(change("left", old));
+        }
+    }
+    found
+}
+
+pub(crate) async fn watch(
+    client: &Client,
+    args: &WatchArgs,
+    output: Output,
+) -> Result<(), Failure> {
+    let context = Context {
+        conference: Some(args.conference.clone()),
+        call: None,
+    };
+    let fail = |e| Failure::Api(e, context.clone());
+    let conference = crate::conference(client, &args.conference).await?;
+    let live = output == Output::Table && std::io::stdout().is_terminal();
+    let interval = Duration::from_secs(args.interval);
+    let mut before: Option<Vec<Participant>> = None;
+    let mut recent: VecDeque<String> = VecDeque::new();
+    let stop = crate::emulator::interrupted();
+    tokio::pin!(stop);
+    let mut sid = args.conference.clone();
+    loop {
+        let over = match conference.fetch().await {
+            Ok(c) => {
+                sid = c.sid.to_string();
+                c.status == ConferenceStatus::Completed
+            }
+            Err(e) if e.is_not_found() => true,
+            Err(e) => return Err(fail(e)),
+        };
+        let at = Utc::now();
+        if over {
+            match output {
+                Output::Table => println!("{}  the conference has ended", stamp(at)),
+                _ => println!(
+                    "{}",
+                    json!({ "at": at.to_rfc3339_opts(SecondsFormat::Secs, true), "event": "conference-ended", "conference_sid": sid })
+                ),
+            }
+            return Ok(());
+        }
+        let now: Vec<Participant> = conference
+            .participants()
+            .list()
+            .stream()
+            .try_collect()
+            .await
+            .map_err(fail)?;
+        let found = changes(before.as_deref(), &now);
+        for c in &found {
+            let mut line = format!("{}  {:<16} {}", stamp(at), c.event, c.call_sid);
+            if let Some(coached) = &c.coached {
+                line.push_str(&format!(" (coaching {coached})"));
+            }
+            match output {
+                Output::Table if live => {
+                    if c.event != "present" {
+                        if recent.len() == RECENT {
+                            recent.pop_front();
+                        }
+                        recent.push_back(line);
+                    }
+                }
+                Output::Table => println!("{line}"),
+                _ => {
+                    let mut event = json!({
+                        "at": at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                        "event": c.event,
+                        "call_sid": c.call_sid,
+                    });
+                    if let Some(coached) = &c.coached {
+                        event["call_sid_to_coach"] = json!(coached);
+                    }
+                    println!("{event}");
+                }
+            }
+        }
+        if live {
+            redraw(&args.conference, args.interval, at, &now, &found, &recent);
+        }
+        let _ = std::io::stdout().flush();
+        before = Some(now);
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            () = &mut stop => return Ok(()),
+        }
+    }
+}
+
+/// A time as the tool's tables write it.
+fn stamp(at: chrono::DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// Draws the live view over the last one: the participants, the changed ones marked, and
+/// the latest changes under them.
+fn redraw(
+    conference: &str,
+    interval: u64,
+    at: chrono::DateTime<Utc>,
+    now: &[Participant],
+    found: &[Change],
+    recent: &VecDeque<String>,
+) {
+    let mut screen = String::from("\x1b[H\x1b[2J");
+    screen.push_str(&format!(
+        "{} participants in {} at {} (every {interval} s; Ctrl-C to stop)\n\n",
+        now.len(),
+        output::cell(conference),
+        stamp(at)
+    ));
+    let mut columns = vec![" "];
+    columns.extend(Participant::COLUMNS);
+    let rows: Vec<Vec<String>> = now
+        .iter()
+        .map(|p| {
+            let changed = found
+                .iter()
+                .any(|c| c.event != "present" && c.call_sid == p.call_sid.as_str());
+            let mut row = vec![if changed { "*" } else { " " }.to_owned()];
+            row.extend(p.cells());
+            row
+        })
+        .collect();
+    for line in output::table(&columns, &rows) {
+        screen.push_str(&line);
+        screen.push('\n');
+    }
+    if !recent.is_empty() {
+        screen.push_str("\nLatest changes:\n");
+        for line in recent {
+            screen.push_str(line);
+            screen.push('\n');
+        }
+    }
+    print!("{screen}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn participant(call: u128, muted: bool, hold: bool, coach: Option<u128>) -> Participant {
+        serde_json::from_value(json!({
+            "account_sid": uuid::Uuid::from_u128(0xa),
+            "conference_sid": uuid::Uuid::from_u128(0xc),
+            "call_sid": uuid::Uuid::from_u128(call),
+            "muted": muted,
+            "hold": hold,
+            "coaching": coach.is_some(),
+            "call_sid_to_coach": coach.map(uuid::Uuid::from_u128),
+            "end_conference_on_exit": false,
+            "start_conference_on_enter": true,
+            "status": "in-progress",
+            "date_created": null,
+            "date_updated": null,
+            "uri": "/x.json",
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn changes_between_looks() {
+        let first = [
+            participant(1, false, false, None),
+            participant(2, false, false, None),
+        ];
+        let events = |c: Vec<Change>| c.iter().map(|c| c.event).collect::<Vec<_>>();
+        assert_eq!(events(changes(None, &first)), ["present", "present"]);
+        assert!(changes(Some(&first), &first).is_empty());
+        let second = [
+            participant(1, true, true, Some(3)),
+            participant(3, false, false, None),
+        ];
+        assert_eq!(
+            events(changes(Some(&first), &second)),
+            ["muted", "held", "coaching-started", "joined", "left"]
+        );
+        let third = [
+            participant(1, false, false, None),
+            participant(3, false, false, None),
+        ];
+        assert_eq!(
+            events(changes(Some(&second), &third)),
+            ["unmuted", "unheld", "coaching-stopped"]
+        );
+    }
+}
