@@ -513,39 +513,47 @@ async fn an_unreachable_receiver_is_logged_and_does_not_slow_the_api() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
-    let path = format!("/conferences/{CONFERENCE}/status-callback");
-    let callback = json!({ "url": format!("http://{closed}/events") });
-    assert_eq!(
-        control(&emulator, Method::PUT, &path, callback).await.0,
-        200
-    );
-    let join = format!("/conferences/{CONFERENCE}/participants");
-    let started = std::time::Instant::now();
-    assert_eq!(
-        control(
-            &emulator,
-            Method::POST,
-            &join,
-            json!({ "call_sid": call(1) })
-        )
-        .await
-        .0,
-        201
-    );
-    assert!(started.elapsed() < Duration::from_secs(2));
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let log = loop {
-        let log = emulator.callbacks();
-        if log.len() == 2 || std::time::Instant::now() > deadline {
-            break log;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert_eq!(log.len(), 2, "{log:?}");
+    let log = join_and_wait(&emulator, closed, &["join", "start"], 2).await;
     for attempt in &log {
         assert_eq!(attempt.status, None);
         assert!(attempt.error.is_some(), "{attempt:?}");
     }
+}
+
+/// Points the conference's callbacks (for `events`) at `receiver`, makes a call join, checks
+/// that the API answered at once, and waits up to 15 seconds for `count` delivery attempts.
+async fn join_and_wait(
+    emulator: &Emulator,
+    receiver: SocketAddr,
+    events: &[&str],
+    count: usize,
+) -> Vec<signalwire_compat::emulator::CallbackAttempt> {
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    let callback = json!({ "url": format!("http://{receiver}/events"), "events": events });
+    assert_eq!(control(emulator, Method::PUT, &path, callback).await.0, 200);
+    let join = format!("/conferences/{CONFERENCE}/participants");
+    let started = std::time::Instant::now();
+    let body = json!({ "call_sid": call(1) });
+    assert_eq!(control(emulator, Method::POST, &join, body).await.0, 201);
+    // The API answers at once, and keeps answering while deliveries wait.
+    let fetched = emulator
+        .client()
+        .conference(CONFERENCE)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status.as_str(), "in-progress");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let log = loop {
+        let log = emulator.callbacks();
+        if log.len() >= count || std::time::Instant::now() > deadline {
+            break log;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(log.len(), count, "{log:?}");
+    log
 }
 
 /// The next `count` events captured, in the order they arrived, checked with the validator
@@ -728,43 +736,8 @@ async fn a_receiver_that_never_answers_times_out_without_holding_up_the_api() {
             held.push(socket);
         }
     });
-    let path = format!("/conferences/{CONFERENCE}/status-callback");
-    let callback = json!({ "url": format!("http://{silent}/events"), "events": ["join"] });
-    assert_eq!(
-        control(&emulator, Method::PUT, &path, callback).await.0,
-        200
-    );
-    let join = format!("/conferences/{CONFERENCE}/participants");
     let started = std::time::Instant::now();
-    assert_eq!(
-        control(
-            &emulator,
-            Method::POST,
-            &join,
-            json!({ "call_sid": call(1) })
-        )
-        .await
-        .0,
-        201
-    );
-    // The API answers at once, and keeps answering while the delivery waits.
-    let fetched = emulator
-        .client()
-        .conference(CONFERENCE)
-        .fetch()
-        .await
-        .unwrap();
-    assert_eq!(fetched.status.as_str(), "in-progress");
-    assert!(started.elapsed() < Duration::from_secs(2));
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let log = loop {
-        let log = emulator.callbacks();
-        if !log.is_empty() || std::time::Instant::now() > deadline {
-            break log;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    assert_eq!(log.len(), 1, "{log:?}");
+    let log = join_and_wait(&emulator, silent, &["join"], 1).await;
     assert_eq!(log[0].status, None);
     assert_eq!(log[0].error.as_deref(), Some("no answer within 5 s"));
     assert!(started.elapsed() >= Duration::from_secs(5));

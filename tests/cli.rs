@@ -632,6 +632,16 @@ async fn answering(status: u16, kind: &str, body: String) -> wiremock::MockServe
     server
 }
 
+/// The tool aimed at `emulator`, with its first project's credentials.
+fn to_emulator(emulator: &Emulator, args: &[&str]) -> Command {
+    let mut command = cli(args);
+    command
+        .args(["--base-url", emulator.base_url(), "--project"])
+        .arg(emulator.project_id().to_string())
+        .env("SIGNALWIRE_API_TOKEN", emulator.api_token());
+    command
+}
+
 /// The tool aimed at `base_url` with the secret token, for project `PROJECT`.
 fn against(base_url: &str, args: &[&str]) -> Command {
     let mut command = cli(args);
@@ -1029,14 +1039,7 @@ async fn a_conference_named_by_several_or_none_is_an_error_that_says_so() {
     let mut seed = demo::seed();
     seed.projects[0].conferences[2].friendly_name = Some("Daily standup".into());
     let emulator = Emulator::builder().seed(seed).start().await.unwrap();
-    let against_emulator = |args: &[&str]| {
-        let mut command = cli(args);
-        command
-            .args(["--base-url", emulator.base_url(), "--project"])
-            .arg(emulator.project_id().to_string())
-            .env("SIGNALWIRE_API_TOKEN", emulator.api_token());
-        command
-    };
+    let against_emulator = |args: &[&str]| to_emulator(&emulator, args);
     let r = run_async(against_emulator(&["conferences", "end", "Daily standup"])).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(
@@ -1268,14 +1271,7 @@ async fn acting_on_many_reports_each_participant_and_fails_only_on_real_failures
     use signalwire_compat::emulator::{Fault, FaultRule};
 
     let emulator = Emulator::start().await.unwrap();
-    let against_emulator = |args: &[&str]| {
-        let mut command = cli(args);
-        command
-            .args(["--base-url", emulator.base_url(), "--project"])
-            .arg(emulator.project_id().to_string())
-            .env("SIGNALWIRE_API_TOKEN", emulator.api_token());
-        command
-    };
+    let against_emulator = |args: &[&str]| to_emulator(&emulator, args);
     // The first change finds its participant gone (404), the second is refused (400).
     for status in [404, 400] {
         emulator
@@ -1409,14 +1405,7 @@ async fn acting_on_many_reports_each_participant_and_fails_only_on_real_failures
 #[tokio::test]
 async fn dry_run_shows_each_change_and_sends_none() {
     let emulator = Emulator::start().await.unwrap();
-    let against_emulator = |args: &[&str]| {
-        let mut command = cli(args);
-        command
-            .args(["--base-url", emulator.base_url(), "--project"])
-            .arg(emulator.project_id().to_string())
-            .env("SIGNALWIRE_API_TOKEN", emulator.api_token());
-        command
-    };
+    let against_emulator = |args: &[&str]| to_emulator(&emulator, args);
     let update = [
         "participants",
         "update",
@@ -1528,19 +1517,19 @@ impl Lines {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_reports_each_change_as_it_happens_and_ends_with_the_conference() {
     let emulator = Emulator::start().await.unwrap();
-    let mut child = cli(&[
-        "participants",
-        "watch",
-        "--conference",
-        "Daily standup",
-        "--interval",
-        "1",
-        "--output",
-        "ndjson",
-    ])
-    .args(["--base-url", emulator.base_url(), "--project"])
-    .arg(emulator.project_id().to_string())
-    .env("SIGNALWIRE_API_TOKEN", emulator.api_token())
+    let mut child = to_emulator(
+        &emulator,
+        &[
+            "participants",
+            "watch",
+            "--conference",
+            "Daily standup",
+            "--interval",
+            "1",
+            "--output",
+            "ndjson",
+        ],
+    )
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped())
     .spawn()

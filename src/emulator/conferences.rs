@@ -228,21 +228,35 @@ impl Conference {
             self.date_updated = whole_seconds(now);
         }
         if update.end && !over {
-            for p in self.participants.values(account, &self.sid) {
-                events.extend(self.event(account, "leave", "participant-leave", Some(&p), &[]));
-            }
             let reason = [(
                 "ReasonConferenceEnded",
                 "conference-ended-via-api".to_owned(),
             )];
-            events.extend(self.event(account, "end", "conference-end", None, &reason));
-            self.status = "completed".into();
-            self.participants.clear();
-            self.recordings.complete_all(now);
-            self.streams.stop_all(now);
-            self.date_updated = whole_seconds(now);
+            events.extend(self.finish(account, now, &reason));
         }
         Ok((self.render(account), events))
+    }
+
+    /// The conference ends: everyone still in leaves, its recordings complete and its
+    /// streams stop; the events are a leave for each participant, then `conference-end` with
+    /// `twilio`'s reasons.
+    fn finish(
+        &mut self,
+        account: &Uuid,
+        now: DateTime<Utc>,
+        twilio: &[(&str, String)],
+    ) -> Vec<Pending> {
+        let mut events = Vec::new();
+        for p in self.participants.values(account, &self.sid) {
+            events.extend(self.event(account, "leave", "participant-leave", Some(&p), &[]));
+        }
+        events.extend(self.event(account, "end", "conference-end", None, twilio));
+        self.status = "completed".into();
+        self.participants.clear();
+        self.recordings.complete_all(now);
+        self.streams.stop_all(now);
+        self.date_updated = whole_seconds(now);
+        events
     }
 
     /// The event `name` (of cXML's kind `short`), if the conference's callback wants it.
@@ -411,9 +425,6 @@ impl Conference {
         let last = self.participants.values(account, &sid).is_empty();
         let ends = leaving["end_conference_on_exit"] == Value::Bool(true);
         if ends || last {
-            for p in self.participants.values(account, &sid) {
-                events.extend(self.event(account, "leave", "participant-leave", Some(&p), &[]));
-            }
             let reason = if ends {
                 "participant-with-end-conference-on-exit-left"
             } else {
@@ -423,11 +434,7 @@ impl Conference {
                 ("ReasonConferenceEnded", reason.to_owned()),
                 ("CallSidEndingConference", call.to_string()),
             ];
-            events.extend(self.event(account, "end", "conference-end", None, &twilio));
-            self.status = "completed".into();
-            self.participants.clear();
-            self.recordings.complete_all(now);
-            self.streams.stop_all(now);
+            events.extend(self.finish(account, now, &twilio));
         }
         Ok(events)
     }
