@@ -1651,3 +1651,128 @@ async fn watch_on_a_terminal_redraws_one_table_in_place() {
     );
     assert!(screen.contains("the conference has ended"), "{screen}");
 }
+
+#[test]
+fn columns_tsv_no_header_and_local_time() {
+    let mut pages = Vec::new();
+    for args in [
+        &[
+            "participants",
+            "list",
+            "--emulator",
+            "--conference",
+            CONFERENCE,
+            "--columns",
+            "call_sid,muted,hold,date_created",
+            "--output",
+            "table",
+        ][..],
+        &[
+            "participants",
+            "list",
+            "--emulator",
+            "--conference",
+            CONFERENCE,
+            "--columns",
+            "call_sid,call_sid_to_coach",
+            "--no-header",
+            "--output",
+            "tsv",
+        ],
+        &["conferences", "list", "--emulator", "--output", "tsv"],
+        &[
+            "conferences",
+            "get",
+            "--emulator",
+            CONFERENCE,
+            "--columns",
+            "friendly_name,status",
+            "--output",
+            "table",
+        ],
+        &[
+            "recordings",
+            "list",
+            "--emulator",
+            "--conference",
+            CONFERENCE,
+            "--columns",
+            "sid,status,start_time,price",
+            "--output",
+            "table",
+        ],
+    ] {
+        let r = run(&mut cli(args));
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        pages.push(format!(
+            "$ signalwire-compat {}\n{}",
+            args.join(" "),
+            r.stdout
+        ));
+    }
+    insta::assert_snapshot!("output_choices", pages.join("\n"));
+
+    // Dates in the local zone, when asked.
+    let r = run(cli(&[
+        "conferences",
+        "get",
+        "--emulator",
+        CONFERENCE,
+        "--local-time",
+        "--output",
+        "table",
+    ])
+    .env("TZ", "Asia/Kolkata"));
+    assert!(
+        r.stdout.contains("2026-11-25 15:30:00 +05:30"),
+        "{}",
+        r.stdout
+    );
+
+    // Every field of the JSON can be a column, and nothing else can: the error lists them.
+    for (args, noun) in [
+        (
+            &[
+                "participants",
+                "list",
+                "--emulator",
+                "--conference",
+                CONFERENCE,
+            ][..],
+            "participants",
+        ),
+        (&["conferences", "list", "--emulator"], "conferences"),
+        (
+            &[
+                "recordings",
+                "list",
+                "--emulator",
+                "--conference",
+                CONFERENCE,
+            ],
+            "recordings",
+        ),
+    ] {
+        let r = run(cli(args).args(["--output", "ndjson", "--limit", "1"]));
+        let item: serde_json::Value =
+            serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+        let mut keys: Vec<&str> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let r = run(cli(args).args(["--columns", "nope", "--output", "table"]));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let listed = r
+            .stderr
+            .split(&format!("{noun} have no field \"nope\"; they have "))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}", r.stderr))
+            .trim();
+        let mut fields: Vec<&str> = listed.split(", ").collect();
+        keys.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(fields, keys, "{noun}");
+    }
+}

@@ -87,7 +87,25 @@ pub struct Global {
         value_enum,
         value_name = "FORMAT"
     )]
-    pub output: Option<Output>,
+    pub output: Option<Format>,
+
+    /// Table columns: JSON field names, comma-separated, e.g. call_sid,muted,hold
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "NAMES",
+        value_delimiter = ','
+    )]
+    pub columns: Option<Vec<String>>,
+
+    /// Leave out the line of column names in table and tsv output
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub no_header: bool,
+
+    /// Dates in table and tsv output in the local time zone (UTC by default)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub local_time: bool,
 
     /// Run the command against an in-process emulator with demo data, no account needed
     #[arg(long, global = true, help_heading = "Global options")]
@@ -104,8 +122,21 @@ pub struct Global {
     pub timeout: u64,
 }
 
-/// How results are printed.
+/// How results are printed, as `--output` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people
+    Table,
+    /// The API's JSON: one document (a list prints as one array)
+    Json,
+    /// One JSON document a line (a list prints an item a line as it arrives)
+    Ndjson,
+    /// Tab-separated values, for cut, awk and spreadsheets (a table without padding)
+    Tsv,
+}
+
+/// How results are printed, once `--output` is read: tsv is a kind of table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
     /// Aligned columns for people.
     Table,

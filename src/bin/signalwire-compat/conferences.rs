@@ -14,6 +14,8 @@ pub(crate) async fn run(
     command: Conferences,
     output: Output,
 ) -> Result<(), Failure> {
+    output::check_columns::<signalwire_compat::Conference>("conferences")
+        .map_err(Failure::Usage)?;
     let target = match &command {
         Conferences::List(args) => return list(client, args, output).await,
         Conferences::Get(t) | Conferences::End(t) => t,

@@ -22,7 +22,7 @@ use signalwire_compat::{
     Client, ClientBuilder, ConferenceHandle, Error, ErrorKind, emulator::Emulator, kind,
 };
 
-use args::{Cli, Command, Output};
+use args::{Cli, Command, Format, Output};
 
 /// Why the command failed, and the exit code that says so.
 enum Failure {
@@ -130,14 +130,25 @@ fn report(error: &Error) -> String {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let output = cli
+    let format = cli
         .global
         .output
         .unwrap_or(if std::io::stdout().is_terminal() {
-            Output::Table
+            Format::Table
         } else {
-            Output::Json
+            Format::Json
         });
+    let output = match format {
+        Format::Table | Format::Tsv => Output::Table,
+        Format::Json => Output::Json,
+        Format::Ndjson => Output::Ndjson,
+    };
+    output::set_style(output::Style {
+        columns: cli.global.columns.clone(),
+        no_header: cli.global.no_header,
+        tsv: format == Format::Tsv,
+        local_time: cli.global.local_time,
+    });
     match &cli.command {
         Command::Emulator(args) => return emulator::serve(args, output).await,
         Command::Completions { shell } => {

@@ -17,12 +17,71 @@ use crate::args::Output;
 pub trait Row: Serialize {
     /// The table's column headings.
     const COLUMNS: &'static [&'static str];
+    /// Its fields' names in the API's JSON, which `--columns` picks from.
+    const FIELDS: &'static [&'static str];
     /// What an empty listing prints.
     const NONE: &'static str;
     /// The cells of its row, one for each column.
     fn cells(&self) -> Vec<String>;
     /// Its fields, named, when it is shown alone.
     fn fields(&self) -> Vec<(&'static str, String)>;
+}
+
+/// How tables are printed, from the global options; set once, before anything is printed.
+#[derive(Debug, Clone, Default)]
+pub struct Style {
+    /// `--columns`: the JSON fields to show, in this order, instead of the usual columns.
+    pub columns: Option<Vec<String>>,
+    /// `--no-header`: no line of column names.
+    pub no_header: bool,
+    /// `--output tsv`: a tab between cells and no padding.
+    pub tsv: bool,
+    /// `--local-time`: dates in the local time zone instead of UTC.
+    pub local_time: bool,
+}
+
+static STYLE: std::sync::OnceLock<Style> = std::sync::OnceLock::new();
+
+/// Sets how tables are printed; the first call wins.
+pub fn set_style(style: Style) {
+    let _ = STYLE.set(style);
+}
+
+fn style() -> &'static Style {
+    STYLE.get_or_init(Style::default)
+}
+
+/// Whether `--columns` names only fields that `T` has; the error lists those it has.
+pub fn check_columns<T: Row>(noun: &str) -> Result<(), String> {
+    let Some(columns) = &style().columns else {
+        return Ok(());
+    };
+    match columns.iter().find(|c| !T::FIELDS.contains(&c.as_str())) {
+        Some(unknown) => Err(format!(
+            "--columns: {noun} have no field {:?}; they have {}",
+            cell(unknown),
+            T::FIELDS.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The chosen columns' cells of an item, read from its JSON.
+fn picked<T: Row>(item: &T, columns: &[String]) -> Vec<String> {
+    let value = serde_json::to_value(item).unwrap_or_default();
+    columns
+        .iter()
+        .map(|c| match &value[c.as_str()] {
+            serde_json::Value::Null => "-".to_owned(),
+            serde_json::Value::Bool(b) => yes_no(*b),
+            serde_json::Value::String(text) if c.starts_with("date_") || c.ends_with("_time") => {
+                signalwire_compat::time::parse_rfc2822(text)
+                    .map_or_else(|_| cell(text), |d| date(Some(d)))
+            }
+            serde_json::Value::String(text) => cell(text),
+            other => cell(&other.to_string()),
+        })
+        .collect()
 }
 
 fn yes_no(b: bool) -> String {
@@ -40,6 +99,16 @@ fn optional(text: Option<&str>) -> String {
 
 /// A date for people: `2026-11-25 10:00:00 UTC`, or with its offset when not UTC.
 pub fn date(d: Option<DateTime<FixedOffset>>) -> String {
+    if style().local_time {
+        return d.map_or_else(
+            || "-".to_owned(),
+            |d| {
+                d.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S %:z")
+                    .to_string()
+            },
+        );
+    }
     match d {
         Some(d) if d.offset().local_minus_utc() == 0 => {
             d.format("%Y-%m-%d %H:%M:%S UTC").to_string()
@@ -52,6 +121,21 @@ pub fn date(d: Option<DateTime<FixedOffset>>) -> String {
 impl Row for Participant {
     const COLUMNS: &'static [&'static str] = &[
         "CALL SID", "STATUS", "MUTED", "HOLD", "COACHING", "JOINED", "UPDATED",
+    ];
+    const FIELDS: &'static [&'static str] = &[
+        "account_sid",
+        "call_sid",
+        "call_sid_to_coach",
+        "coaching",
+        "conference_sid",
+        "date_created",
+        "date_updated",
+        "end_conference_on_exit",
+        "hold",
+        "muted",
+        "start_conference_on_enter",
+        "status",
+        "uri",
     ];
     const NONE: &'static str = "no participants";
 
@@ -95,6 +179,18 @@ impl Row for Participant {
 impl Row for Conference {
     const COLUMNS: &'static [&'static str] =
         &["SID", "NAME", "STATUS", "REGION", "CREATED", "UPDATED"];
+    const FIELDS: &'static [&'static str] = &[
+        "sid",
+        "account_sid",
+        "friendly_name",
+        "status",
+        "date_created",
+        "date_updated",
+        "api_version",
+        "region",
+        "uri",
+        "subresource_uris",
+    ];
     const NONE: &'static str = "no conferences";
 
     fn cells(&self) -> Vec<String> {
@@ -123,6 +219,28 @@ impl Row for Conference {
 impl Row for Recording {
     const COLUMNS: &'static [&'static str] = &[
         "SID", "STATUS", "SOURCE", "CHANNELS", "SECONDS", "STARTED", "ENDED",
+    ];
+    const FIELDS: &'static [&'static str] = &[
+        "sid",
+        "account_sid",
+        "conference_sid",
+        "call_sid",
+        "status",
+        "source",
+        "channels",
+        "duration",
+        "date_created",
+        "date_updated",
+        "start_time",
+        "end_time",
+        "price",
+        "price_unit",
+        "error_code",
+        "encryption_details",
+        "trim",
+        "api_version",
+        "uri",
+        "transcriptions_uri",
     ];
     const NONE: &'static str = "no recordings";
 
@@ -162,6 +280,15 @@ impl Row for Recording {
 
 impl Row for Stream {
     const COLUMNS: &'static [&'static str] = &["SID", "NAME", "STATUS", "UPDATED"];
+    const FIELDS: &'static [&'static str] = &[
+        "sid",
+        "account_sid",
+        "conference_sid",
+        "name",
+        "status",
+        "date_updated",
+        "uri",
+    ];
     const NONE: &'static str = "no streams";
 
     fn cells(&self) -> Vec<String> {
@@ -195,6 +322,11 @@ pub fn one<T: Row>(item: &T, output: Output) {
             serde_json::to_string_pretty(item).expect("what the API returns always serializes")
         ),
         Output::Ndjson => println!("{}", json(item)),
+        Output::Table if style().columns.is_some() || style().tsv => {
+            let mut list = List::<T>::new(output);
+            list.push(item);
+            list.finish();
+        }
         Output::Table => {
             let fields = item.fields();
             let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -226,7 +358,10 @@ impl<T: Row> List<T> {
 
     pub fn push(&mut self, item: &T) {
         match self.output {
-            Output::Table => self.rows.push(item.cells()),
+            Output::Table => self.rows.push(match &style().columns {
+                Some(columns) => picked(item, columns),
+                None => item.cells(),
+            }),
             Output::Json => self.documents.push(json(item)),
             Output::Ndjson => {
                 println!("{}", json(item));
@@ -241,11 +376,21 @@ impl<T: Row> List<T> {
             Output::Json if self.documents.is_empty() => println!("[]"),
             Output::Json => println!("[\n  {}\n]", self.documents.join(",\n  ")),
             Output::Table => {
-                if self.rows.is_empty() {
+                let style = style();
+                if self.rows.is_empty() && !style.tsv {
                     println!("{}", T::NONE);
                     return;
                 }
-                for line in table(T::COLUMNS, &self.rows) {
+                let columns: Vec<&str> = match &style.columns {
+                    Some(columns) => columns.iter().map(String::as_str).collect(),
+                    None => T::COLUMNS.to_vec(),
+                };
+                let lines = if style.tsv {
+                    tsv(&columns, &self.rows)
+                } else {
+                    table(&columns, &self.rows)
+                };
+                for line in lines.iter().skip(usize::from(style.no_header)) {
                     println!("{line}");
                 }
             }
@@ -310,6 +455,23 @@ pub fn table(columns: &[&str], rows: &[Vec<String>]) -> Vec<String> {
     };
     let mut lines = vec![line(&mut columns.iter().copied())];
     lines.extend(rows.iter().map(|r| line(&mut r.iter().map(String::as_str))));
+    lines
+}
+
+/// Rows as tab-separated values under a line of column names; a tab, newline or
+/// backslash in a cell is written `\t`, `\n` or `\\`.
+pub fn tsv(columns: &[&str], rows: &[Vec<String>]) -> Vec<String> {
+    let escape = |c: &str| {
+        c.replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r")
+    };
+    let mut lines = vec![columns.join("\t")];
+    lines.extend(
+        rows.iter()
+            .map(|r| r.iter().map(|c| escape(c)).collect::<Vec<_>>().join("\t")),
+    );
     lines
 }
 

@@ -58,6 +58,8 @@ pub(crate) async fn run(
     command: Participants,
     output: Output,
 ) -> Result<(), Failure> {
+    output::check_columns::<signalwire_compat::Participant>("participants")
+        .map_err(Failure::Usage)?;
     let (action, selection) = match command {
         Participants::List(args) => return list(client, &args, output).await,
         Participants::Watch(args) => return crate::watch::watch(client, &args, output).await,

@@ -14,6 +14,7 @@ pub(crate) async fn run(
     command: Recordings,
     output: Output,
 ) -> Result<(), Failure> {
+    output::check_columns::<signalwire_compat::Recording>("recordings").map_err(Failure::Usage)?;
     let target = match &command {
         Recordings::List(args) => return list(client, args, output).await,
         Recordings::Get(t)

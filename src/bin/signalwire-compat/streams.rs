@@ -11,6 +11,7 @@ use crate::{
 };
 
 pub(crate) async fn run(client: &Client, command: Streams, output: Output) -> Result<(), Failure> {
+    output::check_columns::<signalwire_compat::Stream>("streams").map_err(Failure::Usage)?;
     let (conference, context) = match &command {
         Streams::Start(args) => (&args.conference, args.conference.clone()),
         Streams::Stop(args) => (&args.conference, args.conference.clone()),
