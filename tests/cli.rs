@@ -24,9 +24,15 @@ fn cli(args: &[&str]) -> Command {
         "SIGNALWIRE_PROJECT_ID",
         "SIGNALWIRE_API_TOKEN",
         "SIGNALWIRE_BASE_URL",
+        "SIGNALWIRE_PROFILE",
     ] {
         command.env_remove(var);
     }
+    // No profile from the machine running the tests.
+    command.env(
+        "SIGNALWIRE_COMPAT_CONFIG",
+        std::env::temp_dir().join("signalwire-compat-tests-no-such-dir/config.json"),
+    );
     command
 }
 
@@ -98,6 +104,8 @@ fn the_help_tree() {
         &["streams", "start", "--help"],
         &["emulator", "--help"],
         &["completions", "--help"],
+        &["config", "--help"],
+        &["config", "add", "--help"],
     ] {
         let r = run(&mut cli(args));
         assert_eq!(r.code, 0, "{args:?}");
@@ -1775,4 +1783,157 @@ fn columns_tsv_no_header_and_local_time() {
         fields.sort_unstable();
         assert_eq!(fields, keys, "{noun}");
     }
+}
+
+/// A private directory for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("signalwire-compat-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_settle_below_the_environment_and_the_options() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("profiles");
+    let config = dir.join("config").join("config.json");
+    let tool = |args: &[&str]| {
+        let mut command = cli(args);
+        command.env("SIGNALWIRE_COMPAT_CONFIG", &config);
+        command
+    };
+    let list = ["conferences", "list", "--output", "tsv", "--no-header"];
+
+    // A profile whose token is kept in the file, read from standard input.
+    let mut add = tool(&[
+        "config",
+        "add",
+        "local",
+        "--set-base-url",
+        emulator.base_url(),
+        "--set-project",
+        &emulator.project_id().to_string(),
+        "--token-stdin",
+    ]);
+    add.stdin(std::process::Stdio::piped());
+    let mut child = add
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        emulator.api_token().as_bytes(),
+    )
+    .unwrap();
+    let out = tokio::task::block_in_place(|| child.wait_with_output()).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the file is private from the start");
+
+    // The default profile is used; listing and showing it never print the token.
+    let r = run_async(tool(&list)).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 4);
+    for args in [&["config", "list"][..], &["config", "show", "local"]] {
+        let r = run_async(tool(args)).await;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stdout.contains(emulator.api_token()), "{}", r.stdout);
+        assert!(r.stdout.contains("stored in the file"), "{}", r.stdout);
+    }
+
+    // The environment wins over the profile, and an option over both.
+    let mut wrong = tool(&list);
+    wrong.env("SIGNALWIRE_API_TOKEN", "wrong-token");
+    assert_eq!(run_async(wrong).await.code, 4);
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, format!("{}\n", emulator.api_token())).unwrap();
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut fixed = tool(&list);
+    fixed
+        .args(["--token-file", token_file.to_str().unwrap()])
+        .env("SIGNALWIRE_API_TOKEN", "wrong-token");
+    assert_eq!(run_async(fixed).await.code, 0);
+    let mut piped = tool(&list);
+    piped
+        .args(["--token-file", "-"])
+        .env("SIGNALWIRE_API_TOKEN", "wrong-token")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = piped.spawn().unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        format!("{}\n", emulator.api_token()).as_bytes(),
+    )
+    .unwrap();
+    let out = tokio::task::block_in_place(|| child.wait_with_output()).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut other_project = tool(&list);
+    other_project.args(["--project", "b3877c40-da60-4998-90ad-b792e98472af"]);
+    assert_eq!(run_async(other_project).await.code, 4);
+
+    // A token from a command, in a named profile.
+    let r = run_async(tool(&[
+        "config",
+        "add",
+        "cmd",
+        "--set-base-url",
+        emulator.base_url(),
+        "--set-project",
+        &emulator.project_id().to_string(),
+        "--token-command",
+        &format!("printf %s {}", emulator.api_token()),
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut by_name = tool(&list);
+    by_name.args(["--profile", "cmd"]);
+    assert_eq!(run_async(by_name).await.code, 0);
+    let r = run_async(tool(&["conferences", "list", "--profile", "nope"])).await;
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("the profiles are: cmd, local"),
+        "{}",
+        r.stderr
+    );
+
+    // Files others can read are refused, with the fix.
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut shared = tool(&list);
+    shared.args(["--token-file", token_file.to_str().unwrap()]);
+    let r = run_async(shared).await;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("chmod 600"), "{}", r.stderr);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = run_async(tool(&list)).await;
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("configuration file") && r.stderr.contains("chmod 600"),
+        "{}",
+        r.stderr
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    // Removing one leaves the other.
+    assert_eq!(run_async(tool(&["config", "remove", "cmd"])).await.code, 0);
+    let r = run_async(tool(&["config", "list"])).await;
+    assert!(
+        r.stdout.contains("local") && !r.stdout.contains("cmd"),
+        "{}",
+        r.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

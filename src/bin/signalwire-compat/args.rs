@@ -10,6 +10,8 @@ Configuration comes from the options or from the environment:
   SIGNALWIRE_PROJECT_ID  the project ID (a UUID)
   SIGNALWIRE_API_TOKEN   the API token; it needs the Voice scope
   SIGNALWIRE_BASE_URL    an API root that replaces the space's (an emulator, a proxy)
+or from a profile (`config add`; chosen with --profile or SIGNALWIRE_PROFILE, else the
+default one). The options win over the environment, and the environment over the profile.
 
 Wherever a command takes a conference, its SID or its name works: a name picks the one
 conference in progress by that name.
@@ -78,6 +80,27 @@ pub struct Global {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+
+    /// Read the API token from this file (only its owner may read it), or from standard input with `-`
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE",
+        conflicts_with = "token"
+    )]
+    pub token_file: Option<PathBuf>,
+
+    /// Use this profile from the configuration file (see `config`) [env: SIGNALWIRE_PROFILE]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "NAME",
+        env = "SIGNALWIRE_PROFILE",
+        hide_env = true
+    )]
+    pub profile: Option<String>,
 
     /// How to print results [default: table on a terminal, json otherwise]
     #[arg(
@@ -166,6 +189,10 @@ pub enum Command {
 
     /// Run a local emulator of a SignalWire space in the foreground, for testing
     Emulator(EmulatorArgs),
+
+    /// Manage profiles: named settings (space, project, where the token comes from)
+    #[command(subcommand)]
+    Config(ConfigCommand),
 
     /// Print a shell completion script
     ///
@@ -627,4 +654,56 @@ pub struct EmulatorArgs {
     /// Let conference status callbacks go to other machines (by default only to this one)
     #[arg(long)]
     pub allow_remote_callbacks: bool,
+}
+
+/// `config`: the profiles in the configuration file.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// List the profiles (the default marked *), never their tokens
+    List,
+    /// Show one profile, never its token
+    Show {
+        /// The profile
+        name: String,
+    },
+    /// Add a profile, or replace the one of that name
+    Add(ConfigAdd),
+    /// Remove a profile
+    Remove {
+        /// The profile
+        name: String,
+    },
+    /// Print where the configuration file is (SIGNALWIRE_COMPAT_CONFIG overrides it)
+    Path,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigAdd {
+    /// The profile's name
+    pub name: String,
+    /// The space: `example` or `example.signalwire.com`
+    #[arg(long = "set-space", value_name = "SPACE", conflicts_with = "base_url")]
+    pub space: Option<String>,
+    /// An API root instead of the space's
+    #[arg(long = "set-base-url", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The project ID
+    #[arg(long = "set-project", value_name = "UUID")]
+    pub project: Option<String>,
+    /// Keep the token in the configuration file, read from standard input
+    #[arg(long, conflicts_with_all = ["token_file", "token_command"])]
+    pub token_stdin: bool,
+    /// Read the token from this file each time (only its owner may read it)
+    #[arg(
+        long = "set-token-file",
+        value_name = "FILE",
+        conflicts_with = "token_command"
+    )]
+    pub token_file: Option<PathBuf>,
+    /// Run this command each time and use what it prints, e.g. `pass show signalwire`
+    #[arg(long, value_name = "COMMAND")]
+    pub token_command: Option<String>,
+    /// Make it the default profile
+    #[arg(long)]
+    pub default: bool,
 }

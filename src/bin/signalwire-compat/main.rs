@@ -4,6 +4,7 @@
 
 mod args;
 mod conferences;
+mod config;
 mod emulator;
 mod output;
 mod participants;
@@ -18,9 +19,7 @@ use std::{
 };
 
 use clap::Parser as _;
-use signalwire_compat::{
-    Client, ClientBuilder, ConferenceHandle, Error, ErrorKind, emulator::Emulator, kind,
-};
+use signalwire_compat::{Client, ConferenceHandle, Error, ErrorKind, emulator::Emulator, kind};
 
 use args::{Cli, Command, Format, Output};
 
@@ -151,6 +150,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     });
     match &cli.command {
         Command::Emulator(args) => return emulator::serve(args, output).await,
+        Command::Config(command) => return config::run(command),
         Command::Completions { shell } => {
             // Made in memory, where writing cannot fail, then written out with its error
             // reported (a full disk, a closed pipe) rather than a panic.
@@ -178,7 +178,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _emulator = emulator;
         builder
     } else {
-        configured(&cli.global)
+        config::configured(&cli.global)?
     };
     let timeout = Duration::from_secs(cli.global.timeout);
     let client = builder
@@ -195,7 +195,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Participants(command) => participants::run(&client, command, output).await,
         Command::Recordings(command) => recordings::run(&client, command, output).await,
         Command::Streams(command) => streams::run(&client, command, output).await,
-        Command::Emulator(_) | Command::Completions { .. } | Command::Man => {
+        Command::Emulator(_) | Command::Config(_) | Command::Completions { .. } | Command::Man => {
             unreachable!("these commands returned above")
         }
     };
@@ -234,22 +234,4 @@ async fn conference(client: &Client, given: &str) -> Result<ConferenceHandle, Fa
         .await
         .map_err(|e| Failure::Api(e, Context::default()))?;
     Ok(client.conference(&found.sid))
-}
-
-/// A client builder from the environment, overridden by the options given.
-fn configured(global: &args::Global) -> ClientBuilder {
-    let mut builder = ClientBuilder::from_env();
-    if let Some(space) = &global.space {
-        builder = builder.space(space);
-    }
-    if let Some(url) = &global.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(project) = &global.project {
-        builder = builder.project_id(project);
-    }
-    if let Some(token) = &global.token {
-        builder = builder.api_token(token);
-    }
-    builder
 }
