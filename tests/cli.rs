@@ -1937,3 +1937,56 @@ async fn profiles_settle_below_the_environment_and_the_options() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_stops_cleanly_on_ctrl_c_and_fails_with_the_usual_codes() {
+    let emulator = Emulator::start().await.unwrap();
+    let mut child = to_emulator(
+        &emulator,
+        &[
+            "participants",
+            "watch",
+            "--conference",
+            CONFERENCE,
+            "--output",
+            "ndjson",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut lines = Lines::of(child.stdout.take().unwrap());
+    lines.take(6).await;
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let status = tokio::task::block_in_place(|| child.wait()).unwrap();
+    assert_eq!(status.code(), Some(0), "Ctrl-C ends a watch as success");
+
+    // No such conference: 3; wrong credentials: 4; an interval under a second: 2.
+    let r = run_async(to_emulator(
+        &emulator,
+        &["participants", "watch", "--conference", "Board meeting"],
+    ))
+    .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let mut refused = cli(&["participants", "watch", "--conference", CONFERENCE]);
+    refused
+        .args(["--base-url", emulator.base_url(), "--project"])
+        .arg(emulator.project_id().to_string())
+        .env("SIGNALWIRE_API_TOKEN", "wrong-token");
+    assert_eq!(run_async(refused).await.code, 4);
+    let r = run(&mut cli(&[
+        "participants",
+        "watch",
+        "--emulator",
+        "--conference",
+        CONFERENCE,
+        "--interval",
+        "0",
+    ]));
+    assert_eq!(r.code, 2);
+}
