@@ -96,7 +96,7 @@ fn describe(failure: Failure) -> (u8, String) {
                 (ErrorKind::NoSuchName | ErrorKind::AmbiguousName, ..) => text,
                 (ErrorKind::InvalidInput, ..) if e.invalid_field() == Some("update") => "nothing to change: give at least one of --mute, --unmute, --hold, --unhold, --hold-url, --announce-url, --wait-url, --coach, --no-coach and the other options in `participants update --help`".to_owned(),
                 (ErrorKind::Config, ..) => format!(
-                    "{text}\n  (or pass --space / --base-url and --project; try any command with --emulator)"
+                    "{text}\n  (or pass --space / --base-url and --project, or add a profile with `config add`; try any command with --emulator)"
                 ),
                 (_, true, Some(call), Some(conference)) => {
                     format!("participant {call} was not found in conference {conference}: {text}")
