@@ -174,6 +174,18 @@ async fn control(emulator: &Emulator, method: Method, path: &str, body: Value) -
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// Sets the conference's status callback with a control request.
+async fn set_callback(emulator: &Emulator, callback: Value) -> (u16, Value) {
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    control(emulator, Method::PUT, &path, callback).await
+}
+
+/// Makes a call join the conference with a control request.
+async fn join_call(emulator: &Emulator, body: Value) -> (u16, Value) {
+    let path = format!("/conferences/{CONFERENCE}/participants");
+    control(emulator, Method::POST, &path, body).await
+}
+
 async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
     tokio::time::timeout(Duration::from_secs(10), rx.recv())
         .await
@@ -190,21 +202,13 @@ async fn signed_events_round_trip_and_tampered_copies_are_refused() {
 
     let callback =
         json!({ "url": format!("http://{public}/events?room=1"), "twilio_fields": true });
-    let path = format!("/conferences/{CONFERENCE}/status-callback");
-    let (status, set) = control(&emulator, Method::PUT, &path, callback).await;
+    let (status, set) = set_callback(&emulator, callback).await;
     assert_eq!(status, 200, "{set}");
     assert_eq!(set["method"], "POST");
 
     // A call joins (which starts the conference), is muted, speaks, and is removed; another
     // joins; the conference is ended.
-    let join = format!("/conferences/{CONFERENCE}/participants");
-    let (status, joined) = control(
-        &emulator,
-        Method::POST,
-        &join,
-        json!({ "call_sid": call(1) }),
-    )
-    .await;
+    let (status, joined) = join_call(&emulator, json!({ "call_sid": call(1) })).await;
     assert_eq!(status, 201, "{joined}");
     assert_eq!(joined["status"], "in-progress");
     let client = emulator.client();
@@ -226,13 +230,7 @@ async fn signed_events_round_trip_and_tampered_copies_are_refused() {
     .await;
     assert_eq!(status, 204);
     conference.participant(call(1)).remove().await.unwrap();
-    control(
-        &emulator,
-        Method::POST,
-        &join,
-        json!({ "call_sid": call(2), "muted": true }),
-    )
-    .await;
+    join_call(&emulator, json!({ "call_sid": call(2), "muted": true })).await;
     conference.end().await.unwrap();
 
     let want = [
@@ -324,19 +322,8 @@ async fn get_callbacks_sign_the_query_and_only_wanted_events_are_sent() {
         "method": "get",
         "events": ["join"],
     });
-    let path = format!("/conferences/{CONFERENCE}/status-callback");
-    assert_eq!(
-        control(&emulator, Method::PUT, &path, callback).await.0,
-        200
-    );
-    let join = format!("/conferences/{CONFERENCE}/participants");
-    control(
-        &emulator,
-        Method::POST,
-        &join,
-        json!({ "call_sid": call(1) }),
-    )
-    .await;
+    assert_eq!(set_callback(&emulator, callback).await.0, 200);
+    join_call(&emulator, json!({ "call_sid": call(1) })).await;
     emulator
         .client()
         .conference(CONFERENCE)
@@ -418,35 +405,15 @@ async fn control_requests_are_checked() {
     assert_eq!(status, 404);
 
     // Joining twice, or a conference that is over, is refused.
-    let join = format!("/conferences/{CONFERENCE}/participants");
     assert_eq!(
-        control(
-            &emulator,
-            Method::POST,
-            &join,
-            json!({ "call_sid": call(1) })
-        )
-        .await
-        .0,
+        join_call(&emulator, json!({ "call_sid": call(1) })).await.0,
         201
     );
     assert_eq!(
-        control(
-            &emulator,
-            Method::POST,
-            &join,
-            json!({ "call_sid": call(1) })
-        )
-        .await
-        .0,
+        join_call(&emulator, json!({ "call_sid": call(1) })).await.0,
         422
     );
-    assert_eq!(
-        control(&emulator, Method::POST, &join, json!({ "call": 1 }))
-            .await
-            .0,
-        400
-    );
+    assert_eq!(join_call(&emulator, json!({ "call": 1 })).await.0, 400);
     emulator
         .client()
         .conference(CONFERENCE)
@@ -454,14 +421,7 @@ async fn control_requests_are_checked() {
         .await
         .unwrap();
     assert_eq!(
-        control(
-            &emulator,
-            Method::POST,
-            &join,
-            json!({ "call_sid": call(2) })
-        )
-        .await
-        .0,
+        join_call(&emulator, json!({ "call_sid": call(2) })).await.0,
         422
     );
 
@@ -528,13 +488,11 @@ async fn join_and_wait(
     events: &[&str],
     count: usize,
 ) -> Vec<signalwire_compat::emulator::CallbackAttempt> {
-    let path = format!("/conferences/{CONFERENCE}/status-callback");
     let callback = json!({ "url": format!("http://{receiver}/events"), "events": events });
-    assert_eq!(control(emulator, Method::PUT, &path, callback).await.0, 200);
-    let join = format!("/conferences/{CONFERENCE}/participants");
+    assert_eq!(set_callback(emulator, callback).await.0, 200);
     let started = std::time::Instant::now();
     let body = json!({ "call_sid": call(1) });
-    assert_eq!(control(emulator, Method::POST, &join, body).await.0, 201);
+    assert_eq!(join_call(emulator, body).await.0, 201);
     // The API answers at once, and keeps answering while deliveries wait.
     let fetched = emulator
         .client()
@@ -587,11 +545,7 @@ async fn starting_and_hanging_up_make_their_events_and_can_end_the_conference() 
     let validator = Validator::new(emulator.signing_key());
     let (public, mut captured) = capturing_receiver().await;
     let callback = json!({ "url": format!("http://{public}/events"), "twilio_fields": true });
-    let path = format!("/conferences/{CONFERENCE}/status-callback");
-    assert_eq!(
-        control(&emulator, Method::PUT, &path, callback).await.0,
-        200
-    );
+    assert_eq!(set_callback(&emulator, callback).await.0, 200);
 
     // Start by hand; a second start changes nothing and sends nothing.
     let start = format!("/conferences/{CONFERENCE}/start");
@@ -606,10 +560,9 @@ async fn starting_and_hanging_up_make_their_events_and_can_end_the_conference() 
             .0,
         200
     );
-    let join = format!("/conferences/{CONFERENCE}/participants");
     for (n, ends) in [(1, false), (2, true), (3, false)] {
         let body = json!({ "call_sid": call(n), "end_conference_on_exit": ends });
-        assert_eq!(control(&emulator, Method::POST, &join, body).await.0, 201);
+        assert_eq!(join_call(&emulator, body).await.0, 201);
     }
     // The first hangs up: it leaves. The second hangs up: the conference ends with it.
     let hang_up = |n| format!("/conferences/{CONFERENCE}/participants/{}", call(n));

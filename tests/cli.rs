@@ -84,8 +84,7 @@ fn settings() -> insta::Settings {
 
 #[test]
 fn the_help_tree() {
-    let mut pages = Vec::new();
-    for args in [
+    let runs: &[&[&str]] = &[
         &["--help"][..],
         &["participants", "--help"],
         &["participants", "list", "--help"],
@@ -106,16 +105,9 @@ fn the_help_tree() {
         &["completions", "--help"],
         &["config", "--help"],
         &["config", "add", "--help"],
-    ] {
-        let r = run(&mut cli(args));
-        assert_eq!(r.code, 0, "{args:?}");
-        pages.push(format!(
-            "$ signalwire-compat {}\n{}",
-            args.join(" "),
-            r.stdout
-        ));
-    }
-    insta::assert_snapshot!("help", pages.join("\n"));
+    ];
+    let pages = transcript(runs, &[]);
+    insta::assert_snapshot!("help", pages);
 }
 
 #[test]
@@ -640,6 +632,22 @@ async fn answering(status: u16, kind: &str, body: String) -> wiremock::MockServe
     server
 }
 
+/// Runs each command line (with `extra` added, not shown) and writes what it printed under
+/// a `$ signalwire-compat …` line, for a snapshot. Every one must succeed.
+fn transcript(runs: &[&[&str]], extra: &[&str]) -> String {
+    let mut pages = Vec::new();
+    for args in runs {
+        let r = run(cli(args).args(extra));
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        pages.push(format!(
+            "$ signalwire-compat {}\n{}",
+            args.join(" "),
+            r.stdout
+        ));
+    }
+    pages.join("\n")
+}
+
 /// The tool aimed at `emulator`, with its first project's credentials.
 fn to_emulator(emulator: &Emulator, args: &[&str]) -> Command {
     let mut command = cli(args);
@@ -970,8 +978,7 @@ fn a_seed_file_with_a_duplicate_project_is_a_usage_error() {
 
 #[test]
 fn conference_commands_for_people_and_for_scripts() {
-    let mut pages = Vec::new();
-    for args in [
+    let runs: &[&[&str]] = &[
         &["conferences", "list", "--output", "table"][..],
         &[
             "conferences",
@@ -1028,18 +1035,9 @@ fn conference_commands_for_people_and_for_scripts() {
             "--output",
             "ndjson",
         ],
-    ] {
-        let mut command = cli(args);
-        command.arg("--emulator");
-        let r = run(&mut command);
-        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-        pages.push(format!(
-            "$ signalwire-compat {}\n{}",
-            args.join(" "),
-            r.stdout
-        ));
-    }
-    settings().bind(|| insta::assert_snapshot!("conference_outputs", pages.join("\n")));
+    ];
+    let pages = transcript(runs, &["--emulator"]);
+    settings().bind(|| insta::assert_snapshot!("conference_outputs", pages));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1082,8 +1080,7 @@ async fn a_conference_named_by_several_or_none_is_an_error_that_says_so() {
 #[test]
 fn recording_and_stream_commands() {
     // A recording that is over has a fixed duration: its table is stable.
-    let mut pages = Vec::new();
-    for args in [
+    let runs: &[&[&str]] = &[
         &[
             "recordings",
             "list",
@@ -1101,18 +1098,9 @@ fn recording_and_stream_commands() {
             "--output",
             "table",
         ],
-    ] {
-        let mut command = cli(args);
-        command.arg("--emulator");
-        let r = run(&mut command);
-        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-        pages.push(format!(
-            "$ signalwire-compat {}\n{}",
-            args.join(" "),
-            r.stdout
-        ));
-    }
-    settings().bind(|| insta::assert_snapshot!("recording_outputs", pages.join("\n")));
+    ];
+    let pages = transcript(runs, &["--emulator"]);
+    settings().bind(|| insta::assert_snapshot!("recording_outputs", pages));
 
     let json = |args: &[&str]| {
         let mut command = cli(args);
@@ -1662,8 +1650,7 @@ async fn watch_on_a_terminal_redraws_one_table_in_place() {
 
 #[test]
 fn columns_tsv_no_header_and_local_time() {
-    let mut pages = Vec::new();
-    for args in [
+    let runs: &[&[&str]] = &[
         &[
             "participants",
             "list",
@@ -1709,16 +1696,9 @@ fn columns_tsv_no_header_and_local_time() {
             "--output",
             "table",
         ],
-    ] {
-        let r = run(&mut cli(args));
-        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-        pages.push(format!(
-            "$ signalwire-compat {}\n{}",
-            args.join(" "),
-            r.stdout
-        ));
-    }
-    insta::assert_snapshot!("output_choices", pages.join("\n"));
+    ];
+    let pages = transcript(runs, &[]);
+    insta::assert_snapshot!("output_choices", pages);
 
     // Dates in the local zone, when asked.
     let r = run(cli(&[

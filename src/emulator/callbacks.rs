@@ -230,33 +230,28 @@ impl Deliverer {
     /// Queues the event for the conference's callback, signed with the project's key.
     /// Returns at once: the request goes out from the conference's own delivery task.
     pub(crate) fn send(&self, event: Event, callback: &StatusCallback, key: &SigningKey) {
-        let mut sorted: Vec<(&str, &str)> = event
-            .params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let validator = Validator::new(key.clone());
-        let (request, signed_url) = if callback.method == "GET" {
+        let (request, signature) = if callback.method == "GET" {
+            // The parameters go in the query, which the signed URL covers.
             let mut url = callback.url.clone();
             let query = url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(&event.params)
                 .finish();
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&query);
-            (self.http.get(&url), url)
+            let signature = validator.sign(&url, &[]);
+            (self.http.get(&url), signature)
         } else {
-            (
-                self.http.post(&callback.url).form(&event.params),
-                callback.url.clone(),
-            )
+            // The form's parameters are signed sorted by name, after the URL.
+            let mut sorted: Vec<(&str, &str)> = event
+                .params
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            let signature = validator.sign(&callback.url, &sorted);
+            (self.http.post(&callback.url).form(&event.params), signature)
         };
-        let params: &[(&str, &str)] = if callback.method == "GET" {
-            &[]
-        } else {
-            &sorted
-        };
-        let signature = validator.sign(&signed_url, params);
         let request = request.header("X-SignalWire-Signature", signature);
         let call_sid = event
             .params

@@ -209,16 +209,7 @@ impl Conference {
         let over = self.status == "completed";
         let mut events = Vec::new();
         if let Some(url) = update.announce_url {
-            if over {
-                return Err(Refusal::new(
-                    422,
-                    10000,
-                    format!(
-                        "Conference {} is completed and cannot take an announcement",
-                        self.sid
-                    ),
-                ));
-            }
+            self.unless_over("take an announcement")?;
             self.announcements.push(Announcement {
                 conference_sid: self.sid,
                 url,
@@ -257,6 +248,29 @@ impl Conference {
         self.streams.stop_all(now);
         self.date_updated = whole_seconds(now);
         events
+    }
+
+    /// The 422 for a conference that is over, saying what it cannot `do`.
+    fn unless_over(&self, to_do: &str) -> Result<(), Refusal> {
+        if self.is_over() {
+            return Err(Refusal::new(
+                422,
+                10000,
+                format!("Conference {} is completed and cannot {to_do}", self.sid),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A conference waiting for its first participant (`init`) starts, with its
+    /// `conference-start` event; one already started stays as it is.
+    fn begin(&mut self, account: &Uuid, now: DateTime<Utc>) -> Option<Pending> {
+        if self.status != "init" {
+            return None;
+        }
+        self.status = "in-progress".into();
+        self.date_updated = whole_seconds(now);
+        self.event(account, "start", "conference-start", None, &[])
     }
 
     /// The event `name` (of cXML's kind `short`), if the conference's callback wants it.
@@ -343,13 +357,7 @@ impl Conference {
         join: &Join,
         now: DateTime<Utc>,
     ) -> Result<(Value, Vec<Pending>), Refusal> {
-        if self.is_over() {
-            return Err(Refusal::new(
-                422,
-                10000,
-                format!("Conference {} is completed: no one can join it", self.sid),
-            ));
-        }
+        self.unless_over("take a new participant")?;
         let sid = self.sid;
         let joined = self
             .participants
@@ -362,10 +370,8 @@ impl Conference {
                 )
             })?;
         let mut events = Vec::new();
-        if self.status == "init" && join.start_conference_on_enter {
-            self.status = "in-progress".into();
-            self.date_updated = whole_seconds(now);
-            events.extend(self.event(account, "start", "conference-start", None, &[]));
+        if join.start_conference_on_enter {
+            events.extend(self.begin(account, now));
         }
         events.extend(self.event(account, "join", "participant-join", Some(&joined), &[]));
         Ok((joined, events))
@@ -379,22 +385,8 @@ impl Conference {
         account: &Uuid,
         now: DateTime<Utc>,
     ) -> Result<(Value, Vec<Pending>), Refusal> {
-        if self.is_over() {
-            return Err(Refusal::new(
-                422,
-                10000,
-                format!(
-                    "Conference {} is completed and cannot start again",
-                    self.sid
-                ),
-            ));
-        }
-        let mut events = Vec::new();
-        if self.status == "init" {
-            self.status = "in-progress".into();
-            self.date_updated = whole_seconds(now);
-            events.extend(self.event(account, "start", "conference-start", None, &[]));
-        }
+        self.unless_over("start again")?;
+        let events = self.begin(account, now).into_iter().collect();
         Ok((self.render(account), events))
     }
 
