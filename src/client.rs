@@ -107,7 +107,6 @@ impl Client {
     /// Runs one operation of the generated client under the total timeout, with retries.
     pub(crate) async fn run<'a, T, F, Fut>(
         &'a self,
-        idempotent: bool,
         expected: &'static str,
         call: F,
     ) -> Result<ResponseValue<T>, Error>
@@ -115,14 +114,13 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
     {
-        self.run_tracked(idempotent, expected, call).await.result
+        self.run_tracked(expected, call).await.result
     }
 
     /// [`run`](Self::run) for a request that carries a secret of its own (a stream's bearer
     /// token): it is taken out of every error, before a retry logs one.
     pub(crate) async fn run_secret<'a, T, F, Fut>(
         &'a self,
-        idempotent: bool,
         expected: &'static str,
         secret: Option<&'a str>,
         call: F,
@@ -131,16 +129,13 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
     {
-        self.run_inner(idempotent, expected, secret, call)
-            .await
-            .result
+        self.run_inner(expected, secret, call).await.result
     }
 
     /// [`run`](Self::run), also saying whether an attempt before the last may have taken
     /// effect on the server.
     pub(crate) async fn run_tracked<'a, T, F, Fut>(
         &'a self,
-        idempotent: bool,
         expected: &'static str,
         call: F,
     ) -> Tracked<ResponseValue<T>>
@@ -148,12 +143,11 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
     {
-        self.run_inner(idempotent, expected, None, call).await
+        self.run_inner(expected, None, call).await
     }
 
     async fn run_inner<'a, T, F, Fut>(
         &'a self,
-        idempotent: bool,
         expected: &'static str,
         secret: Option<&'a str>,
         call: F,
@@ -171,14 +165,14 @@ impl Client {
         let attempts = Box::pin(async move {
             let mut attempt = 1;
             loop {
-                let result =
+                let transport::Attempt { result, retry_safe } =
                     transport::attempt(inner.api.inner(), expected, call(&inner.api)).await;
                 let error = match (result, secret) {
                     (Ok(value), _) => return Ok(value),
                     (Err(error), Some(secret)) => error.redacted(secret),
                     (Err(error), None) => error,
                 };
-                let Some(wait) = inner.retry.delay(attempt, idempotent, &error) else {
+                let Some(wait) = inner.retry.delay(attempt, retry_safe, &error) else {
                     return Err(error);
                 };
                 // A gateway that failed (502, 503, 504) may have passed the request on

@@ -112,9 +112,7 @@ impl ConferenceHandle {
             let account = this.client.account_sid();
             let value = this
                 .client
-                .run(true, "conference", |api| {
-                    api.fetch_conference(&account, &sid)
-                })
+                .run("conference", |api| api.fetch_conference(&account, &sid))
                 .await?;
             Ok(value.into_inner().into())
         }

@@ -64,7 +64,7 @@ impl ParticipantHandle {
             let client = &this.conference.client;
             let account = client.inner.account;
             let value = client
-                .run(true, "participant", |api| {
+                .run("participant", |api| {
                     api.fetch_participant(&account, &conference, &call)
                 })
                 .await?;
@@ -116,7 +116,7 @@ impl ParticipantHandle {
         let client = &self.conference.client;
         let account = client.inner.account;
         let tracked = client
-            .run_tracked(true, "empty body", |api| {
+            .run_tracked("empty body", |api| {
                 api.remove_participant(&account, &conference, &call)
             })
             .await;

@@ -85,7 +85,7 @@ impl RecordingHandle {
             let client = &this.conference.client;
             let account = client.account_sid();
             let value = client
-                .run(true, "recording", |api| {
+                .run("recording", |api| {
                     api.fetch_recording(&account, &conference, &recording)
                 })
                 .await?;
@@ -138,7 +138,7 @@ impl RecordingHandle {
                 pause_behavior,
             };
             let value = client
-                .run(false, "recording", |api| {
+                .run("recording", |api| {
                     api.update_recording(&account, &conference, &recording, &body)
                 })
                 .await?;
@@ -155,7 +155,7 @@ impl RecordingHandle {
             let client = &this.conference.client;
             let account = client.account_sid();
             let tracked = client
-                .run_tracked(true, "empty body", |api| {
+                .run_tracked("empty body", |api| {
                     api.remove_recording(&account, &conference, &recording)
                 })
                 .await;

@@ -212,7 +212,7 @@ impl StartStream {
         let body = &self.body;
         let token = body.authorization_bearer_token.as_deref();
         let value = client
-            .run_secret(false, "stream", token, |api| {
+            .run_secret("stream", token, |api| {
                 api.create_stream(&account, &conference, body)
             })
             .await?;
@@ -248,7 +248,7 @@ impl StreamHandle {
                 status: types::StreamUpdateStatus::Stopped,
             };
             let value = client
-                .run(false, "stream", |api| {
+                .run("stream", |api| {
                     api.update_stream(&account, &conference, &stream, &body)
                 })
                 .await?;

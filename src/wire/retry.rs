@@ -84,9 +84,9 @@ impl RetryPolicy {
     }
 
     /// The wait before attempt `attempt + 1` after `error`, or `None` to give up.
-    pub(crate) fn delay(&self, attempt: u32, idempotent: bool, error: &Error) -> Option<Duration> {
+    pub(crate) fn delay(&self, attempt: u32, retry_safe: bool, error: &Error) -> Option<Duration> {
         if attempt >= self.max_attempts
-            || !(idempotent || self.retry_updates)
+            || !(retry_safe || self.retry_updates)
             || !error.is_retryable()
         {
             return None;

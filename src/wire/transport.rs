@@ -42,6 +42,8 @@ pub(crate) struct Exchange {
     content_type: Option<String>,
     retry_after: Option<Duration>,
     too_large: bool,
+    /// Whether the operation may be sent again, from the spec.
+    retry_safe: bool,
     /// The request a dry run stopped.
     dry_run: Option<RequestPreview>,
 }
@@ -63,6 +65,8 @@ impl ClientHooks<Transport> for generated::Client {
             path = request.url().path(),
             "sending request"
         );
+        let retry_safe = super::operations::retry_safe(info.operation_id);
+        let _ = EXCHANGE.try_with(|x| x.borrow_mut().retry_safe = retry_safe);
         if self.inner().dry_run && request.method() != reqwest::Method::GET {
             let form = request
                 .body()
@@ -170,12 +174,18 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     Some((when.to_utc() - now).to_std().unwrap_or(Duration::ZERO))
 }
 
+/// One attempt's outcome, and whether its operation may be sent again.
+pub(crate) struct Attempt<T> {
+    pub(crate) result: Result<ResponseValue<T>, Error>,
+    pub(crate) retry_safe: bool,
+}
+
 /// Runs one attempt of a generated call and turns its outcome into ours.
 pub(crate) async fn attempt<T, Fut>(
     limits: &Transport,
     expected: &'static str,
     call: Fut,
-) -> Result<ResponseValue<T>, Error>
+) -> Attempt<T>
 where
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>>,
 {
@@ -185,6 +195,17 @@ where
             (result, EXCHANGE.with(|x| x.take()))
         })
         .await;
+    let retry_safe = exchange.retry_safe;
+    let result = finish(result, exchange, limits, expected).await;
+    Attempt { result, retry_safe }
+}
+
+async fn finish<T>(
+    result: Result<ResponseValue<T>, progenitor_client::Error<types::Error>>,
+    exchange: Exchange,
+    limits: &Transport,
+    expected: &'static str,
+) -> Result<ResponseValue<T>, Error> {
     if let Some(preview) = exchange.dry_run {
         return Err(Repr::DryRun(preview).into());
     }

@@ -163,7 +163,7 @@ impl Listing for ConferenceListing {
         let account = client.account_sid();
         let dates = (!filters.dates.is_empty()).then_some(&filters.dates);
         let value = client
-            .run(true, "page of conferences", |api| {
+            .run("page of conferences", |api| {
                 api.list_conferences(
                     &account,
                     dates,

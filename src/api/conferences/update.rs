@@ -84,7 +84,7 @@ impl UpdateConference {
         let account = client.account_sid();
         let body = &self.body;
         let value = client
-            .run(false, "conference", |api| {
+            .run("conference", |api| {
                 api.update_conference(&account, &sid, body)
             })
             .await?;

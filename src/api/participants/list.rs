@@ -107,7 +107,7 @@ impl Listing for ParticipantListing {
     ) -> Result<Page<Participant>, Error> {
         let account = client.account_sid();
         let value = client
-            .run(true, "page of participants", |api| {
+            .run("page of participants", |api| {
                 api.list_participants(
                     &account,
                     &self.conference,

@@ -144,7 +144,7 @@ impl UpdateParticipant {
         let account = client.inner.account;
         let body = &self.body;
         let value = client
-            .run(false, "participant", |api| {
+            .run("participant", |api| {
                 api.update_participant(&account, &conference, &call, body)
             })
             .await?;

@@ -106,7 +106,7 @@ impl Listing for RecordingListing {
         let account = client.account_sid();
         let dates = (!filters.is_empty()).then_some(filters);
         let value = client
-            .run(true, "page of recordings", |api| {
+            .run("page of recordings", |api| {
                 api.list_recordings(
                     &account,
                     &self.conference,
