@@ -73,6 +73,8 @@ fn main() {
             "::std::string::String",
             std::iter::empty(),
         )
+        // The date filters' values as the emulator reads them; the client sends its own type.
+        .with_replacement("DayOrEmpty", "::std::string::String", std::iter::empty())
         // Checked by the stream builder (wss://, or ws:// to loopback for tests).
         .with_replacement("StreamUrl", "::std::string::String", std::iter::empty())
         .with_replacement(

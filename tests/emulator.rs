@@ -235,6 +235,51 @@ async fn filters_and_pages() {
 }
 
 #[tokio::test]
+async fn an_empty_filter_value_is_no_filter_and_an_empty_page_token_the_first_page() {
+    let emulator = Emulator::start().await.unwrap();
+    let base = format!(
+        "http://{}/api/laml/2010-04-01/Accounts/{}/Conferences",
+        emulator.addr(),
+        emulator.project_id()
+    );
+    let participants = listing(&emulator, "/api/laml/2010-04-01", demo::CONFERENCE_SID);
+    let recordings = format!("{base}/{}/Recordings", demo::CONFERENCE_SID);
+    let cases = [
+        (
+            base.as_str(),
+            "conferences",
+            "FriendlyName=&Status=&DateCreated=&DateUpdated%3C=&DateCreated%3E=&PageToken=",
+        ),
+        (participants.as_str(), "participants", "PageToken="),
+        (
+            recordings.as_str(),
+            "recordings",
+            "DateCreated=&DateCreated%3C=&PageToken=",
+        ),
+    ];
+    for (url, key, empty) in cases {
+        let (status, _, plain) = send(demo_auth(raw().get(url))).await;
+        assert_eq!(status, 200, "{url}");
+        let (status, _, with_empty) = send(demo_auth(raw().get(format!("{url}?{empty}")))).await;
+        assert_eq!(status, 200, "{url}?{empty}: {with_empty}");
+        assert_eq!(with_empty[key], plain[key], "{key}");
+        assert!(!plain[key].as_array().unwrap().is_empty() || key == "recordings");
+    }
+    // A value that is not empty is still read, and refused when malformed; a number or a
+    // boolean has no empty form.
+    for query in ["Status=bogus", "Page=", "PageSize="] {
+        let (status, _, _) = send(demo_auth(raw().get(format!("{base}?{query}")))).await;
+        assert_eq!(status, 400, "{query}");
+    }
+    for query in ["Muted=", "Hold="] {
+        let (status, _, _) = send(demo_auth(raw().get(format!("{participants}?{query}")))).await;
+        assert_eq!(status, 400, "{query}");
+    }
+    let (status, _, _) = send(demo_auth(raw().get(format!("{participants}?PageToken=XX")))).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
 async fn the_list_envelope_has_exactly_the_documented_keys() {
     let emulator = Emulator::start().await.unwrap();
     let url = format!(

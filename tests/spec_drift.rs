@@ -189,11 +189,38 @@ fn absorb<'a>(doc: &'a Value, schema: &'a Value, out: &mut Shape<'a>, depth: usi
     if let Some(items) = schema.get("items") {
         out.items = Some(items);
     }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(parts) = schema.get(key).and_then(Value::as_array) {
-            for part in parts {
-                absorb(doc, part, out, depth + 1);
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        for part in parts {
+            absorb(doc, part, out, depth + 1);
+        }
+    }
+    // Alternatives: a value may be any of them, so the values are listed only when every
+    // alternative that is not null lists its own.
+    for key in ["anyOf", "oneOf"] {
+        let Some(parts) = schema.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let mut open = false;
+        for part in parts {
+            let mut alternative = Shape::default();
+            absorb(doc, part, &mut alternative, depth + 1);
+            let only_null = alternative.kinds.is_empty() && alternative.nullable;
+            out.nullable |= alternative.nullable;
+            out.kinds.extend(alternative.kinds);
+            out.properties.extend(alternative.properties);
+            out.required.extend(alternative.required);
+            out.items = out.items.or(alternative.items);
+            if out.name.is_none() {
+                out.name = alternative.name;
             }
+            match alternative.values {
+                Some(values) => out.values.get_or_insert_with(BTreeSet::new).extend(values),
+                None if !only_null => open = true,
+                None => {}
+            }
+        }
+        if open {
+            out.values = None;
         }
     }
 }
@@ -585,6 +612,25 @@ fn our_spec_differs_from_signalwires_only_where_recorded() {
         problems.len(),
         theirs_path.display(),
         problems.join("\n  ")
+    );
+}
+
+#[test]
+fn alternatives_list_values_only_when_each_does() {
+    let doc: Value = serde_yaml_ng::from_str(
+        r#"
+open: {anyOf: [{type: string, format: date}, {type: string, enum: [""]}]}
+closed: {anyOf: [{type: string, enum: [a]}, {type: string, enum: [b]}, {type: "null"}]}
+"#,
+    )
+    .unwrap();
+    let open = shape(&doc, &doc["open"]);
+    assert_eq!((kinds(&open), open.values), ("string".to_owned(), None));
+    let closed = shape(&doc, &doc["closed"]);
+    assert!(closed.nullable);
+    assert_eq!(
+        closed.values.unwrap().into_iter().collect::<Vec<_>>(),
+        ["a", "b"]
     );
 }
 

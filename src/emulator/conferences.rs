@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::callbacks::{ConferenceInfo, Event, Join, StatusCallback};
 use super::{
-    form::{DayFilter, callback_method, callback_url, filters_query, pairs},
+    form::{DayFilter, callback_method, callback_url, filters_query, listing_pairs, pairs},
     paging::{Position, page},
     participants::{Participants, whole_seconds},
     recordings::Recordings,
@@ -98,7 +98,7 @@ pub(crate) struct Update {
 /// Reads a conference listing's query.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
+    for (key, value) in listing_pairs(query)? {
         match key.as_str() {
             "FriendlyName" if value.chars().count() > 64 => {
                 return Err(Refusal::bad(format!(

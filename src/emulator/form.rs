@@ -19,6 +19,18 @@ pub(crate) fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
     Ok(out)
 }
 
+/// A listing's query parameters. A text parameter given with an empty value (`FriendlyName=`,
+/// `Status=`, `DateCreated=`, `PageToken=`) is taken as not given: no filter, or the first
+/// page. SignalWire's spec types those as text, for which empty is a valid value, and helper
+/// libraries send them. A number or a boolean (`Page`, `PageSize`, `Muted`, `Hold`) has no
+/// empty form in either spec, so an empty one is still malformed.
+pub(crate) fn listing_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, Refusal> {
+    const NOT_TEXT: [&str; 4] = ["Page", "PageSize", "Muted", "Hold"];
+    let mut pairs = pairs(query.unwrap_or_default().as_bytes())?;
+    pairs.retain(|(key, value)| !value.is_empty() || NOT_TEXT.contains(&key.as_str()));
+    Ok(pairs)
+}
+
 /// A boolean parameter: `true` or `false`, in any case.
 pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, Refusal> {
     if value.eq_ignore_ascii_case("true") {

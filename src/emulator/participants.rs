@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{
     callbacks::Join,
-    form::{boolean, callback_method, callback_url, pairs},
+    form::{boolean, callback_method, callback_url, listing_pairs, pairs},
     paging::{Position, page},
     response::Refusal,
     seed::SeedParticipant,
@@ -75,7 +75,7 @@ impl Update {
 /// Reads a participant listing's query.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
+    for (key, value) in listing_pairs(query)? {
         match key.as_str() {
             "Muted" => request.muted = Some(boolean(&key, &value)?),
             "Hold" => request.hold = Some(boolean(&key, &value)?),

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    form::{DayFilter, filters_query, pairs},
+    form::{DayFilter, filters_query, listing_pairs, pairs},
     paging::{Position, page},
     participants::whole_seconds,
     response::Refusal,
@@ -89,7 +89,7 @@ pub(crate) struct Update {
 /// Reads a recording listing's query.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    for (key, value) in pairs(query.unwrap_or_default().as_bytes())? {
+    for (key, value) in listing_pairs(query)? {
         match key.as_str() {
             "DateCreated" | "DateCreated<" | "DateCreated>" => {
                 request.dates.push(DayFilter::read(&key, &value)?)
