@@ -144,6 +144,7 @@ impl ConferenceInfo<'_> {
     /// kind (`join`), `name` the event sent (`participant-join`).
     pub(crate) fn event(
         &self,
+        now: chrono::DateTime<chrono::Utc>,
         short: &str,
         name: &str,
         participant: Option<&Value>,
@@ -153,7 +154,7 @@ impl ConferenceInfo<'_> {
         if !callback.wants(short) {
             return None;
         }
-        let now = chrono::Utc::now().fixed_offset();
+        let now = now.fixed_offset();
         let mut params: Vec<(String, String)> = vec![
             ("AccountSid".into(), self.project.to_string()),
             ("ApiVersion".into(), "2010-04-01".into()),

@@ -239,9 +239,9 @@ impl Conference {
     ) -> Vec<Pending> {
         let mut events = Vec::new();
         for p in self.participants.values(account, &self.sid) {
-            events.extend(self.event(account, "leave", "participant-leave", Some(&p), &[]));
+            events.extend(self.event(account, now, "leave", "participant-leave", Some(&p), &[]));
         }
-        events.extend(self.event(account, "end", "conference-end", None, twilio));
+        events.extend(self.event(account, now, "end", "conference-end", None, twilio));
         self.status = "completed".into();
         self.participants.clear();
         self.recordings.complete_all(now);
@@ -270,13 +270,14 @@ impl Conference {
         }
         self.status = "in-progress".into();
         self.date_updated = whole_seconds(now);
-        self.event(account, "start", "conference-start", None, &[])
+        self.event(account, now, "start", "conference-start", None, &[])
     }
 
     /// The event `name` (of cXML's kind `short`), if the conference's callback wants it.
     fn event(
         &mut self,
         account: &Uuid,
+        now: DateTime<Utc>,
         short: &str,
         name: &str,
         participant: Option<&Value>,
@@ -290,7 +291,7 @@ impl Conference {
             callback: Some(callback),
             sequence: self.sequence + 1,
         };
-        let event = info.event(short, name, participant, twilio)?;
+        let event = info.event(now, short, name, participant, twilio)?;
         let callback = callback.clone();
         self.sequence += 1;
         Some((event, callback))
@@ -327,7 +328,7 @@ impl Conference {
                 } else {
                     off
                 };
-                events.extend(self.event(account, short, name, Some(&after), &[]));
+                events.extend(self.event(account, now, short, name, Some(&after), &[]));
             }
         }
         Ok((after, events))
@@ -338,13 +339,21 @@ impl Conference {
         &mut self,
         account: &Uuid,
         call: &Uuid,
+        now: DateTime<Utc>,
         path: &str,
     ) -> Result<Vec<Pending>, Refusal> {
         let sid = self.sid;
         let leaving = self.participants.fetch(account, &sid, call, path)?;
         self.participants.remove(call, path)?;
         Ok(self
-            .event(account, "leave", "participant-leave", Some(&leaving), &[])
+            .event(
+                account,
+                now,
+                "leave",
+                "participant-leave",
+                Some(&leaving),
+                &[],
+            )
             .into_iter()
             .collect())
     }
@@ -373,7 +382,7 @@ impl Conference {
         if join.start_conference_on_enter {
             events.extend(self.begin(account, now));
         }
-        events.extend(self.event(account, "join", "participant-join", Some(&joined), &[]));
+        events.extend(self.event(account, now, "join", "participant-join", Some(&joined), &[]));
         Ok((joined, events))
     }
 
@@ -407,6 +416,7 @@ impl Conference {
         let mut events: Vec<Pending> = self
             .event(
                 account,
+                now,
                 "leave",
                 "participant-leave",
                 Some(&leaving),
@@ -437,6 +447,7 @@ impl Conference {
         account: &Uuid,
         call: &Uuid,
         speaking: bool,
+        now: DateTime<Utc>,
         path: &str,
     ) -> Result<Vec<Pending>, Refusal> {
         let sid = self.sid;
@@ -447,7 +458,7 @@ impl Conference {
             "participant-speech-stop"
         };
         Ok(self
-            .event(account, "speaker", name, Some(&speaker), &[])
+            .event(account, now, "speaker", name, Some(&speaker), &[])
             .into_iter()
             .collect())
     }

@@ -48,6 +48,8 @@ pub(crate) struct App {
     pub(crate) deliverer: callbacks::Deliverer,
     /// Whether a status callback may go to another machine.
     pub(crate) allow_remote_callbacks: bool,
+    /// What every date the emulator writes is read from.
+    pub(crate) clock: super::Clock,
 }
 
 impl App {
@@ -273,7 +275,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         Ok(body) => body,
         Err(refused) => return refusal(refused),
     };
-    let now = chrono::Utc::now();
+    let now = app.clock.now();
     let query = parts.uri.query();
     if parts.method == Method::POST
         && let Err(refused) = form::check_form(&parts.headers, &body)
@@ -354,7 +356,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             _,
         ) => state
             .conference_mut(&account, &conference, &path)
-            .and_then(|c| c.remove_participant(&account, &call, &path))
+            .and_then(|c| c.remove_participant(&account, &call, now, &path))
             .map(|events| {
                 pending = events;
                 StatusCode::NO_CONTENT.into_response()
@@ -467,6 +469,7 @@ async fn control(
     let sid = |s: &str| Uuid::try_parse(s).ok();
     let allowed: &str = match segments.as_slice() {
         ["callbacks"] => "GET",
+        ["clock"] => "GET, POST",
         ["conferences", c, "status-callback"] if sid(c).is_some() => "PUT, DELETE",
         ["conferences", c, "start"] if sid(c).is_some() => "POST",
         ["conferences", c, "participants"] if sid(c).is_some() => "POST",
@@ -497,9 +500,12 @@ async fn control(
         Ok(bytes) => bytes,
         Err(refused) => return refusal(refused),
     };
+    if segments == ["clock"] {
+        return clock(app, method, &bytes).unwrap_or_else(refusal);
+    }
     let path = format!("{CONTROL_PATH}{rest}");
     let conference = segments.get(1).and_then(|c| sid(c)).unwrap_or_default();
-    let now = chrono::Utc::now();
+    let now = app.clock.now();
     let mut pending = Vec::new();
     let mut state = app.state();
     let outcome = match (segments.as_slice(), method) {
@@ -547,7 +553,7 @@ async fn control(
             .and_then(|speech| {
                 let call = sid(call).unwrap_or_default();
                 let c = state.conference_mut(&project, &conference, &path)?;
-                pending = c.speech(&project, &call, speech.speaking, &path)?;
+                pending = c.speech(&project, &call, speech.speaking, now, &path)?;
                 Ok(StatusCode::NO_CONTENT.into_response())
             }),
         _ => Err(Refusal::not_found(&path)),
@@ -555,6 +561,35 @@ async fn control(
     drop(state);
     app.dispatch(&project, pending);
     outcome.unwrap_or_else(refusal)
+}
+
+/// A step of the emulator's virtual clock, as `POST /__emulator/clock` takes it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    advance_ms: u64,
+}
+
+/// `GET /__emulator/clock` tells the time; `POST` with `{"advance_ms": N}` moves a virtual
+/// clock forward first. Both answer `{"now": RFC 3339, "virtual": bool}`.
+fn clock(app: &App, method: &Method, body: &[u8]) -> Result<Response, Refusal> {
+    if method == Method::POST {
+        let step = json_body::<Advance>(body)?;
+        app.clock
+            .advance(std::time::Duration::from_millis(step.advance_ms))
+            .map_err(|e| match e {
+                super::ClockError::Real => Refusal::new(409, 10000, format!("The {e}")),
+                _ => Refusal::bad(format!("The clock cannot move: {e}")),
+            })?;
+    }
+    let now = app.clock.now();
+    Ok(ok(
+        StatusCode::OK,
+        json!({
+            "now": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "virtual": app.clock.is_virtual(),
+        }),
+    ))
 }
 
 /// The header that says the emulator ignored something a client probably meant it to read.

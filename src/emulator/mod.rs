@@ -63,6 +63,7 @@
 //! ```
 
 mod callbacks;
+mod clock;
 mod conferences;
 mod faults;
 mod form;
@@ -87,6 +88,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub use callbacks::{CallbackAttempt, StatusCallback};
+pub use clock::{Clock, ClockError, MAX_ADVANCE};
 pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
@@ -116,6 +118,7 @@ pub struct EmulatorBuilder {
     seed: Seed,
     limits: server::Limits,
     allow_remote_callbacks: bool,
+    clock: Clock,
 }
 
 impl Default for EmulatorBuilder {
@@ -128,6 +131,7 @@ impl Default for EmulatorBuilder {
                 shutdown_grace: Duration::from_secs(5),
             },
             allow_remote_callbacks: false,
+            clock: Clock::real(),
         }
     }
 }
@@ -168,6 +172,26 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The clock the emulator reads its time from: [`Clock::real`] by default. Give a
+    /// virtual one ([`Clock::starting_at`]) to set the dates it writes and to move time by
+    /// hand, from Rust with [`Clock::advance`] (on this clock or [`Emulator::clock`]) or from
+    /// any language with `POST /__emulator/clock` and `{"advance_ms": N}`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use signalwire_compat::emulator::{Clock, Emulator};
+    ///
+    /// let clock = Clock::starting_at("2026-01-01T09:00:00Z".parse()?);
+    /// let emulator = Emulator::builder().clock(clock.clone()).start().await?;
+    /// clock.advance(Duration::from_secs(30))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// Fails with [`std::io::ErrorKind::InvalidInput`] if the seed is not valid (see
@@ -195,12 +219,13 @@ impl EmulatorBuilder {
         let addr = listener.local_addr()?;
         let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
         let app = Arc::new(http::App {
-            state: Mutex::new(state::State::new(&self.seed, chrono::Utc::now())),
+            state: Mutex::new(state::State::new(&self.seed, self.clock.now())),
             faults: Mutex::new(faults::Faults::default()),
             stopping,
             next_sid: std::sync::atomic::AtomicU64::new(1),
             deliverer,
             allow_remote_callbacks: self.allow_remote_callbacks,
+            clock: self.clock,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let stopped = async move {
@@ -323,6 +348,11 @@ impl Emulator {
     /// by a request just answered may not be here yet.
     pub fn callbacks(&self) -> Vec<CallbackAttempt> {
         self.app.deliverer.attempts(&self.project_id)
+    }
+
+    /// The clock the emulator reads its time from; see [`EmulatorBuilder::clock`].
+    pub fn clock(&self) -> &Clock {
+        &self.app.clock
     }
 
     /// Drops every fault of the first project not yet fired.

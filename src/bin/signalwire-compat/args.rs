@@ -654,6 +654,19 @@ pub struct EmulatorArgs {
     /// Let conference status callbacks go to other machines (by default only to this one)
     #[arg(long)]
     pub allow_remote_callbacks: bool,
+    /// Run on a virtual clock that starts now and moves only when told to
+    /// (POST /__emulator/clock with {"advance_ms": N})
+    #[arg(long)]
+    pub virtual_clock: bool,
+    /// Run on a virtual clock that starts at this time (RFC 3339, e.g. 2026-01-01T09:00:00Z)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|_| "not a time as RFC 3339, such as 2026-01-01T09:00:00Z".to_owned())
 }
 
 /// `config`: the profiles in the configuration file.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use signalwire_compat::emulator::{Emulator, Seed, demo};
+use signalwire_compat::emulator::{Clock, Emulator, Seed, demo};
 
 use crate::{
     Failure,
@@ -33,8 +33,14 @@ pub(crate) async fn serve(args: &EmulatorArgs, output: Output) -> Result<(), Fai
         .first()
         .and_then(|p| p.conferences.iter().find(|c| c.status == "in-progress"))
         .map(|c| c.sid);
+    let clock = match (args.clock_start, args.virtual_clock) {
+        (Some(start), _) => Clock::starting_at(start),
+        (None, true) => Clock::virtual_now(),
+        (None, false) => Clock::real(),
+    };
     let emulator = Emulator::builder()
         .listen(args.listen)
+        .clock(clock)
         .seed(seed)
         .allow_remote_callbacks(args.allow_remote_callbacks)
         .start()
