@@ -1,12 +1,27 @@
-//! Compiles `openapi/compatibility.yaml` into the private generated client.
+//! Compiles `openapi/compatibility.yaml` into the crate's generated code, in `$OUT_DIR`:
 //!
-//! The generated file lands in `$OUT_DIR/codegen.rs` and is pulled in by `src/wire/generated.rs`.
-//! Types are shaped here, never by editing the output: the schemas that carry identifiers,
-//! dates and statuses are replaced by the crate's own lenient types.
+//! - `codegen.rs`: the private client progenitor generates (`src/wire/generated.rs`);
+//! - `kinds.rs`: a SID kind and its alias for each schema marked `x-sid` (`src/sid.rs`);
+//! - `models.rs`: a public model for each schema marked `x-model`, and the conversion of each
+//!   page marked `x-page` (`src/models/mod.rs`);
+//! - `resources.rs`: the handles and builders of each resource whose operations are marked
+//!   `x-resource` and `x-action` (`src/api/generated.rs`);
+//! - `operations.rs`: which operations may be retried (`src/wire/operations.rs`).
+//!
+//! Types are put in by rule, never by editing the output or by a list here: a schema marked
+//! `x-sid` becomes its SID type, `x-date` the lenient date, `x-open-enum` the crate's open enum
+//! of that name, `x-model` the public model, and `x-rust-type` the type it names.
 
-use std::{env, fs, path::PathBuf};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    env,
+    fmt::Write as _,
+    fs,
+    path::PathBuf,
+};
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
+use serde_json::Value;
 
 const SPEC: &str = "openapi/compatibility.yaml";
 
@@ -17,111 +32,48 @@ fn main() {
     let text = fs::read_to_string(SPEC).unwrap_or_else(|e| panic!("reading {SPEC}: {e}"));
     let spec: openapiv3::OpenAPI =
         serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("parsing {SPEC}: {e}"));
+    let raw: Value =
+        serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("parsing {SPEC}: {e}"));
+    let doc = Doc { raw: &raw };
 
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote::quote! { crate::wire::transport::Transport })
-        .with_replacement(
-            "AccountSid",
-            "crate::AccountSid",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement("CallSid", "crate::CallSid", [TypeImpl::Display].into_iter())
-        .with_replacement(
-            "ConferenceSid",
-            "crate::ConferenceSid",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement(
-            "RecordingSid",
-            "crate::RecordingSid",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement(
-            "StreamSid",
-            "crate::StreamSid",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement(
-            "RecordingStatus",
-            "crate::RecordingStatus",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement(
-            "RecordingSource",
-            "crate::RecordingSource",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement(
-            "StreamStatus",
-            "crate::StreamStatus",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement(
-            "Rfc2822DateTime",
-            "crate::time::LenientDate",
-            std::iter::empty(),
-        )
-        // Page tokens only come from the server's own next-page URIs; checking their pattern
-        // is the server's job, and would cost a regex engine at run time.
-        .with_replacement("PageToken", "::std::string::String", std::iter::empty())
-        // Checked by the list builder, which says what is wrong.
-        .with_replacement(
-            "ConferenceName",
-            "::std::string::String",
-            std::iter::empty(),
-        )
-        // The date filters' values as the emulator reads them; the client sends its own type.
-        .with_replacement("DayOrEmpty", "::std::string::String", std::iter::empty())
-        // Checked by the stream builder (wss://, or ws:// to loopback for tests).
-        .with_replacement("StreamUrl", "::std::string::String", std::iter::empty())
-        .with_replacement(
-            "ParticipantStatus",
-            "crate::ParticipantStatus",
-            [TypeImpl::Display].into_iter(),
-        )
-        // Conference statuses are an open set when read; the filter sends the same type.
-        .with_replacement(
-            "ConferenceStatus",
-            "crate::ConferenceStatus",
-            [TypeImpl::Display].into_iter(),
-        )
-        .with_replacement(
-            "ConferenceStatusFilter",
-            "crate::ConferenceStatus",
-            [TypeImpl::Display].into_iter(),
-        )
-        // The date filters' names (`DateCreated<`, `DateCreated>`) would all become the
-        // identifier `date_created`; a type of ours serializes them under their wire names.
-        .with_replacement(
-            "ConferenceDateFilters",
-            "crate::api::DateFilters",
-            std::iter::empty(),
-        )
-        .with_replacement(
-            "RecordingDateFilters",
-            "crate::api::DateFilters",
-            std::iter::empty(),
-        );
+        .with_inner_type(quote::quote! { crate::wire::transport::Transport });
+    for (schema, rust, display) in doc.replacements() {
+        let impls: Vec<TypeImpl> = if display {
+            vec![TypeImpl::Display]
+        } else {
+            Vec::new()
+        };
+        settings.with_replacement(schema, rust, impls.into_iter());
+    }
 
     let tokens = Generator::new(&settings)
         .generate_tokens(&spec)
         .unwrap_or_else(|e| panic!("generating a client from {SPEC}: {e}"));
     let file: syn::File = syn::parse2(tokens).expect("progenitor emitted invalid Rust");
-    let source = format!(
-        "// Generated by build.rs from {SPEC} with progenitor. Do not edit.\n\n{}",
-        prettyplease::unparse(&file)
-    );
 
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let out = out_dir.join("codegen.rs");
-    fs::write(&out, source).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+    write(&out_dir, "codegen.rs", &prettyplease::unparse(&file));
+    write(&out_dir, "kinds.rs", &rust(&doc.kinds()));
+    write(&out_dir, "models.rs", &rust(&doc.models()));
+    write(&out_dir, "resources.rs", &rust(&doc.resources()));
+    write(&out_dir, "operations.rs", &retry_table(&spec));
+}
 
-    let out = out_dir.join("operations.rs");
-    fs::write(&out, retry_table(&spec))
-        .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+fn write(dir: &std::path::Path, name: &str, text: &str) {
+    let out = dir.join(name);
+    let text = format!("// Generated by build.rs from {SPEC}. Do not edit.\n\n{text}");
+    fs::write(&out, text).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+}
+
+/// Formats generated source, which also proves it is Rust.
+fn rust(source: &str) -> String {
+    let file: syn::File = syn::parse_str(source)
+        .unwrap_or_else(|e| panic!("build.rs generated invalid Rust ({e}):\n{source}"));
+    prettyplease::unparse(&file)
 }
 
 /// Which operations may be sent again after a failure, decided once from the spec: a read
@@ -141,7 +93,7 @@ fn retry_table(spec: &openapiv3::OpenAPI) -> String {
             let marked = operation.extensions.get("x-retry-safe");
             let by_method = matches!(method, "get" | "head" | "put" | "delete");
             let retry_safe = match marked {
-                Some(serde_json::Value::Bool(yes)) => *yes,
+                Some(Value::Bool(yes)) => *yes,
                 Some(other) => panic!("{SPEC}: {id}: x-retry-safe is {other}, not true or false"),
                 None => by_method,
             };
@@ -158,9 +110,952 @@ fn retry_table(spec: &openapiv3::OpenAPI) -> String {
         ids.join("\n            | ")
     };
     format!(
-        "// Generated by build.rs from {SPEC}. Do not edit.\n\n\
-         /// Whether the operation may be sent again after a failure that allows it.\n\
+        "/// Whether the operation may be sent again after a failure that allows it.\n\
          pub(crate) fn retry_safe(operation_id: &str) -> bool {{\n    \
          matches!(\n        operation_id,\n        {ids}\n    )\n}}\n"
     )
+}
+
+/// The spec as plain data, for the rules that read its `x-` annotations.
+struct Doc<'a> {
+    raw: &'a Value,
+}
+
+/// Doc comment lines for `text`.
+fn docs(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.trim().lines() {
+        if line.trim().is_empty() {
+            out.push_str("///\n");
+        } else {
+            writeln!(out, "/// {}", line.trim_end()).unwrap();
+        }
+    }
+    out
+}
+
+/// `VoiceFallbackUrl` → `voice_fallback_url`, as typify names fields.
+fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let after_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let before_lower = i > 0
+                && chars[i - 1].is_ascii_uppercase()
+                && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if after_lower || before_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push('_');
+        }
+    }
+    out
+}
+
+/// `VoiceFallbackUrl` → `voice-fallback-url`, for command-line flags.
+fn kebab(name: &str) -> String {
+    snake(name).replace('_', "-")
+}
+
+/// A schema's description, required: every generated public item is documented.
+fn described<'v>(schema: &'v Value, what: &str) -> &'v str {
+    schema["description"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{SPEC}: {what} has no description; every public item is documented"))
+}
+
+/// What a property's schema names, once its `allOf` wrapper and nullability are set aside.
+struct Property<'v> {
+    /// The component schema it refers to, if any.
+    target: Option<(&'v str, &'v Value)>,
+    /// The schema itself (the target's when it refers to one).
+    schema: &'v Value,
+    nullable: bool,
+}
+
+impl<'a> Doc<'a> {
+    fn schemas(&self) -> &'a serde_json::Map<String, Value> {
+        self.raw["components"]["schemas"]
+            .as_object()
+            .expect("the spec has component schemas")
+    }
+
+    fn schema(&self, reference: &str) -> (&'a str, &'a Value) {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{SPEC}: {reference} is not a component schema"));
+        let (name, schema) = self
+            .schemas()
+            .get_key_value(name)
+            .unwrap_or_else(|| panic!("{SPEC}: {reference} does not exist"));
+        (name.as_str(), schema)
+    }
+
+    fn property(&self, schema: &'a Value) -> Property<'a> {
+        let nullable = schema["nullable"].as_bool().unwrap_or(false);
+        let reference = schema["$ref"].as_str().or_else(|| {
+            schema["allOf"]
+                .as_array()
+                .filter(|parts| parts.len() == 1)
+                .and_then(|parts| parts[0]["$ref"].as_str())
+        });
+        match reference {
+            Some(reference) => {
+                let (name, target) = self.schema(reference);
+                Property {
+                    target: Some((name, target)),
+                    schema: target,
+                    nullable: nullable || target["nullable"].as_bool().unwrap_or(false),
+                }
+            }
+            None => Property {
+                target: None,
+                schema,
+                nullable,
+            },
+        }
+    }
+
+    /// The form bodies of the operations of resources (`x-resource`): their types are
+    /// generated here, so that the client sends them and the emulator reads them.
+    fn forms(&self) -> BTreeSet<&'a str> {
+        let mut out = BTreeSet::new();
+        for item in self.raw["paths"].as_object().expect("paths").values() {
+            for method in ["post", "put", "patch"] {
+                let Some(op) = item.get(method) else { continue };
+                if op.get("x-resource").is_none() {
+                    continue;
+                }
+                if let Some(reference) = op["requestBody"]["content"]
+                    ["application/x-www-form-urlencoded"]["schema"]["$ref"]
+                    .as_str()
+                {
+                    out.insert(self.schema(reference).0);
+                }
+            }
+        }
+        out
+    }
+
+    /// The replacements progenitor is given, by rule: `(schema, Rust type, Display?)`.
+    fn replacements(&self) -> Vec<(String, String, bool)> {
+        let mut out = Vec::new();
+        let forms = self.forms();
+        for (name, schema) in self.schemas() {
+            let rule = if schema.get("x-sid").is_some() {
+                Some((format!("crate::{name}"), true))
+            } else if let Some(kind) = schema["x-date"].as_str() {
+                match kind {
+                    "rfc2822" => Some(("crate::time::LenientDate".to_owned(), false)),
+                    "iso8601" => Some(("crate::time::LenientIsoDate".to_owned(), false)),
+                    other => panic!("{SPEC}: {name}: x-date is {other:?}, not rfc2822 or iso8601"),
+                }
+            } else if let Some(open) = schema.get("x-open-enum") {
+                let target = match open {
+                    Value::Bool(true) => name.clone(),
+                    Value::String(other) => other.clone(),
+                    other => panic!("{SPEC}: {name}: x-open-enum is {other}"),
+                };
+                Some((format!("crate::{target}"), true))
+            } else if schema["x-model"] == Value::Bool(true) {
+                Some((format!("crate::{name}"), false))
+            } else if forms.contains(name.as_str()) {
+                Some((format!("crate::api::generated::{name}"), false))
+            } else {
+                schema["x-rust-type"]
+                    .as_str()
+                    .map(|rust| (rust.to_owned(), false))
+            };
+            if let Some((rust, display)) = rule {
+                out.push((name.clone(), rust, display));
+            }
+        }
+        out
+    }
+
+    /// A kind and an alias for each schema marked `x-sid`.
+    fn kinds(&self) -> String {
+        let mut kinds = String::new();
+        let mut aliases = String::new();
+        for (name, schema) in self.schemas() {
+            let Some(kind) = schema["x-sid"].as_str() else {
+                continue;
+            };
+            let names = schema["x-sid-names"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{SPEC}: {name} has x-sid but no x-sid-names"));
+            write!(
+                kinds,
+                "{}#[derive(Debug)]\npub enum {kind} {{}}\n",
+                docs(names)
+            )
+            .unwrap();
+            write!(
+                aliases,
+                "{}pub type {name} = crate::Sid<kind::{kind}>;\n",
+                docs(described(schema, name))
+            )
+            .unwrap();
+        }
+        format!(
+            "/// What a [`Sid`](crate::Sid) names. The kinds are types with no values: they exist \
+             only to tell one kind of SID from another at compile time.\n\
+             pub mod kind {{\n{kinds}}}\n{aliases}"
+        )
+    }
+
+    /// A public model for each schema marked `x-model`, and a page conversion for each
+    /// schema marked `x-page`.
+    fn models(&self) -> String {
+        let mut out = String::new();
+        for (name, schema) in self.schemas() {
+            if schema["x-model"] == Value::Bool(true) {
+                out.push_str(&self.model(name, schema));
+            }
+            if let Some(items) = schema["x-page"].as_str() {
+                let item = self.property(&schema["properties"][items]["items"]);
+                let (item, _) = item
+                    .target
+                    .unwrap_or_else(|| panic!("{SPEC}: {name}.{items} holds no model"));
+                writeln!(
+                    out,
+                    "crate::wire::paging::page_from!(crate::wire::generated::types::{name}, {items} => crate::{item});"
+                )
+                .unwrap();
+            }
+        }
+        out
+    }
+
+    fn model(&self, name: &str, schema: &Value) -> String {
+        let required: BTreeSet<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let properties = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{SPEC}: model {name} has no properties"));
+        let mut fields = String::new();
+        let mut eq = true;
+        for (field, property) in properties {
+            let what = format!("{name}.{field}");
+            let p = self.property(property);
+            let description = property["description"]
+                .as_str()
+                .or_else(|| p.target.map(|(_, t)| described(t, &what)))
+                .unwrap_or_else(|| panic!("{SPEC}: {what} has no description"));
+            let (rust, with) = self.field_type(&p, &what);
+            eq &= !rust.contains("f64");
+            let optional = !required.contains(field.as_str()) || p.nullable;
+            let mut attrs = Vec::new();
+            if let Some(with) = with {
+                attrs.push(format!("with = \"{with}\""));
+            }
+            if optional {
+                attrs.push("default".to_owned());
+            }
+            let attrs = if attrs.is_empty() {
+                String::new()
+            } else {
+                format!("#[serde({})]\n", attrs.join(", "))
+            };
+            let ty = if optional && with.is_none() {
+                format!("Option<{rust}>")
+            } else {
+                rust
+            };
+            let ident = rust_ident(field);
+            write!(fields, "{}{attrs}pub {ident}: {ty},\n", docs(description)).unwrap();
+        }
+        let derives = if eq {
+            "Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize"
+        } else {
+            "Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize"
+        };
+        format!(
+            "{}#[derive({derives})]\n#[non_exhaustive]\npub struct {name} {{\n{fields}}}\n",
+            docs(described(schema, name))
+        )
+    }
+
+    /// A model field's Rust type, and the serde `with` module it is read and written with.
+    fn field_type(&self, p: &Property<'_>, what: &str) -> (String, Option<&'static str>) {
+        if let Some((target, schema)) = p.target {
+            if schema.get("x-sid").is_some() {
+                return (format!("crate::{target}"), None);
+            }
+            match schema["x-date"].as_str() {
+                Some("rfc2822") => {
+                    return (
+                        "Option<::chrono::DateTime<::chrono::FixedOffset>>".into(),
+                        Some("crate::time::optional"),
+                    );
+                }
+                Some("iso8601") => {
+                    return (
+                        "Option<::chrono::DateTime<::chrono::FixedOffset>>".into(),
+                        Some("crate::time::optional_iso8601"),
+                    );
+                }
+                _ => {}
+            }
+            match schema.get("x-open-enum") {
+                Some(Value::Bool(true)) => return (format!("crate::{target}"), None),
+                Some(Value::String(other)) => return (format!("crate::{other}"), None),
+                _ => {}
+            }
+            if schema["x-model"] == Value::Bool(true) {
+                return (format!("crate::{target}"), None);
+            }
+        }
+        let rust = match p.schema["type"].as_str() {
+            Some("string") => "String".to_owned(),
+            Some("boolean") => "bool".to_owned(),
+            Some("integer") => "i64".to_owned(),
+            Some("number") => "f64".to_owned(),
+            Some("array") => {
+                let items = self.property(&p.schema["items"]);
+                let (item, _) = self.field_type(&items, what);
+                format!("Vec<{item}>")
+            }
+            other => panic!("{SPEC}: {what} has a type this generator does not map: {other:?}"),
+        };
+        (rust, None)
+    }
+
+    /// The handles and builders of each resource whose operations are marked `x-resource`.
+    fn resources(&self) -> String {
+        let mut by_resource: BTreeMap<String, BTreeMap<String, Op<'a>>> = BTreeMap::new();
+        let paths = self.raw["paths"].as_object().expect("the spec has paths");
+        for (path, item) in paths {
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let Some(op) = item.get(method) else { continue };
+                let Some(resource) = op["x-resource"].as_str() else {
+                    continue;
+                };
+                let action = op["x-action"].as_str().unwrap_or_else(|| {
+                    panic!("{SPEC}: {method} {path} has x-resource but no x-action")
+                });
+                let id = op["operationId"].as_str().expect("an operationId");
+                let previous = by_resource.entry(resource.to_owned()).or_default().insert(
+                    action.to_owned(),
+                    Op {
+                        id,
+                        path,
+                        item,
+                        op,
+                    },
+                );
+                assert!(
+                    previous.is_none(),
+                    "{SPEC}: resource {resource} has two {action} operations"
+                );
+            }
+        }
+        let meta = &self.raw["x-resources"];
+        let mut out = String::new();
+        for form in self.forms() {
+            out.push_str(&self.form(form));
+        }
+        let mut cli = String::new();
+        for (resource, ops) in &by_resource {
+            let m = &meta[resource.as_str()];
+            let r = Names::new(resource, m);
+            out.push_str(&self.resource(&r, ops, m));
+            cli.push_str(&self.cli_entry(&r, ops));
+        }
+        write!(
+            out,
+            "/// The generic commands' table: every resource described in the spec.\n\
+             #[doc(hidden)]\n\
+             pub const RESOURCES: &[crate::api::meta::ResourceMeta] = &[{cli}];\n"
+        )
+        .unwrap();
+        out
+    }
+
+    /// A form body as a struct every field of which is optional (required ones are checked
+    /// by the builder, which takes them as arguments, and by the emulator), written and read
+    /// under their wire names; unknown fields are refused when read.
+    fn form(&self, name: &str) -> String {
+        let (_, schema) = self.schema(&format!("#/components/schemas/{name}"));
+        let mut fields = String::new();
+        for (wire, property) in schema["properties"].as_object().into_iter().flatten() {
+            let f = self.field(wire, property, &format!("{name}.{wire}"), None);
+            let ty = match f.kind {
+                FieldKind::Bool => "bool",
+                FieldKind::Text | FieldKind::Url => "String",
+                FieldKind::Method => "crate::CallbackMethod",
+            };
+            write!(
+                fields,
+                "{}#[serde(rename = {wire:?}, default, skip_serializing_if = \"Option::is_none\")]\n\
+                 pub(crate) {}: Option<{ty}>,\n",
+                docs(&f.description),
+                f.ident
+            )
+            .unwrap();
+        }
+        format!(
+            "{}#[derive(Debug, Clone, Default, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]\n\
+             #[serde(deny_unknown_fields)]\n\
+             pub(crate) struct {name} {{\n{fields}}}\n",
+            docs(described(schema, name))
+        )
+    }
+
+    /// A form or query field: its wire name, Rust field name, setter type and conversion.
+    fn field(&self, wire: &str, schema: &'a Value, what: &str, given: Option<&str>) -> Field<'a> {
+        let p = self.property(schema);
+        let description = given
+            .or_else(|| schema["description"].as_str())
+            .or_else(|| p.target.map(|(_, t)| described(t, what)))
+            .unwrap_or_else(|| panic!("{SPEC}: {what} has no description"));
+        let (arg, convert, kind) = match p.target {
+            Some(("CallbackMethod", _)) => (
+                "crate::CallbackMethod".to_owned(),
+                "value.into()",
+                FieldKind::Method,
+            ),
+            _ => match p.schema["type"].as_str() {
+                Some("string") => (
+                    "impl Into<String>".to_owned(),
+                    "value.into()",
+                    if p.schema["format"] == "uri" {
+                        FieldKind::Url
+                    } else {
+                        FieldKind::Text
+                    },
+                ),
+                Some("boolean") => ("bool".to_owned(), "value", FieldKind::Bool),
+                other => panic!("{SPEC}: {what}: a field of type {other:?} has no setter rule"),
+            },
+        };
+        Field {
+            wire: wire.to_owned(),
+            ident: snake(wire),
+            flag: kebab(wire),
+            description: description.to_owned(),
+            arg,
+            convert,
+            kind,
+            min_length: p.schema["minLength"].as_u64(),
+            max_length: p.schema["maxLength"].as_u64(),
+        }
+    }
+
+    /// The form fields of an operation's body, and which are required.
+    fn body(&self, op: &Op<'a>) -> (String, Vec<Field<'a>>, BTreeSet<String>) {
+        let reference = op.op["requestBody"]["content"]["application/x-www-form-urlencoded"]
+            ["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{SPEC}: {} has no form body schema", op.id));
+        let (name, schema) = self.schema(reference);
+        let required: BTreeSet<String> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let fields = schema["properties"]
+            .as_object()
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(wire, s)| self.field(wire, s, &format!("{name}.{wire}"), None))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (name.to_owned(), fields, required)
+    }
+
+    /// A listing's own query parameters: every one but the paging ones.
+    fn filters(&self, op: &Op<'a>) -> Vec<Field<'a>> {
+        let mut out = Vec::new();
+        let lists = [op.item.get("parameters"), op.op.get("parameters")];
+        for parameter in lists.into_iter().flatten().filter_map(Value::as_array).flatten() {
+            let parameter = match parameter["$ref"].as_str() {
+                Some(r) => {
+                    let name = r.rsplit('/').next().unwrap();
+                    &self.raw["components"]["parameters"][name]
+                }
+                None => parameter,
+            };
+            if parameter["in"] != "query" {
+                continue;
+            }
+            let wire = parameter["name"].as_str().expect("a parameter name");
+            if matches!(wire, "Page" | "PageSize" | "PageToken") {
+                continue;
+            }
+            let given = described(parameter, wire);
+            out.push(self.field(wire, &parameter["schema"], &format!("{} {wire}", op.id), Some(given)));
+        }
+        out.sort_by(|a, b| a.ident.cmp(&b.ident));
+        out
+    }
+
+    fn resource(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>, meta: &Value) -> String {
+        let mut out = String::new();
+        let model = &r.model;
+        let what = &r.what;
+        let collection_doc = described(meta, &format!("x-resources.{model}"));
+        let segment = ops
+            .values()
+            .next()
+            .map(|op| op.path.split('/').nth(3).expect("/Accounts/{AccountSid}/Segment"))
+            .unwrap();
+
+        // The collection and its entry point on the client.
+        let mut collection_methods = String::new();
+        if let Some(op) = ops.get("list") {
+            out.push_str(&self.listing(r, op, segment));
+            write!(
+                collection_methods,
+                "/// Starts a listing of the {plural}; see [`{list}`].\n\
+                 pub fn list(&self) -> {list} {{\n\
+                 {list} {{ core: crate::wire::paging::ListCore::new(self.client.clone(), Ok({listing})) }}\n}}\n",
+                plural = r.plural,
+                list = r.list,
+                listing = r.listing,
+            )
+            .unwrap();
+        }
+        if let Some(op) = ops.get("create") {
+            let (body, fields, required) = self.body(op);
+            let args: Vec<&Field<'_>> = fields.iter().filter(|f| required.contains(&f.wire)).collect();
+            let params: Vec<String> = args
+                .iter()
+                .map(|f| format!("{}: {}", f.ident, f.arg))
+                .collect();
+            let sets: Vec<String> = args
+                .iter()
+                .map(|f| format!("{}: Some({}),", f.ident, f.convert.replace("value", &f.ident)))
+                .collect();
+            let arg_docs: Vec<String> = args
+                .iter()
+                .map(|f| format!("`{}`", f.ident))
+                .collect();
+            write!(
+                collection_methods,
+                "/// Starts creating {a} {what} with its required {args}; see [`{create}`].\n\
+                 pub fn create(&self, {params}) -> {create} {{\n\
+                 {create} {{ client: self.client.clone(), body: {body} {{ {sets} ..Default::default() }} }}\n}}\n",
+                a = r.article,
+                args = if arg_docs.is_empty() { "fields (none)".to_owned() } else { arg_docs.join(", ") },
+                create = r.create,
+                params = params.join(", "),
+                sets = sets.join(" "),
+            )
+            .unwrap();
+            out.push_str(&self.builder(r, op, &r.create, &body, &fields, &required, "create"));
+        }
+        write!(
+            out,
+            "{doc}///\n/// From [`Client::{coll}`](crate::Client::{coll}).\n\
+             #[derive(Debug, Clone)]\npub struct {plural_ty} {{ client: crate::Client }}\n\
+             impl {plural_ty} {{\n{collection_methods}}}\n",
+            doc = docs(collection_doc),
+            coll = r.collection_fn,
+            plural_ty = r.collection,
+        )
+        .unwrap();
+
+        // One of them, by SID.
+        let mut handle_methods = String::new();
+        if let Some(op) = ops.get("fetch") {
+            write!(
+                handle_methods,
+                "/// Fetches the {what}.\n\
+                 pub fn fetch(&self) -> impl ::std::future::Future<Output = Result<crate::{model}, crate::Error>> + Send + 'static + use<> {{\n\
+                 let (client, sid) = (self.client.clone(), self.sid.clone());\n\
+                 async move {{\n\
+                 let sid = sid.get()?;\n\
+                 let account = client.account_sid();\n\
+                 let value = client.run({what:?}, |api| api.{id}(&account, &sid)).await?;\n\
+                 Ok(value.into_inner())\n}}\n}}\n",
+                id = op.id,
+            )
+            .unwrap();
+        }
+        if let Some(op) = ops.get("update") {
+            let (body, fields, required) = self.body(op);
+            write!(
+                handle_methods,
+                "/// Starts a change to the {what}; see [`{update}`].\n\
+                 pub fn update(&self) -> {update} {{\n\
+                 {update} {{ client: self.client.clone(), sid: self.sid.clone(), body: Default::default() }}\n}}\n",
+                update = r.update,
+            )
+            .unwrap();
+            out.push_str(&self.builder(r, op, &r.update, &body, &fields, &required, "update"));
+        }
+        if let Some(op) = ops.get("remove") {
+            write!(
+                handle_methods,
+                "/// Deletes the {what}. Retried like a read; a 404 after a retried gateway failure \
+                 is taken as done.\n\
+                 pub fn remove(&self) -> impl ::std::future::Future<Output = Result<(), crate::Error>> + Send + 'static + use<> {{\n\
+                 let (client, sid) = (self.client.clone(), self.sid.clone());\n\
+                 async move {{\n\
+                 let sid = sid.get()?;\n\
+                 let account = client.account_sid();\n\
+                 client.run_tracked(\"empty body\", |api| api.{id}(&account, &sid)).await.removed()\n}}\n}}\n",
+                id = op.id,
+            )
+            .unwrap();
+        }
+        write!(
+            out,
+            "/// One {what}, by its SID. From [`Client::{item}`](crate::Client::{item}).\n\
+             #[derive(Debug, Clone)]\npub struct {handle} {{ client: crate::Client, sid: crate::sid::SidArg }}\n\
+             impl {handle} {{\n{handle_methods}}}\n\
+             impl crate::Client {{\n\
+             #[doc = \"The {plural} of the account: list{create_word}.\"]\n\
+             pub fn {coll}(&self) -> {plural_ty} {{ {plural_ty} {{ client: self.clone() }} }}\n\
+             /// One {what}, by its SID; checked when a request is made.\n\
+             pub fn {item}(&self, sid: impl crate::IntoSid<crate::kind::{model}>) -> {handle} {{\n\
+             {handle} {{ client: self.clone(), sid: crate::sid::SidArg::new({sid_what:?}, sid) }}\n}}\n}}\n",
+            item = r.item_fn,
+            handle = r.handle,
+            plural = r.plural,
+            create_word = if ops.contains_key("create") { " and create" } else { "" },
+            coll = r.collection_fn,
+            plural_ty = r.collection,
+            sid_what = format!("{what} SID"),
+        )
+        .unwrap();
+        out
+    }
+
+    fn listing(&self, r: &Names, op: &Op<'a>, segment: &str) -> String {
+        let filters = self.filters(op);
+        let mut fields = String::new();
+        let mut setters = String::new();
+        let mut reads = String::new();
+        let mut args = Vec::new();
+        for f in &filters {
+            let ty = match f.kind {
+                FieldKind::Bool => "bool",
+                FieldKind::Text | FieldKind::Url => "String",
+                FieldKind::Method => "crate::CallbackMethod",
+            };
+            writeln!(fields, "{}: Option<{ty}>,", f.ident).unwrap();
+            write!(
+                setters,
+                "{}pub fn {ident}(mut self, value: {arg}) -> Self {{\n\
+                 self.core.filters.{ident} = Some({convert});\nself\n}}\n",
+                docs(&f.description),
+                ident = f.ident,
+                arg = f.arg,
+                convert = f.convert,
+            )
+            .unwrap();
+            let read = match f.kind {
+                FieldKind::Bool => "value.parse().map_err(|_| \"is not true or false\")?",
+                _ => "value.to_owned()",
+            };
+            writeln!(
+                reads,
+                "{wire:?} => filters.{ident} = Some({read}),",
+                wire = f.wire,
+                ident = f.ident
+            )
+            .unwrap();
+            args.push(match f.kind {
+                FieldKind::Bool => format!("filters.{}", f.ident),
+                _ => format!("filters.{}.as_deref()", f.ident),
+            });
+        }
+        // progenitor takes the path's parameters in order, then the query's by name.
+        let mut query: Vec<(String, String)> = filters
+            .iter()
+            .zip(args)
+            .map(|(f, a)| (f.ident.clone(), a))
+            .collect();
+        query.push(("page".into(), "at.page".into()));
+        query.push(("page_size".into(), "at.page_size".into()));
+        query.push(("page_token".into(), "at.page_token.as_ref()".into()));
+        query.sort();
+        let query: Vec<String> = query.into_iter().map(|(_, a)| a).collect();
+        format!(
+            "/// A listing of the {plural}, read one page at a time or as a stream. From \
+             [`{coll_ty}::list`].\n\
+             #[derive(Debug, Clone)]\n\
+             #[must_use = \"a listing does nothing until it is sent or streamed\"]\n\
+             pub struct {list} {{ core: crate::wire::paging::ListCore<{listing}> }}\n\
+             impl {list} {{\n{setters}\
+             crate::wire::paging::list_methods!(crate::{model}, {plural:?});\n}}\n\
+             #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]\n\
+             pub(crate) struct {filters_ty} {{ {fields} }}\n\
+             #[derive(Debug, Clone)]\npub(crate) struct {listing};\n\
+             impl crate::wire::paging::Listing for {listing} {{\n\
+             type Item = crate::{model};\n\
+             type Filters = {filters_ty};\n\
+             const WHAT: &'static str = \"{what} listing\";\n\
+             fn path(&self, client: &crate::Client) -> Vec<String> {{\n\
+             vec![\"Accounts\".into(), client.account_sid().to_string(), {segment:?}.into()]\n}}\n\
+             fn read_filter(filters: &mut {filters_ty}, key: &str, value: &str) -> Result<bool, String> {{\n\
+             match key {{\n{reads}_ => return Ok(false),\n}}\nOk(true)\n}}\n\
+             async fn fetch(&self, client: &crate::Client, filters: &{filters_ty}, at: &crate::wire::paging::Position) -> Result<crate::Page<crate::{model}>, crate::Error> {{\n\
+             let account = client.account_sid();\n\
+             let value = client.run(\"page of {plural}\", |api| api.{id}(&account, {query})).await?;\n\
+             Ok(value.into_inner().into())\n}}\n}}\n",
+            plural = r.plural,
+            coll_ty = r.collection,
+            list = r.list,
+            listing = r.listing,
+            model = r.model,
+            filters_ty = r.filters,
+            what = r.what,
+            id = op.id,
+            query = query.join(", "),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn builder(
+        &self,
+        r: &Names,
+        op: &Op<'a>,
+        name: &str,
+        body: &str,
+        fields: &[Field<'a>],
+        required: &BTreeSet<String>,
+        action: &str,
+    ) -> String {
+        let what = &r.what;
+        let mut setters = String::new();
+        let mut checks = String::new();
+        let mut empty = Vec::new();
+        for f in fields {
+            if !(action == "create" && required.contains(&f.wire)) {
+                write!(
+                    setters,
+                    "{}pub fn {ident}(mut self, value: {arg}) -> Self {{\n\
+                     self.body.{ident} = Some({convert});\nself\n}}\n",
+                    docs(&f.description),
+                    ident = f.ident,
+                    arg = f.arg,
+                    convert = f.convert,
+                )
+                .unwrap();
+            }
+            empty.push(format!("self.body.{}.is_none()", f.ident));
+            let field = &f.wire;
+            if f.kind == FieldKind::Url {
+                writeln!(
+                    checks,
+                    "if let Some(url) = &mut self.body.{ident} {{ *url = crate::api::checked_url({field:?}, url)?; }}",
+                    ident = f.ident
+                )
+                .unwrap();
+            }
+            if let Some(min) = f.min_length {
+                writeln!(
+                    checks,
+                    "if let Some(text) = &self.body.{ident} {{ crate::api::meta::at_least({field:?}, text, {min})?; }}",
+                    ident = f.ident
+                )
+                .unwrap();
+            }
+            if let Some(max) = f.max_length {
+                writeln!(
+                    checks,
+                    "if let Some(text) = &self.body.{ident} {{ crate::api::meta::at_most({field:?}, text, {max})?; }}",
+                    ident = f.ident
+                )
+                .unwrap();
+            }
+        }
+        let (sid_field, sid_get, call, summary, what_changes) = if action == "create" {
+            (
+                "",
+                "",
+                format!("api.{}(&account, &self.body)", op.id),
+                format!("Creates {} {what}. Not retried unless asked for \
+                         ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)).", r.article),
+                String::new(),
+            )
+        } else {
+            (
+                "sid: crate::sid::SidArg,",
+                "let sid = self.sid.get()?;",
+                format!("api.{}(&account, &sid, &self.body)", op.id),
+                format!("Changes the {what}. Not retried unless asked for \
+                         ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)). \
+                         An update that names no field is refused before anything is sent."),
+                format!(
+                    "if {} {{ return Err(crate::error::Invalid {{ field: \"update\", reason: \"names nothing to change\".into() }}.into()); }}\n",
+                    empty.join(" && ")
+                ),
+            )
+        };
+        format!(
+            "/// {summary}\n///\n/// From [`{from}`].\n\
+             #[derive(Debug, Clone)]\n\
+             #[must_use = \"nothing is sent until `send` is called\"]\n\
+             pub struct {name} {{ client: crate::Client, {sid_field} body: {body} }}\n\
+             impl {name} {{\n{setters}\
+             /// Sends the request. A bad argument fails here, before anything is sent.\n\
+             pub fn send({mutable}self) -> impl ::std::future::Future<Output = Result<crate::{model}, crate::Error>> + Send + 'static + use<> {{\n\
+             async move {{\n{sid_get}\n{what_changes}{checks}\
+             let account = self.client.account_sid();\n\
+             let client = self.client.clone();\n\
+             let value = client.run({what:?}, |api| {call}).await?;\n\
+             Ok(value.into_inner())\n}}\n}}\n}}\n",
+            mutable = if fields.iter().any(|f| f.kind == FieldKind::Url) { "mut " } else { "" },
+            from = if action == "create" {
+                format!("{}::create", r.collection)
+            } else {
+                format!("{}::update", r.handle)
+            },
+            model = r.model,
+        )
+    }
+
+    /// The resource's entry in the command-line tool's table.
+    fn cli_entry(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>) -> String {
+        let fields = |fields: &[Field<'_>], required: &BTreeSet<String>| -> String {
+            fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "crate::api::meta::FieldMeta {{ wire: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {} }},",
+                        f.wire,
+                        f.flag,
+                        f.description.lines().next().unwrap_or_default(),
+                        f.kind,
+                        required.contains(&f.wire)
+                    )
+                })
+                .collect()
+        };
+        let none = BTreeSet::new();
+        let filters = ops.get("list").map(|op| fields(&self.filters(op), &none));
+        let create = ops.get("create").map(|op| {
+            let (_, f, required) = self.body(op);
+            fields(&f, &required)
+        });
+        let update = ops.get("update").map(|op| {
+            let (_, f, _) = self.body(op);
+            fields(&f, &none)
+        });
+        let list = |v: Option<String>| match v {
+            Some(items) => format!("Some(&[{items}])"),
+            None => "None".to_owned(),
+        };
+        format!(
+            "crate::api::meta::ResourceMeta {{ command: {command:?}, what: {what:?}, plural: {plural:?}, \
+             path: {path:?}, items: {items:?}, list: {list}, create: {create}, update: {update}, \
+             fetch: {fetch}, remove: {remove} }},",
+            command = kebab(&r.collection),
+            what = r.what,
+            plural = r.plural,
+            path = ops
+                .values()
+                .next()
+                .and_then(|op| op.path.split('/').nth(3))
+                .unwrap(),
+            items = r.items,
+            list = list(filters),
+            create = list(create),
+            update = list(update),
+            fetch = ops.contains_key("fetch"),
+            remove = ops.contains_key("remove"),
+        )
+    }
+}
+
+fn rust_ident(name: &str) -> String {
+    match name {
+        "type" | "match" | "ref" | "mod" | "use" | "loop" | "move" | "where" => format!("r#{name}"),
+        _ => name.to_owned(),
+    }
+}
+
+/// One operation of a resource.
+struct Op<'a> {
+    id: &'a str,
+    path: &'a str,
+    item: &'a Value,
+    op: &'a Value,
+}
+
+/// What a form field or filter is, for its setter, its check and its command-line flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldKind {
+    Text,
+    Url,
+    Bool,
+    Method,
+}
+
+struct Field<'a> {
+    wire: String,
+    ident: String,
+    flag: String,
+    description: String,
+    arg: String,
+    convert: &'a str,
+    kind: FieldKind,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+}
+
+/// The names a resource's generated items take, from its model's name and its `x-resources`
+/// entry (`what` and `plural` in words, `items`: the page's field).
+struct Names {
+    model: String,
+    what: String,
+    plural: String,
+    article: &'static str,
+    items: String,
+    collection: String,
+    collection_fn: String,
+    item_fn: String,
+    handle: String,
+    list: String,
+    listing: String,
+    filters: String,
+    create: String,
+    update: String,
+}
+
+impl Names {
+    fn new(model: &str, meta: &Value) -> Self {
+        let text = |key: &str| {
+            meta[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("{SPEC}: x-resources.{model} has no {key}"))
+                .to_owned()
+        };
+        let what = text("what");
+        let plural = text("plural");
+        let collection = format!("{model}s");
+        let article = if what.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+            "an"
+        } else {
+            "a"
+        };
+        Names {
+            items: snake(&collection),
+            collection_fn: snake(&collection),
+            item_fn: snake(model),
+            handle: format!("{model}Handle"),
+            list: format!("List{collection}"),
+            listing: format!("{model}Listing"),
+            filters: format!("{model}Filters"),
+            create: format!("Create{model}"),
+            update: format!("Update{model}"),
+            collection,
+            model: model.to_owned(),
+            what,
+            plural,
+            article,
+        }
+    }
 }

@@ -27,13 +27,15 @@ pub use api::{
 };
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, RequestPreview, TimeoutPhase};
+pub use api::generated::*;
+pub use models::generated::*;
 pub use models::{
     conference::{Conference, ConferenceStatus, SubresourceUris},
     participant::{Participant, ParticipantStatus},
     recording::{Recording, RecordingSource, RecordingStatus},
     stream::{Stream, StreamStatus},
 };
-pub use sid::{AccountSid, CallSid, ConferenceSid, IntoSid, RecordingSid, Sid, StreamSid, kind};
+pub use sid::*;
 pub use text::{MAX_SHOWN_CHARS, Printable};
 pub use wire::paging::Page;
 pub use wire::retry::RetryPolicy;

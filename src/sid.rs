@@ -8,36 +8,7 @@ use uuid::Uuid;
 
 use crate::{Error, error::Invalid};
 
-/// What a [`Sid`] names. The kinds are types with no values: they exist only to tell one
-/// kind of SID from another at compile time.
-pub mod kind {
-    /// An account (a project).
-    #[derive(Debug)]
-    pub enum Account {}
-    /// A call.
-    #[derive(Debug)]
-    pub enum Call {}
-    /// A conference.
-    #[derive(Debug)]
-    pub enum Conference {}
-    /// A recording.
-    #[derive(Debug)]
-    pub enum Recording {}
-    /// A stream of a conference's audio.
-    #[derive(Debug)]
-    pub enum Stream {}
-}
-
-/// An account's (a project's) SID.
-pub type AccountSid = Sid<kind::Account>;
-/// A call's SID; it also names a conference participant.
-pub type CallSid = Sid<kind::Call>;
-/// A conference's SID.
-pub type ConferenceSid = Sid<kind::Conference>;
-/// A recording's SID.
-pub type RecordingSid = Sid<kind::Recording>;
-/// A stream's SID.
-pub type StreamSid = Sid<kind::Stream>;
+include!(concat!(env!("OUT_DIR"), "/kinds.rs"));
 
 /// An identifier returned by the API, typed by what it names: [`ConferenceSid`],
 /// [`CallSid`], [`AccountSid`], [`RecordingSid`], [`StreamSid`].

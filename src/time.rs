@@ -245,6 +245,52 @@ impl Serialize for LenientDate {
     }
 }
 
+/// A date the API writes in ISO 8601 (RFC 3339) form, such as `2019-11-26T20:00:00Z`, as
+/// LaML Bins' dates are: read leniently (an RFC 2822 date is taken too, and text that is
+/// neither is `None`, logged), written as RFC 3339 in UTC's `Z` form when the offset is zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LenientIsoDate(pub Option<DateTime<FixedOffset>>);
+
+impl<'de> Deserialize<'de> for LenientIsoDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        let date = DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .or_else(|| parse_rfc2822(&text).ok());
+        if date.is_none() {
+            tracing::warn!(chars = text.chars().count(), "ignoring an unreadable ISO 8601 date in a response");
+        }
+        Ok(Self(date))
+    }
+}
+
+impl Serialize for LenientIsoDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(date) => serializer.serialize_str(&date.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// Serde helpers for `Option<DateTime<FixedOffset>>` fields written as ISO 8601 text.
+pub(crate) mod optional_iso8601 {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(
+        date: &Option<DateTime<FixedOffset>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        LenientIsoDate(*date).serialize(serializer)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+        Ok(Option::<LenientIsoDate>::deserialize(deserializer)?.and_then(|d| d.0))
+    }
+}
+
 /// Serde helpers for `Option<DateTime<FixedOffset>>` fields written as RFC 2822 text.
 pub(crate) mod optional {
     use super::*;

@@ -3,6 +3,8 @@
 
 pub(crate) mod conferences;
 mod dates;
+pub(crate) mod generated;
+pub(crate) mod meta;
 pub(crate) mod participants;
 pub(crate) mod recordings;
 pub(crate) mod streams;
@@ -14,11 +16,13 @@ use reqwest::Url;
 use crate::{error::Invalid, wire::generated::types};
 
 /// The HTTP method a callback URL (hold music, an announcement) is fetched with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CallbackMethod {
     /// `GET`.
+    #[serde(rename = "GET", alias = "get")]
     Get,
     /// `POST`.
+    #[serde(rename = "POST", alias = "post")]
     Post,
 }
 

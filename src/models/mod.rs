@@ -2,6 +2,10 @@
 //! they write back.
 
 pub(crate) mod conference;
+/// The models generated from the spec's schemas marked `x-model`.
+pub(crate) mod generated {
+    include!(concat!(env!("OUT_DIR"), "/models.rs"));
+}
 pub(crate) mod participant;
 pub(crate) mod recording;
 pub(crate) mod stream;
