@@ -140,7 +140,8 @@ fn snake(name: &str) -> String {
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let after_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let after_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let before_lower = i > 0
                 && chars[i - 1].is_ascii_uppercase()
                 && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
@@ -164,9 +165,9 @@ fn kebab(name: &str) -> String {
 
 /// A schema's description, required: every generated public item is documented.
 fn described<'v>(schema: &'v Value, what: &str) -> &'v str {
-    schema["description"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{SPEC}: {what} has no description; every public item is documented"))
+    schema["description"].as_str().unwrap_or_else(|| {
+        panic!("{SPEC}: {what} has no description; every public item is documented")
+    })
 }
 
 /// What a property's schema names, once its `allOf` wrapper and nullability are set aside.
@@ -295,9 +296,9 @@ impl<'a> Doc<'a> {
                 docs(names)
             )
             .unwrap();
-            write!(
+            writeln!(
                 aliases,
-                "{}pub type {name} = crate::Sid<kind::{kind}>;\n",
+                "{}pub type {name} = crate::Sid<kind::{kind}>;",
                 docs(described(schema, name))
             )
             .unwrap();
@@ -370,7 +371,7 @@ impl<'a> Doc<'a> {
                 rust
             };
             let ident = rust_ident(field);
-            write!(fields, "{}{attrs}pub {ident}: {ty},\n", docs(description)).unwrap();
+            writeln!(fields, "{}{attrs}pub {ident}: {ty},", docs(description)).unwrap();
         }
         let derives = if eq {
             "Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize"
@@ -442,15 +443,10 @@ impl<'a> Doc<'a> {
                     panic!("{SPEC}: {method} {path} has x-resource but no x-action")
                 });
                 let id = op["operationId"].as_str().expect("an operationId");
-                let previous = by_resource.entry(resource.to_owned()).or_default().insert(
-                    action.to_owned(),
-                    Op {
-                        id,
-                        path,
-                        item,
-                        op,
-                    },
-                );
+                let previous = by_resource
+                    .entry(resource.to_owned())
+                    .or_default()
+                    .insert(action.to_owned(), Op { id, path, item, op });
                 assert!(
                     previous.is_none(),
                     "{SPEC}: resource {resource} has two {action} operations"
@@ -459,6 +455,7 @@ impl<'a> Doc<'a> {
         }
         let meta = &self.raw["x-resources"];
         let mut out = String::new();
+        let mut described = Vec::new();
         for form in self.forms() {
             out.push_str(&self.form(form));
         }
@@ -467,13 +464,34 @@ impl<'a> Doc<'a> {
             let m = &meta[resource.as_str()];
             let r = Names::new(resource, m);
             out.push_str(&self.resource(&r, ops, m));
-            cli.push_str(&self.cli_entry(&r, ops));
+            write!(
+                out,
+                "impl crate::api::meta::Described for crate::{model} {{\n\
+                 const META: &'static crate::api::meta::ResourceMeta = &{entry};\n}}\n",
+                model = r.model,
+                entry = self.cli_entry(&r, ops),
+            )
+            .unwrap();
+            write!(
+                cli,
+                "<crate::{} as crate::api::meta::Described>::META,",
+                r.model
+            )
+            .unwrap();
+            described.push(r.model.clone());
         }
         write!(
             out,
-            "/// The generic commands' table: every resource described in the spec.\n\
+            "/// Every resource described in the spec, for the command-line tool's generic commands.\n\
              #[doc(hidden)]\n\
-             pub const RESOURCES: &[crate::api::meta::ResourceMeta] = &[{cli}];\n"
+             pub const RESOURCES: &[&crate::api::meta::ResourceMeta] = &[{cli}];\n\
+             /// The emulator's tables, one for each resource described in the spec.\n\
+             #[cfg(feature = \"emulator\")]\n\
+             pub(crate) static TABLES: &[&dyn crate::emulator::store::Table] = &[{tables}];\n",
+            tables = described
+                .iter()
+                .map(|m| format!("&crate::emulator::store::TableOf::<crate::{m}>::NEW,"))
+                .collect::<String>(),
         )
         .unwrap();
         out
@@ -519,7 +537,7 @@ impl<'a> Doc<'a> {
         let (arg, convert, kind) = match p.target {
             Some(("CallbackMethod", _)) => (
                 "crate::CallbackMethod".to_owned(),
-                "value.into()",
+                "value",
                 FieldKind::Method,
             ),
             _ => match p.schema["type"].as_str() {
@@ -551,14 +569,19 @@ impl<'a> Doc<'a> {
 
     /// The form fields of an operation's body, and which are required.
     fn body(&self, op: &Op<'a>) -> (String, Vec<Field<'a>>, BTreeSet<String>) {
-        let reference = op.op["requestBody"]["content"]["application/x-www-form-urlencoded"]
-            ["schema"]["$ref"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{SPEC}: {} has no form body schema", op.id));
+        let reference =
+            op.op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]["$ref"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{SPEC}: {} has no form body schema", op.id));
         let (name, schema) = self.schema(reference);
         let required: BTreeSet<String> = schema["required"]
             .as_array()
-            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let fields = schema["properties"]
             .as_object()
@@ -576,7 +599,12 @@ impl<'a> Doc<'a> {
     fn filters(&self, op: &Op<'a>) -> Vec<Field<'a>> {
         let mut out = Vec::new();
         let lists = [op.item.get("parameters"), op.op.get("parameters")];
-        for parameter in lists.into_iter().flatten().filter_map(Value::as_array).flatten() {
+        for parameter in lists
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten()
+        {
             let parameter = match parameter["$ref"].as_str() {
                 Some(r) => {
                     let name = r.rsplit('/').next().unwrap();
@@ -592,7 +620,12 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let given = described(parameter, wire);
-            out.push(self.field(wire, &parameter["schema"], &format!("{} {wire}", op.id), Some(given)));
+            out.push(self.field(
+                wire,
+                &parameter["schema"],
+                &format!("{} {wire}", op.id),
+                Some(given),
+            ));
         }
         out.sort_by(|a, b| a.ident.cmp(&b.ident));
         out
@@ -606,7 +639,12 @@ impl<'a> Doc<'a> {
         let segment = ops
             .values()
             .next()
-            .map(|op| op.path.split('/').nth(3).expect("/Accounts/{AccountSid}/Segment"))
+            .map(|op| {
+                op.path
+                    .split('/')
+                    .nth(3)
+                    .expect("/Accounts/{AccountSid}/Segment")
+            })
             .unwrap();
 
         // The collection and its entry point on the client.
@@ -626,19 +664,25 @@ impl<'a> Doc<'a> {
         }
         if let Some(op) = ops.get("create") {
             let (body, fields, required) = self.body(op);
-            let args: Vec<&Field<'_>> = fields.iter().filter(|f| required.contains(&f.wire)).collect();
+            let args: Vec<&Field<'_>> = fields
+                .iter()
+                .filter(|f| required.contains(&f.wire))
+                .collect();
             let params: Vec<String> = args
                 .iter()
                 .map(|f| format!("{}: {}", f.ident, f.arg))
                 .collect();
             let sets: Vec<String> = args
                 .iter()
-                .map(|f| format!("{}: Some({}),", f.ident, f.convert.replace("value", &f.ident)))
+                .map(|f| {
+                    format!(
+                        "{}: Some({}),",
+                        f.ident,
+                        f.convert.replace("value", &f.ident)
+                    )
+                })
                 .collect();
-            let arg_docs: Vec<String> = args
-                .iter()
-                .map(|f| format!("`{}`", f.ident))
-                .collect();
+            let arg_docs: Vec<String> = args.iter().map(|f| format!("`{}`", f.ident)).collect();
             write!(
                 collection_methods,
                 "/// Starts creating {a} {what} with its required {args}; see [`{create}`].\n\
@@ -871,43 +915,56 @@ impl<'a> Doc<'a> {
                 .unwrap();
             }
         }
-        let (sid_field, sid_get, call, summary, what_changes) = if action == "create" {
+        let (sid_field, sid_check, sid_type, call, summary, what_changes) = if action == "create" {
             (
                 "",
                 "",
+                "()",
                 format!("api.{}(&account, &self.body)", op.id),
-                format!("Creates {} {what}. Not retried unless asked for \
-                         ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)).", r.article),
+                format!(
+                    "Creates {} {what}. Not retried unless asked for \
+                         ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)).",
+                    r.article
+                ),
                 String::new(),
             )
         } else {
             (
                 "sid: crate::sid::SidArg,",
-                "let sid = self.sid.get()?;",
+                "let sid = self.sid.get()?;\n",
+                "::uuid::Uuid",
                 format!("api.{}(&account, &sid, &self.body)", op.id),
-                format!("Changes the {what}. Not retried unless asked for \
+                format!(
+                    "Changes the {what}. Not retried unless asked for \
                          ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)). \
-                         An update that names no field is refused before anything is sent."),
+                         An update that names no field is refused before anything is sent."
+                ),
                 format!(
                     "if {} {{ return Err(crate::error::Invalid {{ field: \"update\", reason: \"names nothing to change\".into() }}.into()); }}\n",
                     empty.join(" && ")
                 ),
             )
         };
+        let sid_result = if action == "create" { "()" } else { "sid" };
         format!(
             "/// {summary}\n///\n/// From [`{from}`].\n\
              #[derive(Debug, Clone)]\n\
              #[must_use = \"nothing is sent until `send` is called\"]\n\
              pub struct {name} {{ client: crate::Client, {sid_field} body: {body} }}\n\
              impl {name} {{\n{setters}\
+             /// The request's checks, made before anything is sent; URLs come out normalized.\n\
+             fn checked(&mut self) -> Result<{sid_type}, crate::Error> {{\n\
+             {sid_check}{what_changes}{checks}Ok({sid_result})\n}}\n\
              /// Sends the request. A bad argument fails here, before anything is sent.\n\
-             pub fn send({mutable}self) -> impl ::std::future::Future<Output = Result<crate::{model}, crate::Error>> + Send + 'static + use<> {{\n\
-             async move {{\n{sid_get}\n{what_changes}{checks}\
+             pub fn send(mut self) -> impl ::std::future::Future<Output = Result<crate::{model}, crate::Error>> + Send + 'static + use<> {{\n\
+             let checked = self.checked();\n\
+             async move {{\n\
+             let {sid_pat} = checked?;\n\
              let account = self.client.account_sid();\n\
              let client = self.client.clone();\n\
              let value = client.run({what:?}, |api| {call}).await?;\n\
              Ok(value.into_inner())\n}}\n}}\n}}\n",
-            mutable = if fields.iter().any(|f| f.kind == FieldKind::Url) { "mut " } else { "" },
+            sid_pat = if action == "create" { "()" } else { "sid" },
             from = if action == "create" {
                 format!("{}::create", r.collection)
             } else {
@@ -951,7 +1008,7 @@ impl<'a> Doc<'a> {
         format!(
             "crate::api::meta::ResourceMeta {{ command: {command:?}, what: {what:?}, plural: {plural:?}, \
              path: {path:?}, items: {items:?}, list: {list}, create: {create}, update: {update}, \
-             fetch: {fetch}, remove: {remove} }},",
+             fetch: {fetch}, remove: {remove} }}",
             command = kebab(&r.collection),
             what = r.what,
             plural = r.plural,

@@ -18,6 +18,7 @@ mod wire;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use api::generated::*;
 pub use api::{
     CallbackMethod,
     conferences::{ConferenceHandle, Conferences, ListConferences, UpdateConference},
@@ -27,7 +28,6 @@ pub use api::{
 };
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, RequestPreview, TimeoutPhase};
-pub use api::generated::*;
 pub use models::generated::*;
 pub use models::{
     conference::{Conference, ConferenceStatus, SubresourceUris},

@@ -47,3 +47,6 @@ pub fn follow_next_page(uri: &str) -> Result<(), String> {
 pub fn snippet(body: &[u8]) -> String {
     transport::snippet(body, &Default::default())
 }
+
+/// The table of resources the spec describes, for the command-line tool's generic commands.
+pub use crate::api::meta::{Described, FieldKind, FieldMeta, ResourceMeta};

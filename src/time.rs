@@ -258,7 +258,10 @@ impl<'de> Deserialize<'de> for LenientIsoDate {
             .ok()
             .or_else(|| parse_rfc2822(&text).ok());
         if date.is_none() {
-            tracing::warn!(chars = text.chars().count(), "ignoring an unreadable ISO 8601 date in a response");
+            tracing::warn!(
+                chars = text.chars().count(),
+                "ignoring an unreadable ISO 8601 date in a response"
+            );
         }
         Ok(Self(date))
     }
@@ -267,7 +270,9 @@ impl<'de> Deserialize<'de> for LenientIsoDate {
 impl Serialize for LenientIsoDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
-            Some(date) => serializer.serialize_str(&date.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            Some(date) => {
+                serializer.serialize_str(&date.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            }
             None => serializer.serialize_none(),
         }
     }

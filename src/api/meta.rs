@@ -29,6 +29,14 @@ pub struct ResourceMeta {
     pub remove: bool,
 }
 
+/// A resource the spec describes, with its table entry: implemented by the generated code
+/// for each model of a resource.
+#[doc(hidden)]
+pub trait Described {
+    /// The resource's entry.
+    const META: &'static ResourceMeta;
+}
+
 /// One form field or filter of a resource.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]

@@ -50,6 +50,8 @@ pub(crate) struct App {
     pub(crate) allow_remote_callbacks: bool,
     /// What every date the emulator writes is read from.
     pub(crate) clock: super::Clock,
+    /// Where the emulator is reached, `http://127.0.0.1:PORT`, for the URLs it hands out.
+    pub(crate) origin: String,
 }
 
 impl App {
@@ -199,6 +201,114 @@ fn route(path: &str) -> Option<Route> {
     }
 }
 
+/// A path to a resource in the generic store: `Accounts/{account}/{Segment}[/{sid}]`, at
+/// either API root, with or without `.json`.
+fn table_route(path: &str) -> Option<(Uuid, &'static dyn super::store::Table, Option<Uuid>)> {
+    let legacy = API_ROOT_PATH
+        .strip_prefix("/api/laml")
+        .unwrap_or(API_ROOT_PATH);
+    let rest = path
+        .strip_prefix(API_ROOT_PATH)
+        .or_else(|| path.strip_prefix(legacy))?
+        .strip_prefix('/')?;
+    let mut segments: Vec<&str> = rest.split('/').collect();
+    if let Some(last) = segments.last_mut() {
+        *last = last.strip_suffix(".json").unwrap_or(last);
+    }
+    let sid = |s: &str| Uuid::try_parse(s).ok();
+    match segments.as_slice() {
+        ["Accounts", a, segment] => Some((sid(a)?, super::store::find(segment)?, None)),
+        ["Accounts", a, segment, s] => Some((sid(a)?, super::store::find(segment)?, Some(sid(s)?))),
+        _ => None,
+    }
+}
+
+/// A request to a resource in the generic store, authenticated as `project`.
+async fn serve_table(
+    app: &App,
+    project: Uuid,
+    account: Uuid,
+    table: &'static dyn super::store::Table,
+    sid: Option<Uuid>,
+    parts: &axum::http::request::Parts,
+    body: Body,
+) -> Response {
+    if account != project {
+        return unauthorized(&format!(
+            "Authentication failed: these credentials are not for account {account}"
+        ));
+    }
+    let body = match read_body(&parts.headers, body).await {
+        Ok(body) => body,
+        Err(refused) => return refusal(refused),
+    };
+    if parts.method == Method::POST
+        && let Err(refused) = form::check_form(&parts.headers, &body)
+    {
+        return refusal(refused);
+    }
+    let path = parts.uri.path();
+    let request = super::store::Request {
+        ctx: super::store::Ctx {
+            account,
+            now: app.clock.now(),
+            origin: &app.origin,
+            sid: app.new_sid(),
+        },
+        method: &parts.method,
+        sid,
+        query: parts.uri.query(),
+        body: &body,
+        path,
+    };
+    let mut state = app.state();
+    let Some(tables) = state.tables_mut(&account) else {
+        return refusal(Refusal::not_found(path));
+    };
+    let answer = table.handle(request, tables);
+    drop(state);
+    match answer {
+        Ok(response) if parts.method == Method::POST && sid.is_some() => {
+            warn_of_query(response, parts.uri.query())
+        }
+        Ok(response) => response,
+        Err(refused) => refusal(refused),
+    }
+}
+
+/// A LaML Bin's contents, as its `request_url` serves them to anyone who calls it.
+fn laml_bin_contents(app: &App, method: &Method, sid: &str) -> Response {
+    if method != Method::GET && method != Method::POST {
+        let mut response = refusal(Refusal::new(
+            405,
+            20004,
+            format!("Method {method} is not allowed here; use GET, POST"),
+        ));
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        return response;
+    }
+    let now = app.clock.now();
+    let contents = Uuid::try_parse(sid)
+        .ok()
+        .and_then(|sid| super::laml_bins::serve(app.state().every_tables_mut(), &sid, now));
+    match contents {
+        Some(xml) => {
+            let mut response = Response::new(Body::from(xml));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/xml; charset=utf-8"),
+            );
+            response
+        }
+        None => refusal(Refusal::not_found(&format!(
+            "{}{sid}",
+            super::laml_bins::CONTENTS_PATH
+        ))),
+    }
+}
+
 async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
@@ -213,6 +323,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             10000,
             format!("The request headers are larger than {MAX_HEADER_BYTES} bytes"),
         ));
+    }
+    if let Some(sid) = path.strip_prefix(super::laml_bins::CONTENTS_PATH) {
+        return laml_bin_contents(&app, &parts.method, sid);
     }
     let project = match authenticate(&app, &parts.headers) {
         Some(project) => project,
@@ -242,7 +355,12 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         }
     }
     let Some(route) = route(&path) else {
-        return refusal(Refusal::not_found(&path));
+        return match table_route(&path) {
+            Some((account, table, sid)) => {
+                serve_table(&app, project, account, table, sid, &parts, body).await
+            }
+            None => refusal(Refusal::not_found(&path)),
+        };
     };
     if !route.allowed().contains(&parts.method) {
         let allow = route

@@ -62,12 +62,14 @@
 //! # Ok(()) }
 //! ```
 
+mod applications;
 mod callbacks;
 mod clock;
 mod conferences;
 mod faults;
 mod form;
 mod http;
+mod laml_bins;
 mod paging;
 mod participants;
 mod recordings;
@@ -75,6 +77,7 @@ mod response;
 mod seed;
 mod server;
 mod state;
+pub(crate) mod store;
 mod streams;
 
 use std::{
@@ -226,6 +229,7 @@ impl EmulatorBuilder {
             deliverer,
             allow_remote_callbacks: self.allow_remote_callbacks,
             clock: self.clock,
+            origin: format!("http://{addr}"),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let stopped = async move {

@@ -11,6 +11,7 @@ use super::{
     conferences::{Announcement, Conference, Conferences},
     response::Refusal,
     seed::Seed,
+    store::Tables,
 };
 
 #[derive(Debug)]
@@ -23,6 +24,8 @@ struct Project {
     token: String,
     signing_key: String,
     conferences: Conferences,
+    /// The resources kept in the generic store (applications, LaML Bins, …).
+    tables: Tables,
 }
 
 impl State {
@@ -42,6 +45,7 @@ impl State {
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
+                        tables: Tables::default(),
                     },
                 )
             })
@@ -61,6 +65,16 @@ impl State {
     pub(crate) fn signing_key(&self, project: &Uuid) -> Option<crate::webhooks::SigningKey> {
         let key = &self.projects.get(project)?.signing_key;
         crate::webhooks::SigningKey::new(key.clone()).ok()
+    }
+
+    /// An account's tables; `None` for an account the emulator does not hold.
+    pub(crate) fn tables_mut(&mut self, account: &Uuid) -> Option<&mut Tables> {
+        self.projects.get_mut(account).map(|p| &mut p.tables)
+    }
+
+    /// Every project's tables.
+    pub(crate) fn every_tables_mut(&mut self) -> impl Iterator<Item = &mut Tables> {
+        self.projects.values_mut().map(|p| &mut p.tables)
     }
 
     /// An account's conferences; `None` for an account the emulator does not hold.
