@@ -464,12 +464,13 @@ impl<'a> Doc<'a> {
             let m = &meta[resource.as_str()];
             let r = Names::new(resource, m);
             out.push_str(&self.resource(&r, ops, m));
+            out.push_str(&self.dyn_ops(&r, ops));
             write!(
                 out,
                 "impl crate::api::meta::Described for crate::{model} {{\n\
                  const META: &'static crate::api::meta::ResourceMeta = &{entry};\n}}\n",
                 model = r.model,
-                entry = self.cli_entry(&r, ops),
+                entry = self.cli_entry(&r, ops, m),
             )
             .unwrap();
             write!(
@@ -975,7 +976,35 @@ impl<'a> Doc<'a> {
     }
 
     /// The resource's entry in the command-line tool's table.
-    fn cli_entry(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>) -> String {
+    fn cli_entry(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>, meta: &Value) -> String {
+        let (_, model) = self.schema(&format!("#/components/schemas/{}", r.model));
+        let model_fields: Vec<&String> = model["properties"]
+            .as_object()
+            .map(|p| p.keys().collect())
+            .unwrap_or_default();
+        let columns: Vec<&str> = meta["columns"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{SPEC}: x-resources.{} has no columns", r.model))
+            .iter()
+            .map(|c| {
+                let c = c.as_str().expect("a column name");
+                assert!(
+                    model_fields.iter().any(|f| *f == c),
+                    "{SPEC}: x-resources.{}.columns names {c}, which {} does not have",
+                    r.model,
+                    r.model
+                );
+                c
+            })
+            .collect();
+        let m = &r.model;
+        let dyn_fn = |action: &str, name: &str| {
+            if ops.contains_key(action) {
+                format!("Some(crate::{m}::{name})")
+            } else {
+                "None".to_owned()
+            }
+        };
         let fields = |fields: &[Field<'_>], required: &BTreeSet<String>| -> String {
             fields
                 .iter()
@@ -1008,7 +1037,9 @@ impl<'a> Doc<'a> {
         format!(
             "crate::api::meta::ResourceMeta {{ command: {command:?}, what: {what:?}, plural: {plural:?}, \
              path: {path:?}, items: {items:?}, list: {list}, create: {create}, update: {update}, \
-             fetch: {fetch}, remove: {remove} }}",
+             fetch: {fetch}, remove: {remove}, fields: &[{fields}], columns: &[{columns}], \
+             ops: crate::api::meta::DynOps {{ list: {dyn_list}, fetch: {dyn_fetch}, create: {dyn_create}, \
+             update: {dyn_update}, remove: {dyn_remove} }} }}",
             command = kebab(&r.collection),
             what = r.what,
             plural = r.plural,
@@ -1023,7 +1054,89 @@ impl<'a> Doc<'a> {
             update = list(update),
             fetch = ops.contains_key("fetch"),
             remove = ops.contains_key("remove"),
+            fields = model_fields
+                .iter()
+                .map(|f| format!("{f:?},"))
+                .collect::<String>(),
+            columns = columns
+                .iter()
+                .map(|f| format!("{f:?},"))
+                .collect::<String>(),
+            dyn_list = dyn_fn("list", "dyn_list"),
+            dyn_fetch = dyn_fn("fetch", "dyn_fetch"),
+            dyn_create = dyn_fn("create", "dyn_create"),
+            dyn_update = dyn_fn("update", "dyn_update"),
+            dyn_remove = dyn_fn("remove", "dyn_remove"),
         )
+    }
+
+    /// The generic operations of a resource, through its typed handles and builders.
+    fn dyn_ops(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>) -> String {
+        let m = &r.model;
+        let mut out = format!("impl crate::{m} {{\n");
+        if ops.contains_key("list") {
+            write!(
+                out,
+                "fn dyn_list(client: &crate::Client, filters: &crate::api::meta::Pairs, page_size: Option<u32>) -> crate::api::meta::Rows {{\n\
+                 use ::futures_util::TryStreamExt as _;\n\
+                 let mut list = client.{coll}().list();\n\
+                 if let Some(n) = page_size {{ list = list.page_size(n); }}\n\
+                 for (key, value) in filters {{\n\
+                 match <{listing} as crate::wire::paging::Listing>::read_filter(&mut list.core.filters, key, value) {{\n\
+                 Ok(true) => {{}}\n\
+                 Ok(false) => list.core.refuse(\"filter\", format!(\"{{key}} is not a filter of this listing\")),\n\
+                 Err(reason) => list.core.refuse(\"filter\", format!(\"{{key}} {{reason}}\")),\n}}\n}}\n\
+                 Box::pin(list.stream().map_ok(crate::api::meta::json))\n}}\n",
+                coll = r.collection_fn,
+                listing = r.listing,
+            )
+            .unwrap();
+        }
+        if ops.contains_key("fetch") {
+            write!(
+                out,
+                "fn dyn_fetch(client: &crate::Client, sid: &str) -> crate::api::meta::Answer {{\n\
+                 let fetch = client.{item}(sid).fetch();\n\
+                 Box::pin(async move {{ fetch.await.map(crate::api::meta::json) }})\n}}\n",
+                item = r.item_fn,
+            )
+            .unwrap();
+        }
+        if ops.contains_key("create") {
+            write!(
+                out,
+                "fn dyn_create(client: &crate::Client, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
+                 let fields = <Self as crate::api::meta::Described>::META.create.unwrap_or_default();\n\
+                 let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(pairs));\n\
+                 let client = client.clone();\n\
+                 Box::pin(async move {{ {create} {{ client, body: body? }}.send().await.map(crate::api::meta::json) }})\n}}\n",
+                create = r.create,
+            )
+            .unwrap();
+        }
+        if ops.contains_key("update") {
+            write!(
+                out,
+                "fn dyn_update(client: &crate::Client, sid: &str, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
+                 let body = crate::api::meta::form(pairs);\n\
+                 let mut update = client.{item}(sid).update();\n\
+                 Box::pin(async move {{ update.body = body?; update.send().await.map(crate::api::meta::json) }})\n}}\n",
+                item = r.item_fn,
+            )
+            .unwrap();
+        }
+        if ops.contains_key("remove") {
+            write!(
+                out,
+                "fn dyn_remove(client: &crate::Client, sid: &str) -> crate::api::meta::Answer {{\n\
+                 let remove = client.{item}(sid).remove();\n\
+                 Box::pin(async move {{ remove.await.map(|()| ::serde_json::Value::Null) }})\n}}\n",
+                item = r.item_fn,
+            )
+            .unwrap();
+        }
+        out.push_str("}\n");
+        out
     }
 }
 

@@ -48,5 +48,9 @@ pub fn snippet(body: &[u8]) -> String {
     transport::snippet(body, &Default::default())
 }
 
+/// Every resource the spec describes.
+pub use crate::api::generated::RESOURCES;
 /// The table of resources the spec describes, for the command-line tool's generic commands.
-pub use crate::api::meta::{Described, FieldKind, FieldMeta, ResourceMeta};
+pub use crate::api::meta::{
+    Answer, Described, DynOps, FieldKind, FieldMeta, ListFn, Pairs, ResourceMeta, Rows,
+};

@@ -105,6 +105,12 @@ fn the_help_tree() {
         &["completions", "--help"],
         &["config", "--help"],
         &["config", "add", "--help"],
+        &["applications", "--help"],
+        &["applications", "list", "--help"],
+        &["applications", "create", "--help"],
+        &["applications", "update", "--help"],
+        &["laml-bins", "--help"],
+        &["laml-bins", "create", "--help"],
     ];
     let pages = transcript(runs, &[]);
     insta::assert_snapshot!("help", pages);
@@ -1969,4 +1975,122 @@ async fn watch_stops_cleanly_on_ctrl_c_and_fails_with_the_usual_codes() {
         "0",
     ]));
     assert_eq!(r.code, 2);
+}
+
+#[tokio::test]
+async fn generic_commands_for_every_described_resource() {
+    use signalwire_compat::emulator::Clock;
+
+    let clock = Clock::starting_at("2026-11-25T12:00:00Z".parse().unwrap());
+    let emulator = Emulator::builder().clock(clock).start().await.unwrap();
+    let mut pages = Vec::new();
+    let mut step = async |args: &[&str]| {
+        let r = run_async(to_emulator(&emulator, args)).await;
+        let shown = format!(
+            "$ signalwire-compat {}\n{}{}[exit {}]\n",
+            args.join(" "),
+            r.stdout,
+            r.stderr,
+            r.code
+        );
+        pages.push(shown);
+        r
+    };
+    let created = step(&[
+        "applications",
+        "create",
+        "--friendly-name",
+        "Front desk",
+        "--voice-url",
+        "https://example.com/voice.xml",
+        "--voice-method",
+        "get",
+        "--output",
+        "json",
+    ])
+    .await;
+    let sid = serde_json::from_str::<serde_json::Value>(&created.stdout).unwrap()["sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    step(&[
+        "applications",
+        "create",
+        "--friendly-name",
+        "Back office",
+        "--output",
+        "ndjson",
+    ])
+    .await;
+    step(&["applications", "list", "--output", "table"]).await;
+    step(&[
+        "applications",
+        "list",
+        "--friendly-name",
+        "Back office",
+        "--output",
+        "tsv",
+        "--columns",
+        "friendly_name,voice_method",
+    ])
+    .await;
+    step(&[
+        "applications",
+        "update",
+        &sid,
+        "--sms-url",
+        "https://example.com/sms",
+        "--output",
+        "table",
+    ])
+    .await;
+    step(&[
+        "applications",
+        "get",
+        &sid,
+        "--output",
+        "table",
+        "--columns",
+        "sid,sms_url,sms_method",
+    ])
+    .await;
+    step(&["applications", "remove", &sid, "--output", "table"]).await;
+    step(&[
+        "laml-bins",
+        "create",
+        "--name",
+        "Greeting",
+        "--contents",
+        "<Response><Say>Hi</Say></Response>",
+        "--output",
+        "table",
+    ])
+    .await;
+    step(&["laml-bins", "list", "--limit", "1", "--output", "json"]).await;
+    // Refusals, each with its exit code.
+    step(&["applications", "get", &sid]).await;
+    step(&["applications", "update", &sid]).await;
+    step(&["applications", "create", "--friendly-name", ""]).await;
+    step(&[
+        "applications",
+        "create",
+        "--friendly-name",
+        "x",
+        "--voice-url",
+        "relative.xml",
+    ])
+    .await;
+    step(&[
+        "applications",
+        "create",
+        "--friendly-name",
+        "x",
+        "--voice-method",
+        "PUT",
+    ])
+    .await;
+    step(&["applications", "get", "not-a-sid"]).await;
+    step(&["applications", "list", "--columns", "nope"]).await;
+    let text = pages.join("\n");
+    settings().bind(|| insta::assert_snapshot!("generic_commands", text));
 }

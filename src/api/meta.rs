@@ -1,7 +1,13 @@
 //! What the generated resources share: the checks their builders make, and the table that
 //! describes them to the command-line tool and the emulator.
 
-use crate::error::Invalid;
+use std::{future::Future, pin::Pin};
+
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{Client, Error, error::Invalid};
 
 /// A resource as its generated code describes it.
 #[doc(hidden)]
@@ -27,6 +33,78 @@ pub struct ResourceMeta {
     pub fetch: bool,
     /// Whether one can be deleted.
     pub remove: bool,
+    /// The model's fields, in order, by their JSON names.
+    pub fields: &'static [&'static str],
+    /// The fields a table shows unless told otherwise.
+    pub columns: &'static [&'static str],
+    /// The operations, on text in and JSON out, for the generic commands.
+    pub ops: DynOps,
+}
+
+/// Form or filter values by their wire names.
+#[doc(hidden)]
+pub type Pairs = [(String, String)];
+
+/// What a generic operation answers: the model as JSON (`null` for a delete).
+#[doc(hidden)]
+pub type Answer = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
+
+/// What a generic listing yields: each model as JSON.
+#[doc(hidden)]
+pub type Rows = Pin<Box<dyn Stream<Item = Result<Value, Error>> + Send>>;
+
+/// A generic listing: the filters by wire name, and the page size.
+#[doc(hidden)]
+pub type ListFn = fn(&Client, &Pairs, Option<u32>) -> Rows;
+
+/// A resource's operations on text in and JSON out, through its typed handles and builders,
+/// so that every check they make is made.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct DynOps {
+    /// Lists with the given filters, `page_size` items a page.
+    pub list: Option<ListFn>,
+    /// Fetches one by its SID.
+    pub fetch: Option<fn(&Client, &str) -> Answer>,
+    /// Creates one from its form.
+    pub create: Option<fn(&Client, &Pairs) -> Answer>,
+    /// Changes one by its SID from a form.
+    pub update: Option<fn(&Client, &str, &Pairs) -> Answer>,
+    /// Deletes one by its SID.
+    pub remove: Option<fn(&Client, &str) -> Answer>,
+}
+
+/// Reads form values into the spec's request type, as the server would read them.
+pub(crate) fn form<F: DeserializeOwned>(pairs: &Pairs) -> Result<F, Error> {
+    let text = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    serde_urlencoded::from_str(&text).map_err(|e| {
+        Error::from(Invalid {
+            field: "form",
+            reason: e.to_string(),
+        })
+    })
+}
+
+/// Refuses a create without one of its required fields.
+pub(crate) fn require(fields: &[FieldMeta], pairs: &Pairs) -> Result<(), Error> {
+    match fields
+        .iter()
+        .find(|f| f.required && !pairs.iter().any(|(k, _)| k == f.wire))
+    {
+        Some(missing) => Err(Invalid {
+            field: missing.wire,
+            reason: "is required".into(),
+        }
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// A model as JSON, for the generic commands.
+pub(crate) fn json<T: serde::Serialize>(value: T) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
 }
 
 /// A resource the spec describes, with its table entry: implemented by the generated code

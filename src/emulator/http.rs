@@ -253,7 +253,12 @@ async fn serve_table(
             account,
             now: app.clock.now(),
             origin: &app.origin,
-            sid: app.new_sid(),
+            // Only a create uses one; a SID is not spent on every request.
+            sid: if sid.is_none() && parts.method == Method::POST {
+                app.new_sid()
+            } else {
+                Uuid::nil()
+            },
         },
         method: &parts.method,
         sid,

@@ -28,8 +28,8 @@ Exit codes:
      progress has the name given
   4  not authorized: credentials refused (HTTP 401)";
 
-/// Conferences, their participants, recordings and streams in a SignalWire space, from a
-/// terminal or a script.
+/// Conferences, their participants, recordings and streams, applications and LaML Bins in a
+/// SignalWire space, from a terminal or a script.
 #[derive(Debug, Parser)]
 #[command(name = "signalwire-compat", version, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Cli {

@@ -9,6 +9,7 @@ mod emulator;
 mod output;
 mod participants;
 mod recordings;
+mod resources;
 mod streams;
 mod watch;
 
@@ -18,10 +19,10 @@ use std::{
     time::Duration,
 };
 
-use clap::Parser as _;
+use clap::FromArgMatches as _;
 use signalwire_compat::{Client, ConferenceHandle, Error, ErrorKind, emulator::Emulator, kind};
 
-use args::{Cli, Command, Format, Output};
+use args::{Cli, Command, Format, Global, Output};
 
 /// Why the command failed, and the exit code that says so.
 enum Failure {
@@ -39,7 +40,15 @@ struct Context {
 
 fn main() -> ExitCode {
     quiet_when_the_reader_leaves();
-    let cli = Cli::parse();
+    let matches = command_line().get_matches();
+    let invocation = match matches
+        .subcommand()
+        .and_then(|(name, sub)| Some((resources::find(name)?, sub.clone())))
+    {
+        Some(generic) => Global::from_arg_matches(&matches).map(|g| (g, Err(generic))),
+        None => Cli::from_arg_matches(&matches).map(|cli| (cli.global, Ok(cli.command))),
+    };
+    let (global, command) = invocation.unwrap_or_else(|e| e.exit());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -50,7 +59,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(global, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let (code, message) = describe(failure);
@@ -128,39 +137,55 @@ fn report(error: &Error) -> String {
     text
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
-    let format = cli
-        .global
-        .output
-        .unwrap_or(if std::io::stdout().is_terminal() {
-            Format::Table
-        } else {
-            Format::Json
-        });
+/// The whole command line: the hand-written commands and a generic one for each resource the
+/// spec describes.
+pub(crate) fn command_line() -> clap::Command {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    for generic in resources::commands() {
+        command = command.subcommand(generic);
+    }
+    command
+}
+
+/// A hand-written command, or a resource's generic one with its arguments.
+type Invocation = Result<
+    Command,
+    (
+        &'static signalwire_compat::__private::ResourceMeta,
+        clap::ArgMatches,
+    ),
+>;
+
+async fn run(global: Global, command: Invocation) -> Result<(), Failure> {
+    let format = global.output.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    });
     let output = match format {
         Format::Table | Format::Tsv => Output::Table,
         Format::Json => Output::Json,
         Format::Ndjson => Output::Ndjson,
     };
     output::set_style(output::Style {
-        columns: cli.global.columns.clone(),
-        no_header: cli.global.no_header,
+        columns: global.columns.clone(),
+        no_header: global.no_header,
         tsv: format == Format::Tsv,
-        local_time: cli.global.local_time,
+        local_time: global.local_time,
     });
-    match &cli.command {
-        Command::Emulator(args) => return emulator::serve(args, output).await,
-        Command::Config(command) => return config::run(command),
-        Command::Completions { shell } => {
+    match &command {
+        Ok(Command::Emulator(args)) => return emulator::serve(args, output).await,
+        Ok(Command::Config(command)) => return config::run(command),
+        Ok(Command::Completions { shell }) => {
             // Made in memory, where writing cannot fail, then written out with its error
             // reported (a full disk, a closed pipe) rather than a panic.
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = command_line();
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut command, "signalwire-compat", &mut script);
             return write_out(&script, "the completion script");
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
+        Ok(Command::Man) => {
+            let command = command_line();
             let mut page = Vec::new();
             clap_mangen::Man::new(command)
                 .render(&mut page)
@@ -170,7 +195,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
     let _emulator;
-    let builder = if cli.global.emulator {
+    let builder = if global.emulator {
         let emulator = Emulator::start()
             .await
             .map_err(|e| Failure::Io(format!("cannot start the emulator: {e}")))?;
@@ -178,24 +203,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _emulator = emulator;
         builder
     } else {
-        config::configured(&cli.global)?
+        config::configured(&global)?
     };
-    let timeout = Duration::from_secs(cli.global.timeout);
+    let timeout = Duration::from_secs(global.timeout);
     let client = builder
-        .dry_run(cli.global.dry_run)
+        .dry_run(global.dry_run)
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
-        .total_timeout(Some(Duration::from_secs(
-            cli.global.timeout.saturating_mul(4),
-        )))
+        .total_timeout(Some(Duration::from_secs(global.timeout.saturating_mul(4))))
         .build()
         .map_err(|e| Failure::Api(e, Context::default()))?;
-    let result = match cli.command {
-        Command::Conferences(command) => conferences::run(&client, command, output).await,
-        Command::Participants(command) => participants::run(&client, command, output).await,
-        Command::Recordings(command) => recordings::run(&client, command, output).await,
-        Command::Streams(command) => streams::run(&client, command, output).await,
-        Command::Emulator(_) | Command::Config(_) | Command::Completions { .. } | Command::Man => {
+    let result = match command {
+        Ok(Command::Conferences(command)) => conferences::run(&client, command, output).await,
+        Ok(Command::Participants(command)) => participants::run(&client, command, output).await,
+        Ok(Command::Recordings(command)) => recordings::run(&client, command, output).await,
+        Ok(Command::Streams(command)) => streams::run(&client, command, output).await,
+        Err((meta, matches)) => resources::run(&client, meta, &matches, output).await,
+        Ok(
+            Command::Emulator(_) | Command::Config(_) | Command::Completions { .. } | Command::Man,
+        ) => {
             unreachable!("these commands returned above")
         }
     };

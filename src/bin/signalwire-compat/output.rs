@@ -47,7 +47,7 @@ pub fn set_style(style: Style) {
     let _ = STYLE.set(style);
 }
 
-fn style() -> &'static Style {
+pub fn style() -> &'static Style {
     STYLE.get_or_init(Style::default)
 }
 

@@ -1,0 +1,408 @@
+//! The generic commands: `list`, `get`, `create`, `update` and `remove` for every resource the
+//! spec describes (`applications`, `laml-bins`, …), made from the library's table of them.
+//! Flags are the API's parameters in kebab case (`--friendly-name`, `--voice-url`); table
+//! columns are the model's fields. The requests go through the library's typed builders, so
+//! every check they make is made here too.
+
+use std::io::Write as _;
+
+use clap::{
+    Arg, ArgAction, ArgMatches, Command,
+    builder::{PossibleValuesParser, TypedValueParser as _},
+};
+use futures_util::TryStreamExt as _;
+use serde_json::Value;
+use signalwire_compat::{
+    __private::{FieldKind, FieldMeta, RESOURCES, ResourceMeta},
+    Client,
+};
+
+use crate::{Context, Failure, args::Output, output};
+
+/// The resource a command line names, if it is one of the generic ones.
+pub(crate) fn find(name: &str) -> Option<&'static ResourceMeta> {
+    RESOURCES.iter().copied().find(|m| m.command == name)
+}
+
+/// A subcommand for each resource the spec describes.
+pub(crate) fn commands() -> impl Iterator<Item = Command> {
+    RESOURCES.iter().map(|meta| command(meta))
+}
+
+fn sid_arg(meta: &ResourceMeta) -> Arg {
+    Arg::new("sid")
+        .value_name("SID")
+        .required(true)
+        .help(format!("The {}'s SID", meta.what))
+}
+
+fn command(meta: &'static ResourceMeta) -> Command {
+    let mut actions = Vec::new();
+    let mut cmd = Command::new(meta.command).subcommand_required(true);
+    if let Some(filters) = meta.list {
+        actions.push("list");
+        cmd = cmd.subcommand(
+            Command::new("list")
+                .about(format!(
+                    "List the {} of the account, following every page unless limited",
+                    meta.plural
+                ))
+                .args(filters.iter().map(|f| flag(f, false)))
+                .arg(
+                    Arg::new("page-size")
+                        .long("page-size")
+                        .value_name("N")
+                        .help("Items a page, 1 to 1000")
+                        .value_parser(clap::value_parser!(u32).range(1..=1000)),
+                )
+                .arg(
+                    Arg::new("limit")
+                        .long("limit")
+                        .value_name("N")
+                        .help("Stop after this many items")
+                        .value_parser(clap::value_parser!(usize)),
+                ),
+        );
+    }
+    if meta.fetch {
+        actions.push("inspect");
+        cmd = cmd.subcommand(
+            Command::new("get")
+                .about(format!("Show one {}", meta.what))
+                .arg(sid_arg(meta)),
+        );
+    }
+    if let Some(fields) = meta.create {
+        actions.push("create");
+        cmd = cmd.subcommand(
+            Command::new("create")
+                .about(format!("Create {} {}", article(meta.what), meta.what))
+                .args(fields.iter().map(|f| flag(f, true))),
+        );
+    }
+    if let Some(fields) = meta.update {
+        actions.push("change");
+        cmd = cmd.subcommand(
+            Command::new("update")
+                .about(format!(
+                    "Change {} {}: the fields given, leaving the others as they are",
+                    article(meta.what),
+                    meta.what
+                ))
+                .arg(sid_arg(meta))
+                .args(fields.iter().map(|f| flag(f, false))),
+        );
+    }
+    if meta.remove {
+        actions.push("remove");
+        cmd = cmd.subcommand(
+            Command::new("remove")
+                .about(format!("Delete {} {}", article(meta.what), meta.what))
+                .arg(sid_arg(meta)),
+        );
+    }
+    let about = match actions.as_slice() {
+        [] => meta.plural.to_owned(),
+        [one] => format!("{} the {} of the account", capital(one), meta.plural),
+        [init @ .., last] => format!(
+            "{} and {last} the {} of the account",
+            capital(&init.join(", ")),
+            meta.plural
+        ),
+    };
+    cmd.about(about)
+}
+
+fn article(what: &str) -> &'static str {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn flag(field: &FieldMeta, create: bool) -> Arg {
+    let arg = Arg::new(field.wire)
+        .long(field.flag)
+        .help(field.help.replace('`', ""))
+        .action(ArgAction::Set)
+        .required(create && field.required);
+    match field.kind {
+        FieldKind::Text => arg.value_name("TEXT"),
+        FieldKind::Url => arg.value_name("URL"),
+        FieldKind::Bool => arg
+            .value_name("BOOL")
+            .value_parser(PossibleValuesParser::new(["true", "false"])),
+        FieldKind::Method => arg
+            .value_name("METHOD")
+            .value_parser(PossibleValuesParser::new(["GET", "POST"]).map(|m| m.to_uppercase()))
+            .ignore_case(true),
+    }
+}
+
+/// The flags given, by their wire names.
+fn pairs(fields: &[FieldMeta], args: &ArgMatches) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let value = args.get_one::<String>(f.wire)?;
+            Some((f.wire.to_owned(), value.clone()))
+        })
+        .collect()
+}
+
+/// Carries out `meta`'s subcommand.
+pub(crate) async fn run(
+    client: &Client,
+    meta: &'static ResourceMeta,
+    matches: &ArgMatches,
+    output: Output,
+) -> Result<(), Failure> {
+    check_columns(meta).map_err(Failure::Usage)?;
+    let fail = |e| Failure::Api(e, Context::default());
+    let ops = &meta.ops;
+    let Some((action, args)) = matches.subcommand() else {
+        return Err(Failure::Usage(format!(
+            "{} needs a subcommand; see `{} --help`",
+            meta.command, meta.command
+        )));
+    };
+    let sid = || args.get_one::<String>("sid").cloned().unwrap_or_default();
+    let shown = match (action, ops) {
+        ("list", ops) if ops.list.is_some() => {
+            let list = ops.list.expect("checked");
+            let filters = pairs(meta.list.unwrap_or_default(), args);
+            let page_size = args.get_one::<u32>("page-size").copied();
+            let limit = args
+                .get_one::<usize>("limit")
+                .copied()
+                .unwrap_or(usize::MAX);
+            let mut rows = list(client, &filters, page_size);
+            let mut printed = Printed::new(meta, output);
+            while printed.count < limit {
+                match rows.try_next().await.map_err(fail)? {
+                    Some(row) => printed.push(&row),
+                    None => break,
+                }
+            }
+            printed.finish();
+            return Ok(());
+        }
+        ("get", ops) if ops.fetch.is_some() => (ops.fetch.expect("checked"))(client, &sid())
+            .await
+            .map_err(fail)?,
+        ("create", ops) if ops.create.is_some() => {
+            let form = pairs(meta.create.unwrap_or_default(), args);
+            (ops.create.expect("checked"))(client, &form)
+                .await
+                .map_err(fail)?
+        }
+        ("update", ops) if ops.update.is_some() => {
+            let fields = meta.update.unwrap_or_default();
+            let form = pairs(fields, args);
+            if form.is_empty() {
+                let flags: Vec<String> = fields.iter().map(|f| format!("--{}", f.flag)).collect();
+                return Err(Failure::Usage(format!(
+                    "nothing to change: give at least one of {}",
+                    flags.join(", ")
+                )));
+            }
+            (ops.update.expect("checked"))(client, &sid(), &form)
+                .await
+                .map_err(fail)?
+        }
+        ("remove", ops) if ops.remove.is_some() => {
+            (ops.remove.expect("checked"))(client, &sid())
+                .await
+                .map_err(fail)?;
+            if output == Output::Table {
+                println!("deleted {} {}", meta.what, output::cell(&sid()));
+            }
+            return Ok(());
+        }
+        (other, _) => {
+            return Err(Failure::Usage(format!(
+                "{} has no subcommand {other}",
+                meta.command
+            )));
+        }
+    };
+    let mut printed = Printed::new(meta, output);
+    printed.single = true;
+    printed.push(&shown);
+    printed.finish();
+    Ok(())
+}
+
+/// Whether `--columns` names only fields the resource has.
+fn check_columns(meta: &ResourceMeta) -> Result<(), String> {
+    let Some(columns) = &output::style().columns else {
+        return Ok(());
+    };
+    match columns.iter().find(|c| !meta.fields.contains(&c.as_str())) {
+        Some(unknown) => Err(format!(
+            "--columns: {} have no field {:?}; they have {}",
+            meta.plural,
+            output::cell(unknown),
+            meta.fields.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A model as JSON with its fields in the model's order.
+fn ordered(meta: &ResourceMeta, row: &Value, pretty: bool) -> String {
+    let fields: Vec<String> = meta
+        .fields
+        .iter()
+        .map(|f| {
+            let value = &row[*f];
+            let value = if pretty {
+                serde_json::to_string_pretty(value)
+                    .unwrap_or_default()
+                    .replace('\n', "\n  ")
+            } else {
+                value.to_string()
+            };
+            let sep = if pretty { ": " } else { ":" };
+            format!("{}{sep}{value}", Value::from(*f))
+        })
+        .collect();
+    if pretty {
+        format!("{{\n  {}\n}}", fields.join(",\n  "))
+    } else {
+        format!("{{{}}}", fields.join(","))
+    }
+}
+
+/// A cell of a table from a model's JSON: dates for people, `-` for nothing, server text
+/// escaped and cut short.
+fn cell(field: &str, value: &Value) -> String {
+    match value {
+        Value::Null => "-".to_owned(),
+        Value::Bool(true) => "yes".to_owned(),
+        Value::Bool(false) => "no".to_owned(),
+        Value::String(text) if field.starts_with("date_") => {
+            let date = signalwire_compat::time::parse_rfc2822(text)
+                .ok()
+                .or_else(|| chrono::DateTime::parse_from_rfc3339(text).ok());
+            date.map_or_else(|| output::cell(text), |d| output::date(Some(d)))
+        }
+        Value::String(text) => output::cell(text),
+        other => output::cell(&other.to_string()),
+    }
+}
+
+/// Prints rows as they come (ndjson) or once they are all in (a table, a JSON array).
+struct Printed {
+    meta: &'static ResourceMeta,
+    output: Output,
+    rows: Vec<Vec<String>>,
+    documents: Vec<String>,
+    count: usize,
+    single: bool,
+}
+
+impl Printed {
+    fn new(meta: &'static ResourceMeta, output: Output) -> Self {
+        Self {
+            meta,
+            output,
+            rows: Vec::new(),
+            documents: Vec::new(),
+            count: 0,
+            single: false,
+        }
+    }
+
+    fn columns(&self) -> Vec<&str> {
+        match &output::style().columns {
+            Some(columns) => columns.iter().map(String::as_str).collect(),
+            None => self.meta.columns.to_vec(),
+        }
+    }
+
+    fn push(&mut self, row: &Value) {
+        self.count += 1;
+        match self.output {
+            Output::Table
+                if self.single && output::style().columns.is_none() && !output::style().tsv =>
+            {
+                let width = self.meta.fields.iter().map(|f| f.len()).max().unwrap_or(0);
+                for field in self.meta.fields {
+                    let name = field.replace('_', " ");
+                    let value = match &row[*field] {
+                        Value::String(text) if !field.starts_with("date_") => {
+                            signalwire_compat::Printable::new(text).to_string()
+                        }
+                        other => cell(field, other),
+                    };
+                    self.documents.push(format!("{name:<width$}  {value}"));
+                }
+            }
+            Output::Table => {
+                let cells = self.columns().iter().map(|c| cell(c, &row[*c])).collect();
+                self.rows.push(cells);
+            }
+            Output::Json => self.documents.push(ordered(self.meta, row, true)),
+            Output::Ndjson => {
+                println!("{}", ordered(self.meta, row, false));
+                let _ = std::io::stdout().flush();
+            }
+        }
+    }
+
+    fn finish(self) {
+        match self.output {
+            Output::Ndjson => {}
+            Output::Table
+                if self.single && output::style().columns.is_none() && !output::style().tsv =>
+            {
+                for line in &self.documents {
+                    println!("{line}");
+                }
+            }
+            Output::Json if self.single => {
+                println!("{}", self.documents.first().map_or("null", String::as_str))
+            }
+            Output::Json if self.documents.is_empty() => println!("[]"),
+            Output::Json => println!(
+                "[\n  {}\n]",
+                self.documents
+                    .iter()
+                    .map(|d| d.replace('\n', "\n  "))
+                    .collect::<Vec<_>>()
+                    .join(",\n  ")
+            ),
+            Output::Table => {
+                let style = output::style();
+                if self.rows.is_empty() && !style.tsv {
+                    println!("no {}", self.meta.plural);
+                    return;
+                }
+                let headings: Vec<String> = self
+                    .columns()
+                    .iter()
+                    .map(|c| c.replace('_', " ").to_uppercase())
+                    .collect();
+                let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
+                let lines = if style.tsv {
+                    output::tsv(&headings, &self.rows)
+                } else {
+                    output::table(&headings, &self.rows)
+                };
+                for line in lines.iter().skip(usize::from(style.no_header)) {
+                    println!("{line}");
+                }
+            }
+        }
+    }
+}
