@@ -1010,12 +1010,14 @@ impl<'a> Doc<'a> {
                 .iter()
                 .map(|f| {
                     format!(
-                        "crate::api::meta::FieldMeta {{ wire: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {} }},",
+                        "crate::api::meta::FieldMeta {{ wire: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?} }},",
                         f.wire,
                         f.flag,
                         f.description.lines().next().unwrap_or_default(),
                         f.kind,
-                        required.contains(&f.wire)
+                        required.contains(&f.wire),
+                        f.min_length,
+                        f.max_length,
                     )
                 })
                 .collect()

@@ -244,6 +244,15 @@ async fn the_emulator_refuses_what_signalwire_would() {
             form("Applications", "FriendlyName=a&SmsUrl=/sms"),
         ),
         ("no Name", form("LamlBins", "Contents=%3CResponse/%3E")),
+        ("an empty Name", form("LamlBins", "Name=")),
+        (
+            "an empty FriendlyName",
+            form("Applications", "FriendlyName="),
+        ),
+        (
+            "a FriendlyName of 65 characters",
+            form("Applications", &format!("FriendlyName={}", "é".repeat(65))),
+        ),
         (
             "an unknown filter",
             raw().get(format!("{base}/Applications?Colour=blue")),
@@ -275,7 +284,24 @@ async fn the_emulator_refuses_what_signalwire_would() {
         uuid::Uuid::from_u128(8)
     );
     assert_eq!(send(raw().get(elsewhere)).await.0, 401);
-    assert_eq!(send(raw().put(format!("{base}/Applications"))).await.0, 405);
+    for (method, path, allow) in [
+        (reqwest::Method::PUT, "Applications".to_owned(), "GET, POST"),
+        (
+            reqwest::Method::PATCH,
+            format!("Applications/{}", uuid::Uuid::from_u128(7)),
+            "GET, POST, DELETE",
+        ),
+        (reqwest::Method::DELETE, "LamlBins".to_owned(), "GET, POST"),
+    ] {
+        let response = raw()
+            .request(method.clone(), format!("{base}/{path}"))
+            .basic_auth(demo::PROJECT_ID, Some(demo::API_TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+    }
 
     // Helper libraries' `.json` forms are served too, and an empty filter is no filter.
     let (status, body) = send(raw().get(format!("{base}/Applications.json?FriendlyName="))).await;

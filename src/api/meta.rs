@@ -129,6 +129,10 @@ pub struct FieldMeta {
     pub kind: FieldKind,
     /// Whether a create needs it.
     pub required: bool,
+    /// The fewest characters its text may have.
+    pub min_length: Option<u64>,
+    /// The most characters its text may have.
+    pub max_length: Option<u64>,
 }
 
 /// What a field's value is.

@@ -20,6 +20,8 @@ pub(crate) struct Refusal {
     /// Set for the refusals SignalWire writes as `{"errors": [...]}` (a recording or a
     /// stream that cannot make a change).
     pub(crate) errors: Option<Vec<String>>,
+    /// For a 405: the methods that are answered, sent as `Allow`.
+    pub(crate) allow: Option<String>,
 }
 
 impl Refusal {
@@ -29,6 +31,7 @@ impl Refusal {
             code,
             message: message.into(),
             errors: None,
+            allow: None,
         }
     }
 
@@ -39,6 +42,7 @@ impl Refusal {
             code: 0,
             message: messages.join("; "),
             errors: Some(messages),
+            allow: None,
         }
     }
 
@@ -77,7 +81,11 @@ pub(crate) fn refusal(r: Refusal) -> Response {
             json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status})
         }
     };
-    json_response(status, &body)
+    let mut response = json_response(status, &body);
+    if let Some(allow) = r.allow.and_then(|a| HeaderValue::from_str(&a).ok()) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
 }
 
 pub(crate) fn unauthorized(message: &str) -> Response {

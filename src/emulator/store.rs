@@ -213,13 +213,35 @@ impl<R: Emulated> Table for TableOf<R> {
                 rows.remove(&sid);
                 Ok(StatusCode::NO_CONTENT.into_response())
             }
-            _ => Err(Refusal::new(
-                405,
-                20004,
-                format!("Method {method} is not allowed on {path}"),
-            )),
+            _ => Err(not_allowed(meta, sid.is_some(), method, path)),
         }
     }
+}
+
+/// The methods a table's collection or row answers.
+fn allowed(meta: &ResourceMeta, row: bool) -> Vec<&'static str> {
+    let mut methods = Vec::new();
+    if row {
+        meta.fetch.then(|| methods.push("GET"));
+        meta.update.is_some().then(|| methods.push("POST"));
+        meta.remove.then(|| methods.push("DELETE"));
+    } else {
+        meta.list.is_some().then(|| methods.push("GET"));
+        meta.create.is_some().then(|| methods.push("POST"));
+    }
+    methods
+}
+
+/// 405 with the methods that are answered, which the router puts in `Allow`.
+fn not_allowed(meta: &ResourceMeta, row: bool, method: &Method, path: &str) -> Refusal {
+    let allow = allowed(meta, row).join(", ");
+    let mut refusal = Refusal::new(
+        405,
+        20004,
+        format!("Method {method} is not allowed on {path}; use {allow}"),
+    );
+    refusal.allow = Some(allow);
+    refusal
 }
 
 fn render<R: Serialize>(row: &R) -> Value {
@@ -249,6 +271,32 @@ fn read_form<F: DeserializeOwned>(
                 return Err(Refusal::bad(format!("{} is required", field.wire)));
             }
             _ => {}
+        }
+        if let Some((_, text)) = given.iter().find(|(k, _)| k == field.wire) {
+            let n = text.chars().count() as u64;
+            if field.min_length.is_some_and(|min| n < min)
+                || field.max_length.is_some_and(|max| n > max)
+            {
+                let chars = |n: u64| match n {
+                    1 => "1 character".to_owned(),
+                    n => format!("{n} characters"),
+                };
+                let range = match (field.min_length, field.max_length) {
+                    (Some(min), Some(max)) => format!("from {min} to {}", chars(max)),
+                    (Some(min), None) => format!("at least {}", chars(min)),
+                    (None, Some(max)) => format!("at most {}", chars(max)),
+                    (None, None) => unreachable!("one bound was broken"),
+                };
+                let has = if n == 0 {
+                    "is empty".to_owned()
+                } else {
+                    format!("has {}", chars(n))
+                };
+                return Err(Refusal::bad(format!(
+                    "{} {has}; it must have {range}",
+                    field.wire
+                )));
+            }
         }
     }
     let normalized = form_urlencoded::Serializer::new(String::new())

@@ -6,7 +6,8 @@ The emulator's address and demo credentials come from the environment, as printe
 `signalwire-compat emulator --output json`: EMULATOR_BASE_URL, EMULATOR_PROJECT_ID,
 EMULATOR_API_TOKEN and EMULATOR_CONFERENCE_SID (the demo's "Daily standup"). Each run
 changes the emulator's data (it mutes and removes a participant, announces to one
-conference and ends another), so give each run a fresh emulator.
+conference and ends another, creates and deletes applications), so give each run a fresh
+emulator.
 
 Neither library can be told to use plain http, so after building a client this script
 points its API domain at the emulator's origin; nothing else is changed.
@@ -145,6 +146,24 @@ e = refused(lambda: api.conferences(CONFERENCE).update(announce_url="https://exa
 check("conferences: an announcement to an ended conference is a 422", e is not None and e.status == 422, e and e.status)
 e = refused(lambda: api.conferences("cf000000-0000-4000-8000-0000000000ff").fetch())
 check("conferences: fetching no such conference is a 404 with code 20404", e is not None and e.status == 404 and e.code == 20404, e and (e.status, e.code))
+
+# Applications: create, fetch, list with its filter and pages, update, delete.
+apps = api.applications
+front = apps.create(friendly_name="Front desk", voice_url="https://example.com/voice.xml", voice_method="GET", sms_url="https://example.com/sms.xml")
+check("applications: create answers the application", front.sid and front.friendly_name == "Front desk" and front.voice_method == "GET" and front.sms_method == "POST", (front.sid, front.friendly_name, front.voice_method, front.sms_method))
+check("applications: create parses its dates", front.date_created is not None and front.date_created.year >= 2000, front.date_created)
+back = apps.create(friendly_name="Back office")
+fetched = apps(front.sid).fetch()
+check("applications: fetch returns it", fetched.sid == front.sid and fetched.voice_url == "https://example.com/voice.xml" and fetched.account_sid == PROJECT, (fetched.sid, fetched.voice_url))
+check("applications: list with page_size=1 follows next_page_uri", [a.sid for a in apps.list(page_size=1)] == [front.sid, back.sid])
+check("applications: list filters on friendly_name", [a.sid for a in apps.list(friendly_name="Back office")] == [back.sid])
+changed = apps(front.sid).update(friendly_name="Front desk (nights)", voice_fallback_url="https://example.com/fallback.xml")
+check("applications: update changes what it names", changed.friendly_name == "Front desk (nights)" and changed.voice_fallback_url == "https://example.com/fallback.xml" and changed.voice_url == "https://example.com/voice.xml", (changed.friendly_name, changed.voice_fallback_url, changed.voice_url))
+check("applications: delete succeeds", apps(front.sid).delete() is True)
+e = refused(lambda: apps(front.sid).fetch())
+check("applications: fetch after delete is a 404 with code 20404", e is not None and e.status == 404 and e.code == 20404, e and (e.status, e.code))
+e = refused(lambda: apps.create(friendly_name="x", voice_method="PUT"))
+check("applications: a method other than GET or POST is a 400 with code 21209", e is not None and e.status == 400 and e.code == 21209, e and (e.status, e.code))
 
 print("%s: %d passed, %d failed" % (LIBRARY, passed, failed))
 sys.exit(1 if failed else 0)
