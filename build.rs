@@ -360,6 +360,9 @@ impl<'a> Doc<'a> {
             if optional {
                 attrs.push("default".to_owned());
             }
+            if property["x-omit-when-null"] == Value::Bool(true) {
+                attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+            }
             let attrs = if attrs.is_empty() {
                 String::new()
             } else {
@@ -378,8 +381,11 @@ impl<'a> Doc<'a> {
         } else {
             "Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize"
         };
+        let names: String = properties.keys().map(|f| format!("{f:?},")).collect();
         format!(
-            "{}#[derive({derives})]\n#[non_exhaustive]\npub struct {name} {{\n{fields}}}\n",
+            "{}#[derive({derives})]\n#[non_exhaustive]\npub struct {name} {{\n{fields}}}\n\
+             impl crate::api::meta::Model for {name} {{\n\
+             const FIELDS: &'static [&'static str] = &[{names}];\n}}\n",
             docs(described(schema, name))
         )
     }

@@ -30,10 +30,10 @@ pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, RequestPreview, TimeoutPhase};
 pub use models::generated::*;
 pub use models::{
-    conference::{Conference, ConferenceStatus, SubresourceUris},
-    participant::{Participant, ParticipantStatus},
-    recording::{Recording, RecordingSource, RecordingStatus},
-    stream::{Stream, StreamStatus},
+    conference::ConferenceStatus,
+    participant::ParticipantStatus,
+    recording::{RecordingSource, RecordingStatus},
+    stream::StreamStatus,
 };
 pub use sid::*;
 pub use text::{MAX_SHOWN_CHARS, Printable};

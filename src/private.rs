@@ -10,7 +10,7 @@ use crate::{
 
 /// Decodes a participant exactly as a fetch or update response is decoded.
 pub fn decode_participant(body: &[u8]) -> Result<Participant, serde_json::Error> {
-    serde_json::from_slice::<types::Participant>(body).map(Participant::from)
+    serde_json::from_slice::<Participant>(body)
 }
 
 /// Decodes a page exactly as a list response is decoded.
@@ -52,5 +52,5 @@ pub fn snippet(body: &[u8]) -> String {
 pub use crate::api::generated::RESOURCES;
 /// The table of resources the spec describes, for the command-line tool's generic commands.
 pub use crate::api::meta::{
-    Answer, Described, DynOps, FieldKind, FieldMeta, ListFn, Pairs, ResourceMeta, Rows,
+    Answer, Described, DynOps, FieldKind, FieldMeta, ListFn, Model, Pairs, ResourceMeta, Rows,
 };

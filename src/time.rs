@@ -278,6 +278,27 @@ impl Serialize for LenientIsoDate {
     }
 }
 
+/// Reads an optional date through the lenient reader `W`.
+fn read_optional<'de, D, W>(deserializer: D) -> Result<Option<DateTime<FixedOffset>>, D::Error>
+where
+    D: Deserializer<'de>,
+    W: Deserialize<'de> + Into<Option<DateTime<FixedOffset>>>,
+{
+    Ok(Option::<W>::deserialize(deserializer)?.and_then(Into::into))
+}
+
+impl From<LenientDate> for Option<DateTime<FixedOffset>> {
+    fn from(date: LenientDate) -> Self {
+        date.0
+    }
+}
+
+impl From<LenientIsoDate> for Option<DateTime<FixedOffset>> {
+    fn from(date: LenientIsoDate) -> Self {
+        date.0
+    }
+}
+
 /// Serde helpers for `Option<DateTime<FixedOffset>>` fields written as ISO 8601 text.
 pub(crate) mod optional_iso8601 {
     use super::*;
@@ -292,7 +313,7 @@ pub(crate) mod optional_iso8601 {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-        Ok(Option::<LenientIsoDate>::deserialize(deserializer)?.and_then(|d| d.0))
+        read_optional::<D, LenientIsoDate>(deserializer)
     }
 }
 
@@ -310,7 +331,7 @@ pub(crate) mod optional {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-        Ok(Option::<LenientDate>::deserialize(deserializer)?.and_then(|d| d.0))
+        read_optional::<D, LenientDate>(deserializer)
     }
 }
 

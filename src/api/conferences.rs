@@ -114,7 +114,7 @@ impl ConferenceHandle {
                 .client
                 .run("conference", |api| api.fetch_conference(&account, &sid))
                 .await?;
-            Ok(value.into_inner().into())
+            Ok(value.into_inner())
         }
     }
 

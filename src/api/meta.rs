@@ -107,6 +107,13 @@ pub(crate) fn json<T: serde::Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
+/// A model the spec describes (`x-model`).
+#[doc(hidden)]
+pub trait Model {
+    /// Its fields, in order, by their JSON names.
+    const FIELDS: &'static [&'static str];
+}
+
 /// A resource the spec describes, with its table entry: implemented by the generated code
 /// for each model of a resource.
 #[doc(hidden)]

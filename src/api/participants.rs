@@ -68,7 +68,7 @@ impl ParticipantHandle {
                     api.fetch_participant(&account, &conference, &call)
                 })
                 .await?;
-            Ok(value.into_inner().into())
+            Ok(value.into_inner())
         }
     }
 

@@ -89,7 +89,7 @@ impl RecordingHandle {
                     api.fetch_recording(&account, &conference, &recording)
                 })
                 .await?;
-            Ok(value.into_inner().into())
+            Ok(value.into_inner())
         }
     }
 
@@ -142,7 +142,7 @@ impl RecordingHandle {
                     api.update_recording(&account, &conference, &recording, &body)
                 })
                 .await?;
-            Ok(value.into_inner().into())
+            Ok(value.into_inner())
         }
     }
 

@@ -216,7 +216,7 @@ impl StartStream {
                 api.create_stream(&account, &conference, body)
             })
             .await?;
-        Ok(value.into_inner().into())
+        Ok(value.into_inner())
     }
 }
 
@@ -252,7 +252,7 @@ impl StreamHandle {
                     api.update_stream(&account, &conference, &stream, &body)
                 })
                 .await?;
-            Ok(value.into_inner().into())
+            Ok(value.into_inner())
         }
     }
 }

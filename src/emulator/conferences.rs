@@ -342,20 +342,34 @@ impl Conference {
         now: DateTime<Utc>,
         path: &str,
     ) -> Result<Vec<Pending>, Refusal> {
+        Ok(self.take_out(account, call, now, path, &[])?.1)
+    }
+
+    /// Takes a participant out, with its `participant-leave` event (and Twilio's `reason`
+    /// fields): the participant as it was, and the event.
+    fn take_out(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+        now: DateTime<Utc>,
+        path: &str,
+        reason: &[(&str, String)],
+    ) -> Result<(Value, Vec<Pending>), Refusal> {
         let sid = self.sid;
         let leaving = self.participants.fetch(account, &sid, call, path)?;
         self.participants.remove(call, path)?;
-        Ok(self
+        let events = self
             .event(
                 account,
                 now,
                 "leave",
                 "participant-leave",
                 Some(&leaving),
-                &[],
+                reason,
             )
             .into_iter()
-            .collect())
+            .collect();
+        Ok((leaving, events))
     }
 
     /// A call joins (a control request; the REST API has no such operation), with its
@@ -409,21 +423,9 @@ impl Conference {
         path: &str,
     ) -> Result<Vec<Pending>, Refusal> {
         let sid = self.sid;
-        let leaving = self.participants.fetch(account, &sid, call, path)?;
-        self.participants.remove(call, path)?;
-        self.date_updated = whole_seconds(now);
         let reason = [("ReasonParticipantLeft", "participant_hung_up".to_owned())];
-        let mut events: Vec<Pending> = self
-            .event(
-                account,
-                now,
-                "leave",
-                "participant-leave",
-                Some(&leaving),
-                &reason,
-            )
-            .into_iter()
-            .collect();
+        let (leaving, mut events) = self.take_out(account, call, now, path, &reason)?;
+        self.date_updated = whole_seconds(now);
         let last = self.participants.values(account, &sid).is_empty();
         let ends = leaving["end_conference_on_exit"] == Value::Bool(true);
         if ends || last {

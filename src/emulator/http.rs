@@ -147,10 +147,9 @@ impl Route {
     }
 }
 
-/// The route a path names, at `/api/laml/2010-04-01` or `/2010-04-01`, with or without a
-/// `.json` suffix; `None` for anything else, malformed SIDs included.
-fn route(path: &str) -> Option<Route> {
-    // The helper libraries' older form leaves out `/api/laml`.
+/// A path's segments below the API root, at `/api/laml/2010-04-01` or at the helper
+/// libraries' older `/2010-04-01`, the last without a `.json` suffix.
+fn api_segments(path: &str) -> Option<Vec<&str>> {
     let legacy = API_ROOT_PATH
         .strip_prefix("/api/laml")
         .unwrap_or(API_ROOT_PATH);
@@ -163,6 +162,13 @@ fn route(path: &str) -> Option<Route> {
     if let Some(last) = segments.last_mut() {
         *last = last.strip_suffix(".json").unwrap_or(last);
     }
+    Some(segments)
+}
+
+/// The route a path names, at `/api/laml/2010-04-01` or `/2010-04-01`, with or without a
+/// `.json` suffix; `None` for anything else, malformed SIDs included.
+fn route(path: &str) -> Option<Route> {
+    let segments = api_segments(path)?;
     let sid = |s: &str| Uuid::try_parse(s).ok();
     match segments.as_slice() {
         ["Accounts", a, "Conferences"] => Some(Route::Conferences { account: sid(a)? }),
@@ -204,17 +210,7 @@ fn route(path: &str) -> Option<Route> {
 /// A path to a resource in the generic store: `Accounts/{account}/{Segment}[/{sid}]`, at
 /// either API root, with or without `.json`.
 fn table_route(path: &str) -> Option<(Uuid, &'static dyn super::store::Table, Option<Uuid>)> {
-    let legacy = API_ROOT_PATH
-        .strip_prefix("/api/laml")
-        .unwrap_or(API_ROOT_PATH);
-    let rest = path
-        .strip_prefix(API_ROOT_PATH)
-        .or_else(|| path.strip_prefix(legacy))?
-        .strip_prefix('/')?;
-    let mut segments: Vec<&str> = rest.split('/').collect();
-    if let Some(last) = segments.last_mut() {
-        *last = last.strip_suffix(".json").unwrap_or(last);
-    }
+    let segments = api_segments(path)?;
     let sid = |s: &str| Uuid::try_parse(s).ok();
     match segments.as_slice() {
         ["Accounts", a, segment] => Some((sid(a)?, super::store::find(segment)?, None)),

@@ -1,100 +1,5 @@
-//! A conference's recording, its status and its source.
-
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
-
-use crate::{AccountSid, CallSid, ConferenceSid, RecordingSid, wire::generated::types};
-
-/// A recording of a conference, as the API describes it.
-///
-/// Every field SignalWire documents is here.
-///
-/// - **Required**: `sid`, `account_sid` and `status`: which recording it is and whether it
-///   is still recording; a default would misreport it. A response without one of them fails
-///   with [`ErrorKind::Decode`](crate::ErrorKind::Decode).
-/// - **Optional**: the rest are `None` when the server leaves them out or sets them to
-///   `null` (several are null by design: `call_sid` for a conference's recording,
-///   `encryption_details` on SignalWire, `end_time` while it records).
-///
-/// `price` is kept as the server's text, since it is a decimal amount. Dates that cannot be
-/// read are `None` (and logged), never an error for the whole response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Recording {
-    /// The recording's SID.
-    pub sid: RecordingSid,
-    /// The account (project) it belongs to.
-    pub account_sid: AccountSid,
-    /// The conference it records.
-    pub conference_sid: Option<ConferenceSid>,
-    /// A call it records; always `None` for a conference's recording.
-    pub call_sid: Option<CallSid>,
-    /// Whether it is recording, paused, or over.
-    pub status: RecordingStatus,
-    /// How it was started.
-    pub source: Option<RecordingSource>,
-    /// `1` (mono) or `2` (stereo).
-    pub channels: Option<String>,
-    /// How long it recorded, in seconds.
-    pub duration: Option<i64>,
-    /// When it was created.
-    #[serde(with = "crate::time::optional")]
-    pub date_created: Option<DateTime<FixedOffset>>,
-    /// When it last changed.
-    #[serde(with = "crate::time::optional")]
-    pub date_updated: Option<DateTime<FixedOffset>>,
-    /// When it started recording.
-    #[serde(with = "crate::time::optional")]
-    pub start_time: Option<DateTime<FixedOffset>>,
-    /// When it stopped recording; `None` while it records.
-    #[serde(with = "crate::time::optional")]
-    pub end_time: Option<DateTime<FixedOffset>>,
-    /// What it cost, as the server wrote the amount.
-    pub price: Option<String>,
-    /// The price's currency, such as `USD`.
-    pub price_unit: Option<String>,
-    /// Why it failed, when it did.
-    pub error_code: Option<String>,
-    /// How it is encrypted; always `None` on SignalWire.
-    pub encryption_details: Option<String>,
-    /// Whether silence at its ends is trimmed (`trim-silence`, `do-not-trim`).
-    pub trim: Option<String>,
-    /// The API version, `2010-04-01`.
-    pub api_version: Option<String>,
-    /// Its URI, relative to the host.
-    pub uri: Option<String>,
-    /// Where its transcriptions are listed, relative to the host.
-    pub transcriptions_uri: Option<String>,
-}
-
-impl From<types::Recording> for Recording {
-    fn from(r: types::Recording) -> Self {
-        Self {
-            sid: r.sid,
-            account_sid: r.account_sid,
-            conference_sid: r.conference_sid,
-            call_sid: r.call_sid,
-            status: r.status,
-            source: r.source,
-            channels: r.channels.or(r.channel),
-            duration: r.duration,
-            date_created: r.date_created.and_then(|d| d.0),
-            date_updated: r.date_updated.and_then(|d| d.0),
-            start_time: r.start_time.and_then(|d| d.0),
-            end_time: r.end_time.and_then(|d| d.0),
-            price: r.price,
-            price_unit: r.price_unit,
-            error_code: r.error_code,
-            encryption_details: r.encryption_details,
-            trim: r.trim,
-            api_version: r.api_version,
-            uri: r.uri,
-            transcriptions_uri: r.subresource_uris.and_then(|u| u.transcriptions),
-        }
-    }
-}
-
-crate::wire::paging::page_from!(types::RecordingPage, recordings => Recording);
+//! A recording's status and source, and what is a recording's own; the
+//! [`Recording`](crate::Recording) model itself is generated from the spec.
 
 crate::models::open_enum! {
     /// Where a recording is in its life.
@@ -142,5 +47,23 @@ crate::models::open_enum! {
         Conference = "Conference",
         /// `StartConferenceRecording`: a request to the API.
         StartConferenceRecording = "StartConferenceRecording",
+    }
+}
+
+impl crate::Recording {
+    /// The number of channels, `1` (mono) or `2` (stereo): `channels`, or `channel` when
+    /// only that is sent; `None` when neither is, or the text is not a number.
+    ///
+    /// ```
+    /// let r: signalwire_compat::Recording = serde_json::from_str(
+    ///     r#"{"sid": "r", "account_sid": "a", "status": "completed", "channel": "2"}"#,
+    /// ).unwrap();
+    /// assert_eq!(r.channel_count(), Some(2));
+    /// ```
+    pub fn channel_count(&self) -> Option<u8> {
+        self.channels
+            .as_deref()
+            .or(self.channel.as_deref())
+            .and_then(|n| n.trim().parse().ok())
     }
 }

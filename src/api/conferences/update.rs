@@ -88,6 +88,6 @@ impl UpdateConference {
                 api.update_conference(&account, &sid, body)
             })
             .await?;
-        Ok(value.into_inner().into())
+        Ok(value.into_inner())
     }
 }

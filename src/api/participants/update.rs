@@ -148,6 +148,6 @@ impl UpdateParticipant {
                 api.update_participant(&account, &conference, &call, body)
             })
             .await?;
-        Ok(value.into_inner().into())
+        Ok(value.into_inner())
     }
 }

@@ -7,18 +7,17 @@ use std::io::Write as _;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use signalwire_compat::{
-    Conference, Participant, Printable, Recording, Stream, emulator::Emulator,
+    __private::Model, Conference, Participant, Printable, Recording, Stream, emulator::Emulator,
 };
 use uuid::Uuid;
 
 use crate::args::Output;
 
-/// Something the tool prints: its columns in a table, its fields when shown alone.
-pub trait Row: Serialize {
+/// Something the tool prints: its columns in a table, its fields when shown alone. Its
+/// fields' names in the API's JSON, which `--columns` picks from, are the model's.
+pub trait Row: Serialize + Model {
     /// The table's column headings.
     const COLUMNS: &'static [&'static str];
-    /// Its fields' names in the API's JSON, which `--columns` picks from.
-    const FIELDS: &'static [&'static str];
     /// What an empty listing prints.
     const NONE: &'static str;
     /// The cells of its row, one for each column.
@@ -56,11 +55,14 @@ pub fn check_columns<T: Row>(noun: &str) -> Result<(), String> {
     let Some(columns) = &style().columns else {
         return Ok(());
     };
-    match columns.iter().find(|c| !T::FIELDS.contains(&c.as_str())) {
+    match columns
+        .iter()
+        .find(|c| !<T as Model>::FIELDS.contains(&c.as_str()))
+    {
         Some(unknown) => Err(format!(
             "--columns: {noun} have no field {:?}; they have {}",
             cell(unknown),
-            T::FIELDS.join(", ")
+            <T as Model>::FIELDS.join(", ")
         )),
         None => Ok(()),
     }
@@ -122,21 +124,6 @@ impl Row for Participant {
     const COLUMNS: &'static [&'static str] = &[
         "CALL SID", "STATUS", "MUTED", "HOLD", "COACHING", "JOINED", "UPDATED",
     ];
-    const FIELDS: &'static [&'static str] = &[
-        "account_sid",
-        "call_sid",
-        "call_sid_to_coach",
-        "coaching",
-        "conference_sid",
-        "date_created",
-        "date_updated",
-        "end_conference_on_exit",
-        "hold",
-        "muted",
-        "start_conference_on_enter",
-        "status",
-        "uri",
-    ];
     const NONE: &'static str = "no participants";
 
     fn cells(&self) -> Vec<String> {
@@ -179,18 +166,6 @@ impl Row for Participant {
 impl Row for Conference {
     const COLUMNS: &'static [&'static str] =
         &["SID", "NAME", "STATUS", "REGION", "CREATED", "UPDATED"];
-    const FIELDS: &'static [&'static str] = &[
-        "sid",
-        "account_sid",
-        "friendly_name",
-        "status",
-        "date_created",
-        "date_updated",
-        "api_version",
-        "region",
-        "uri",
-        "subresource_uris",
-    ];
     const NONE: &'static str = "no conferences";
 
     fn cells(&self) -> Vec<String> {
@@ -220,28 +195,6 @@ impl Row for Recording {
     const COLUMNS: &'static [&'static str] = &[
         "SID", "STATUS", "SOURCE", "CHANNELS", "SECONDS", "STARTED", "ENDED",
     ];
-    const FIELDS: &'static [&'static str] = &[
-        "sid",
-        "account_sid",
-        "conference_sid",
-        "call_sid",
-        "status",
-        "source",
-        "channels",
-        "duration",
-        "date_created",
-        "date_updated",
-        "start_time",
-        "end_time",
-        "price",
-        "price_unit",
-        "error_code",
-        "encryption_details",
-        "trim",
-        "api_version",
-        "uri",
-        "transcriptions_uri",
-    ];
     const NONE: &'static str = "no recordings";
 
     fn cells(&self) -> Vec<String> {
@@ -249,7 +202,8 @@ impl Row for Recording {
             cell(self.sid.as_str()),
             cell(self.status.as_str()),
             optional(self.source.as_ref().map(|s| s.as_str())),
-            optional(self.channels.as_deref()),
+            self.channel_count()
+                .map_or_else(|| "-".to_owned(), |n| n.to_string()),
             self.duration
                 .map_or_else(|| "-".to_owned(), |d| d.to_string()),
             date(self.start_time),
@@ -266,7 +220,11 @@ impl Row for Recording {
             ),
             ("status", cell(self.status.as_str())),
             ("source", optional(self.source.as_ref().map(|s| s.as_str()))),
-            ("channels", optional(self.channels.as_deref())),
+            (
+                "channels",
+                self.channel_count()
+                    .map_or_else(|| "-".to_owned(), |n| n.to_string()),
+            ),
             (
                 "seconds",
                 self.duration
@@ -280,15 +238,6 @@ impl Row for Recording {
 
 impl Row for Stream {
     const COLUMNS: &'static [&'static str] = &["SID", "NAME", "STATUS", "UPDATED"];
-    const FIELDS: &'static [&'static str] = &[
-        "sid",
-        "account_sid",
-        "conference_sid",
-        "name",
-        "status",
-        "date_updated",
-        "uri",
-    ];
     const NONE: &'static str = "no streams";
 
     fn cells(&self) -> Vec<String> {
