@@ -1,6 +1,7 @@
 //! A local SignalWire space: a real HTTP server that behaves like the Compatibility API's
-//! conference and participant endpoints, for tests, demos and the command-line tool. Needs the
-//! `emulator` feature.
+//! conference, participant, recording and stream endpoints, and its applications and LaML
+//! Bins (kept in a generic store, `store.rs`), for tests, demos and the command-line tool.
+//! Needs the `emulator` feature. Every date it writes comes from its [`Clock`].
 //!
 //! It binds 127.0.0.1 on a free port (or the address given), starts with the [`demo`] data
 //! or a [`Seed`] of your own, serves several projects that never see each other's data, and
