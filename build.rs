@@ -34,14 +34,17 @@ fn main() {
         serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("parsing {SPEC}: {e}"));
     let raw: Value =
         serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("parsing {SPEC}: {e}"));
-    let doc = Doc { raw: &raw };
 
+    let rules = Doc {
+        raw: &raw,
+        signatures: BTreeMap::new(),
+    };
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote::quote! { crate::wire::transport::Transport });
-    for (schema, rust, display) in doc.replacements() {
+    for (schema, rust, display) in rules.replacements() {
         let impls: Vec<TypeImpl> = if display {
             vec![TypeImpl::Display]
         } else {
@@ -54,12 +57,18 @@ fn main() {
         .generate_tokens(&spec)
         .unwrap_or_else(|e| panic!("generating a client from {SPEC}: {e}"));
     let file: syn::File = syn::parse2(tokens).expect("progenitor emitted invalid Rust");
+    let doc = Doc {
+        raw: &raw,
+        signatures: signatures(&file),
+    };
 
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(&out_dir, "codegen.rs", &prettyplease::unparse(&file));
     write(&out_dir, "kinds.rs", &rust(&doc.kinds()));
     write(&out_dir, "models.rs", &rust(&doc.models()));
-    write(&out_dir, "resources.rs", &rust(&doc.resources()));
+    let (resources, exports) = doc.resources();
+    write(&out_dir, "resources.rs", &rust(&resources));
+    write(&out_dir, "exports.rs", &rust(&exports));
     write(&out_dir, "operations.rs", &retry_table(&spec));
 }
 
@@ -77,7 +86,7 @@ fn rust(source: &str) -> String {
 }
 
 /// Which operations may be sent again after a failure, decided once from the spec: a read
-/// (GET) and a delete (DELETE, PUT) may; a POST, which creates or changes something, may not
+/// (GET, HEAD), a replacement (PUT) and a delete (DELETE) may; a POST, which creates or changes something, may not
 /// unless the operation says `x-retry-safe: true`.
 fn retry_table(spec: &openapiv3::OpenAPI) -> String {
     let mut safe = Vec::new();
@@ -116,9 +125,38 @@ fn retry_table(spec: &openapiv3::OpenAPI) -> String {
     )
 }
 
-/// The spec as plain data, for the rules that read its `x-` annotations.
+/// The parameters of each of progenitor's operations, in the order it takes them.
+fn signatures(file: &syn::File) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        for item in &block.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            let names = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::FnArg::Typed(t) => match &*t.pat {
+                        syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                        _ => None,
+                    },
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect();
+            out.insert(f.sig.ident.to_string(), names);
+        }
+    }
+    out
+}
+
+/// The spec as plain data, for the rules that read its `x-` annotations, and progenitor's
+/// operations' parameters.
 struct Doc<'a> {
     raw: &'a Value,
+    signatures: BTreeMap<String, Vec<String>>,
 }
 
 /// Doc comment lines for `text`.
@@ -134,8 +172,15 @@ fn docs(text: &str) -> String {
     out
 }
 
-/// `VoiceFallbackUrl` → `voice_fallback_url`, as typify names fields.
+/// `VoiceFallbackUrl` → `voice_fallback_url`, as typify names fields; a date filter's `<` and
+/// `>` are spelt `_before` and `_after`.
 fn snake(name: &str) -> String {
+    if let Some(base) = name.strip_suffix('<') {
+        return format!("{}_before", snake(base));
+    }
+    if let Some(base) = name.strip_suffix('>') {
+        return format!("{}_after", snake(base));
+    }
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -436,7 +481,8 @@ impl<'a> Doc<'a> {
     }
 
     /// The handles and builders of each resource whose operations are marked `x-resource`.
-    fn resources(&self) -> String {
+    /// The generated resources' code, and the crate root's list of its public items.
+    fn resources(&self) -> (String, String) {
         let mut by_resource: BTreeMap<String, BTreeMap<String, Op<'a>>> = BTreeMap::new();
         let paths = self.raw["paths"].as_object().expect("the spec has paths");
         for (path, item) in paths {
@@ -462,6 +508,7 @@ impl<'a> Doc<'a> {
         let meta = &self.raw["x-resources"];
         let mut out = String::new();
         let mut described = Vec::new();
+        let mut exports = Vec::new();
         for form in self.forms() {
             out.push_str(&self.form(form));
         }
@@ -486,6 +533,17 @@ impl<'a> Doc<'a> {
             )
             .unwrap();
             described.push(r.model.clone());
+            let mut public = vec![r.collection.clone(), r.handle.clone()];
+            for (action, name) in [
+                ("list", &r.list),
+                ("create", &r.create),
+                ("update", &r.update),
+            ] {
+                if ops.contains_key(action) {
+                    public.push(name.clone());
+                }
+            }
+            exports.extend(public);
         }
         write!(
             out,
@@ -501,7 +559,12 @@ impl<'a> Doc<'a> {
                 .collect::<String>(),
         )
         .unwrap();
-        out
+        exports.sort();
+        let exports = format!(
+            "pub use crate::api::generated::{{{}}};\n",
+            exports.join(", ")
+        );
+        (out, exports)
     }
 
     /// A form body as a struct every field of which is optional (required ones are checked
@@ -734,11 +797,38 @@ impl<'a> Doc<'a> {
         }
         if let Some(op) = ops.get("update") {
             let (body, fields, required) = self.body(op);
+            let args: Vec<&Field<'_>> = fields
+                .iter()
+                .filter(|f| required.contains(&f.wire))
+                .collect();
+            let params: String = args
+                .iter()
+                .map(|f| format!(", {}: {}", f.ident, f.arg))
+                .collect();
+            let sets: String = args
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}: Some({}), ",
+                        f.ident,
+                        f.convert.replace("value", &f.ident)
+                    )
+                })
+                .collect();
+            let needs = if args.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = args.iter().map(|f| format!("`{}`", f.ident)).collect();
+                format!(
+                    " with {}, which SignalWire requires on every change",
+                    names.join(", ")
+                )
+            };
             write!(
                 handle_methods,
-                "/// Starts a change to the {what}; see [`{update}`].\n\
-                 pub fn update(&self) -> {update} {{\n\
-                 {update} {{ client: self.client.clone(), sid: self.sid.clone(), body: Default::default() }}\n}}\n",
+                "/// Starts a change to the {what}{needs}; see [`{update}`].\n\
+                 pub fn update(&self{params}) -> {update} {{\n\
+                 {update} {{ client: self.client.clone(), sid: self.sid.clone(), body: {body} {{ {sets}..Default::default() }} }}\n}}\n",
                 update = r.update,
             )
             .unwrap();
@@ -821,17 +911,37 @@ impl<'a> Doc<'a> {
                 _ => format!("filters.{}.as_deref()", f.ident),
             });
         }
-        // progenitor takes the path's parameters in order, then the query's by name.
-        let mut query: Vec<(String, String)> = filters
+        // In the order progenitor's operation takes them, read from its signature.
+        let mut by_name: BTreeMap<String, String> = filters
             .iter()
             .zip(args)
             .map(|(f, a)| (f.ident.clone(), a))
             .collect();
-        query.push(("page".into(), "at.page".into()));
-        query.push(("page_size".into(), "at.page_size".into()));
-        query.push(("page_token".into(), "at.page_token.as_ref()".into()));
-        query.sort();
-        let query: Vec<String> = query.into_iter().map(|(_, a)| a).collect();
+        by_name.insert("page".into(), "at.page".into());
+        by_name.insert("page_size".into(), "at.page_size".into());
+        by_name.insert("page_token".into(), "at.page_token.as_ref()".into());
+        let signature = self
+            .signatures
+            .get(op.id)
+            .unwrap_or_else(|| panic!("progenitor generated no {}", op.id));
+        let query: Vec<String> = signature
+            .iter()
+            .skip(1)
+            .map(|name| {
+                by_name.remove(name).unwrap_or_else(|| {
+                    panic!(
+                        "{}: progenitor takes {name}, which this listing does not know",
+                        op.id
+                    )
+                })
+            })
+            .collect();
+        assert!(
+            by_name.is_empty(),
+            "{}: progenitor does not take {:?}",
+            op.id,
+            by_name.keys().collect::<Vec<_>>()
+        );
         format!(
             "/// A listing of the {plural}, read one page at a time or as a stream. From \
              [`{coll_ty}::list`].\n\
@@ -883,7 +993,7 @@ impl<'a> Doc<'a> {
         let mut checks = String::new();
         let mut empty = Vec::new();
         for f in fields {
-            if !(action == "create" && required.contains(&f.wire)) {
+            if !required.contains(&f.wire) {
                 write!(
                     setters,
                     "{}pub fn {ident}(mut self, value: {arg}) -> Self {{\n\
@@ -898,9 +1008,15 @@ impl<'a> Doc<'a> {
             empty.push(format!("self.body.{}.is_none()", f.ident));
             let field = &f.wire;
             if f.kind == FieldKind::Url {
+                // In an update, an empty URL clears it.
+                let clears = if action == "update" {
+                    " && !url.is_empty()"
+                } else {
+                    ""
+                };
                 writeln!(
                     checks,
-                    "if let Some(url) = &mut self.body.{ident} {{ *url = crate::api::checked_url({field:?}, url)?; }}",
+                    "if let Some(url) = &mut self.body.{ident}{clears} {{ *url = crate::api::checked_url({field:?}, url)?; }}",
                     ident = f.ident
                 )
                 .unwrap();
@@ -1016,8 +1132,9 @@ impl<'a> Doc<'a> {
                 .iter()
                 .map(|f| {
                     format!(
-                        "crate::api::meta::FieldMeta {{ wire: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?} }},",
+                        "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?} }},",
                         f.wire,
+                        f.ident,
                         f.flag,
                         f.description.lines().next().unwrap_or_default(),
                         f.kind,
@@ -1035,8 +1152,8 @@ impl<'a> Doc<'a> {
             fields(&f, &required)
         });
         let update = ops.get("update").map(|op| {
-            let (_, f, _) = self.body(op);
-            fields(&f, &none)
+            let (_, f, required) = self.body(op);
+            fields(&f, &required)
         });
         let list = |v: Option<String>| match v {
             Some(items) => format!("Some(&[{items}])"),
@@ -1126,10 +1243,13 @@ impl<'a> Doc<'a> {
             write!(
                 out,
                 "fn dyn_update(client: &crate::Client, sid: &str, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
-                 let body = crate::api::meta::form(pairs);\n\
-                 let mut update = client.{item}(sid).update();\n\
-                 Box::pin(async move {{ update.body = body?; update.send().await.map(crate::api::meta::json) }})\n}}\n",
-                item = r.item_fn,
+                 let fields = <Self as crate::api::meta::Described>::META.update.unwrap_or_default();\n\
+                 let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(pairs));\n\
+                 let (client, sid) = (client.clone(), crate::sid::SidArg::new::<crate::kind::{model}>({sid_what:?}, sid));\n\
+                 Box::pin(async move {{ {update} {{ client, sid, body: body? }}.send().await.map(crate::api::meta::json) }})\n}}\n",
+                update = r.update,
+                model = r.model,
+                sid_what = format!("{} SID", r.what),
             )
             .unwrap();
         }

@@ -18,7 +18,7 @@ mod wire;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use api::generated::*;
+include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 pub use api::{
     CallbackMethod,
     conferences::{ConferenceHandle, Conferences, ListConferences, UpdateConference},

@@ -84,9 +84,9 @@ async fn an_application_from_creation_to_deletion() {
 
     let updated = client
         .application(&sid)
-        .update()
-        .friendly_name("Front desk (nights)")
+        .update("Front desk (nights)")
         .voice_method(CallbackMethod::Post)
+        .sms_status_callback("")
         .send()
         .await
         .unwrap();
@@ -99,6 +99,7 @@ async fn an_application_from_creation_to_deletion() {
         updated.voice_url, created.voice_url,
         "what is not named stays"
     );
+    assert_eq!(updated.sms_status_callback, None, "an empty URL clears it");
 
     client.application(&sid).remove().await.unwrap();
     let gone = client.application(&sid).fetch().await.unwrap_err();
@@ -143,7 +144,7 @@ async fn a_laml_bin_is_served_at_its_request_url() {
 
     let changed = client
         .laml_bin(&bin.sid)
-        .update()
+        .update("Greeting")
         .contents("<Response><Hangup/></Response>")
         .send()
         .await
@@ -188,7 +189,14 @@ async fn bad_arguments_fail_before_anything_is_sent() {
             .unwrap_err(),
         client
             .application(support::CALL)
-            .update()
+            .update("")
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .application(support::CALL)
+            .update("ok")
+            .status_callback("ftp://user:secret@example.com/")
             .send()
             .await
             .unwrap_err(),
@@ -226,6 +234,10 @@ async fn the_emulator_refuses_what_signalwire_would() {
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body.to_owned())
     };
+    let (status, created) = send(form("Applications", "FriendlyName=Existing")).await;
+    assert_eq!(status, 201, "{created}");
+    let app = created["sid"].as_str().unwrap().to_owned();
+    assert_eq!(uuid::Uuid::parse_str(&app).unwrap().get_version_num(), 4);
     let cases = [
         (
             "no FriendlyName",
@@ -244,6 +256,13 @@ async fn the_emulator_refuses_what_signalwire_would() {
             form("Applications", "FriendlyName=a&SmsUrl=/sms"),
         ),
         ("no Name", form("LamlBins", "Contents=%3CResponse/%3E")),
+        (
+            "an update without its name",
+            form(
+                &format!("Applications/{app}"),
+                "VoiceUrl=https://example.com/v",
+            ),
+        ),
         ("an empty Name", form("LamlBins", "Name=")),
         (
             "an empty FriendlyName",
@@ -303,9 +322,19 @@ async fn the_emulator_refuses_what_signalwire_would() {
         assert_eq!(response.headers()["allow"], allow, "{method} {path}");
     }
 
-    // Helper libraries' `.json` forms are served too, and an empty filter is no filter.
+    // Helper libraries' `.json` forms are served too, and an empty filter is no filter (while
+    // an empty parameter the listing does not take is still refused).
+    let (status, _) = send(form("Applications", "FriendlyName=Kept")).await;
+    assert_eq!(status, 201);
     let (status, body) = send(raw().get(format!("{base}/Applications.json?FriendlyName="))).await;
-    assert_eq!((status, body["applications"].clone()), (200, json!([])));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["applications"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        send(raw().get(format!("{base}/Applications?Colour=")))
+            .await
+            .0,
+        400
+    );
 }
 
 #[tokio::test]
@@ -358,7 +387,7 @@ async fn requests_on_the_wire() {
     client.application(support::CALL).fetch().await.unwrap();
     client
         .application(support::CALL)
-        .update()
+        .update("Front desk")
         .sms_url("https://example.com/sms")
         .sms_fallback_method(CallbackMethod::Post)
         .send()
@@ -381,8 +410,7 @@ async fn requests_on_the_wire() {
         .unwrap();
     client
         .laml_bin(support::CALL)
-        .update()
-        .name("Renamed")
+        .update("Renamed")
         .send()
         .await
         .unwrap();

@@ -1774,7 +1774,10 @@ fn columns_tsv_no_header_and_local_time() {
             .copied()
             .filter(|f| !keys.contains(f))
             .collect();
-        assert!(keys.iter().all(|k| fields.contains(k)), "{noun}: {keys:?} {fields:?}");
+        assert!(
+            keys.iter().all(|k| fields.contains(k)),
+            "{noun}: {keys:?} {fields:?}"
+        );
         assert!(
             unsent.iter().all(|f| ["label", "queue_time"].contains(f)),
             "{noun}: {unsent:?}"
@@ -2049,6 +2052,8 @@ async fn generic_commands_for_every_described_resource() {
         "applications",
         "update",
         &sid,
+        "--friendly-name",
+        "Front desk",
         "--sms-url",
         "https://example.com/sms",
         "--output",
@@ -2102,6 +2107,41 @@ async fn generic_commands_for_every_described_resource() {
     .await;
     step(&["applications", "get", "not-a-sid"]).await;
     step(&["applications", "list", "--columns", "nope"]).await;
-    let text = pages.join("\n");
+    let text = numbered_sids(&pages.join("\n"), emulator.project_id());
     settings().bind(|| insta::assert_snapshot!("generic_commands", text));
+}
+
+/// `text` with each random SID the emulator made replaced by `[SID n]`, numbered in the order
+/// they first appear (the project's own SID is kept).
+fn numbered_sids(text: &str, project: uuid::Uuid) -> String {
+    let project = project.to_string();
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let candidate = rest.get(..36).filter(|c| {
+            uuid::Uuid::try_parse(c).is_ok_and(|u| u.get_version_num() == 4)
+                && c.as_bytes()[8] == b'-'
+                && *c != project
+        });
+        match candidate {
+            Some(sid) => {
+                let n = match seen.iter().position(|s| s == sid) {
+                    Some(i) => i + 1,
+                    None => {
+                        seen.push(sid.to_owned());
+                        seen.len()
+                    }
+                };
+                out.push_str(&format!("[SID {n}]"));
+                rest = &rest[36..];
+            }
+            None => {
+                let c = rest.chars().next().unwrap();
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
 }

@@ -130,6 +130,8 @@ struct Shape<'a> {
     properties: BTreeMap<String, &'a Value>,
     required: BTreeSet<String>,
     items: Option<&'a Value>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
 }
 
 fn shape<'a>(doc: &'a Value, schema: &'a Value) -> Shape<'a> {
@@ -188,6 +190,12 @@ fn absorb<'a>(doc: &'a Value, schema: &'a Value, out: &mut Shape<'a>, depth: usi
     }
     if let Some(items) = schema.get("items") {
         out.items = Some(items);
+    }
+    if let Some(n) = schema.get("minLength").and_then(Value::as_u64) {
+        out.min_length = Some(n);
+    }
+    if let Some(n) = schema.get("maxLength").and_then(Value::as_u64) {
+        out.max_length = Some(n);
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
         for part in parts {
@@ -363,6 +371,33 @@ fn compare_request_field(
     let (a, b) = (kinds(&ours.shape), kinds(&theirs.shape));
     if a != b {
         findings.add(format!("{place}: type {a} in ours, {b} in theirs"));
+    }
+    let bound = |n: Option<u64>, word: &str, none: &str| match n {
+        Some(1) => format!("{word} 1 character"),
+        Some(n) => format!("{word} {n} characters"),
+        None => none.to_owned(),
+    };
+    for (a, b, word, none) in [
+        (
+            ours.shape.min_length,
+            theirs.shape.min_length,
+            "at least",
+            "no lower bound",
+        ),
+        (
+            ours.shape.max_length,
+            theirs.shape.max_length,
+            "at most",
+            "no upper bound",
+        ),
+    ] {
+        if a != b {
+            findings.add(format!(
+                "{place}: {} in ours, {} in theirs",
+                bound(a, word, none),
+                bound(b, word, none)
+            ));
+        }
     }
     match (&ours.shape.values, &theirs.shape.values) {
         (Some(a), Some(b)) if a != b => findings.add(format!(
@@ -660,7 +695,7 @@ paths:
               type: object
               required: [Must]
               properties:
-                Must: {type: string}
+                Must: {type: string, maxLength: 64}
                 Count: {type: integer}
       responses:
         "200":
@@ -730,6 +765,7 @@ components:
             "Thing.when: nullable in theirs, not in ours",
             "Thing.when: required in ours, optional in theirs",
             "update_a (change_a): form Count: type string in ours, integer in theirs",
+            "update_a (change_a): form Must: no upper bound in ours, at most 64 characters in theirs",
             "update_a (change_a): form Must: optional in ours, required in theirs",
             "update_a (change_a): query Extra: only in ours",
             "update_a (change_a): query Q: values [x] in ours, [x, y] in theirs",

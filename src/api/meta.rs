@@ -128,13 +128,15 @@ pub trait Described {
 pub struct FieldMeta {
     /// Its name on the wire, such as `VoiceUrl`.
     pub wire: &'static str,
+    /// Its name in the models' JSON and in Rust, such as `voice_url`.
+    pub field: &'static str,
     /// Its command-line flag, such as `voice-url`.
     pub flag: &'static str,
     /// The first line of its description.
     pub help: &'static str,
     /// What its value is.
     pub kind: FieldKind,
-    /// Whether a create needs it.
+    /// Whether a create (or, in an update's fields, an update) needs it.
     pub required: bool,
     /// The fewest characters its text may have.
     pub min_length: Option<u64>,
@@ -156,6 +158,14 @@ pub enum FieldKind {
     Method,
 }
 
+/// `1 character`, `5 characters`.
+pub(crate) fn chars(n: u64) -> String {
+    match n {
+        1 => "1 character".to_owned(),
+        n => format!("{n} characters"),
+    }
+}
+
 /// Refuses text shorter than `min` characters.
 pub(crate) fn at_least(field: &'static str, text: &str, min: u64) -> Result<(), Invalid> {
     let n = text.chars().count() as u64;
@@ -165,7 +175,7 @@ pub(crate) fn at_least(field: &'static str, text: &str, min: u64) -> Result<(), 
             reason: if n == 0 {
                 "is empty".to_owned()
             } else {
-                format!("has {n} characters; it needs at least {min}")
+                format!("has {}; it needs at least {}", chars(n), chars(min))
             },
         });
     }
@@ -178,7 +188,7 @@ pub(crate) fn at_most(field: &'static str, text: &str, max: u64) -> Result<(), I
     if n > max {
         return Err(Invalid {
             field,
-            reason: format!("has {n} characters; it may have at most {max}"),
+            reason: format!("has {}; it may have at most {}", chars(n), chars(max)),
         });
     }
     Ok(())
@@ -193,13 +203,13 @@ mod tests {
         assert!(at_most("Name", "ééé", 3).is_ok());
         assert_eq!(
             at_most("Name", "éééé", 3).unwrap_err().reason,
-            "has 4 characters; it may have at most 3"
+            "has 4 characters; it may have at most 3 characters"
         );
         assert_eq!(at_least("Name", "", 1).unwrap_err().reason, "is empty");
         assert!(at_least("Name", "x", 1).is_ok());
         assert_eq!(
             at_least("Name", "x", 2).unwrap_err().reason,
-            "has 1 characters; it needs at least 2"
+            "has 1 character; it needs at least 2 characters"
         );
     }
 }

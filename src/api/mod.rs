@@ -42,7 +42,17 @@ pub(crate) fn checked_url(field: &'static str, text: &str) -> Result<String, Inv
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
             Ok(url.into())
         }
-        Ok(_) => Err(refuse(format!("{text:?} is not an http or https URL"))),
+        Ok(mut url) => {
+            // A user name or password in it is not repeated in the error.
+            if !url.username().is_empty() || url.password().is_some() {
+                let _ = url.set_username("");
+                let _ = url.set_password(None);
+            }
+            Err(refuse(format!(
+                "{:?} is not an http or https URL",
+                url.as_str()
+            )))
+        }
         Err(e) => Err(refuse(format!("{text:?} is not an absolute URL ({e})"))),
     }
 }

@@ -49,9 +49,10 @@ impl Emulated for Application {
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, f: Self::Update) -> Result<(), Refusal> {
+        // An empty URL clears it (the store lets an update send one).
         let text = |slot: &mut Option<String>, given: Option<String>| {
-            if given.is_some() {
-                *slot = given;
+            if let Some(given) = given {
+                *slot = (!given.is_empty()).then_some(given);
             }
         };
         let verb = |slot: &mut Option<String>, given: Option<CallbackMethod>| {

@@ -1,10 +1,11 @@
 //! The emulator's time: the system clock, or a virtual one that moves only when told to.
 //!
 //! Everything in the emulator that reads the time reads it here: the dates it writes on
-//! resources, a recording's duration, a status callback's `Timestamp`. Work that waits (a
-//! call that rings for a while, a message delivered later) waits here too, with
-//! [`Clock::sleep_until`], so that a test on a virtual clock runs it in the time it takes
-//! to say [`Clock::advance`] instead of in seconds of real time.
+//! resources, a recording's duration, a status callback's `Timestamp`. [`Clock::sleep_until`]
+//! is how work that waits on the emulator's time (a call that rings for a while, a message
+//! delivered later) is to wait, so that on a virtual clock it runs in the time it takes to
+//! say [`Clock::advance`]; nothing in the emulator waits on it yet. A fault's delay is real
+//! time, since it tests a client's own timeouts.
 
 use std::{sync::Arc, time::Duration};
 
@@ -130,13 +131,15 @@ impl Clock {
         }
     }
 
-    /// Waits for `wait` on this clock; see [`sleep_until`](Self::sleep_until).
-    pub async fn sleep(&self, wait: Duration) {
+    /// Waits for `wait` on this clock, counted from when this is called (not from when the
+    /// future is first polled); see [`sleep_until`](Self::sleep_until).
+    pub fn sleep(&self, wait: Duration) -> impl std::future::Future<Output = ()> + Send + use<> {
         let deadline = chrono::Duration::from_std(wait)
             .ok()
             .and_then(|wait| self.now().checked_add_signed(wait))
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
-        self.sleep_until(deadline).await;
+        let clock = self.clone();
+        async move { clock.sleep_until(deadline).await }
     }
 }
 
@@ -168,18 +171,22 @@ mod tests {
         let clock = Clock::starting_at(start());
         let sleeper = {
             let clock = clock.clone();
+            // The deadline is fixed here, before the task first runs.
+            let sleep = clock.sleep(Duration::from_secs(60));
             tokio::spawn(async move {
-                clock.sleep(Duration::from_secs(60)).await;
+                sleep.await;
                 clock.now()
             })
         };
-        tokio::task::yield_now().await;
         clock.advance(Duration::from_secs(59)).unwrap();
         // Real (paused, auto-advancing) time passing does not move a virtual clock.
         tokio::time::sleep(Duration::from_secs(3600)).await;
         assert!(!sleeper.is_finished());
         clock.advance(Duration::from_secs(2)).unwrap();
-        let woke_at = sleeper.await.unwrap();
+        let woke_at = tokio::time::timeout(Duration::from_secs(5), sleeper)
+            .await
+            .expect("the sleeper wakes once the clock passes its deadline")
+            .unwrap();
         assert_eq!(woke_at, start() + chrono::Duration::seconds(61));
     }
 

@@ -98,7 +98,19 @@ pub(crate) struct Update {
 /// Reads a conference listing's query.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    for (key, value) in listing_pairs(query)? {
+    for (key, value) in listing_pairs(
+        query,
+        &[
+            "FriendlyName",
+            "Status",
+            "DateCreated",
+            "DateCreated<",
+            "DateCreated>",
+            "DateUpdated",
+            "DateUpdated<",
+            "DateUpdated>",
+        ],
+    )? {
         match key.as_str() {
             "FriendlyName" if value.chars().count() > 64 => {
                 return Err(Refusal::bad(format!(

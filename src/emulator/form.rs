@@ -19,15 +19,20 @@ pub(crate) fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
     Ok(out)
 }
 
-/// A listing's query parameters. A text parameter given with an empty value (`FriendlyName=`,
-/// `Status=`, `DateCreated=`, `PageToken=`) is taken as not given: no filter, or the first
-/// page. SignalWire's spec types those as text, for which empty is a valid value, and helper
-/// libraries send them. A number or a boolean (`Page`, `PageSize`, `Muted`, `Hold`) has no
-/// empty form in either spec, so an empty one is still malformed.
-pub(crate) fn listing_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, Refusal> {
-    const NOT_TEXT: [&str; 4] = ["Page", "PageSize", "Muted", "Hold"];
+/// A listing's query parameters. A text parameter of the listing (`text`: `FriendlyName`,
+/// `Status`, `DateCreated`, …) or a `PageToken` given with an empty value is taken as not
+/// given: no filter, or the first page. SignalWire's spec types those as text, for which empty
+/// is a valid value, and helper libraries send them. A number or a boolean (`Page`,
+/// `PageSize`, `Muted`) has no empty form in either spec, and a name the listing does not take
+/// is refused by its reader whatever its value.
+pub(crate) fn listing_pairs(
+    query: Option<&str>,
+    text: &[&str],
+) -> Result<Vec<(String, String)>, Refusal> {
     let mut pairs = pairs(query.unwrap_or_default().as_bytes())?;
-    pairs.retain(|(key, value)| !value.is_empty() || NOT_TEXT.contains(&key.as_str()));
+    pairs.retain(|(key, value)| {
+        !value.is_empty() || !(key == "PageToken" || text.contains(&key.as_str()))
+    });
     Ok(pairs)
 }
 

@@ -251,7 +251,7 @@ async fn serve_table(
             origin: &app.origin,
             // Only a create uses one; a SID is not spent on every request.
             sid: if sid.is_none() && parts.method == Method::POST {
-                app.new_sid()
+                super::store::random_sid()
             } else {
                 Uuid::nil()
             },
@@ -297,9 +297,19 @@ fn laml_bin_contents(app: &App, method: &Method, sid: &str) -> Response {
     match contents {
         Some(xml) => {
             let mut response = Response::new(Body::from(xml));
-            response.headers_mut().insert(
+            let headers = response.headers_mut();
+            headers.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/xml; charset=utf-8"),
+            );
+            // The contents are whatever a project stored: never run as a page on this origin.
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox"),
             );
             response
         }
@@ -682,6 +692,14 @@ async fn control(
     outcome.unwrap_or_else(refusal)
 }
 
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A step of the emulator's virtual clock, as `POST /__emulator/clock` takes it.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -697,7 +715,7 @@ fn clock(app: &App, method: &Method, body: &[u8]) -> Result<Response, Refusal> {
         app.clock
             .advance(std::time::Duration::from_millis(step.advance_ms))
             .map_err(|e| match e {
-                super::ClockError::Real => Refusal::new(409, 10000, format!("The {e}")),
+                super::ClockError::Real => Refusal::new(409, 10000, capitalized(&e.to_string())),
                 _ => Refusal::bad(format!("The clock cannot move: {e}")),
             })?;
     }

@@ -1,7 +1,10 @@
 //! LaML Bins in the emulator: what a create and an update do, and the bin's contents served
 //! at its `request_url` (`/laml-bins/{sid}` on the emulator, by `GET` or `POST`, without
 //! credentials, as SignalWire serves a bin to whoever calls its URL). Each fetch of the
-//! contents counts in `num_requests` and sets `date_last_accessed`.
+//! contents counts in `num_requests` and sets `date_last_accessed`. A bin's SID is random, and
+//! its contents are served as `text/xml` with `nosniff` and a sandboxing policy. A bin
+//! created without `Contents` holds an empty `<Response></Response>`, as SignalWire documents;
+//! bins are listed newest first, as SignalWire documents.
 
 use uuid::Uuid;
 
@@ -17,6 +20,8 @@ pub(crate) const CONTENTS_PATH: &str = "/laml-bins/";
 impl Emulated for LamlBin {
     type Create = LamlBinCreate;
     type Update = crate::api::generated::LamlBinUpdate;
+    /// SignalWire lists scripts with the most recent first.
+    const NEWEST_FIRST: bool = true;
 
     fn create(ctx: &Ctx<'_>, f: LamlBinCreate) -> Result<Self, Refusal> {
         let now = Some(super::participants::whole_seconds(ctx.now));
@@ -24,7 +29,11 @@ impl Emulated for LamlBin {
             sid: ctx.sid.into(),
             account_sid: ctx.account.into(),
             name: f.name,
-            contents: Some(f.contents.unwrap_or_default()),
+            // SignalWire's default: an empty Response element, which a call can run.
+            contents: Some(
+                f.contents
+                    .unwrap_or_else(|| "<Response></Response>".to_owned()),
+            ),
             request_url: Some(format!("{}{CONTENTS_PATH}{}", ctx.origin, ctx.sid)),
             num_requests: Some(0),
             date_created: now,

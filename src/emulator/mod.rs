@@ -230,7 +230,7 @@ impl EmulatorBuilder {
             deliverer,
             allow_remote_callbacks: self.allow_remote_callbacks,
             clock: self.clock,
-            origin: format!("http://{addr}"),
+            origin: format!("http://{}", reachable(addr)),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let stopped = async move {
@@ -255,6 +255,19 @@ impl EmulatorBuilder {
             task: Some(task),
         })
     }
+}
+
+/// The address to give out for `addr`: loopback in place of "any address" (`0.0.0.0`, `::`),
+/// which nothing can connect to.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            std::net::IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    addr
 }
 
 impl Emulator {

@@ -75,7 +75,7 @@ impl Update {
 /// Reads a participant listing's query.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    for (key, value) in listing_pairs(query)? {
+    for (key, value) in listing_pairs(query, &[])? {
         match key.as_str() {
             "Muted" => request.muted = Some(boolean(&key, &value)?),
             "Hold" => request.hold = Some(boolean(&key, &value)?),

@@ -89,7 +89,7 @@ pub(crate) struct Update {
 /// Reads a recording listing's query.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    for (key, value) in listing_pairs(query)? {
+    for (key, value) in listing_pairs(query, &["DateCreated", "DateCreated<", "DateCreated>"])? {
         match key.as_str() {
             "DateCreated" | "DateCreated<" | "DateCreated>" => {
                 request.dates.push(DayFilter::read(&key, &value)?)

@@ -4,16 +4,19 @@
 //! becomes a new row, what an update changes, what a delete may refuse.
 //!
 //! What every table does, where SignalWire's documents are silent:
-//! - rows are listed in the order they were created; a listing's text filter (`FriendlyName`,
+//! - rows are listed in the order they were created, or newest first where SignalWire
+//!   documents that ([`Emulated::NEWEST_FIRST`]); a listing's text filter (`FriendlyName`,
 //!   `Name`) matches the field of the same name exactly, and an empty one is no filter;
-//! - a form is read under its wire names into the spec's request type: an unknown parameter
-//!   or a malformed value (a method other than `GET` or `POST`, a boolean other than `true`
-//!   or `false`) is 400, a URL that is not absolute `http` or `https` is 400, and a required
-//!   field left out is 400 (code 21xxx is not documented for these; 10000 is used);
-//! - a create answers 201, a fetch and an update 200, a delete 204 and the row is then 404.
+//! - a form is read under its wire names into the spec's request type: an unknown parameter,
+//!   a boolean other than `true` or `false`, text outside its length, a URL that is not
+//!   absolute `http` or `https`, or a required field left out is 400 with code 10000, and a
+//!   method other than `GET` or `POST` 400 with code 21209; an empty URL in an update clears it;
+//! - a create answers 201, a fetch and an update 200, a delete 204 and the row is then 404;
+//! - a project holds at most [`MAX_ROWS`] rows a resource; a create past that is 422;
+//! - a new row's SID is a random version-4 UUID, so that one cannot be guessed from another.
 
 use std::{
-    any::Any,
+    any::{Any, TypeId},
     collections::{BTreeMap, HashMap},
     marker::PhantomData,
 };
@@ -36,6 +39,31 @@ use crate::{
     API_ROOT_PATH,
     api::meta::{Described, FieldKind, FieldMeta, ResourceMeta},
 };
+
+/// The most rows of one resource a project holds.
+pub(crate) const MAX_ROWS: usize = 10_000;
+
+/// A version-4 UUID from the process's random hasher keys, a counter and the time:
+/// unpredictable enough that one SID tells nothing of another, with no dependency to build.
+pub(crate) fn random_sid() -> Uuid {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let half = |salt: u64| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(n);
+        h.write_u64(salt);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos(),
+        );
+        h.finish()
+    };
+    let bits = (u128::from(half(1)) << 64) | u128::from(half(2));
+    uuid::Builder::from_random_bytes(bits.to_be_bytes()).into_uuid()
+}
 
 /// What a request to a table sees of the emulator.
 pub(crate) struct Ctx<'a> {
@@ -75,6 +103,8 @@ pub(crate) trait Emulated: Described + Serialize + Clone + Send + Sync + 'static
     fn removable(&self) -> Result<(), Refusal> {
         Ok(())
     }
+    /// Whether a listing shows the newest row first, as SignalWire documents for some.
+    const NEWEST_FIRST: bool = false;
 }
 
 /// The rows of one resource in one project, in the order they were created.
@@ -104,10 +134,20 @@ impl<R> Rows<R> {
         self.by_order.get_mut(self.order_of.get(sid)?)
     }
 
-    fn insert(&mut self, sid: Uuid, row: R) {
-        self.order_of.insert(sid, self.next);
-        self.by_order.insert(self.next, row);
+    /// Adds a row after the others, or before them when `newest_first`.
+    fn insert(&mut self, sid: Uuid, row: R, newest_first: bool) {
+        let order = if newest_first {
+            u64::MAX - self.next
+        } else {
+            self.next
+        };
+        self.order_of.insert(sid, order);
+        self.by_order.insert(order, row);
         self.next += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.by_order.len()
     }
 
     fn remove(&mut self, sid: &Uuid) -> Option<R> {
@@ -119,27 +159,32 @@ impl<R> Rows<R> {
 /// The tables of one project, one a resource.
 #[derive(Default)]
 pub(crate) struct Tables {
-    tables: HashMap<&'static str, Box<dyn Any + Send + Sync>>,
+    tables: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Tables {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set().entries(self.tables.keys()).finish()
+        f.debug_struct("Tables")
+            .field("resources", &self.tables.len())
+            .finish()
     }
 }
 
 impl Tables {
     /// A resource's rows, if any were ever made.
     pub(crate) fn rows<R: Emulated>(&self) -> Option<&Rows<R>> {
-        self.tables.get(R::meta().path)?.downcast_ref()
+        self.tables.get(&TypeId::of::<R>())?.downcast_ref()
     }
 
     pub(crate) fn rows_mut<R: Emulated>(&mut self) -> &mut Rows<R> {
-        self.tables
-            .entry(R::meta().path)
-            .or_insert_with(|| Box::new(Rows::<R>::default()))
-            .downcast_mut()
-            .expect("a table holds the rows of the resource it is named after")
+        let rows = self
+            .tables
+            .entry(TypeId::of::<R>())
+            .or_insert_with(|| Box::new(Rows::<R>::default()));
+        match rows.downcast_mut::<Rows<R>>() {
+            Some(rows) => rows,
+            None => unreachable!("the table of a type holds the rows of that type"),
+        }
     }
 }
 
@@ -185,10 +230,21 @@ impl<R: Emulated> Table for TableOf<R> {
         match (sid, method) {
             (None, &Method::GET) if meta.list.is_some() => list::<R>(tables, &ctx, query),
             (None, &Method::POST) if meta.create.is_some() => {
-                let form = read_form::<R::Create>(body, meta.create.unwrap_or_default(), true)?;
+                let form = read_form::<R::Create>(body, meta.create.unwrap_or_default(), false)?;
+                let rows = tables.rows_mut::<R>();
+                if rows.len() >= MAX_ROWS {
+                    return Err(Refusal::new(
+                        422,
+                        10000,
+                        format!(
+                            "The emulator holds at most {MAX_ROWS} {} a project; delete some first",
+                            meta.plural
+                        ),
+                    ));
+                }
                 let row = R::create(&ctx, form)?;
                 let rendered = render(&row);
-                tables.rows_mut::<R>().insert(ctx.sid, row);
+                rows.insert(ctx.sid, row, R::NEWEST_FIRST);
                 Ok(ok(StatusCode::CREATED, rendered))
             }
             (Some(sid), &Method::GET) if meta.fetch => tables
@@ -201,7 +257,7 @@ impl<R: Emulated> Table for TableOf<R> {
                     .rows_mut::<R>()
                     .get_mut(&sid)
                     .ok_or_else(|| Refusal::not_found(path))?;
-                let form = read_form::<R::Update>(body, meta.update.unwrap_or_default(), false)?;
+                let form = read_form::<R::Update>(body, meta.update.unwrap_or_default(), true)?;
                 row.update(&ctx, form)?;
                 Ok(ok(StatusCode::OK, render(row)))
             }
@@ -248,12 +304,13 @@ fn render<R: Serialize>(row: &R) -> Value {
     serde_json::to_value(row).unwrap_or_default()
 }
 
-/// Checks a form's URLs, methods and required fields, then reads it into the spec's request
-/// type. Methods and booleans are taken in any case, as the emulator's other forms take them.
+/// Checks a form's URLs, methods, lengths and required fields, then reads it into the
+/// spec's request type. Methods and booleans are taken in any case, as the emulator's other
+/// forms take them; in an update, an empty URL clears it.
 fn read_form<F: DeserializeOwned>(
     body: &[u8],
     fields: &[FieldMeta],
-    create: bool,
+    update: bool,
 ) -> Result<F, Refusal> {
     let mut given = pairs(body)?;
     for field in fields {
@@ -262,12 +319,13 @@ fn read_form<F: DeserializeOwned>(
             .find(|(k, _)| k == field.wire)
             .map(|(_, v)| v);
         match (value, field.kind) {
+            (Some(url), FieldKind::Url) if update && url.is_empty() => {}
             (Some(url), FieldKind::Url) => {
                 callback_url(field.wire, url)?;
             }
             (Some(method), FieldKind::Method) => *method = callback_method(field.wire, method)?,
             (Some(flag), FieldKind::Bool) => *flag = boolean(field.wire, flag)?.to_string(),
-            (None, _) if create && field.required => {
+            (None, _) if field.required => {
                 return Err(Refusal::bad(format!("{} is required", field.wire)));
             }
             _ => {}
@@ -277,10 +335,7 @@ fn read_form<F: DeserializeOwned>(
             if field.min_length.is_some_and(|min| n < min)
                 || field.max_length.is_some_and(|max| n > max)
             {
-                let chars = |n: u64| match n {
-                    1 => "1 character".to_owned(),
-                    n => format!("{n} characters"),
-                };
+                let chars = crate::api::meta::chars;
                 let range = match (field.min_length, field.max_length) {
                     (Some(min), Some(max)) => format!("from {min} to {}", chars(max)),
                     (Some(min), None) => format!("at least {}", chars(min)),
@@ -316,10 +371,15 @@ fn list<R: Emulated>(
     let meta = R::meta();
     let filters = meta.list.unwrap_or_default();
     let mut at = Position::default();
-    let mut wanted: Vec<(String, String)> = Vec::new();
-    for (key, value) in listing_pairs(query)? {
-        if filters.iter().any(|f| f.wire == key) {
-            wanted.push((snake(&key), value));
+    let mut wanted: Vec<(&'static str, String)> = Vec::new();
+    let text: Vec<&str> = filters
+        .iter()
+        .filter(|f| f.kind != FieldKind::Bool)
+        .map(|f| f.wire)
+        .collect();
+    for (key, value) in listing_pairs(query, &text)? {
+        if let Some(filter) = filters.iter().find(|f| f.wire == key) {
+            wanted.push((filter.field, value));
         } else if !at.read(&key, &value)? {
             let mut names: Vec<&str> = filters.iter().map(|f| f.wire).collect();
             names.extend(["Page", "PageSize", "PageToken"]);
@@ -335,7 +395,7 @@ fn list<R: Emulated>(
         wanted
             .iter()
             .filter_map(|(field, value)| {
-                let wire = filters.iter().find(|f| snake(f.wire) == *field)?.wire;
+                let wire = filters.iter().find(|f| f.field == *field)?.wire;
                 Some((wire, value.clone()))
             })
             .collect::<Vec<_>>(),
@@ -347,7 +407,7 @@ fn list<R: Emulated>(
             let value = render(row);
             wanted
                 .iter()
-                .all(|(field, wanted)| value[field].as_str() == Some(wanted.as_str()))
+                .all(|(field, wanted)| value[*field].as_str() == Some(wanted.as_str()))
         },
         &at,
         meta.items,
@@ -356,22 +416,6 @@ fn list<R: Emulated>(
         render,
     );
     Ok(ok(StatusCode::OK, body))
-}
-
-/// `FriendlyName` → `friendly_name`: a wire name as the field the models give it.
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The table a path below an account names: `{segment}` or `{segment}/{sid}`.
@@ -387,18 +431,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wire_names_become_field_names() {
-        assert_eq!(snake("FriendlyName"), "friendly_name");
-        assert_eq!(snake("Name"), "name");
+    fn random_sids_are_version_4_and_differ() {
+        let (a, b) = (random_sid(), random_sid());
+        assert_ne!(a, b);
+        assert_eq!(a.get_version_num(), 4);
+        assert_eq!(a.get_variant(), uuid::Variant::RFC4122);
     }
 
     #[test]
     fn rows_keep_their_order_through_removals() {
         let mut rows = Rows::<u32>::default();
         let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
-        rows.insert(a, 10);
-        rows.insert(b, 20);
-        rows.insert(c, 30);
+        rows.insert(a, 10, false);
+        rows.insert(b, 20, false);
+        rows.insert(c, 30, false);
         assert_eq!(rows.remove(&b), Some(20));
         assert_eq!(rows.get(&b), None);
         *rows.get_mut(&c).unwrap() += 1;
@@ -407,5 +453,13 @@ mod tests {
             [10, 31]
         );
         assert_eq!(rows.remove(&b), None);
+
+        let mut newest = Rows::<u32>::default();
+        newest.insert(a, 1, true);
+        newest.insert(b, 2, true);
+        assert_eq!(
+            newest.by_order.values().copied().collect::<Vec<_>>(),
+            [2, 1]
+        );
     }
 }
