@@ -278,61 +278,35 @@ impl Serialize for LenientIsoDate {
     }
 }
 
-/// Reads an optional date through the lenient reader `W`.
-fn read_optional<'de, D, W>(deserializer: D) -> Result<Option<DateTime<FixedOffset>>, D::Error>
-where
-    D: Deserializer<'de>,
-    W: Deserialize<'de> + Into<Option<DateTime<FixedOffset>>>,
-{
-    Ok(Option::<W>::deserialize(deserializer)?.and_then(Into::into))
+/// Serde helpers (`#[serde(with = …)]`) for `Option<DateTime<FixedOffset>>` fields, read and
+/// written through a lenient date type: one module a form of date.
+macro_rules! optional_dates {
+    ($($(#[$doc:meta])* $module:ident => $lenient:ident;)+) => {$(
+        $(#[$doc])*
+        pub(crate) mod $module {
+            use super::*;
+
+            pub(crate) fn serialize<S: Serializer>(
+                date: &Option<DateTime<FixedOffset>>,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                $lenient(*date).serialize(serializer)
+            }
+
+            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+                Ok(Option::<$lenient>::deserialize(deserializer)?.and_then(|d| d.0))
+            }
+        }
+    )+};
 }
 
-impl From<LenientDate> for Option<DateTime<FixedOffset>> {
-    fn from(date: LenientDate) -> Self {
-        date.0
-    }
-}
-
-impl From<LenientIsoDate> for Option<DateTime<FixedOffset>> {
-    fn from(date: LenientIsoDate) -> Self {
-        date.0
-    }
-}
-
-/// Serde helpers for `Option<DateTime<FixedOffset>>` fields written as ISO 8601 text.
-pub(crate) mod optional_iso8601 {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(
-        date: &Option<DateTime<FixedOffset>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        LenientIsoDate(*date).serialize(serializer)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-        read_optional::<D, LenientIsoDate>(deserializer)
-    }
-}
-
-/// Serde helpers for `Option<DateTime<FixedOffset>>` fields written as RFC 2822 text.
-pub(crate) mod optional {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(
-        date: &Option<DateTime<FixedOffset>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        LenientDate(*date).serialize(serializer)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-        read_optional::<D, LenientDate>(deserializer)
-    }
+optional_dates! {
+    /// Fields written as RFC 2822 text.
+    optional => LenientDate;
+    /// Fields written as ISO 8601 text.
+    optional_iso8601 => LenientIsoDate;
 }
 
 #[cfg(test)]

@@ -18,11 +18,30 @@ include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 
 #[cfg(test)]
 mod review {
-    /// Holds the generated source, so that any change to the spec, to `build.rs` or to
+    /// Holds every generated source, so that any change to the spec, to `build.rs` or to
     /// progenitor shows its generated diff in review (`cargo insta review`).
     #[test]
     fn generated_source() {
-        let source = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
-        insta::assert_snapshot!("codegen", source);
+        for (name, source) in [
+            (
+                "codegen",
+                include_str!(concat!(env!("OUT_DIR"), "/codegen.rs")),
+            ),
+            (
+                "resources",
+                include_str!(concat!(env!("OUT_DIR"), "/resources.rs")),
+            ),
+            (
+                "models",
+                include_str!(concat!(env!("OUT_DIR"), "/models.rs")),
+            ),
+            ("kinds", include_str!(concat!(env!("OUT_DIR"), "/kinds.rs"))),
+            (
+                "exports",
+                include_str!(concat!(env!("OUT_DIR"), "/exports.rs")),
+            ),
+        ] {
+            insta::assert_snapshot!(name, source);
+        }
     }
 }
