@@ -414,7 +414,7 @@ impl fmt::Display for ApiError {
                 "; check SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN, and that the token has the Voice scope",
             ),
             StatusCode::NOT_FOUND => f.write_str(
-                "; check the SIDs: the resource may be gone (a conference that ended, a participant who left)",
+                "; check the SIDs: the resource may be gone (deleted, a conference that ended, a participant who left)",
             ),
             StatusCode::TOO_MANY_REQUESTS => match self.retry_after {
                 Some(wait) => write!(f, "; slow down and retry after {}", fmt_duration(wait)),
