@@ -150,6 +150,45 @@ fn a_repeated_parameter_keeps_its_other_values() {
 }
 
 #[test]
+fn a_name_repeated_many_times_is_numbered_in_order_and_read_in_linear_time() {
+    let mut pairs = callback("participant-join", &[]);
+    // A name sent literally in the numbered form is stepped over, not overwritten.
+    pairs.push(("Label[3]".into(), "literal".into()));
+    for value in ["one", "two", "three", "four"] {
+        pairs.push(("Label".into(), value.into()));
+    }
+    let event = ConferenceEvent::from_form(&pairs).unwrap();
+    let numbered: Vec<(&str, &str)> = ["Label", "Label[2]", "Label[3]", "Label[4]", "Label[5]"]
+        .iter()
+        .map(|k| (*k, event.other[*k].as_str()))
+        .collect();
+    assert_eq!(
+        numbered,
+        [
+            ("Label", "one"),
+            ("Label[2]", "two"),
+            ("Label[3]", "literal"),
+            ("Label[4]", "three"),
+            ("Label[5]", "four")
+        ]
+    );
+
+    // 21,000 repeats of one name (63 KB, under the extractor's body limit) once took 107 s;
+    // read linearly they take milliseconds. The bound is far above that, far below the old.
+    let mut pairs = callback("participant-join", &[]);
+    pairs.extend((0..21_000).map(|_| ("a".to_owned(), String::new())));
+    let started = std::time::Instant::now();
+    let event = ConferenceEvent::from_form(&pairs).unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(event.other.len(), 21_001);
+    assert!(event.other.contains_key("a[21000]"));
+}
+
+#[test]
 fn an_event_cannot_be_without_its_kind_and_conference() {
     let mut pairs = callback("participant-join", &[]);
     pairs.retain(|(k, _)| k != "ConferenceSid");

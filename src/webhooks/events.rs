@@ -139,13 +139,18 @@ impl ConferenceEvent {
     /// the others are kept in `other` under `Name[2]`, `Name[3]`, ….
     pub fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
         let mut params: BTreeMap<String, String> = BTreeMap::new();
+        // The next number to try for each repeated name, so that reading is linear in the
+        // number of pairs however often a name repeats (a name sent literally as `Name[2]`
+        // is stepped over, and each step is taken once).
+        let mut next: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (key, value) in pairs {
             if params.contains_key(key) {
-                let mut n = 2;
+                let n = next.entry(key.as_str()).or_insert(2);
                 while params.contains_key(&format!("{key}[{n}]")) {
-                    n += 1;
+                    *n += 1;
                 }
                 params.insert(format!("{key}[{n}]"), value.clone());
+                *n += 1;
             } else {
                 params.insert(key.clone(), value.clone());
             }
