@@ -744,3 +744,42 @@ async fn control_requests_and_the_log_belong_to_one_project() {
     // The demo project's key is the documented one.
     assert_eq!(emulator.signing_key().expose(), demo::SIGNING_KEY);
 }
+
+#[tokio::test]
+async fn the_extractor_says_what_is_wrong_with_a_request_it_refuses() {
+    let key = signalwire_compat::webhooks::SigningKey::new("PSKtest-key").unwrap();
+    let public: SocketAddr = "127.0.0.1:9".parse().unwrap();
+    let (receiver, _events) = checking_receiver(public, key).await;
+    let url = format!("http://{receiver}/events");
+    let send = |body: Vec<u8>, signature: Option<reqwest::header::HeaderValue>| {
+        let mut request = support::raw()
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("X-SignalWire-Signature", signature);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let form = b"StatusCallbackEvent=conference-start&ConferenceSid=x".to_vec();
+    let (status, text) = send(form.clone(), None).await;
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("no X-SignalWire-Signature header"), "{text}");
+
+    let not_ascii = reqwest::header::HeaderValue::from_bytes(b"sig\xe9nature").unwrap();
+    let (status, text) = send(form.clone(), Some(not_ascii)).await;
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("is not text"), "{text}");
+
+    let signed = reqwest::header::HeaderValue::from_static("AAAA");
+    let (status, text) = send(vec![b'a'; 64 * 1024 + 1], Some(signed.clone())).await;
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("larger than 65536 bytes"), "{text}");
+
+    let (status, text) = send(form, Some(signed)).await;
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("does not match"), "{text}");
+}

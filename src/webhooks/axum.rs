@@ -28,8 +28,8 @@ pub struct WebhookConfig {
 /// A conference status callback whose signature checked out.
 ///
 /// It reads a `POST` callback's form body, or a `GET` callback's query. As an extractor,
-/// it refuses a request with 403 when its signature is missing or wrong,
-/// and with 400 when its form lacks what an event needs; the app's state must give a
+/// it refuses a request with 403 when its signature is missing, unreadable or wrong, with 413
+/// when its body is over 64 KiB, and with 400 when its form lacks what an event needs; the app's state must give a
 /// [`WebhookConfig`] (through `FromRef`).
 ///
 /// ```no_run
@@ -67,6 +67,7 @@ impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let status = match self.0 {
             WebhookError::MissingParameter(_) => StatusCode::BAD_REQUEST,
+            WebhookError::UnreadableBody { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::FORBIDDEN,
         };
         (status, self.0.to_string()).into_response()
@@ -86,8 +87,9 @@ where
         let signature = SIGNATURE_HEADERS
             .iter()
             .find_map(|name| parts.headers.get(*name))
-            .and_then(|v| v.to_str().ok())
             .ok_or(Rejection(WebhookError::MissingSignature))?
+            .to_str()
+            .map_err(|_| Rejection(WebhookError::UnreadableSignature))?
             .to_owned();
         let url = public_url(&parts.uri, &parts.headers, &config.url)
             .ok_or(Rejection(WebhookError::BadSignature))?;
@@ -104,7 +106,11 @@ where
         }
         let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
             .await
-            .map_err(|_| Rejection(WebhookError::BadSignature))?;
+            .map_err(|_| {
+                Rejection(WebhookError::UnreadableBody {
+                    limit: MAX_BODY_BYTES,
+                })
+            })?;
         config
             .validator
             .conference_event(&signature, &url, &body)

@@ -81,6 +81,15 @@ pub enum WebhookError {
     /// A callback lacks a parameter no event can be without.
     #[error("the callback has no {0} parameter")]
     MissingParameter(&'static str),
+    /// The signature header is there but is not text (a byte outside ASCII).
+    #[error("the X-SignalWire-Signature header is not text; a signature is base64")]
+    UnreadableSignature,
+    /// The body is larger than a callback can be, or broke off while it was read.
+    #[error("the body is larger than {limit} bytes, or could not be read whole")]
+    UnreadableBody {
+        /// The most bytes read.
+        limit: usize,
+    },
 }
 
 /// Checks webhook signatures with a project's Signing Key.
