@@ -534,6 +534,13 @@ impl ClientBuilder {
                 "this build of signalwire-compat has no TLS: enable the `rustls` feature to reach https URLs",
             ));
         }
+        // Loopback traffic (the emulator, a test server) never goes through a proxy that the
+        // environment names: it would take the credentials off the machine.
+        let http = if is_loopback(&base) {
+            http.no_proxy()
+        } else {
+            http
+        };
         let http = tls(http)?
             .build()
             .map_err(|e| Error::config(format!("cannot set up HTTP: {e}")))?;

@@ -3,6 +3,8 @@
 
 #![cfg(feature = "cli")]
 
+mod support;
+
 use std::{
     process::{Command, Output},
     time::Duration,
@@ -2144,4 +2146,121 @@ fn numbered_sids(text: &str, project: uuid::Uuid) -> String {
         }
     }
     out
+}
+
+/// A proxy that records that it was used and answers 502, as a proxy that cannot reach its
+/// target would: anything sent through it is visible.
+async fn recording_proxy() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let used = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = used.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt as _;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    (format!("http://{addr}"), used)
+}
+
+#[tokio::test]
+async fn a_proxy_in_the_environment_is_not_used_for_loopback_or_for_callbacks() {
+    let (proxy, used) = recording_proxy().await;
+    let with_proxy = |command: &mut Command| {
+        for var in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            command.env(var, &proxy);
+        }
+        command.env_remove("NO_PROXY").env_remove("no_proxy");
+    };
+
+    // The client, to an emulator on loopback.
+    let emulator = Emulator::start().await.unwrap();
+    let mut command = to_emulator(&emulator, &["conferences", "list", "--output", "json"]);
+    with_proxy(&mut command);
+    let r = run_async(command).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // The emulator's callbacks, to a receiver on loopback.
+    let receiver = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    let mut command = cli(&["emulator", "--output", "json", "--stop-after", "30"]);
+    with_proxy(&mut command);
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        use std::io::{BufRead as _, BufReader};
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let origin = info["base_url"]
+        .as_str()
+        .unwrap()
+        .split("/api/")
+        .next()
+        .unwrap()
+        .to_owned();
+    let control = |path: &str, body: serde_json::Value| {
+        support::raw()
+            .request(
+                if path.ends_with("status-callback") {
+                    reqwest::Method::PUT
+                } else {
+                    reqwest::Method::POST
+                },
+                format!(
+                    "{origin}/__emulator/conferences/cf000000-0000-4000-8000-000000000004/{path}"
+                ),
+            )
+            .basic_auth(demo::PROJECT_ID, Some(demo::API_TOKEN))
+            .json(&body)
+            .send()
+    };
+    let set = control(
+        "status-callback",
+        serde_json::json!({"url": format!("{}/events", receiver.uri())}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(set.status(), 200);
+    let started = control("start", serde_json::json!({})).await.unwrap();
+    assert_eq!(started.status(), 200);
+    let mut delivered = 0;
+    for _ in 0..100 {
+        delivered = receiver.received_requests().await.unwrap().len();
+        if delivered > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(delivered, 1, "the callback did not reach the receiver");
+    assert_eq!(
+        used.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the proxy was used"
+    );
 }

@@ -217,9 +217,12 @@ const MAX_QUEUED: usize = 1_000;
 
 impl Deliverer {
     pub(crate) fn new() -> Result<Self, String> {
+        // No proxy from the environment: callbacks go straight to the receiver, which is on
+        // this machine unless remote callbacks are allowed.
         let builder = reqwest::Client::builder()
             .timeout(DELIVERY_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
         let builder = crate::client::tls(builder).map_err(|e| e.to_string())?;
         Ok(Self {
             http: builder.build().map_err(|e| e.to_string())?,
