@@ -111,11 +111,14 @@ impl Secrets {
     /// One secret of its own, such as a stream's bearer token, in its plain and
     /// percent-encoded forms.
     pub(crate) fn single(secret: &str) -> Self {
+        use base64::Engine as _;
         let mut forms = Vec::new();
         if !secret.is_empty() {
             let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
             let escaped = encoded.replace('+', "%20");
-            forms.extend([secret.to_owned(), encoded, escaped]);
+            let base64 = base64::engine::general_purpose::STANDARD.encode(secret);
+            let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
+            forms.extend([secret.to_owned(), encoded, escaped, base64, url_safe]);
         }
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         forms.dedup();
@@ -139,6 +142,19 @@ impl Secrets {
     }
 }
 
+/// A URL with any user name and password in it taken out, for an error or a preview; other
+/// text as it is.
+pub(crate) fn without_userinfo(text: &str) -> Cow<'_, str> {
+    match url::Url::parse(text.trim()) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            Cow::Owned(url.into())
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
 impl fmt::Debug for Secrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("** redacted **")
@@ -148,6 +164,42 @@ impl fmt::Debug for Secrets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_a_url_are_taken_out() {
+        assert_eq!(
+            without_userinfo("wss://user:pass@example.com/a?b=1"),
+            "wss://example.com/a?b=1"
+        );
+        assert_eq!(
+            without_userinfo("wss://user@example.com/"),
+            "wss://example.com/"
+        );
+        assert_eq!(
+            without_userinfo("https://example.com/x"),
+            "https://example.com/x"
+        );
+        assert_eq!(without_userinfo("not a url"), "not a url");
+    }
+
+    #[test]
+    fn a_single_secret_is_redacted_in_base64_too() {
+        use base64::Engine as _;
+        let secret = "bearer token/with+odd?chars";
+        let secrets = Secrets::single(secret);
+        for form in [
+            base64::engine::general_purpose::STANDARD.encode(secret),
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
+            "bearer%20token%2Fwith%2Bodd%3Fchars".to_owned(),
+        ] {
+            let echoed = format!("echo: {form}");
+            assert_eq!(
+                secrets.redact(&echoed),
+                format!("echo: {REDACTED}"),
+                "{form}"
+            );
+        }
+    }
 
     #[test]
     fn control_and_reordering_characters_are_escaped() {

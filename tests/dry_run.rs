@@ -126,3 +126,40 @@ async fn a_stopped_request_never_shows_the_bearer_token_or_the_api_token() {
     }
     assert!(emulator.streams(demo::CONFERENCE_SID).is_empty());
 }
+
+#[tokio::test]
+async fn credentials_in_a_stream_url_are_in_no_preview_and_no_error() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.client_builder().dry_run(true).build().unwrap();
+    let stopped = client
+        .conference(demo::CONFERENCE_SID)
+        .streams()
+        .start("wss://listener:url-secret-456@transcriber.example/audio")
+        .send()
+        .await
+        .unwrap_err();
+    let request = stopped.dry_run().unwrap();
+    assert!(
+        request
+            .form
+            .iter()
+            .any(|(k, v)| k == "Url" && v == "wss://transcriber.example/audio"),
+        "{request:?}"
+    );
+    let refused = emulator
+        .client()
+        .conference(demo::CONFERENCE_SID)
+        .streams()
+        .start("https://listener:url-secret-456@transcriber.example/audio")
+        .send()
+        .await
+        .unwrap_err();
+    for text in [
+        stopped.to_string(),
+        request.to_string(),
+        refused.to_string(),
+        format!("{refused:?}"),
+    ] {
+        assert!(!text.contains("url-secret-456"), "{text}");
+    }
+}

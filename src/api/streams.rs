@@ -68,7 +68,7 @@ impl Streams {
 fn checked_stream_url(text: &str) -> Result<String, Invalid> {
     let refuse = |why: &str| Invalid {
         field: "stream URL",
-        reason: format!("{text:?} {why}"),
+        reason: format!("{:?} {why}", crate::text::without_userinfo(text)),
     };
     let url = reqwest::Url::parse(text.trim())
         .map_err(|e| refuse(&format!("is not an absolute URL ({e})")))?;

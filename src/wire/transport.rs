@@ -71,7 +71,15 @@ impl ClientHooks<Transport> for generated::Client {
             let form = request
                 .body()
                 .and_then(reqwest::Body::as_bytes)
-                .map(|body| url::form_urlencoded::parse(body).into_owned().collect())
+                .map(|body| {
+                    url::form_urlencoded::parse(body)
+                        .map(|(k, v)| {
+                            // A user name or password in a URL (a stream's) is not shown.
+                            let v = crate::text::without_userinfo(&v).into_owned();
+                            (k.into_owned(), v)
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             let preview = RequestPreview {
                 method: request.method().to_string(),
