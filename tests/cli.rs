@@ -2264,3 +2264,76 @@ async fn a_proxy_in_the_environment_is_not_used_for_loopback_or_for_callbacks() 
         "the proxy was used"
     );
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_command_gives_its_first_line_within_bounds_of_time_and_size() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("token-commands");
+    let config = dir.join("config.json");
+    let tool = |args: &[&str]| {
+        let mut command = cli(args);
+        command.env("SIGNALWIRE_COMPAT_CONFIG", &config);
+        command
+    };
+    let add = |name: &str, command: String| {
+        tool(&[
+            "config",
+            "add",
+            name,
+            "--set-base-url",
+            emulator.base_url(),
+            "--set-project",
+            &emulator.project_id().to_string(),
+            "--token-command",
+            &command,
+        ])
+    };
+    let token = emulator.api_token();
+    // A password manager's entry: the token, then more lines that are not it.
+    let entry = format!("printf '%s\\nlogin: someone\\nrecovery: 1234\\n' {token}");
+    let endless = "head -c 100000 /dev/zero | tr '\\\\0' a".to_owned();
+    for (name, command) in [
+        ("entry", entry),
+        ("slow", "sleep 30".to_owned()),
+        ("huge", endless),
+    ] {
+        let r = run_async(add(name, command)).await;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let list = |profile: &str| {
+        tool(&[
+            "conferences",
+            "list",
+            "--output",
+            "tsv",
+            "--profile",
+            profile,
+        ])
+    };
+
+    let r = run_async(list("entry")).await;
+    assert_eq!(r.code, 0, "only the first line is the token: {}", r.stderr);
+
+    let started = std::time::Instant::now();
+    let r = run_async(list("slow")).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did not finish within 10 seconds"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let r = run_async(list("huge")).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("more than 64 KiB"), "{}", r.stderr);
+
+    let r = run_async(tool(&["config", "add", " ", "--set-space", "example"])).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not empty"), "{}", r.stderr);
+}

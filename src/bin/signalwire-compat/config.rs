@@ -180,31 +180,93 @@ pub fn read_token_file(path: &Path) -> Result<String, Failure> {
     Ok(token)
 }
 
-/// The token a command prints, whitespace trimmed.
+/// How long a token command may run.
+const TOKEN_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The most a token command may print.
+const TOKEN_COMMAND_MAX_BYTES: u64 = 64 * 1024;
+
+/// Runs a profile's token command and takes the first line it prints as the token, as git
+/// credential helpers and `pass show` users expect (a password manager's entry holds more
+/// below its first line). It may run for 10 seconds and print 64 KiB at the most.
 fn run_token_command(command: &str) -> Result<String, Failure> {
+    use std::io::Read as _;
     let (shell, flag) = if cfg!(windows) {
         ("cmd", "/C")
     } else {
         ("sh", "-c")
     };
-    let out = std::process::Command::new(shell)
+    let mut spawn = std::process::Command::new(shell);
+    spawn
         .args([flag, command])
         .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit());
+    // Its own process group, so that a command that runs too long is stopped with whatever
+    // it started.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut spawn, 0);
+    let mut child = spawn
+        .spawn()
         .map_err(|e| Failure::Usage(format!("cannot run the token command: {e}")))?;
-    if !out.status.success() {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (sent, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let read = stdout
+            .take(TOKEN_COMMAND_MAX_BYTES + 1)
+            .read_to_end(&mut out);
+        let _ = sent.send(read.map(|_| out));
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < TOKEN_COMMAND_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Ok(None) => {
+                #[cfg(unix)]
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .stderr(std::process::Stdio::null())
+                    .status();
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Failure::Usage(format!(
+                    "the token command did not finish within {} seconds",
+                    TOKEN_COMMAND_TIMEOUT.as_secs()
+                )));
+            }
+            Err(e) => return Err(Failure::Usage(format!("cannot run the token command: {e}"))),
+        }
+    };
+    // A process the command left behind may hold its output open: wait a little, not forever.
+    let out = output
+        .recv_timeout(std::time::Duration::from_secs(1))
+        .map_err(|_| {
+            Failure::Usage("the token command's output did not end when the command did".into())
+        })?
+        .map_err(|e| Failure::Usage(format!("cannot read the token command's output: {e}")))?;
+    if out.len() as u64 > TOKEN_COMMAND_MAX_BYTES {
         return Err(Failure::Usage(format!(
-            "the token command failed ({}); run it yourself to see why",
-            out.status
+            "the token command printed more than {} KiB; a token is one line",
+            TOKEN_COMMAND_MAX_BYTES / 1024
         )));
     }
-    let token = String::from_utf8(out.stdout)
-        .map_err(|_| Failure::Usage("the token command printed text that is not UTF-8".into()))?
-        .trim()
-        .to_owned();
+    // Checked after the size: a command that printed too much may end by a broken pipe.
+    if !status.success() {
+        return Err(Failure::Usage(format!(
+            "the token command failed ({status}); run it yourself to see why"
+        )));
+    }
+    let text = String::from_utf8(out)
+        .map_err(|_| Failure::Usage("the token command printed text that is not UTF-8".into()))?;
+    let token = text.lines().next().unwrap_or_default().trim().to_owned();
     if token.is_empty() {
-        return Err(Failure::Usage("the token command printed nothing".into()));
+        return Err(Failure::Usage(
+            "the token command printed nothing on its first line".into(),
+        ));
     }
     Ok(token)
 }
@@ -341,6 +403,11 @@ pub fn run(command: &ConfigCommand) -> Result<(), Failure> {
             println!("token     {}", profile.token_source());
         }
         ConfigCommand::Add(add) => {
+            if add.name.trim().is_empty() {
+                return Err(Failure::Usage(
+                    "a profile needs a name that is not empty".into(),
+                ));
+            }
             let path = path.ok_or_else(|| {
                 Failure::Usage(format!(
                     "there is no configuration directory: set {CONFIG_ENV}"
