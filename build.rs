@@ -518,6 +518,7 @@ impl<'a> Doc<'a> {
             let r = Names::new(resource, m);
             out.push_str(&self.resource(&r, ops, m));
             out.push_str(&self.dyn_ops(&r, ops));
+            out.push_str(&self.create_as_update(ops));
             write!(
                 out,
                 "impl crate::api::meta::Described for crate::{model} {{\n\
@@ -1192,6 +1193,29 @@ impl<'a> Doc<'a> {
             dyn_create = dyn_fn("create", "dyn_create"),
             dyn_update = dyn_fn("update", "dyn_update"),
             dyn_remove = dyn_fn("remove", "dyn_remove"),
+        )
+    }
+
+    /// A create's form as an update's, when the two take the same fields: the emulator then
+    /// makes a new row as a blank one changed by the form.
+    fn create_as_update(&self, ops: &BTreeMap<String, Op<'a>>) -> String {
+        let (Some(create), Some(update)) = (ops.get("create"), ops.get("update")) else {
+            return String::new();
+        };
+        let (from, from_fields, _) = self.body(create);
+        let (to, to_fields, _) = self.body(update);
+        let names =
+            |fields: &[Field<'_>]| fields.iter().map(|f| f.ident.clone()).collect::<Vec<_>>();
+        if names(&from_fields) != names(&to_fields) {
+            return String::new();
+        }
+        let copies: String = from_fields
+            .iter()
+            .map(|f| format!("{0}: form.{0},", f.ident))
+            .collect();
+        format!(
+            "impl From<{from}> for {to} {{\n\
+             fn from(form: {from}) -> Self {{ Self {{ {copies} }} }}\n}}\n"
         )
     }
 

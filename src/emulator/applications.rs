@@ -1,17 +1,22 @@
 //! Applications in the emulator: what a create and an update do. Listing, fetching and
 //! deleting are the store's.
 //!
-//! A method not given is `POST`, as SignalWire documents; `voice_caller_id_lookup` is null,
-//! as SignalWire always writes it; `message_status_callback` follows `SmsStatusCallback`.
+//! A new application is a blank one (every method `POST`, as SignalWire documents;
+//! `voice_caller_id_lookup` null, as SignalWire writes it) changed by its form.
+//! `message_status_callback` follows `SmsStatusCallback`; an empty URL clears it.
 
 use super::{
+    participants::whole_seconds,
     response::Refusal,
     store::{Ctx, Emulated},
 };
-use crate::{Application, CallbackMethod, api::generated::ApplicationCreate};
+use crate::{
+    Application, CallbackMethod,
+    api::generated::{ApplicationCreate, ApplicationUpdate},
+};
 
-fn method(given: Option<CallbackMethod>) -> Option<String> {
-    Some(match given.unwrap_or(CallbackMethod::Post) {
+fn method(given: CallbackMethod) -> Option<String> {
+    Some(match given {
         CallbackMethod::Get => "GET".into(),
         CallbackMethod::Post => "POST".into(),
     })
@@ -19,36 +24,38 @@ fn method(given: Option<CallbackMethod>) -> Option<String> {
 
 impl Emulated for Application {
     type Create = ApplicationCreate;
-    type Update = crate::api::generated::ApplicationUpdate;
+    type Update = ApplicationUpdate;
 
-    fn create(ctx: &Ctx<'_>, f: ApplicationCreate) -> Result<Self, Refusal> {
-        let now = Some(super::participants::whole_seconds(ctx.now));
-        Ok(Application {
+    fn create(ctx: &Ctx<'_>, form: ApplicationCreate) -> Result<Self, Refusal> {
+        let post = method(CallbackMethod::Post);
+        let mut row = Application {
             sid: ctx.sid.into(),
             account_sid: ctx.account.into(),
-            friendly_name: f.friendly_name,
-            voice_url: f.voice_url,
-            voice_method: method(f.voice_method),
-            voice_fallback_url: f.voice_fallback_url,
-            voice_fallback_method: method(f.voice_fallback_method),
+            friendly_name: None,
+            voice_url: None,
+            voice_method: post.clone(),
+            voice_fallback_url: None,
+            voice_fallback_method: post.clone(),
             voice_caller_id_lookup: None,
-            status_callback: f.status_callback,
-            status_callback_method: method(f.status_callback_method),
-            sms_url: f.sms_url,
-            sms_method: method(f.sms_method),
-            sms_fallback_url: f.sms_fallback_url,
-            sms_fallback_method: method(f.sms_fallback_method),
-            message_status_callback: f.sms_status_callback.clone(),
-            sms_status_callback: f.sms_status_callback,
-            sms_status_callback_method: method(f.sms_status_callback_method),
-            date_created: now,
-            date_updated: now,
+            status_callback: None,
+            status_callback_method: post.clone(),
+            sms_url: None,
+            sms_method: post.clone(),
+            sms_fallback_url: None,
+            sms_fallback_method: post.clone(),
+            message_status_callback: None,
+            sms_status_callback: None,
+            sms_status_callback_method: post,
+            date_created: Some(whole_seconds(ctx.now)),
+            date_updated: None,
             api_version: Some("2010-04-01".into()),
             uri: Some(ctx.uri(Self::meta(), &ctx.sid)),
-        })
+        };
+        row.update(ctx, form.into())?;
+        Ok(row)
     }
 
-    fn update(&mut self, ctx: &Ctx<'_>, f: Self::Update) -> Result<(), Refusal> {
+    fn update(&mut self, ctx: &Ctx<'_>, f: ApplicationUpdate) -> Result<(), Refusal> {
         // An empty URL clears it (the store lets an update send one).
         let text = |slot: &mut Option<String>, given: Option<String>| {
             if let Some(given) = given {
@@ -56,7 +63,7 @@ impl Emulated for Application {
             }
         };
         let verb = |slot: &mut Option<String>, given: Option<CallbackMethod>| {
-            if given.is_some() {
+            if let Some(given) = given {
                 *slot = method(given);
             }
         };
@@ -80,7 +87,7 @@ impl Emulated for Application {
             &mut self.sms_status_callback_method,
             f.sms_status_callback_method,
         );
-        self.date_updated = Some(super::participants::whole_seconds(ctx.now));
+        self.date_updated = Some(whole_seconds(ctx.now));
         Ok(())
     }
 }

@@ -167,6 +167,15 @@ fn listing(account: &Uuid) -> String {
     format!("{API_ROOT_PATH}/Accounts/{account}/Conferences")
 }
 
+/// How a participant leaves a conference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Departure {
+    /// Taken out by a REST delete.
+    Removed,
+    /// Its call hung up (a control request).
+    HungUp,
+}
+
 impl Conference {
     pub(crate) fn from_seed(seed: &SeedConference, now: DateTime<FixedOffset>) -> Self {
         let created = seed
@@ -346,17 +355,6 @@ impl Conference {
         Ok((after, events))
     }
 
-    /// Takes a participant out (a REST delete), with its `participant-leave` event.
-    pub(crate) fn remove_participant(
-        &mut self,
-        account: &Uuid,
-        call: &Uuid,
-        now: DateTime<Utc>,
-        path: &str,
-    ) -> Result<Vec<Pending>, Refusal> {
-        Ok(self.take_out(account, call, now, path, &[])?.1)
-    }
-
     /// Takes a participant out, with its `participant-leave` event (and Twilio's `reason`
     /// fields): the participant as it was, and the event.
     fn take_out(
@@ -425,15 +423,20 @@ impl Conference {
         Ok((self.render(account), events))
     }
 
-    /// A participant hangs up (a control request): it leaves, and if it was to end the
-    /// conference on exit, the conference ends, as it would on SignalWire.
-    pub(crate) fn hang_up(
+    /// A participant leaves, with its `participant-leave` event. Taken out by a REST delete,
+    /// that is all; when it hangs up (a control request), the conference changes, and ends
+    /// if it was the last one in or was to end the conference on exit, as on SignalWire.
+    pub(crate) fn leave(
         &mut self,
         account: &Uuid,
         call: &Uuid,
+        how: Departure,
         now: DateTime<Utc>,
         path: &str,
     ) -> Result<Vec<Pending>, Refusal> {
+        if how == Departure::Removed {
+            return Ok(self.take_out(account, call, now, path, &[])?.1);
+        }
         let sid = self.sid;
         let reason = [("ReasonParticipantLeft", "participant_hung_up".to_owned())];
         let (leaving, mut events) = self.take_out(account, call, now, path, &reason)?;

@@ -485,7 +485,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             _,
         ) => state
             .conference_mut(&account, &conference, &path)
-            .and_then(|c| c.remove_participant(&account, &call, now, &path))
+            .and_then(|c| c.leave(&account, &call, conferences::Departure::Removed, now, &path))
             .map(|events| {
                 pending = events;
                 StatusCode::NO_CONTENT.into_response()
@@ -672,7 +672,7 @@ async fn control(
             let call = sid(call).unwrap_or_default();
             state
                 .conference_mut(&project, &conference, &path)
-                .and_then(|c| c.hang_up(&project, &call, now, &path))
+                .and_then(|c| c.leave(&project, &call, conferences::Departure::HungUp, now, &path))
                 .map(|events| {
                     pending = events;
                     StatusCode::NO_CONTENT.into_response()
@@ -692,14 +692,6 @@ async fn control(
     outcome.unwrap_or_else(refusal)
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 /// A step of the emulator's virtual clock, as `POST /__emulator/clock` takes it.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -714,9 +706,13 @@ fn clock(app: &App, method: &Method, body: &[u8]) -> Result<Response, Refusal> {
         let step = json_body::<Advance>(body)?;
         app.clock
             .advance(std::time::Duration::from_millis(step.advance_ms))
-            .map_err(|e| match e {
-                super::ClockError::Real => Refusal::new(409, 10000, capitalized(&e.to_string())),
-                _ => Refusal::bad(format!("The clock cannot move: {e}")),
+            .map_err(|e| {
+                let status = if e == super::ClockError::Real {
+                    409
+                } else {
+                    400
+                };
+                Refusal::new(status, 10000, format!("The clock cannot move: {e}"))
             })?;
     }
     let now = app.clock.now();

@@ -23,25 +23,24 @@ impl Emulated for LamlBin {
     /// SignalWire lists scripts with the most recent first.
     const NEWEST_FIRST: bool = true;
 
-    fn create(ctx: &Ctx<'_>, f: LamlBinCreate) -> Result<Self, Refusal> {
-        let now = Some(super::participants::whole_seconds(ctx.now));
-        Ok(LamlBin {
+    /// A blank bin (its contents SignalWire's default, an empty Response element, which a
+    /// call can run) changed by its form.
+    fn create(ctx: &Ctx<'_>, form: LamlBinCreate) -> Result<Self, Refusal> {
+        let mut row = LamlBin {
             sid: ctx.sid.into(),
             account_sid: ctx.account.into(),
-            name: f.name,
-            // SignalWire's default: an empty Response element, which a call can run.
-            contents: Some(
-                f.contents
-                    .unwrap_or_else(|| "<Response></Response>".to_owned()),
-            ),
+            name: None,
+            contents: Some("<Response></Response>".to_owned()),
             request_url: Some(format!("{}{CONTENTS_PATH}{}", ctx.origin, ctx.sid)),
             num_requests: Some(0),
-            date_created: now,
-            date_updated: now,
+            date_created: Some(super::participants::whole_seconds(ctx.now)),
+            date_updated: None,
             date_last_accessed: None,
             api_version: Some("2010-04-01".into()),
             uri: Some(ctx.uri(Self::meta(), &ctx.sid)),
-        })
+        };
+        row.update(ctx, form.into())?;
+        Ok(row)
     }
 
     fn update(&mut self, ctx: &Ctx<'_>, f: Self::Update) -> Result<(), Refusal> {
