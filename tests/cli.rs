@@ -2247,14 +2247,7 @@ async fn a_proxy_in_the_environment_is_not_used_for_loopback_or_for_callbacks() 
     assert_eq!(set.status(), 200);
     let started = control("start", serde_json::json!({})).await.unwrap();
     assert_eq!(started.status(), 200);
-    let mut delivered = 0;
-    for _ in 0..100 {
-        delivered = receiver.received_requests().await.unwrap().len();
-        if delivered > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let delivered = support::received(&receiver).await.len();
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(delivered, 1, "the callback did not reach the receiver");

@@ -153,14 +153,8 @@ async fn a_callbacks_timestamp_is_the_clocks() {
         .send()
         .await
         .unwrap();
-    let mut requests = Vec::new();
-    for _ in 0..100 {
-        requests = received.received_requests().await.unwrap();
-        if !requests.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let requests = support::received(&received).await;
+    assert_eq!(requests.len(), 1, "the callback was delivered once");
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&requests[0].body)
         .into_owned()
         .collect();

@@ -104,3 +104,16 @@ pub fn stable(text: impl std::fmt::Display, origin: &str) -> String {
     let host = origin.trim_start_matches("http://");
     text.to_string().replace(host, "127.0.0.1:PORT")
 }
+
+/// What `server` has received, once it holds a request or two seconds have passed (status
+/// callbacks are delivered in the background).
+pub async fn received(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
+    for _ in 0..100 {
+        let requests = server.received_requests().await.unwrap_or_default();
+        if !requests.is_empty() {
+            return requests;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Vec::new()
+}
