@@ -263,7 +263,8 @@ async fn an_empty_filter_value_is_no_filter_and_an_empty_page_token_the_first_pa
         let (status, _, with_empty) = send(demo_auth(raw().get(format!("{url}?{empty}")))).await;
         assert_eq!(status, 200, "{url}?{empty}: {with_empty}");
         assert_eq!(with_empty[key], plain[key], "{key}");
-        assert!(!plain[key].as_array().unwrap().is_empty() || key == "recordings");
+        // Each listing holds something, so that an empty filter that filtered would show.
+        assert!(!plain[key].as_array().unwrap().is_empty(), "{key}");
     }
     // A value that is not empty is still read, and refused when malformed; a number or a
     // boolean has no empty form.
