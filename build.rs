@@ -293,7 +293,9 @@ impl<'a> Doc<'a> {
         let mut out = Vec::new();
         let forms = self.forms();
         for (name, schema) in self.schemas() {
-            let rule = if schema.get("x-sid").is_some() {
+            let rule = if schema.get("x-date-filters").is_some() {
+                Some((format!("crate::api::generated::{name}"), false))
+            } else if schema.get("x-sid").is_some() {
                 Some((format!("crate::{name}"), true))
             } else if let Some(kind) = schema["x-date"].as_str() {
                 match kind {
@@ -513,10 +515,32 @@ impl<'a> Doc<'a> {
             out.push_str(&self.form(form));
         }
         let mut cli = String::new();
+        for (name, schema) in self.schemas() {
+            if schema.get("x-date-filters").is_some() {
+                out.push_str(&self.date_struct(name));
+            }
+        }
         for (resource, ops) in &by_resource {
             let m = &meta[resource.as_str()];
             let r = Names::new(resource, m);
             out.push_str(&self.resource(&r, ops, m));
+            let mut public = vec![r.collection.clone(), r.handle.clone()];
+            for (action, name) in [
+                ("list", &r.list),
+                ("create", &r.create),
+                ("update", &r.update),
+            ] {
+                if ops.contains_key(action) {
+                    public.push(name.clone());
+                }
+            }
+            exports.extend(public);
+            // A resource whose emulator and commands are its own code (`generic: false`), or
+            // that is reached through a parent, has no generic operations, commands or table.
+            let generic = m["generic"].as_bool().unwrap_or(true);
+            if !generic || !self.scope(resource, ops).parents.is_empty() {
+                continue;
+            }
             out.push_str(&self.dyn_ops(&r, ops));
             out.push_str(&self.create_as_update(ops));
             write!(
@@ -534,17 +558,6 @@ impl<'a> Doc<'a> {
             )
             .unwrap();
             described.push(r.model.clone());
-            let mut public = vec![r.collection.clone(), r.handle.clone()];
-            for (action, name) in [
-                ("list", &r.list),
-                ("create", &r.create),
-                ("update", &r.update),
-            ] {
-                if ops.contains_key(action) {
-                    public.push(name.clone());
-                }
-            }
-            exports.extend(public);
         }
         write!(
             out,
@@ -576,11 +589,7 @@ impl<'a> Doc<'a> {
         let mut fields = String::new();
         for (wire, property) in schema["properties"].as_object().into_iter().flatten() {
             let f = self.field(wire, property, &format!("{name}.{wire}"), None);
-            let ty = match f.kind {
-                FieldKind::Bool => "bool",
-                FieldKind::Text | FieldKind::Url => "String",
-                FieldKind::Method => "crate::CallbackMethod",
-            };
+            let ty = &f.ty;
             write!(
                 fields,
                 "{}#[serde(rename = {wire:?}, default, skip_serializing_if = \"Option::is_none\")]\n\
@@ -605,12 +614,20 @@ impl<'a> Doc<'a> {
             .or_else(|| schema["description"].as_str())
             .or_else(|| p.target.map(|(_, t)| described(t, what)))
             .unwrap_or_else(|| panic!("{SPEC}: {what} has no description"));
-        let (arg, convert, kind) = match p.target {
+        let (arg, convert, kind, ty) = match p.target {
             Some(("CallbackMethod", _)) => (
                 "crate::CallbackMethod".to_owned(),
                 "value",
                 FieldKind::Method,
+                "crate::CallbackMethod".to_owned(),
             ),
+            Some((_, target)) if target.get("x-open-enum").is_some() => {
+                let rust = match &target["x-open-enum"] {
+                    Value::String(name) => format!("crate::{name}"),
+                    _ => format!("crate::{}", p.target.unwrap().0),
+                };
+                (rust.clone(), "value", FieldKind::Open, rust)
+            }
             _ => match p.schema["type"].as_str() {
                 Some("string") => (
                     "impl Into<String>".to_owned(),
@@ -620,10 +637,30 @@ impl<'a> Doc<'a> {
                     } else {
                         FieldKind::Text
                     },
+                    "String".to_owned(),
                 ),
-                Some("boolean") => ("bool".to_owned(), "value", FieldKind::Bool),
+                Some("boolean") => (
+                    "bool".to_owned(),
+                    "value",
+                    FieldKind::Bool,
+                    "bool".to_owned(),
+                ),
                 other => panic!("{SPEC}: {what}: a field of type {other:?} has no setter rule"),
             },
+        };
+        // How progenitor takes it: text of an inline schema as `&str`, of a named one (or an
+        // enum) by reference, a boolean by value.
+        let pass = match (kind, p.target) {
+            (FieldKind::Bool, _) => "",
+            (FieldKind::Text | FieldKind::Url, None) => ".as_deref()",
+            _ => ".as_ref()",
+        };
+        let read = match kind {
+            FieldKind::Bool => {
+                "crate::wire::paging::parse_bool(value).ok_or(\"is not true or false\")?".to_owned()
+            }
+            FieldKind::Open | FieldKind::Method => format!("{ty}::from(value)"),
+            FieldKind::Text | FieldKind::Url => "value.to_owned()".to_owned(),
         };
         Field {
             wire: wire.to_owned(),
@@ -633,6 +670,9 @@ impl<'a> Doc<'a> {
             arg,
             convert,
             kind,
+            ty,
+            pass,
+            read,
             min_length: p.schema["minLength"].as_u64(),
             max_length: p.schema["maxLength"].as_u64(),
         }
@@ -690,6 +730,9 @@ impl<'a> Doc<'a> {
             if matches!(wire, "Page" | "PageSize" | "PageToken") {
                 continue;
             }
+            if self.date_group(&parameter["schema"]).is_some() {
+                continue;
+            }
             let given = described(parameter, wire);
             out.push(self.field(
                 wire,
@@ -702,34 +745,183 @@ impl<'a> Doc<'a> {
         out
     }
 
+    /// The schema of a group of date filters (marked `x-date-filters`), if `schema` is one.
+    fn date_group(&self, schema: &'a Value) -> Option<(&'a str, &'a Value)> {
+        self.property(schema)
+            .target
+            .filter(|(_, s)| s.get("x-date-filters").is_some())
+    }
+
+    /// A listing's date filters, sent as one exploded object: progenitor's name for its
+    /// parameter, the group's schema, and its filters.
+    fn date_filters(&self, op: &Op<'a>) -> Option<(String, &'a str, Vec<DateFilter>)> {
+        let lists = [op.item.get("parameters"), op.op.get("parameters")];
+        lists
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten()
+            .find_map(|parameter| {
+                let (name, _) = self.date_group(&parameter["schema"])?;
+                let wire = parameter["name"].as_str().expect("a parameter name");
+                Some((snake(wire), name, self.date_fields(name)))
+            })
+    }
+
+    /// The filters of a group of date filters. `x-date-filters` gives each base name's words
+    /// (`DateCreated: created`); the filters are the day itself and its `<` and `>` forms,
+    /// named `created_on`, `created_before` and `created_after` (a leading `Date` left out).
+    fn date_fields(&self, name: &str) -> Vec<DateFilter> {
+        let (_, schema) = self.schema(&format!("#/components/schemas/{name}"));
+        let words = schema["x-date-filters"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{SPEC}: {name}: x-date-filters maps base names to words"));
+        let mut out = Vec::new();
+        for wire in schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            let (base, suffix, relation) = if let Some(base) = wire.strip_suffix('<') {
+                (base, "before", "before")
+            } else if let Some(base) = wire.strip_suffix('>') {
+                (base, "after", "after")
+            } else {
+                (wire.as_str(), "on", "on")
+            };
+            let said = words.get(base).and_then(Value::as_str).unwrap_or_else(|| {
+                panic!("{SPEC}: {name}: x-date-filters has no words for {base}")
+            });
+            let stem = snake(base.strip_prefix("Date").unwrap_or(base));
+            out.push(DateFilter {
+                wire: wire.clone(),
+                ident: format!("{stem}_{suffix}"),
+                words: format!("{said} {relation} this day (UTC)"),
+            });
+        }
+        out
+    }
+
+    /// A group of date filters as a type serialized under the filters' wire names, which
+    /// progenitor takes in place of the schema.
+    fn date_struct(&self, name: &str) -> String {
+        let (_, schema) = self.schema(&format!("#/components/schemas/{name}"));
+        let fields: String = self
+            .date_fields(name)
+            .iter()
+            .map(|f| {
+                format!(
+                    "/// Only those {words}.\n\
+                     #[serde(rename = {wire:?}, skip_serializing_if = \"Option::is_none\", serialize_with = \"crate::api::meta::day\")]\n\
+                     pub(crate) {ident}: Option<::chrono::NaiveDate>,\n",
+                    words = f.words,
+                    wire = f.wire,
+                    ident = f.ident
+                )
+            })
+            .collect();
+        format!(
+            "{}#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, ::serde::Serialize)]\n\
+             pub(crate) struct {name} {{\n{fields}}}\n",
+            docs(described(schema, name))
+        )
+    }
+
+    /// The kind of SID a path parameter names: the parameter `ConferenceSid` names the schema
+    /// `ConferenceSid`, whose `x-sid` is its kind.
+    fn path_kind(&self, param: &str, what: &str) -> String {
+        self.schemas()
+            .get(param)
+            .and_then(|s| s["x-sid"].as_str())
+            .unwrap_or_else(|| {
+                panic!("{SPEC}: {what}: path parameter {param} names no schema marked x-sid")
+            })
+            .to_owned()
+    }
+
+    /// Where a resource sits, read from its operations' paths.
+    fn scope(&self, model: &str, ops: &BTreeMap<String, Op<'a>>) -> Scope {
+        let item_path = ["fetch", "update", "remove"]
+            .iter()
+            .find_map(|a| ops.get(*a))
+            .map(|op| op.path);
+        let collection_path = ["list", "create"]
+            .iter()
+            .find_map(|a| ops.get(*a))
+            .map(|op| op.path.to_owned())
+            .or_else(|| {
+                item_path
+                    .and_then(|p| p.rsplit_once('/'))
+                    .map(|(c, _)| c.to_owned())
+            })
+            .expect("a resource has an operation");
+        let rest = collection_path
+            .strip_prefix("/Accounts/{AccountSid}/")
+            .unwrap_or_else(|| {
+                panic!("{SPEC}: {collection_path} is not under /Accounts/{{AccountSid}}/")
+            });
+        let mut parents = Vec::new();
+        let mut segments = Vec::new();
+        for part in rest.split('/') {
+            match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(param) => {
+                    let kind = self.path_kind(param, model);
+                    let ident = snake(&kind);
+                    segments.push(Segment::Parent(ident.clone()));
+                    parents.push(Parent { kind, ident });
+                }
+                None => segments.push(Segment::Literal(part.to_owned())),
+            }
+        }
+        let item_kind = item_path
+            .map(|p| {
+                let last = p.rsplit('/').next().unwrap();
+                let param = last
+                    .strip_prefix('{')
+                    .and_then(|l| l.strip_suffix('}'))
+                    .unwrap_or_else(|| panic!("{SPEC}: {p} does not end in a SID"));
+                self.path_kind(param, model)
+            })
+            .unwrap_or_else(|| model.to_owned());
+        Scope {
+            item_what: snake(&item_kind).replace('_', " "),
+            parents,
+            segments,
+            item_kind,
+        }
+    }
+
     fn resource(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>, meta: &Value) -> String {
         let mut out = String::new();
         let model = &r.model;
         let what = &r.what;
         let collection_doc = described(meta, &format!("x-resources.{model}"));
-        let segment = ops
-            .values()
-            .next()
-            .map(|op| {
-                op.path
-                    .split('/')
-                    .nth(3)
-                    .expect("/Accounts/{AccountSid}/Segment")
-            })
-            .unwrap();
+        let scope = self.scope(model, ops);
+        let (owner, owner_doc) = scope.owner();
+        let parent_fields = scope.fields();
+        let parent_copies = scope.copies("self");
+        let parent_args = scope.args();
 
         // The collection and its entry point on the client.
         let mut collection_methods = String::new();
         if let Some(op) = ops.get("list") {
-            out.push_str(&self.listing(r, op, segment));
+            out.push_str(&self.listing(r, op, &scope));
+            let listing = match scope.parents.as_slice() {
+                [] => format!("Ok({})", r.listing),
+                [p] => format!(
+                    "self.{0}.check().map(|{0}| {1} {{ {0} }})",
+                    p.ident, r.listing
+                ),
+                _ => unreachable!("checked by Scope::owner"),
+            };
             write!(
                 collection_methods,
                 "/// Starts a listing of the {plural}; see [`{list}`].\n\
                  pub fn list(&self) -> {list} {{\n\
-                 {list} {{ core: crate::wire::paging::ListCore::new(self.client.clone(), Ok({listing})) }}\n}}\n",
+                 {list} {{ core: crate::wire::paging::ListCore::new(self.client.clone(), {listing}) }}\n}}\n",
                 plural = r.plural,
                 list = r.list,
-                listing = r.listing,
             )
             .unwrap();
         }
@@ -758,7 +950,7 @@ impl<'a> Doc<'a> {
                 collection_methods,
                 "/// Starts creating {a} {what} with its required {args}; see [`{create}`].\n\
                  pub fn create(&self, {params}) -> {create} {{\n\
-                 {create} {{ client: self.client.clone(), body: {body} {{ {sets} ..Default::default() }} }}\n}}\n",
+                 {create} {{ client: self.client.clone(), {parent_copies}body: {body} {{ {sets} ..Default::default() }} }}\n}}\n",
                 a = r.article,
                 args = if arg_docs.is_empty() { "fields (none)".to_owned() } else { arg_docs.join(", ") },
                 create = r.create,
@@ -766,12 +958,12 @@ impl<'a> Doc<'a> {
                 sets = sets.join(" "),
             )
             .unwrap();
-            out.push_str(&self.builder(r, op, &r.create, &body, &fields, &required, "create"));
+            out.push_str(&self.builder(r, op, &scope, &fields, &required, "create"));
         }
         write!(
             out,
-            "{doc}///\n/// From [`Client::{coll}`](crate::Client::{coll}).\n\
-             #[derive(Debug, Clone)]\npub struct {plural_ty} {{ client: crate::Client }}\n\
+            "{doc}///\n/// From [`{owner_doc}::{coll}`]({owner}::{coll}).\n\
+             #[derive(Debug, Clone)]\npub struct {plural_ty} {{ pub(crate) client: crate::Client, {parent_fields} }}\n\
              impl {plural_ty} {{\n{collection_methods}}}\n",
             doc = docs(collection_doc),
             coll = r.collection_fn,
@@ -780,17 +972,18 @@ impl<'a> Doc<'a> {
         .unwrap();
 
         // One of them, by SID.
+        let (_, item_sids, item_pattern) = scope.sids("this", true);
         let mut handle_methods = String::new();
         if let Some(op) = ops.get("fetch") {
             write!(
                 handle_methods,
                 "/// Fetches the {what}.\n\
                  pub fn fetch(&self) -> impl ::std::future::Future<Output = Result<crate::{model}, crate::Error>> + Send + 'static + use<> {{\n\
-                 let (client, sid) = (self.client.clone(), self.sid.clone());\n\
+                 let this = self.clone();\n\
                  async move {{\n\
-                 let sid = sid.get()?;\n\
-                 let account = client.account_sid();\n\
-                 let value = client.run({what:?}, |api| api.{id}(&account, &sid)).await?;\n\
+                 let {item_pattern} = {item_sids};\n\
+                 let account = this.client.account_sid();\n\
+                 let value = this.client.run({what:?}, |api| api.{id}(&account, {parent_args}&sid)).await?;\n\
                  Ok(value.into_inner())\n}}\n}}\n",
                 id = op.id,
             )
@@ -829,11 +1022,11 @@ impl<'a> Doc<'a> {
                 handle_methods,
                 "/// Starts a change to the {what}{needs}; see [`{update}`].\n\
                  pub fn update(&self{params}) -> {update} {{\n\
-                 {update} {{ client: self.client.clone(), sid: self.sid.clone(), body: {body} {{ {sets}..Default::default() }} }}\n}}\n",
+                 {update} {{ client: self.client.clone(), {parent_copies}sid: self.sid.clone(), body: {body} {{ {sets}..Default::default() }} }}\n}}\n",
                 update = r.update,
             )
             .unwrap();
-            out.push_str(&self.builder(r, op, &r.update, &body, &fields, &required, "update"));
+            out.push_str(&self.builder(r, op, &scope, &fields, &required, "update"));
         }
         if let Some(op) = ops.get("remove") {
             write!(
@@ -841,83 +1034,144 @@ impl<'a> Doc<'a> {
                 "/// Deletes the {what}. Retried like a read; a 404 after a retried gateway failure \
                  is taken as done.\n\
                  pub fn remove(&self) -> impl ::std::future::Future<Output = Result<(), crate::Error>> + Send + 'static + use<> {{\n\
-                 let (client, sid) = (self.client.clone(), self.sid.clone());\n\
+                 let this = self.clone();\n\
                  async move {{\n\
-                 let sid = sid.get()?;\n\
-                 let account = client.account_sid();\n\
-                 client.run_tracked(\"empty body\", |api| api.{id}(&account, &sid)).await.removed()\n}}\n}}\n",
+                 let {item_pattern} = {item_sids};\n\
+                 let account = this.client.account_sid();\n\
+                 this.client.run_tracked(\"empty body\", |api| api.{id}(&account, {parent_args}&sid)).await.removed()\n}}\n}}\n",
                 id = op.id,
             )
             .unwrap();
         }
+        let handle_doc = match meta["handle"].as_str() {
+            Some(text) => format!("///\n{}", docs(text)),
+            None => String::new(),
+        };
+        let sid_what = if scope.item_kind == *model {
+            format!("{what} SID")
+        } else {
+            format!("{} SID", scope.item_what)
+        };
+        let (entry_doc, entry_self) = if scope.parents.is_empty() {
+            (
+                format!(
+                    "The {} of the account: list{}.",
+                    r.plural,
+                    if ops.contains_key("create") {
+                        " and create"
+                    } else {
+                        ""
+                    }
+                ),
+                "self.clone()".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "The {} of the {}.",
+                    r.plural,
+                    snake(&scope.parents[0].kind).replace('_', " ")
+                ),
+                "self.client.clone()".to_owned(),
+            )
+        };
+        // A nested resource's parent is the handle it is reached from.
+        let parent_from_owner: String = scope
+            .parents
+            .iter()
+            .map(|p| format!("{}: self.sid.clone(), ", p.ident))
+            .collect();
         write!(
             out,
-            "/// One {what}, by its SID. From [`Client::{item}`](crate::Client::{item}).\n\
-             #[derive(Debug, Clone)]\npub struct {handle} {{ client: crate::Client, sid: crate::sid::SidArg }}\n\
+            "/// One {what}, by its {by}SID. From [`{owner_doc}::{item}`]({owner}::{item}).\n{handle_doc}\
+             #[derive(Debug, Clone)]\n\
+             pub struct {handle} {{ pub(crate) client: crate::Client, {parent_fields}pub(crate) sid: crate::sid::SidArg }}\n\
              impl {handle} {{\n{handle_methods}}}\n\
-             impl crate::Client {{\n\
-             #[doc = \"The {plural} of the account: list{create_word}.\"]\n\
-             pub fn {coll}(&self) -> {plural_ty} {{ {plural_ty} {{ client: self.clone() }} }}\n\
+             impl {owner} {{\n\
+             /// {entry_doc}\n\
+             pub fn {coll}(&self) -> {plural_ty} {{ {plural_ty} {{ client: {entry_self}, {parent_from_owner} }} }}\n\
              /// One {what}, by its SID; checked when a request is made.\n\
-             pub fn {item}(&self, sid: impl crate::IntoSid<crate::kind::{model}>) -> {handle} {{\n\
-             {handle} {{ client: self.clone(), sid: crate::sid::SidArg::new({sid_what:?}, sid) }}\n}}\n}}\n",
+             pub fn {item}(&self, sid: impl crate::IntoSid<crate::kind::{kind}>) -> {handle} {{\n\
+             {handle} {{ client: {entry_self}, {parent_from_owner}sid: crate::sid::SidArg::new({sid_what:?}, sid) }}\n}}\n}}\n",
             item = r.item_fn,
             handle = r.handle,
-            plural = r.plural,
-            create_word = if ops.contains_key("create") { " and create" } else { "" },
             coll = r.collection_fn,
             plural_ty = r.collection,
-            sid_what = format!("{what} SID"),
+            kind = scope.item_kind,
+            by = if scope.item_kind == *model { String::new() } else { format!("{}'s ", scope.item_what) },
         )
         .unwrap();
         out
     }
 
-    fn listing(&self, r: &Names, op: &Op<'a>, segment: &str) -> String {
+    fn listing(&self, r: &Names, op: &Op<'a>, scope: &Scope) -> String {
         let filters = self.filters(op);
         let mut fields = String::new();
         let mut setters = String::new();
         let mut reads = String::new();
-        let mut args = Vec::new();
+        let mut by_name: BTreeMap<String, String> = BTreeMap::new();
         for f in &filters {
-            let ty = match f.kind {
-                FieldKind::Bool => "bool",
-                FieldKind::Text | FieldKind::Url => "String",
-                FieldKind::Method => "crate::CallbackMethod",
+            writeln!(fields, "{}: Option<{}>,", f.ident, f.ty).unwrap();
+            // An empty value means no filter, so only a longest length is checked.
+            let check = match f.max_length {
+                Some(max) => format!(
+                    "if let Err(e) = crate::api::meta::at_most({wire:?}, &value, {max}) {{ self.core.refuse(e.field, e.reason); }}\n",
+                    wire = f.wire
+                ),
+                None => String::new(),
             };
-            writeln!(fields, "{}: Option<{ty}>,", f.ident).unwrap();
+            let convert = if f.convert == "value" {
+                String::new()
+            } else {
+                format!("let value: {} = {};\n", f.ty, f.convert)
+            };
             write!(
                 setters,
                 "{}pub fn {ident}(mut self, value: {arg}) -> Self {{\n\
-                 self.core.filters.{ident} = Some({convert});\nself\n}}\n",
+                 {convert}{check}\
+                 self.core.filters.{ident} = Some(value);\nself\n}}\n",
                 docs(&f.description),
                 ident = f.ident,
                 arg = f.arg,
-                convert = f.convert,
             )
             .unwrap();
-            let read = match f.kind {
-                FieldKind::Bool => "value.parse().map_err(|_| \"is not true or false\")?",
-                _ => "value.to_owned()",
-            };
             writeln!(
                 reads,
                 "{wire:?} => filters.{ident} = Some({read}),",
                 wire = f.wire,
-                ident = f.ident
+                ident = f.ident,
+                read = f.read,
             )
             .unwrap();
-            args.push(match f.kind {
-                FieldKind::Bool => format!("filters.{}", f.ident),
-                _ => format!("filters.{}.as_deref()", f.ident),
-            });
+            by_name.insert(f.ident.clone(), format!("filters.{}{}", f.ident, f.pass));
+        }
+        if let Some((param, group, dates)) = self.date_filters(op) {
+            writeln!(fields, "{param}: {group},").unwrap();
+            for d in &dates {
+                write!(
+                    setters,
+                    "/// Only {plural} {words}.\n\
+                     pub fn {ident}(mut self, day: ::chrono::NaiveDate) -> Self {{\n\
+                     self.core.filters.{param}.{ident} = Some(day);\nself\n}}\n",
+                    plural = r.plural,
+                    words = d.words,
+                    ident = d.ident,
+                )
+                .unwrap();
+                writeln!(
+                    reads,
+                    "{wire:?} => filters.{param}.{ident} = Some(crate::api::meta::read_day(value)?),",
+                    wire = d.wire,
+                    ident = d.ident,
+                )
+                .unwrap();
+            }
+            by_name.insert(
+                param.clone(),
+                format!("(filters.{param} != {group}::default()).then_some(&filters.{param})"),
+            );
         }
         // In the order progenitor's operation takes them, read from its signature.
-        let mut by_name: BTreeMap<String, String> = filters
-            .iter()
-            .zip(args)
-            .map(|(f, a)| (f.ident.clone(), a))
-            .collect();
         by_name.insert("page".into(), "at.page".into());
         by_name.insert("page_size".into(), "at.page_size".into());
         by_name.insert("page_token".into(), "at.page_token.as_ref()".into());
@@ -927,7 +1181,7 @@ impl<'a> Doc<'a> {
             .unwrap_or_else(|| panic!("progenitor generated no {}", op.id));
         let query: Vec<String> = signature
             .iter()
-            .skip(1)
+            .skip(1 + scope.parents.len())
             .map(|name| {
                 by_name.remove(name).unwrap_or_else(|| {
                     panic!(
@@ -943,28 +1197,42 @@ impl<'a> Doc<'a> {
             op.id,
             by_name.keys().collect::<Vec<_>>()
         );
+        let listing_fields: String = scope
+            .parents
+            .iter()
+            .map(|p| format!("{}: ::uuid::Uuid,", p.ident))
+            .collect();
+        let listing_ty = if listing_fields.is_empty() {
+            format!("pub(crate) struct {};", r.listing)
+        } else {
+            format!("pub(crate) struct {} {{ {listing_fields} }}", r.listing)
+        };
+        let parent_args: String = scope
+            .parents
+            .iter()
+            .map(|p| format!("&self.{}, ", p.ident))
+            .collect();
         format!(
             "/// A listing of the {plural}, read one page at a time or as a stream. From \
              [`{coll_ty}::list`].\n\
              #[derive(Debug, Clone)]\n\
              #[must_use = \"a listing does nothing until it is sent or streamed\"]\n\
-             pub struct {list} {{ core: crate::wire::paging::ListCore<{listing}> }}\n\
+             pub struct {list} {{ pub(crate) core: crate::wire::paging::ListCore<{listing}> }}\n\
              impl {list} {{\n{setters}\
              crate::wire::paging::list_methods!(crate::{model}, {plural:?});\n}}\n\
              #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]\n\
              pub(crate) struct {filters_ty} {{ {fields} }}\n\
-             #[derive(Debug, Clone)]\npub(crate) struct {listing};\n\
+             #[derive(Debug, Clone)]\n{listing_ty}\n\
              impl crate::wire::paging::Listing for {listing} {{\n\
              type Item = crate::{model};\n\
              type Filters = {filters_ty};\n\
              const WHAT: &'static str = \"{what} listing\";\n\
-             fn path(&self, client: &crate::Client) -> Vec<String> {{\n\
-             vec![\"Accounts\".into(), client.account_sid().to_string(), {segment:?}.into()]\n}}\n\
+             fn path(&self, client: &crate::Client) -> Vec<String> {{\n{path}\n}}\n\
              fn read_filter(filters: &mut {filters_ty}, key: &str, value: &str) -> Result<bool, String> {{\n\
              match key {{\n{reads}_ => return Ok(false),\n}}\nOk(true)\n}}\n\
              async fn fetch(&self, client: &crate::Client, filters: &{filters_ty}, at: &crate::wire::paging::Position) -> Result<crate::Page<crate::{model}>, crate::Error> {{\n\
              let account = client.account_sid();\n\
-             let value = client.run(\"page of {plural}\", |api| api.{id}(&account, {query})).await?;\n\
+             let value = client.run(\"page of {plural}\", |api| api.{id}(&account, {parent_args}{query})).await?;\n\
              Ok(value.into_inner().into())\n}}\n}}\n",
             plural = r.plural,
             coll_ty = r.collection,
@@ -974,22 +1242,26 @@ impl<'a> Doc<'a> {
             filters_ty = r.filters,
             what = r.what,
             id = op.id,
+            path = scope.path(),
             query = query.join(", "),
         )
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn builder(
         &self,
         r: &Names,
         op: &Op<'a>,
-        name: &str,
-        body: &str,
+        scope: &Scope,
         fields: &[Field<'a>],
         required: &BTreeSet<String>,
         action: &str,
     ) -> String {
         let what = &r.what;
+        let (name, body) = if action == "create" {
+            (&r.create, self.body(op).0)
+        } else {
+            (&r.update, self.body(op).0)
+        };
         let mut setters = String::new();
         let mut checks = String::new();
         let mut empty = Vec::new();
@@ -1039,25 +1311,23 @@ impl<'a> Doc<'a> {
                 .unwrap();
             }
         }
-        let (sid_field, sid_check, sid_type, call, summary, what_changes) = if action == "create" {
-            (
-                "",
-                "",
-                "()",
-                format!("api.{}(&account, &self.body)", op.id),
-                format!(
-                    "Creates {} {what}. Not retried unless asked for \
-                         ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)).",
-                    r.article
-                ),
-                String::new(),
-            )
+        let item = action != "create";
+        let (sid_type, sids, sid_pattern) = scope.sids("self", item);
+        let sid_field = if item { "sid: crate::sid::SidArg," } else { "" };
+        // The SIDs are checked first, then the fields.
+        let (sid_check, sid_result) = if sids == "()" {
+            (String::new(), "()")
         } else {
+            (format!("let sids = {sids};\n"), "sids")
+        };
+        let call = format!(
+            "api.{}(&account, {}{}&self.body)",
+            op.id,
+            scope.args(),
+            if item { "&sid, " } else { "" }
+        );
+        let (summary, what_changes) = if item {
             (
-                "sid: crate::sid::SidArg,",
-                "let sid = self.sid.get()?;\n",
-                "::uuid::Uuid",
-                format!("api.{}(&account, &sid, &self.body)", op.id),
                 format!(
                     "Changes the {what}. Not retried unless asked for \
                          ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)). \
@@ -1068,13 +1338,21 @@ impl<'a> Doc<'a> {
                     empty.join(" && ")
                 ),
             )
+        } else {
+            (
+                format!(
+                    "Creates {} {what}. Not retried unless asked for \
+                         ([`RetryPolicy::retry_updates`](crate::RetryPolicy::retry_updates)).",
+                    r.article
+                ),
+                String::new(),
+            )
         };
-        let sid_result = if action == "create" { "()" } else { "sid" };
         format!(
             "/// {summary}\n///\n/// From [`{from}`].\n\
              #[derive(Debug, Clone)]\n\
              #[must_use = \"nothing is sent until `send` is called\"]\n\
-             pub struct {name} {{ client: crate::Client, {sid_field} body: {body} }}\n\
+             pub struct {name} {{ pub(crate) client: crate::Client, {parents}{sid_field} pub(crate) body: {body} }}\n\
              impl {name} {{\n{setters}\
              /// The request's checks, made before anything is sent; URLs come out normalized.\n\
              fn checked(&mut self) -> Result<{sid_type}, crate::Error> {{\n\
@@ -1083,16 +1361,16 @@ impl<'a> Doc<'a> {
              pub fn send(mut self) -> impl ::std::future::Future<Output = Result<crate::{model}, crate::Error>> + Send + 'static + use<> {{\n\
              let checked = self.checked();\n\
              async move {{\n\
-             let {sid_pat} = checked?;\n\
+             let {sid_pattern} = checked?;\n\
              let account = self.client.account_sid();\n\
              let client = self.client.clone();\n\
              let value = client.run({what:?}, |api| {call}).await?;\n\
              Ok(value.into_inner())\n}}\n}}\n}}\n",
-            sid_pat = if action == "create" { "()" } else { "sid" },
-            from = if action == "create" {
-                format!("{}::create", r.collection)
-            } else {
+            parents = scope.fields(),
+            from = if item {
                 format!("{}::update", r.handle)
+            } else {
+                format!("{}::create", r.collection)
             },
             model = r.model,
         )
@@ -1138,7 +1416,10 @@ impl<'a> Doc<'a> {
                         f.ident,
                         f.flag,
                         f.description.lines().next().unwrap_or_default(),
-                        f.kind,
+                        match f.kind {
+                            FieldKind::Open => FieldKind::Text,
+                            kind => kind,
+                        },
                         required.contains(&f.wire),
                         f.min_length,
                         f.max_length,
@@ -1314,6 +1595,16 @@ enum FieldKind {
     Url,
     Bool,
     Method,
+    /// One of the crate's open enums (a status), sent as its text.
+    Open,
+}
+
+/// One filter of a group of date filters.
+struct DateFilter {
+    wire: String,
+    ident: String,
+    /// `created before this day (UTC)`.
+    words: String,
 }
 
 struct Field<'a> {
@@ -1324,6 +1615,12 @@ struct Field<'a> {
     arg: String,
     convert: &'a str,
     kind: FieldKind,
+    /// The type a builder or a listing keeps it as.
+    ty: String,
+    /// How progenitor's operation takes it (`.as_deref()`, `.as_ref()`, or by value).
+    pass: &'static str,
+    /// How a listing reads it from a next page's URI (`value` is the text).
+    read: String,
     min_length: Option<u64>,
     max_length: Option<u64>,
 }
@@ -1378,6 +1675,104 @@ impl Names {
             what,
             plural,
             article,
+        }
+    }
+}
+
+/// Where a resource sits in the URL space: the SIDs of its parents (a conference's recordings
+/// sit under the conference), the segments of its collection's path after
+/// `/Accounts/{AccountSid}`, and the kind of its own SID (a participant is named by its call's).
+struct Scope {
+    parents: Vec<Parent>,
+    segments: Vec<Segment>,
+    item_kind: String,
+    item_what: String,
+}
+
+/// A parent's SID, as a field of the resource's handles.
+struct Parent {
+    kind: String,
+    ident: String,
+}
+
+enum Segment {
+    Literal(String),
+    Parent(String),
+}
+
+impl Scope {
+    /// `pub(crate) conference: crate::sid::SidArg,` for each parent.
+    fn fields(&self) -> String {
+        self.parents
+            .iter()
+            .map(|p| format!("pub(crate) {}: crate::sid::SidArg, ", p.ident))
+            .collect()
+    }
+
+    /// `conference: {from}.conference.clone(),` for each parent.
+    fn copies(&self, from: &str) -> String {
+        self.parents
+            .iter()
+            .map(|p| format!("{0}: {from}.{0}.clone(), ", p.ident))
+            .collect()
+    }
+
+    /// `&conference, ` for each parent: the arguments progenitor's operation takes after the
+    /// account.
+    fn args(&self) -> String {
+        self.parents
+            .iter()
+            .map(|p| format!("&{}, ", p.ident))
+            .collect()
+    }
+
+    /// The parents' checked SIDs and then, with `item`, the resource's own: the tuple's type,
+    /// its value read from `from`, and the pattern that unpacks it.
+    fn sids(&self, from: &str, item: bool) -> (String, String, String) {
+        let mut names: Vec<&str> = self.parents.iter().map(|p| p.ident.as_str()).collect();
+        if item {
+            names.push("sid");
+        }
+        if let [name] = names.as_slice() {
+            return (
+                "::uuid::Uuid".to_owned(),
+                format!("{from}.{name}.get()?"),
+                (*name).to_owned(),
+            );
+        }
+        let ty: Vec<&str> = names.iter().map(|_| "::uuid::Uuid").collect();
+        let value: Vec<String> = names.iter().map(|n| format!("{from}.{n}.get()?")).collect();
+        (
+            format!("({})", ty.join(", ")),
+            format!("({})", value.join(", ")),
+            format!("({})", names.join(", ")),
+        )
+    }
+
+    /// The listing's path, as the expression of a `Vec<String>`.
+    fn path(&self) -> String {
+        let mut parts = vec![
+            "\"Accounts\".into()".to_owned(),
+            "client.account_sid().to_string()".to_owned(),
+        ];
+        for s in &self.segments {
+            parts.push(match s {
+                Segment::Literal(text) => format!("{text:?}.into()"),
+                Segment::Parent(ident) => format!("self.{ident}.to_string()"),
+            });
+        }
+        format!("vec![{}]", parts.join(", "))
+    }
+
+    /// The handle type the resource's entry points are on, and how its doc links name it.
+    fn owner(&self) -> (String, String) {
+        match self.parents.as_slice() {
+            [] => ("crate::Client".to_owned(), "Client".to_owned()),
+            [p] => (
+                format!("crate::{}Handle", p.kind),
+                format!("{}Handle", p.kind),
+            ),
+            _ => panic!("{SPEC}: a resource nested under two parents needs a generator rule"),
         }
     }
 }

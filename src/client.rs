@@ -10,10 +10,8 @@ use reqwest::{
 use uuid::Uuid;
 
 use crate::{
-    Error, IntoSid, RetryPolicy,
-    api::conferences::{ConferenceHandle, Conferences},
+    Error, RetryPolicy,
     error::{Repr, TimeoutPhase},
-    sid::kind,
     text::Secrets,
     wire::{
         generated::{self, types},
@@ -84,24 +82,6 @@ impl Client {
     /// The account the client works in (the project ID unless set otherwise).
     pub fn account_sid(&self) -> Uuid {
         self.inner.account
-    }
-
-    /// A conference of this account. The SID is checked when a request is made.
-    pub fn conference(&self, sid: impl IntoSid<kind::Conference>) -> ConferenceHandle {
-        ConferenceHandle::new(self.clone(), sid)
-    }
-
-    /// The account's conferences: list them, or find one by its name.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: signalwire_compat::Client) -> Result<(), signalwire_compat::Error> {
-    /// use futures_util::TryStreamExt;
-    ///
-    /// let all: Vec<_> = client.conferences().list().stream().try_collect().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn conferences(&self) -> Conferences {
-        Conferences::new(self.clone())
     }
 
     /// Runs one operation of the generated client under the total timeout, with retries.

@@ -21,9 +21,9 @@ pub mod __private;
 include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 pub use api::{
     CallbackMethod,
-    conferences::{ConferenceHandle, Conferences, ListConferences, UpdateConference},
-    participants::{ListParticipants, ParticipantHandle, Participants, UpdateParticipant},
-    recordings::{ListRecordings, PauseBehavior, RecordingHandle, Recordings},
+    conferences::UpdateConference,
+    participants::UpdateParticipant,
+    recordings::PauseBehavior,
     streams::{StartStream, StreamCodec, StreamHandle, Streams, Track},
 };
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};

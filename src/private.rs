@@ -37,7 +37,7 @@ pub fn follow_next_page(uri: &str) -> Result<(), String> {
         .expect("a valid URL");
     let id = uuid::Uuid::from_u128(1).to_string();
     let path = ["Accounts", &id, "Conferences", &id, "Participants"].map(String::from);
-    crate::wire::paging::parse_next_page::<crate::api::participants::ParticipantListing>(
+    crate::wire::paging::parse_next_page::<crate::api::generated::ParticipantListing>(
         uri, &base, &path,
     )
     .map(drop)

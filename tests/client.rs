@@ -353,6 +353,21 @@ async fn bad_input_fails_before_anything_is_sent() {
             .await
             .unwrap_err(),
         alice.update().coach("someone").send().await.unwrap_err(),
+        client
+            .conference("not-a-sid")
+            .recordings()
+            .list()
+            .send()
+            .await
+            .unwrap_err(),
+        conference.recording("rec").remove().await.unwrap_err(),
+        client
+            .conferences()
+            .list()
+            .friendly_name("n".repeat(65))
+            .send()
+            .await
+            .unwrap_err(),
     ];
     let text: Vec<String> = errors
         .iter()

@@ -6,3 +6,172 @@
 //! beside the rest of the generated code.
 
 include!(concat!(env!("OUT_DIR"), "/resources.rs"));
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU32;
+
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::{
+        ConferenceStatus,
+        wire::paging::{Listing, Position, parse_next_page},
+    };
+
+    const ACCOUNT: &str = "b3877c40-da60-4998-90ad-b792e98472af";
+    const CONF: &str = "b3877c40-da60-4998-90ad-b792e98472cf";
+
+    fn parse<L: Listing>(uri: &str, path: &[&str]) -> Result<(L::Filters, Position), String> {
+        let base =
+            reqwest::Url::parse("https://example.signalwire.com/api/laml/2010-04-01").unwrap();
+        let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        parse_next_page::<L>(uri, &base, &path)
+    }
+
+    fn conferences(uri: &str) -> Result<(ConferenceFilters, Position), String> {
+        parse::<ConferenceListing>(uri, &["Accounts", ACCOUNT, "Conferences"])
+    }
+
+    fn participants(uri: &str) -> Result<(ParticipantFilters, Position), String> {
+        parse::<ParticipantListing>(
+            uri,
+            &["Accounts", ACCOUNT, "Conferences", CONF, "Participants"],
+        )
+    }
+
+    #[test]
+    fn next_pages_keep_every_conference_filter() {
+        let listing = format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences");
+        let (f, at) = conferences(&format!(
+            "{listing}.json?FriendlyName=Daily%20standup&Status=in-progress&DateCreated%3E=2026-11-01&DateUpdated%3C=2026-11-30&Page=2&PageToken=PA9"
+        ))
+        .unwrap();
+        assert_eq!(f.friendly_name.as_deref(), Some("Daily standup"));
+        assert_eq!(f.status, Some(ConferenceStatus::InProgress));
+        assert_eq!(
+            f.date_filters.created_after,
+            NaiveDate::from_ymd_opt(2026, 11, 1)
+        );
+        assert_eq!(
+            f.date_filters.updated_before,
+            NaiveDate::from_ymd_opt(2026, 11, 30)
+        );
+        assert_eq!((at.page, at.page_token.as_deref()), (Some(2), Some("PA9")));
+        for (uri, why) in [
+            (
+                format!("{listing}?DateCreated=yesterday"),
+                "DateCreated is not a YYYY-MM-DD date",
+            ),
+            (format!("{listing}?Muted=true"), "does not know"),
+            (
+                format!("{listing}/{CONF}/Participants"),
+                "not this conference listing",
+            ),
+        ] {
+            let err = conferences(&uri).unwrap_err();
+            assert!(err.contains(why), "{uri}: {err}");
+        }
+    }
+
+    #[test]
+    fn dates_serialize_under_their_wire_names() {
+        let dates = ConferenceDateFilters {
+            created_before: NaiveDate::from_ymd_opt(2026, 11, 30),
+            updated_after: NaiveDate::from_ymd_opt(2026, 1, 2),
+            ..ConferenceDateFilters::default()
+        };
+        assert_eq!(
+            serde_urlencoded::to_string(&dates).unwrap(),
+            "DateCreated%3C=2026-11-30&DateUpdated%3E=2026-01-02"
+        );
+    }
+
+    #[test]
+    fn reads_the_documented_participant_form() {
+        let (f, at) = participants(&format!(
+            "/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants?Page=1&PageSize=50&PageToken=PA123&Muted=True"
+        ))
+        .unwrap();
+        assert_eq!(at.page, Some(1));
+        assert_eq!(at.page_size.map(NonZeroU32::get), Some(50));
+        assert_eq!(at.page_token.as_deref(), Some("PA123"));
+        assert_eq!((f.muted, f.hold), (Some(true), None));
+        let (f, _) = participants(&format!(
+            "/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants?Hold=false"
+        ))
+        .unwrap();
+        assert_eq!((f.muted, f.hold), (None, Some(false)));
+        assert!(
+            participants(&format!(
+                "/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants.json?Page=2"
+            ))
+            .is_ok()
+        );
+        assert!(participants(&format!("https://example.signalwire.com/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants")).is_ok());
+        assert!(
+            participants(&format!(
+                "/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants",
+                ACCOUNT.to_uppercase(),
+                CONF.to_uppercase()
+            ))
+            .is_ok(),
+            "SIDs in upper case are the same SIDs"
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_follow_safely() {
+        let listing =
+            format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Participants");
+        for (uri, why) in [
+            ("string".to_owned(), "neither"),
+            (format!("//evil.example{listing}"), "neither"),
+            (format!("https://evil.example{listing}"), "another server"),
+            (
+                format!("http://example.signalwire.com{listing}"),
+                "another server",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Recordings"),
+                "not this participant listing",
+            ),
+            (
+                format!(
+                    "/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/b3877c40-da60-4998-90ad-b792e98472ff/Participants"
+                ),
+                "not this participant listing",
+            ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences"),
+                "not this participant listing",
+            ),
+            (format!("{listing}?Page=x"), "Page is \"x\""),
+            (format!("{listing}?PageSize=0"), "PageSize"),
+            (format!("{listing}?PageSize=1001"), "PageSize"),
+            (format!("{listing}?Muted=yes"), "Muted is not true or false"),
+            (format!("{listing}?Page=1&Page=2"), "repeats"),
+            (format!("{listing}?Status=completed"), "does not know"),
+        ] {
+            let err = participants(&uri).unwrap_err();
+            assert!(err.contains(why), "{uri}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_recording_listing_takes_no_update_dates() {
+        let listing =
+            format!("/api/laml/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONF}/Recordings");
+        let path = ["Accounts", ACCOUNT, "Conferences", CONF, "Recordings"];
+        let (f, _) =
+            parse::<RecordingListing>(&format!("{listing}?DateCreated%3C=2026-11-30"), &path)
+                .unwrap();
+        assert_eq!(
+            f.date_filters.created_before,
+            NaiveDate::from_ymd_opt(2026, 11, 30)
+        );
+        let err = parse::<RecordingListing>(&format!("{listing}?DateUpdated=2026-11-30"), &path)
+            .unwrap_err();
+        assert!(err.contains("does not know"), "{err}");
+    }
+}

@@ -194,6 +194,22 @@ pub(crate) fn at_most(field: &'static str, text: &str, max: u64) -> Result<(), I
     Ok(())
 }
 
+/// A day as the API reads it in a date filter: `YYYY-MM-DD`.
+pub(crate) fn day<S: serde::Serializer>(
+    day: &Option<chrono::NaiveDate>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match day {
+        Some(day) => serializer.collect_str(&day.format("%Y-%m-%d")),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// A date filter's day, read back from a next page's URI.
+pub(crate) fn read_day(value: &str) -> Result<chrono::NaiveDate, &'static str> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| "is not a YYYY-MM-DD date")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,14 +2,11 @@
 //! [`Client`](crate::Client) and what each operation takes.
 
 pub(crate) mod conferences;
-mod dates;
 pub(crate) mod generated;
 pub(crate) mod meta;
 pub(crate) mod participants;
 pub(crate) mod recordings;
 pub(crate) mod streams;
-
-pub(crate) use dates::DateFilters;
 
 use reqwest::Url;
 

@@ -1,8 +1,7 @@
 //! Changing a participant: mute, hold, coach, announce.
 
-use super::ParticipantHandle;
 use crate::{
-    CallbackMethod, Error, IntoSid, Participant,
+    CallbackMethod, Error, IntoSid, Participant, ParticipantHandle,
     api::checked_url,
     error::Invalid,
     sid::{SidArg, kind},
@@ -139,9 +138,10 @@ impl UpdateParticipant {
                 "it changes nothing; set at least one field, such as muted(true)",
             ));
         }
-        let (conference, call) = self.participant.sids()?;
-        let client = &self.participant.conference.client;
-        let account = client.inner.account;
+        let conference = self.participant.conference.get()?;
+        let call = self.participant.sid.get()?;
+        let client = &self.participant.client;
+        let account = client.account_sid();
         let body = &self.body;
         let value = client
             .run("participant", |api| {
