@@ -587,7 +587,15 @@ impl<'a> Doc<'a> {
     fn form(&self, name: &str) -> String {
         let (_, schema) = self.schema(&format!("#/components/schemas/{name}"));
         let mut fields = String::new();
-        for (wire, property) in schema["properties"].as_object().into_iter().flatten() {
+        // In the order of their wire names, as progenitor writes its own forms: a form's
+        // bytes do not depend on how the spec happens to list its fields.
+        let mut properties: Vec<(&String, &Value)> = schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .collect();
+        properties.sort_by(|a, b| a.0.cmp(b.0));
+        for (wire, property) in properties {
             let f = self.field(wire, property, &format!("{name}.{wire}"), None);
             let ty = &f.ty;
             write!(
@@ -673,6 +681,7 @@ impl<'a> Doc<'a> {
             ty,
             pass,
             read,
+            own: schema["x-own"] == Value::Bool(true),
             min_length: p.schema["minLength"].as_u64(),
             max_length: p.schema["maxLength"].as_u64(),
         }
@@ -950,7 +959,7 @@ impl<'a> Doc<'a> {
                 collection_methods,
                 "/// Starts creating {a} {what} with its required {args}; see [`{create}`].\n\
                  pub fn create(&self, {params}) -> {create} {{\n\
-                 {create} {{ client: self.client.clone(), {parent_copies}body: {body} {{ {sets} ..Default::default() }} }}\n}}\n",
+                 {create} {{ client: self.client.clone(), {parent_copies}body: {body} {{ {sets} ..Default::default() }}, invalid: None }}\n}}\n",
                 a = r.article,
                 args = if arg_docs.is_empty() { "fields (none)".to_owned() } else { arg_docs.join(", ") },
                 create = r.create,
@@ -1022,7 +1031,7 @@ impl<'a> Doc<'a> {
                 handle_methods,
                 "/// Starts a change to the {what}{needs}; see [`{update}`].\n\
                  pub fn update(&self{params}) -> {update} {{\n\
-                 {update} {{ client: self.client.clone(), {parent_copies}sid: self.sid.clone(), body: {body} {{ {sets}..Default::default() }} }}\n}}\n",
+                 {update} {{ client: self.client.clone(), {parent_copies}sid: self.sid.clone(), body: {body} {{ {sets}..Default::default() }}, invalid: None }}\n}}\n",
                 update = r.update,
             )
             .unwrap();
@@ -1266,7 +1275,9 @@ impl<'a> Doc<'a> {
         let mut checks = String::new();
         let mut empty = Vec::new();
         for f in fields {
-            if !required.contains(&f.wire) {
+            // A field marked `x-own` is set by the resource's own methods (a coach's call
+            // and the flag that goes with it), never alone.
+            if !required.contains(&f.wire) && !f.own {
                 write!(
                     setters,
                     "{}pub fn {ident}(mut self, value: {arg}) -> Self {{\n\
@@ -1334,7 +1345,7 @@ impl<'a> Doc<'a> {
                          An update that names no field is refused before anything is sent."
                 ),
                 format!(
-                    "if {} {{ return Err(crate::error::Invalid {{ field: \"update\", reason: \"names nothing to change\".into() }}.into()); }}\n",
+                    "if {} {{ return Err(crate::error::Invalid {{ field: \"update\", reason: \"it changes nothing; set at least one field\".into() }}.into()); }}\n",
                     empty.join(" && ")
                 ),
             )
@@ -1352,11 +1363,14 @@ impl<'a> Doc<'a> {
             "/// {summary}\n///\n/// From [`{from}`].\n\
              #[derive(Debug, Clone)]\n\
              #[must_use = \"nothing is sent until `send` is called\"]\n\
-             pub struct {name} {{ pub(crate) client: crate::Client, {parents}{sid_field} pub(crate) body: {body} }}\n\
+             pub struct {name} {{ pub(crate) client: crate::Client, {parents}{sid_field} pub(crate) body: {body}, \
+             /// The first bad argument an own method was given, reported by `send`.\n\
+             pub(crate) invalid: Option<crate::error::Invalid> }}\n\
              impl {name} {{\n{setters}\
              /// The request's checks, made before anything is sent; URLs come out normalized.\n\
              fn checked(&mut self) -> Result<{sid_type}, crate::Error> {{\n\
-             {sid_check}{what_changes}{checks}Ok({sid_result})\n}}\n\
+             {sid_check}if let Some(invalid) = self.invalid.take() {{ return Err(invalid.into()); }}\n\
+             {what_changes}{checks}Ok({sid_result})\n}}\n\
              /// Sends the request. A bad argument fails here, before anything is sent.\n\
              pub fn send(mut self) -> impl ::std::future::Future<Output = Result<crate::{model}, crate::Error>> + Send + 'static + use<> {{\n\
              let checked = self.checked();\n\
@@ -1539,7 +1553,7 @@ impl<'a> Doc<'a> {
                  let fields = <Self as crate::api::meta::Described>::META.create.unwrap_or_default();\n\
                  let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(pairs));\n\
                  let client = client.clone();\n\
-                 Box::pin(async move {{ {create} {{ client, body: body? }}.send().await.map(crate::api::meta::json) }})\n}}\n",
+                 Box::pin(async move {{ {create} {{ client, body: body?, invalid: None }}.send().await.map(crate::api::meta::json) }})\n}}\n",
                 create = r.create,
             )
             .unwrap();
@@ -1551,7 +1565,7 @@ impl<'a> Doc<'a> {
                  let fields = <Self as crate::api::meta::Described>::META.update.unwrap_or_default();\n\
                  let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(pairs));\n\
                  let (client, sid) = (client.clone(), crate::sid::SidArg::new::<crate::kind::{model}>({sid_what:?}, sid));\n\
-                 Box::pin(async move {{ {update} {{ client, sid, body: body? }}.send().await.map(crate::api::meta::json) }})\n}}\n",
+                 Box::pin(async move {{ {update} {{ client, sid, body: body?, invalid: None }}.send().await.map(crate::api::meta::json) }})\n}}\n",
                 update = r.update,
                 model = r.model,
                 sid_what = format!("{} SID", r.what),
@@ -1621,6 +1635,8 @@ struct Field<'a> {
     pass: &'static str,
     /// How a listing reads it from a next page's URI (`value` is the text).
     read: String,
+    /// Set only by the resource's own methods (`x-own`): no setter is generated.
+    own: bool,
     min_length: Option<u64>,
     max_length: Option<u64>,
 }

@@ -21,8 +21,6 @@ pub mod __private;
 include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 pub use api::{
     CallbackMethod,
-    conferences::UpdateConference,
-    participants::UpdateParticipant,
     recordings::PauseBehavior,
     streams::{StartStream, StreamCodec, StreamHandle, Streams, Track},
 };

@@ -5,8 +5,6 @@ mod update;
 
 use std::future::Future;
 
-pub use update::UpdateConference;
-
 use futures_util::TryStreamExt as _;
 
 use crate::{
@@ -62,11 +60,6 @@ impl Conferences {
 }
 
 impl ConferenceHandle {
-    /// Starts an update; nothing is sent until [`UpdateConference::send`].
-    pub fn update(&self) -> UpdateConference {
-        UpdateConference::new(self.clone())
-    }
-
     /// Ends the conference (`Status=completed`): every participant is taken out. Ending a
     /// conference that is already over changes nothing.
     pub fn end(&self) -> impl Future<Output = Result<Conference, Error>> + Send + 'static + use<> {

@@ -1,36 +1,41 @@
-//! What is a participant's own, beside the generated listing, fetch and removal: the update
-//! that mutes, holds, coaches and announces.
+//! What is a participant's own, beside the generated listing, fetch, update and removal:
+//! coaching another call, which sets `Coaching` and `CallSidToCoach` together.
 
-mod update;
+use crate::{IntoSid, UpdateParticipant, sid::SidArg, sid::kind};
 
-pub use update::UpdateParticipant;
-
-use crate::{ParticipantHandle, wire::generated::types};
-
-impl ParticipantHandle {
-    /// Starts an update; nothing is sent until [`UpdateParticipant::send`].
+impl UpdateParticipant {
+    /// Makes the participant coach another call of the conference: it hears the call and
+    /// speaks to it alone. Sends `Coaching=true` with `CallSidToCoach`.
     ///
     /// ```no_run
     /// # async fn demo(client: signalwire_compat::Client) -> Result<(), signalwire_compat::Error> {
-    /// use signalwire_compat::CallbackMethod;
-    ///
-    /// let p = client
+    /// let supervisor = client
     ///     .conference("b3877c40-da60-4998-90ad-b792e98472cf")
-    ///     .participant("b3877c40-da60-4998-90ad-b792e98472ca")
+    ///     .participant("b3877c40-da60-4998-90ad-b792e98472ca");
+    /// supervisor
     ///     .update()
-    ///     .hold(true)
-    ///     .hold_url("https://example.com/hold.xml")
-    ///     .hold_method(CallbackMethod::Post)
+    ///     .coach("b3877c40-da60-4998-90ad-b792e98472cb")
     ///     .send()
     ///     .await?;
-    /// assert!(p.hold);
     /// # Ok(()) }
     /// ```
-    pub fn update(&self) -> UpdateParticipant {
-        UpdateParticipant {
-            participant: self.clone(),
-            body: types::ParticipantUpdate::default(),
-            invalid: None,
+    pub fn coach(mut self, call_sid: impl IntoSid<kind::Call>) -> Self {
+        match SidArg::new("call SID to coach", call_sid).check() {
+            Ok(sid) => {
+                self.body.coaching = Some(true);
+                self.body.call_sid_to_coach = Some(sid.to_string());
+            }
+            Err(e) => {
+                self.invalid.get_or_insert(e);
+            }
         }
+        self
+    }
+
+    /// Stops the participant coaching. Sends `Coaching=false`.
+    pub fn stop_coaching(mut self) -> Self {
+        self.body.coaching = Some(false);
+        self.body.call_sid_to_coach = None;
+        self
     }
 }
