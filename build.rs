@@ -629,6 +629,22 @@ impl<'a> Doc<'a> {
                 FieldKind::Method,
                 "crate::CallbackMethod".to_owned(),
             ),
+            // A field named after a SID's schema (`CallSid`) whose value is a UUID takes
+            // that kind of SID.
+            Some(("Uuid", _))
+                if self
+                    .schemas()
+                    .get(wire)
+                    .is_some_and(|s| s.get("x-sid").is_some()) =>
+            {
+                let kind = self.schemas()[wire]["x-sid"].as_str().unwrap();
+                (
+                    format!("impl crate::IntoSid<crate::kind::{kind}>"),
+                    "value",
+                    FieldKind::Sid,
+                    "::uuid::Uuid".to_owned(),
+                )
+            }
             Some((_, target)) if target.get("x-open-enum").is_some() => {
                 let rust = match &target["x-open-enum"] {
                     Value::String(name) => format!("crate::{name}"),
@@ -664,6 +680,9 @@ impl<'a> Doc<'a> {
             _ => ".as_ref()",
         };
         let read = match kind {
+            FieldKind::Sid => {
+                "::uuid::Uuid::try_parse(value).map_err(|_| \"is not a UUID\")?".to_owned()
+            }
             FieldKind::Bool => {
                 "crate::wire::paging::parse_bool(value).ok_or(\"is not true or false\")?".to_owned()
             }
@@ -1129,7 +1148,13 @@ impl<'a> Doc<'a> {
                 ),
                 None => String::new(),
             };
-            let convert = if f.convert == "value" {
+            let convert = if f.kind == FieldKind::Sid {
+                // A SID that is not a UUID is refused when the listing is sent.
+                format!(
+                    "let Ok(value) = crate::sid::SidArg::new({wire:?}, value).check().map_err(|e| self.core.refuse(e.field, e.reason)) else {{ return self; }};\n",
+                    wire = f.wire
+                )
+            } else if f.convert == "value" {
                 String::new()
             } else {
                 format!("let value: {} = {};\n", f.ty, f.convert)
@@ -1278,14 +1303,24 @@ impl<'a> Doc<'a> {
             // A field marked `x-own` is set by the resource's own methods (a coach's call
             // and the flag that goes with it), never alone.
             if !required.contains(&f.wire) && !f.own {
+                let set = if f.kind == FieldKind::Sid {
+                    // A SID that is not a UUID is refused when the request is sent.
+                    format!(
+                        "match crate::sid::SidArg::new({wire:?}, value).check() {{\n\
+                         Ok(sid) => self.body.{ident} = Some(sid),\n\
+                         Err(e) => {{ self.invalid.get_or_insert(e); }}\n}}\n",
+                        wire = f.wire,
+                        ident = f.ident
+                    )
+                } else {
+                    format!("self.body.{} = Some({});\n", f.ident, f.convert)
+                };
                 write!(
                     setters,
-                    "{}pub fn {ident}(mut self, value: {arg}) -> Self {{\n\
-                     self.body.{ident} = Some({convert});\nself\n}}\n",
+                    "{}pub fn {ident}(mut self, value: {arg}) -> Self {{\n{set}self\n}}\n",
                     docs(&f.description),
                     ident = f.ident,
                     arg = f.arg,
-                    convert = f.convert,
                 )
                 .unwrap();
             }
@@ -1431,7 +1466,7 @@ impl<'a> Doc<'a> {
                         f.flag,
                         f.description.lines().next().unwrap_or_default(),
                         match f.kind {
-                            FieldKind::Open => FieldKind::Text,
+                            FieldKind::Open | FieldKind::Sid => FieldKind::Text,
                             kind => kind,
                         },
                         required.contains(&f.wire),
@@ -1611,6 +1646,8 @@ enum FieldKind {
     Method,
     /// One of the crate's open enums (a status), sent as its text.
     Open,
+    /// A SID, checked as a UUID when set.
+    Sid,
 }
 
 /// One filter of a group of date filters.
@@ -1676,10 +1713,17 @@ impl Names {
         } else {
             "a"
         };
+        // `model` names the schema when the resource's key is not it (the account's
+        // recordings are `Recording`s); `entry` names the entry points when the key's
+        // would not read well (`client.recording(sid)`, not `client.account_recording(sid)`).
+        let entry = meta["entry"].as_str().map(str::to_owned);
+        let schema = meta["model"].as_str().unwrap_or(model).to_owned();
         Names {
-            items: snake(&collection),
-            collection_fn: snake(&collection),
-            item_fn: snake(model),
+            items: snake(&format!("{schema}s")),
+            collection_fn: entry
+                .as_ref()
+                .map_or_else(|| snake(&collection), |e| format!("{e}s")),
+            item_fn: entry.unwrap_or_else(|| snake(model)),
             handle: format!("{model}Handle"),
             list: format!("List{collection}"),
             listing: format!("{model}Listing"),
@@ -1687,7 +1731,7 @@ impl Names {
             create: format!("Create{model}"),
             update: format!("Update{model}"),
             collection,
-            model: model.to_owned(),
+            model: schema,
             what,
             plural,
             article,

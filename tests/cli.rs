@@ -1106,6 +1106,37 @@ fn recording_and_stream_commands() {
             "--output",
             "table",
         ],
+        // The account's recordings: every conference's, and one by its SID alone.
+        &[
+            "recordings",
+            "list",
+            "--created-on",
+            "2026-11-24",
+            "--output",
+            "table",
+        ],
+        &[
+            "recordings",
+            "list",
+            "--call",
+            "ca000000-0000-4000-8000-000000000011",
+            "--output",
+            "table",
+        ],
+        &[
+            "recordings",
+            "get",
+            "7e000000-0000-4000-8000-000000000002",
+            "--output",
+            "table",
+        ],
+        &[
+            "recordings",
+            "remove",
+            "7e000000-0000-4000-8000-000000000002",
+            "--output",
+            "table",
+        ],
     ];
     let pages = transcript(runs, &["--emulator"]);
     settings().bind(|| insta::assert_snapshot!("recording_outputs", pages));

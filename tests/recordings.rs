@@ -121,6 +121,19 @@ async fn every_recording_and_stream_request_on_the_wire() {
         .unwrap();
     assert_eq!(started.status, StreamStatus::InProgress);
     conference.stream(STREAM).stop().await.unwrap();
+    // The account's recordings: every owner's, and one by its SID alone.
+    let account = client(&server.uri());
+    account
+        .recordings()
+        .list()
+        .conference_sid(CONFERENCE)
+        .call_sid("b3877c40-da60-4998-90ad-b792e98472ca")
+        .created_on(day(25))
+        .send()
+        .await
+        .unwrap();
+    account.recording(RECORDING).fetch().await.unwrap();
+    account.recording(RECORDING).remove().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let text: Vec<String> = requests.iter().map(wire).collect();
     let text = text.join("\n");
@@ -298,6 +311,100 @@ async fn recordings_are_listed_and_filtered_by_day() {
         listed(demo::WAITING_CONFERENCE_SID, |l| l).await.is_empty(),
         "a conference with no recordings lists none"
     );
+}
+
+#[tokio::test]
+async fn the_account_lists_every_recording_and_reaches_one_by_its_sid_alone() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.client();
+    let listed = |list: signalwire_compat::ListAccountRecordings| async move {
+        let all: Vec<_> = list.stream().try_collect().await.unwrap();
+        all.into_iter()
+            .map(|r| (r.sid.to_string(), r.status.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let sid = |s: uuid::Uuid| s.to_string();
+    let everything = vec![
+        (sid(demo::ENDED_RECORDING_SID), "completed".to_owned()),
+        (sid(demo::RECORDING_SID), "in-progress".to_owned()),
+        (sid(demo::PAUSED_RECORDING_SID), "paused".to_owned()),
+    ];
+    assert_eq!(listed(client.recordings().list()).await, everything);
+    assert_eq!(
+        listed(client.recordings().list().page_size(1)).await,
+        everything,
+        "one a page, followed to the end"
+    );
+    assert_eq!(
+        listed(
+            client
+                .recordings()
+                .list()
+                .conference_sid(demo::SMALL_CONFERENCE_SID)
+        )
+        .await,
+        everything[2..]
+    );
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    assert_eq!(
+        listed(client.recordings().list().created_on(day(24))).await,
+        everything[..1]
+    );
+    assert!(
+        listed(client.recordings().list().call_sid(demo::CALL_SIDS[0]))
+            .await
+            .is_empty(),
+        "a conference's recordings belong to no call"
+    );
+
+    let paused = client
+        .recording(demo::PAUSED_RECORDING_SID)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(paused.status, RecordingStatus::Paused);
+    assert_eq!(
+        paused.conference_sid.as_ref().map(ToString::to_string),
+        Some(sid(demo::SMALL_CONFERENCE_SID))
+    );
+    let active = client
+        .recording(demo::RECORDING_SID)
+        .remove()
+        .await
+        .unwrap_err();
+    assert_eq!(active.status().map(|s| s.as_u16()), Some(422), "{active}");
+    client
+        .recording(demo::ENDED_RECORDING_SID)
+        .remove()
+        .await
+        .unwrap();
+    let gone = client
+        .recording(demo::ENDED_RECORDING_SID)
+        .fetch()
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+    assert!(
+        client
+            .conference(demo::ENDED_CONFERENCE_SID)
+            .recordings()
+            .list()
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .is_empty(),
+        "deleted by its SID alone, it is gone from its conference too"
+    );
+    let bad = client
+        .recordings()
+        .list()
+        .call_sid("not-a-call")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
+    assert!(bad.to_string().contains("CallSid"), "{bad}");
 }
 
 #[tokio::test]

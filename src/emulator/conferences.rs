@@ -533,6 +533,16 @@ impl Conferences {
         self.seq_of.get(sid).and_then(|s| self.by_seq.get(s))
     }
 
+    /// The conferences, in the order they were created.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Conference> {
+        self.by_seq.values()
+    }
+
+    /// The conferences to change, in the order they were created.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Conference> {
+        self.by_seq.values_mut()
+    }
+
     pub(crate) fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Conference> {
         let seq = *self.seq_of.get(sid)?;
         self.by_seq.get_mut(&seq)

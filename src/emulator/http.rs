@@ -108,6 +108,13 @@ enum Route {
         conference: Uuid,
         recording: Uuid,
     },
+    AccountRecordings {
+        account: Uuid,
+    },
+    AccountRecording {
+        account: Uuid,
+        recording: Uuid,
+    },
     Streams {
         account: Uuid,
         conference: Uuid,
@@ -128,6 +135,8 @@ impl Route {
             | Self::Participant { account, .. }
             | Self::Recordings { account, .. }
             | Self::Recording { account, .. }
+            | Self::AccountRecordings { account }
+            | Self::AccountRecording { account, .. }
             | Self::Streams { account, .. }
             | Self::Stream { account, .. } => account,
         }
@@ -135,9 +144,11 @@ impl Route {
 
     fn allowed(&self) -> &'static [Method] {
         match self {
-            Self::Conferences { .. } | Self::Participants { .. } | Self::Recordings { .. } => {
-                &[Method::GET]
-            }
+            Self::Conferences { .. }
+            | Self::Participants { .. }
+            | Self::Recordings { .. }
+            | Self::AccountRecordings { .. } => &[Method::GET],
+            Self::AccountRecording { .. } => &[Method::GET, Method::DELETE],
             Self::Conference { .. } => &[Method::GET, Method::POST],
             Self::Participant { .. } | Self::Recording { .. } => {
                 &[Method::GET, Method::POST, Method::DELETE]
@@ -192,6 +203,11 @@ fn route(path: &str) -> Option<Route> {
         ["Accounts", a, "Conferences", c, "Recordings", r] => Some(Route::Recording {
             account: sid(a)?,
             conference: sid(c)?,
+            recording: sid(r)?,
+        }),
+        ["Accounts", a, "Recordings"] => Some(Route::AccountRecordings { account: sid(a)? }),
+        ["Accounts", a, "Recordings", r] => Some(Route::AccountRecording {
+            account: sid(a)?,
             recording: sid(r)?,
         }),
         ["Accounts", a, "Conferences", c, "Streams"] => Some(Route::Streams {
@@ -540,6 +556,26 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             _,
         ) => state
             .conference_mut(&account, &conference, &path)
+            .and_then(|c| c.recordings.remove(&recording, &path))
+            .map(|()| StatusCode::NO_CONTENT.into_response()),
+        (Route::AccountRecordings { account }, _) => {
+            recordings::account_list_request(query).map(|r| {
+                let listed = state
+                    .account_recordings(&account)
+                    .map(|all| recordings::account_list(&account, all, &r, now));
+                ok(StatusCode::OK, listed.unwrap_or_default())
+            })
+        }
+        (Route::AccountRecording { account, recording }, Method::GET) => state
+            .recording_owner_mut(&account, &recording, &path)
+            .and_then(|c| {
+                let conference = c.sid;
+                c.recordings
+                    .fetch(&account, &conference, &recording, now, &path)
+            })
+            .map(|v| ok(StatusCode::OK, v)),
+        (Route::AccountRecording { account, recording }, _) => state
+            .recording_owner_mut(&account, &recording, &path)
             .and_then(|c| c.recordings.remove(&recording, &path))
             .map(|()| StatusCode::NO_CONTENT.into_response()),
         (
@@ -892,6 +928,8 @@ mod tests {
             Some(Route::Participant { .. }) => "participant",
             Some(Route::Recordings { .. }) => "recordings",
             Some(Route::Recording { .. }) => "recording",
+            Some(Route::AccountRecordings { .. }) => "account recordings",
+            Some(Route::AccountRecording { .. }) => "account recording",
             Some(Route::Streams { .. }) => "streams",
             Some(Route::Stream { .. }) => "stream",
             None => "none",
@@ -950,6 +988,15 @@ mod tests {
                 format!("/2010-04-01/Accounts/{a}/Conferences/{c}/Recordings/{p}.json"),
                 "recording",
             ),
+            (
+                format!("/api/laml/2010-04-01/Accounts/{a}/Recordings"),
+                "account recordings",
+            ),
+            (
+                format!("/2010-04-01/Accounts/{a}/Recordings/{p}.json"),
+                "account recording",
+            ),
+            (format!("/2010-04-01/Accounts/{a}/Recordings/nope"), "none"),
             (
                 format!("/api/laml/2010-04-01/Accounts/{a}/Conferences/{c}/Streams"),
                 "streams",

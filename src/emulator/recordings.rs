@@ -55,6 +55,9 @@ pub(crate) fn is_over(status: &str) -> bool {
 #[derive(Debug)]
 struct Recording {
     sid: Uuid,
+    /// Its place among every recording of the account, for the account's listing: by
+    /// start, numbered when the space is made.
+    order: u64,
     status: String,
     source: String,
     channels: String,
@@ -103,6 +106,102 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
         }
     }
     Ok(request)
+}
+
+/// The account's recording listing's request: whose recordings, their date filters, and
+/// the position, already checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AccountListRequest {
+    call: Option<Uuid>,
+    conference: Option<Uuid>,
+    dates: Vec<DayFilter>,
+    at: Position,
+}
+
+/// Reads the account's recording listing's query.
+pub(crate) fn account_list_request(query: Option<&str>) -> Result<AccountListRequest, Refusal> {
+    let mut request = AccountListRequest::default();
+    let names = [
+        "CallSid",
+        "ConferenceSid",
+        "DateCreated",
+        "DateCreated<",
+        "DateCreated>",
+    ];
+    for (key, value) in listing_pairs(query, &names)? {
+        let sid = || {
+            Uuid::try_parse(&value)
+                .map_err(|_| Refusal::bad(format!("{key} must be a SID, not {value:?}")))
+        };
+        match key.as_str() {
+            "CallSid" => request.call = Some(sid()?),
+            "ConferenceSid" => request.conference = Some(sid()?),
+            "DateCreated" | "DateCreated<" | "DateCreated>" => {
+                request.dates.push(DayFilter::read(&key, &value)?)
+            }
+            _ if request.at.read(&key, &value)? => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: this listing takes CallSid, ConferenceSid, DateCreated, DateCreated<, DateCreated>, Page, PageSize and PageToken"
+                )));
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// Numbers every recording of an account by start (then by conference and by its place in
+/// it), for the account's listing; given the account's conferences' recordings in order.
+pub(crate) fn number_across<'a>(all: impl IntoIterator<Item = &'a mut Recordings>) {
+    let mut found: Vec<(DateTime<FixedOffset>, usize, &mut Recording)> = Vec::new();
+    for (i, recordings) in all.into_iter().enumerate() {
+        for r in recordings.by_seq.values_mut() {
+            found.push((r.start_time, i, r));
+        }
+    }
+    found.sort_by_key(|(start, i, r)| (*start, *i, r.sid));
+    for (order, (_, _, r)) in found.into_iter().enumerate() {
+        r.order = order as u64;
+    }
+}
+
+/// One page of every recording of the account, given each conference's SID and recordings.
+pub(crate) fn account_list<'a>(
+    account: &Uuid,
+    conferences: impl IntoIterator<Item = (Uuid, &'a Recordings)>,
+    request: &AccountListRequest,
+    now: DateTime<Utc>,
+) -> Value {
+    let mut all: BTreeMap<u64, (Uuid, &Recording)> = BTreeMap::new();
+    for (conference, recordings) in conferences {
+        if request.conference.is_some_and(|c| c != conference) {
+            continue;
+        }
+        for r in recordings.by_seq.values() {
+            all.insert(r.order, (conference, r));
+        }
+    }
+    let own = [
+        request.call.map(|c| ("CallSid", c.to_string())),
+        request.conference.map(|c| ("ConferenceSid", c.to_string())),
+    ];
+    let filters = filters_query(
+        own.into_iter()
+            .flatten()
+            .chain(request.dates.iter().map(DayFilter::pair)),
+    );
+    page(
+        &all,
+        |(_, r)| {
+            // A conference's recordings belong to no call.
+            request.call.is_none() && request.dates.iter().all(|f| f.passes(&r.date_created))
+        },
+        &request.at,
+        "recordings",
+        &format!("{API_ROOT_PATH}/Accounts/{account}/Recordings"),
+        &filters,
+        |(conference, r)| r.render(account, conference, now),
+    )
 }
 
 /// Reads a recording update's form body.
@@ -165,6 +264,7 @@ impl Recordings {
                 seq as u64,
                 Recording {
                     sid: r.sid,
+                    order: 0,
                     status: r.status.clone(),
                     source: r.source.clone(),
                     channels: r.channels.clone(),
@@ -256,6 +356,11 @@ impl Recordings {
             r.date_updated = whole_seconds(now);
         }
         Ok(r.render(account, conference, now))
+    }
+
+    /// Whether the conference holds the recording `sid`.
+    pub(crate) fn holds(&self, sid: &Uuid) -> bool {
+        self.seq_of.contains_key(sid)
     }
 
     pub(crate) fn remove(&mut self, sid: &Uuid, path: &str) -> Result<(), Refusal> {

@@ -44,7 +44,13 @@ impl State {
                             .signing_key
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
-                        conferences: Conferences::from_seed(&p.conferences, now),
+                        conferences: {
+                            let mut conferences = Conferences::from_seed(&p.conferences, now);
+                            super::recordings::number_across(
+                                conferences.iter_mut().map(|c| &mut c.recordings),
+                            );
+                            conferences
+                        },
                         tables: Tables::default(),
                     },
                 )
@@ -80,6 +86,30 @@ impl State {
     /// An account's conferences; `None` for an account the emulator does not hold.
     pub(crate) fn conferences(&self, account: &Uuid) -> Option<&Conferences> {
         self.projects.get(account).map(|p| &p.conferences)
+    }
+
+    /// Every conference's SID and recordings, for the account's recording listing; `None`
+    /// for an account the emulator does not hold.
+    pub(crate) fn account_recordings(
+        &self,
+        account: &Uuid,
+    ) -> Option<impl Iterator<Item = (Uuid, &super::recordings::Recordings)>> {
+        let conferences = self.conferences(account)?;
+        Some(conferences.iter().map(|c| (c.sid, &c.recordings)))
+    }
+
+    /// The conference that holds the recording `sid`, whichever it is, or the 404 for
+    /// `path`: a recording is named by its SID alone.
+    pub(crate) fn recording_owner_mut(
+        &mut self,
+        account: &Uuid,
+        sid: &Uuid,
+        path: &str,
+    ) -> Result<&mut Conference, Refusal> {
+        self.projects
+            .get_mut(account)
+            .and_then(|p| p.conferences.iter_mut().find(|c| c.recordings.holds(sid)))
+            .ok_or_else(|| Refusal::not_found(path))
     }
 
     /// A conference, or the 404 for `path`.

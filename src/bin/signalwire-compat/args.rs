@@ -179,7 +179,7 @@ pub enum Command {
     #[command(subcommand)]
     Participants(Participants),
 
-    /// List, pause, resume, stop and delete the recordings of a conference
+    /// List, pause, resume, stop and delete recordings: a conference's, or the account's
     #[command(subcommand)]
     Recordings(Recordings),
 
@@ -399,10 +399,10 @@ pub struct Paging {
 
 #[derive(Debug, Subcommand)]
 pub enum Recordings {
-    /// List the recordings of a conference
+    /// List the recordings of a conference, or every recording of the account
     List(RecordingListArgs),
     /// Show one recording
-    Get(RecordingTarget),
+    Get(RecordingRef),
     /// Pause a recording
     Pause(PauseArgs),
     /// Resume a paused recording
@@ -410,7 +410,19 @@ pub enum Recordings {
     /// Stop a recording for good
     Stop(RecordingTarget),
     /// Delete a recording that is over
-    Remove(RecordingTarget),
+    Remove(RecordingRef),
+}
+
+/// A recording: its SID, and the conference it is of when reached through it.
+#[derive(Debug, Args)]
+pub struct RecordingRef {
+    /// The conference the recording is of: its SID, or the name of the one conference in
+    /// progress by that name. Without it, the recording is reached by its SID alone
+    #[arg(long, value_name = "CONFERENCE")]
+    pub conference: Option<String>,
+    /// The recording's SID
+    #[arg(value_name = "RECORDING_SID")]
+    pub recording: String,
 }
 
 /// A recording: its conference and SID.
@@ -444,9 +456,13 @@ pub enum PauseBehaviorArg {
 
 #[derive(Debug, Args)]
 pub struct RecordingListArgs {
-    /// The conference: its SID, or the name of the one conference in progress by that name
+    /// Only the recordings of this conference: its SID, or the name of the one conference in
+    /// progress by that name. Without it (or with --call), the account's recordings are listed
     #[arg(long, value_name = "CONFERENCE")]
-    pub conference: String,
+    pub conference: Option<String>,
+    /// Only the recordings of this call (the account's listing)
+    #[arg(long, value_name = "CALL_SID")]
+    pub call: Option<String>,
     /// Only recordings created on this day (UTC)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub created_on: Option<chrono::NaiveDate>,

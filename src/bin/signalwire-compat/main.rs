@@ -250,14 +250,20 @@ fn write_out(bytes: &[u8], what: &str) -> Result<(), Failure> {
 /// The conference a command names: by SID, or by the name of the one conference in
 /// progress that has it.
 async fn conference(client: &Client, given: &str) -> Result<ConferenceHandle, Failure> {
+    Ok(client.conference(conference_sid(client, given).await?.as_str()))
+}
+
+/// The SID of the conference `given` names: the SID itself, or the one conference in
+/// progress by that name.
+async fn conference_sid(client: &Client, given: &str) -> Result<String, Failure> {
     use signalwire_compat::IntoSid;
     if IntoSid::<kind::Conference>::into_sid(given).is_ok() {
-        return Ok(client.conference(given));
+        return Ok(given.to_owned());
     }
     let found = client
         .conferences()
         .find_by_name(given)
         .await
         .map_err(|e| Failure::Api(e, Context::default()))?;
-    Ok(client.conference(&found.sid))
+    Ok(found.sid.to_string())
 }
