@@ -18,10 +18,9 @@ use super::{
     callbacks::{self, Join, Speech, StatusCallback, json_body},
     conferences::{self, Pending},
     faults::{self, Applied, FaultRule, Faults},
-    form, participants, recordings,
+    form,
     response::{Refusal, ok, refusal, unauthorized},
     state::State,
-    streams,
 };
 use crate::API_ROOT_PATH;
 
@@ -81,83 +80,6 @@ pub(crate) fn router(app: Arc<App>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(app)
 }
 
-/// What a path names, below the API root.
-enum Route {
-    Conferences {
-        account: Uuid,
-    },
-    Conference {
-        account: Uuid,
-        conference: Uuid,
-    },
-    Participants {
-        account: Uuid,
-        conference: Uuid,
-    },
-    Participant {
-        account: Uuid,
-        conference: Uuid,
-        call: Uuid,
-    },
-    Recordings {
-        account: Uuid,
-        conference: Uuid,
-    },
-    Recording {
-        account: Uuid,
-        conference: Uuid,
-        recording: Uuid,
-    },
-    AccountRecordings {
-        account: Uuid,
-    },
-    AccountRecording {
-        account: Uuid,
-        recording: Uuid,
-    },
-    Streams {
-        account: Uuid,
-        conference: Uuid,
-    },
-    Stream {
-        account: Uuid,
-        conference: Uuid,
-        stream: Uuid,
-    },
-}
-
-impl Route {
-    fn account(&self) -> &Uuid {
-        match self {
-            Self::Conferences { account }
-            | Self::Conference { account, .. }
-            | Self::Participants { account, .. }
-            | Self::Participant { account, .. }
-            | Self::Recordings { account, .. }
-            | Self::Recording { account, .. }
-            | Self::AccountRecordings { account }
-            | Self::AccountRecording { account, .. }
-            | Self::Streams { account, .. }
-            | Self::Stream { account, .. } => account,
-        }
-    }
-
-    fn allowed(&self) -> &'static [Method] {
-        match self {
-            Self::Conferences { .. }
-            | Self::Participants { .. }
-            | Self::Recordings { .. }
-            | Self::AccountRecordings { .. } => &[Method::GET],
-            Self::AccountRecording { .. } => &[Method::GET, Method::DELETE],
-            Self::Conference { .. } => &[Method::GET, Method::POST],
-            Self::Participant { .. } | Self::Recording { .. } => {
-                &[Method::GET, Method::POST, Method::DELETE]
-            }
-            Self::Streams { .. } | Self::Stream { .. } => &[Method::POST],
-        }
-    }
-}
-
 /// A path's segments below the API root, at `/api/laml/2010-04-01` or at the helper
 /// libraries' older `/2010-04-01`, the last without a `.json` suffix.
 fn api_segments(path: &str) -> Option<Vec<&str>> {
@@ -174,53 +96,6 @@ fn api_segments(path: &str) -> Option<Vec<&str>> {
         *last = last.strip_suffix(".json").unwrap_or(last);
     }
     Some(segments)
-}
-
-/// The route a path names, at `/api/laml/2010-04-01` or `/2010-04-01`, with or without a
-/// `.json` suffix; `None` for anything else, malformed SIDs included.
-fn route(path: &str) -> Option<Route> {
-    let segments = api_segments(path)?;
-    let sid = |s: &str| Uuid::try_parse(s).ok();
-    match segments.as_slice() {
-        ["Accounts", a, "Conferences"] => Some(Route::Conferences { account: sid(a)? }),
-        ["Accounts", a, "Conferences", c] => Some(Route::Conference {
-            account: sid(a)?,
-            conference: sid(c)?,
-        }),
-        ["Accounts", a, "Conferences", c, "Participants"] => Some(Route::Participants {
-            account: sid(a)?,
-            conference: sid(c)?,
-        }),
-        ["Accounts", a, "Conferences", c, "Participants", call] => Some(Route::Participant {
-            account: sid(a)?,
-            conference: sid(c)?,
-            call: sid(call)?,
-        }),
-        ["Accounts", a, "Conferences", c, "Recordings"] => Some(Route::Recordings {
-            account: sid(a)?,
-            conference: sid(c)?,
-        }),
-        ["Accounts", a, "Conferences", c, "Recordings", r] => Some(Route::Recording {
-            account: sid(a)?,
-            conference: sid(c)?,
-            recording: sid(r)?,
-        }),
-        ["Accounts", a, "Recordings"] => Some(Route::AccountRecordings { account: sid(a)? }),
-        ["Accounts", a, "Recordings", r] => Some(Route::AccountRecording {
-            account: sid(a)?,
-            recording: sid(r)?,
-        }),
-        ["Accounts", a, "Conferences", c, "Streams"] => Some(Route::Streams {
-            account: sid(a)?,
-            conference: sid(c)?,
-        }),
-        ["Accounts", a, "Conferences", c, "Streams", s] => Some(Route::Stream {
-            account: sid(a)?,
-            conference: sid(c)?,
-            stream: sid(s)?,
-        }),
-        _ => None,
-    }
 }
 
 /// A path to a resource in the generic store: `Accounts/{account}/{Segment}[/{sid}]`, at
@@ -381,7 +256,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             }
         }
     }
-    let Some(route) = route(&path) else {
+    let routed = api_segments(&path).and_then(|segments| super::routes::lookup(&segments));
+    let Some((here, sids)) = routed else {
         return match table_route(&path) {
             Some((account, table, sid)) => {
                 serve_table(&app, project, account, table, sid, &parts, body).await
@@ -389,11 +265,10 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             None => refusal(Refusal::not_found(&path)),
         };
     };
-    if !route.allowed().contains(&parts.method) {
-        let allow = route
-            .allowed()
+    let Some(operation) = here.iter().find(|op| op.method == parts.method) else {
+        let allow = here
             .iter()
-            .map(Method::as_str)
+            .map(|op| op.method.as_str())
             .collect::<Vec<_>>()
             .join(", ");
         let mut response = refusal(Refusal::new(
@@ -408,11 +283,11 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
             response.headers_mut().insert(header::ALLOW, value);
         }
         return response;
-    }
-    if *route.account() != project {
+    };
+    let account = sids[0];
+    if account != project {
         return unauthorized(&format!(
-            "Authentication failed: these credentials are not for account {}",
-            route.account()
+            "Authentication failed: these credentials are not for account {account}"
         ));
     }
 
@@ -420,195 +295,34 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         Ok(body) => body,
         Err(refused) => return refusal(refused),
     };
-    let now = app.clock.now();
     let query = parts.uri.query();
     if parts.method == Method::POST
         && let Err(refused) = form::check_form(&parts.headers, &body)
     {
         return refusal(refused);
     }
-    let mut pending = Vec::new();
+    tracing::debug!(operation = operation.id, %path, "emulator request");
+    let new_sid = || app.new_sid();
     let mut state = app.state();
-    let outcome = match (route, parts.method) {
-        (Route::Conferences { account }, _) => conferences::list_request(query).map(|r| {
-            let listed = state.conferences(&account).map(|c| c.list(&account, &r));
-            ok(StatusCode::OK, listed.unwrap_or_default())
-        }),
-        (
-            Route::Conference {
-                account,
-                conference,
-            },
-            Method::GET,
-        ) => state
-            .conference(&account, &conference, &path)
-            .map(|c| ok(StatusCode::OK, c.fetch(&account))),
-        (
-            Route::Conference {
-                account,
-                conference,
-            },
-            _,
-        ) => conferences::update_request(&body).and_then(|u| {
-            let c = state.conference_mut(&account, &conference, &path)?;
-            let (updated, events) = c.update(&account, u, now)?;
-            pending = events;
-            Ok(warn_of_query(ok(StatusCode::OK, updated), query))
-        }),
-        (
-            Route::Participants {
-                account,
-                conference,
-            },
-            _,
-        ) => participants::list_request(query).and_then(|r| {
-            let c = state.conference(&account, &conference, &path)?;
-            Ok(ok(
-                StatusCode::OK,
-                c.participants.list(&account, &conference, &r),
-            ))
-        }),
-        (
-            Route::Participant {
-                account,
-                conference,
-                call,
-            },
-            Method::GET,
-        ) => state
-            .conference(&account, &conference, &path)
-            .and_then(|c| c.participants.fetch(&account, &conference, &call, &path))
-            .map(|v| ok(StatusCode::OK, v)),
-        (
-            Route::Participant {
-                account,
-                conference,
-                call,
-            },
-            Method::POST,
-        ) => participants::update_request(&body).and_then(|u| {
-            let c = state.conference_mut(&account, &conference, &path)?;
-            let (updated, events) = c.update_participant(&account, &call, u, now, &path)?;
-            pending = events;
-            Ok(warn_of_query(ok(StatusCode::OK, updated), query))
-        }),
-        (
-            Route::Participant {
-                conference,
-                call,
-                account,
-            },
-            _,
-        ) => state
-            .conference_mut(&account, &conference, &path)
-            .and_then(|c| c.leave(&account, &call, conferences::Departure::Removed, now, &path))
-            .map(|events| {
-                pending = events;
-                StatusCode::NO_CONTENT.into_response()
-            }),
-        (
-            Route::Recordings {
-                account,
-                conference,
-            },
-            _,
-        ) => recordings::list_request(query).and_then(|r| {
-            let c = state.conference(&account, &conference, &path)?;
-            Ok(ok(
-                StatusCode::OK,
-                c.recordings.list(&account, &conference, &r, now),
-            ))
-        }),
-        (
-            Route::Recording {
-                account,
-                conference,
-                recording,
-            },
-            Method::GET,
-        ) => state
-            .conference(&account, &conference, &path)
-            .and_then(|c| {
-                c.recordings
-                    .fetch(&account, &conference, &recording, now, &path)
-            })
-            .map(|v| ok(StatusCode::OK, v)),
-        (
-            Route::Recording {
-                account,
-                conference,
-                recording,
-            },
-            Method::POST,
-        ) => recordings::update_request(&body).and_then(|u| {
-            let c = state.conference_mut(&account, &conference, &path)?;
-            let updated = c
-                .recordings
-                .update(&account, &conference, &recording, u, now, &path)?;
-            Ok(warn_of_query(ok(StatusCode::OK, updated), query))
-        }),
-        (
-            Route::Recording {
-                account,
-                conference,
-                recording,
-            },
-            _,
-        ) => state
-            .conference_mut(&account, &conference, &path)
-            .and_then(|c| c.recordings.remove(&recording, &path))
-            .map(|()| StatusCode::NO_CONTENT.into_response()),
-        (Route::AccountRecordings { account }, _) => {
-            recordings::account_list_request(query).map(|r| {
-                let listed = state
-                    .account_recordings(&account)
-                    .map(|all| recordings::account_list(&account, all, &r, now));
-                ok(StatusCode::OK, listed.unwrap_or_default())
-            })
-        }
-        (Route::AccountRecording { account, recording }, Method::GET) => state
-            .recording_owner_mut(&account, &recording, &path)
-            .and_then(|c| {
-                let conference = c.sid;
-                c.recordings
-                    .fetch(&account, &conference, &recording, now, &path)
-            })
-            .map(|v| ok(StatusCode::OK, v)),
-        (Route::AccountRecording { account, recording }, _) => state
-            .recording_owner_mut(&account, &recording, &path)
-            .and_then(|c| c.recordings.remove(&recording, &path))
-            .map(|()| StatusCode::NO_CONTENT.into_response()),
-        (
-            Route::Streams {
-                account,
-                conference,
-            },
-            _,
-        ) => streams::create_request(&body).and_then(|create| {
-            let sid = app.new_sid();
-            let c = state.conference_mut(&account, &conference, &path)?;
-            let over = c.is_over();
-            let created = c
-                .streams
-                .create(&account, &conference, over, create, sid, now)?;
-            Ok(ok(StatusCode::OK, created))
-        }),
-        (
-            Route::Stream {
-                account,
-                conference,
-                stream,
-            },
-            _,
-        ) => streams::update_request(&body).and_then(|()| {
-            let c = state.conference_mut(&account, &conference, &path)?;
-            let stopped = c.streams.stop(&account, &conference, &stream, now, &path)?;
-            Ok(warn_of_query(ok(StatusCode::OK, stopped), query))
-        }),
+    let mut call = super::routes::Call {
+        state: &mut state,
+        sids: &sids,
+        query,
+        body: &body,
+        path: &path,
+        now: app.clock.now(),
+        new_sid: &new_sid,
+        pending: Vec::new(),
     };
+    let outcome = (operation.run)(&mut call);
+    let pending = std::mem::take(&mut call.pending);
     drop(state);
     app.dispatch(&project, pending);
-    outcome.unwrap_or_else(refusal)
+    match outcome {
+        Ok(answer) if answer.change => warn_of_query(answer.response, query),
+        Ok(answer) => answer.response,
+        Err(refused) => refusal(refused),
+    }
 }
 
 /// A control request, below `/__emulator`: what the REST API cannot do (a call joins, a
@@ -921,18 +635,24 @@ mod tests {
         let a = "a1b2c3d4-0000-4000-8000-00000000000a";
         let c = "cf000000-0000-4000-8000-000000000001";
         let p = "ca000000-0000-4000-8000-000000000001";
-        let kind = |path: &str| match route(path) {
-            Some(Route::Conferences { .. }) => "conferences",
-            Some(Route::Conference { .. }) => "conference",
-            Some(Route::Participants { .. }) => "participants",
-            Some(Route::Participant { .. }) => "participant",
-            Some(Route::Recordings { .. }) => "recordings",
-            Some(Route::Recording { .. }) => "recording",
-            Some(Route::AccountRecordings { .. }) => "account recordings",
-            Some(Route::AccountRecording { .. }) => "account recording",
-            Some(Route::Streams { .. }) => "streams",
-            Some(Route::Stream { .. }) => "stream",
-            None => "none",
+        let kind = |path: &str| {
+            let first = api_segments(path)
+                .and_then(|segments| super::super::routes::lookup(&segments))
+                .map(|(here, _)| here[0].id);
+            match first {
+                Some("list_conferences") => "conferences",
+                Some("fetch_conference") => "conference",
+                Some("list_participants") => "participants",
+                Some("fetch_participant") => "participant",
+                Some("list_recordings") => "recordings",
+                Some("fetch_recording") => "recording",
+                Some("list_account_recordings") => "account recordings",
+                Some("fetch_account_recording") => "account recording",
+                Some("create_stream") => "streams",
+                Some("update_stream") => "stream",
+                Some(other) => panic!("{other} has no label here"),
+                None => "none",
+            }
         };
         for (path, want) in [
             (

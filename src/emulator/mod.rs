@@ -75,6 +75,7 @@ mod paging;
 mod participants;
 mod recordings;
 mod response;
+mod routes;
 mod seed;
 mod server;
 mod state;

@@ -1,0 +1,382 @@
+//! The operations of the resources the emulator keeps in its own state (conferences and what
+//! hangs off them), as a table: each names its spec operation, its method, its path and the
+//! function that carries it out. The resources of the generic store are routed by
+//! [`store::find`](super::store::find) instead.
+
+use axum::{
+    http::{Method, StatusCode},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{
+    conferences::{self, Pending},
+    participants, recordings,
+    response::{Refusal, ok},
+    state::State,
+    streams,
+};
+
+/// What an operation is given: the state, the SIDs its path names (the account first), the
+/// request, and where the status callbacks it causes go.
+pub(crate) struct Call<'a> {
+    pub(crate) state: &'a mut State,
+    pub(crate) sids: &'a [Uuid],
+    pub(crate) query: Option<&'a str>,
+    pub(crate) body: &'a [u8],
+    pub(crate) path: &'a str,
+    pub(crate) now: DateTime<Utc>,
+    /// Makes a SID the emulator has not given before, for what an operation creates.
+    pub(crate) new_sid: &'a dyn Fn() -> Uuid,
+    /// The status callbacks the operation causes, sent once the state is released.
+    pub(crate) pending: Vec<Pending>,
+}
+
+/// What an operation answers: the response, and whether it is a change whose parameters
+/// may have been put in the query string by mistake (the answer then warns of it).
+pub(crate) struct Answer {
+    pub(crate) response: Response,
+    pub(crate) change: bool,
+}
+
+fn answer(response: Response) -> Answer {
+    Answer {
+        response,
+        change: false,
+    }
+}
+
+fn changed(value: serde_json::Value) -> Answer {
+    Answer {
+        response: ok(StatusCode::OK, value),
+        change: true,
+    }
+}
+
+fn found(value: serde_json::Value) -> Answer {
+    answer(ok(StatusCode::OK, value))
+}
+
+fn gone() -> Answer {
+    answer(StatusCode::NO_CONTENT.into_response())
+}
+
+/// One operation: the spec's `operationId`, its method, its path below the API root (`*`
+/// stands for a SID), and what carries it out.
+pub(crate) struct Operation {
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: &'static [&'static str],
+    pub(crate) run: fn(&mut Call<'_>) -> Result<Answer, Refusal>,
+}
+
+const CONFERENCES: &[&str] = &["Accounts", "*", "Conferences"];
+const CONFERENCE: &[&str] = &["Accounts", "*", "Conferences", "*"];
+const PARTICIPANTS: &[&str] = &["Accounts", "*", "Conferences", "*", "Participants"];
+const PARTICIPANT: &[&str] = &["Accounts", "*", "Conferences", "*", "Participants", "*"];
+const RECORDINGS: &[&str] = &["Accounts", "*", "Conferences", "*", "Recordings"];
+const RECORDING: &[&str] = &["Accounts", "*", "Conferences", "*", "Recordings", "*"];
+const ACCOUNT_RECORDINGS: &[&str] = &["Accounts", "*", "Recordings"];
+const ACCOUNT_RECORDING: &[&str] = &["Accounts", "*", "Recordings", "*"];
+const STREAMS: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams"];
+const STREAM: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams", "*"];
+
+/// Every operation of the emulator's own resources.
+pub(crate) static OPERATIONS: &[Operation] = &[
+    Operation {
+        id: "list_conferences",
+        method: Method::GET,
+        path: CONFERENCES,
+        run: |c| {
+            let request = conferences::list_request(c.query)?;
+            let account = c.sids[0];
+            let listed = c
+                .state
+                .conferences(&account)
+                .map(|all| all.list(&account, &request));
+            Ok(found(listed.unwrap_or_default()))
+        },
+    },
+    Operation {
+        id: "fetch_conference",
+        method: Method::GET,
+        path: CONFERENCE,
+        run: |c| {
+            let [account, conference] = [c.sids[0], c.sids[1]];
+            let fetched = c.state.conference(&account, &conference, c.path)?;
+            Ok(found(fetched.fetch(&account)))
+        },
+    },
+    Operation {
+        id: "update_conference",
+        method: Method::POST,
+        path: CONFERENCE,
+        run: |c| {
+            let update = conferences::update_request(c.body)?;
+            let [account, conference] = [c.sids[0], c.sids[1]];
+            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            let (updated, events) = conf.update(&account, update, c.now)?;
+            c.pending = events;
+            Ok(changed(updated))
+        },
+    },
+    Operation {
+        id: "list_participants",
+        method: Method::GET,
+        path: PARTICIPANTS,
+        run: |c| {
+            let request = participants::list_request(c.query)?;
+            let [account, conference] = [c.sids[0], c.sids[1]];
+            let conf = c.state.conference(&account, &conference, c.path)?;
+            Ok(found(conf.participants.list(
+                &account,
+                &conference,
+                &request,
+            )))
+        },
+    },
+    Operation {
+        id: "fetch_participant",
+        method: Method::GET,
+        path: PARTICIPANT,
+        run: |c| {
+            let [account, conference, call] = [c.sids[0], c.sids[1], c.sids[2]];
+            let conf = c.state.conference(&account, &conference, c.path)?;
+            Ok(found(conf.participants.fetch(
+                &account,
+                &conference,
+                &call,
+                c.path,
+            )?))
+        },
+    },
+    Operation {
+        id: "update_participant",
+        method: Method::POST,
+        path: PARTICIPANT,
+        run: |c| {
+            let update = participants::update_request(c.body)?;
+            let [account, conference, call] = [c.sids[0], c.sids[1], c.sids[2]];
+            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            let (updated, events) =
+                conf.update_participant(&account, &call, update, c.now, c.path)?;
+            c.pending = events;
+            Ok(changed(updated))
+        },
+    },
+    Operation {
+        id: "remove_participant",
+        method: Method::DELETE,
+        path: PARTICIPANT,
+        run: |c| {
+            let [account, conference, call] = [c.sids[0], c.sids[1], c.sids[2]];
+            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            c.pending = conf.leave(
+                &account,
+                &call,
+                conferences::Departure::Removed,
+                c.now,
+                c.path,
+            )?;
+            Ok(gone())
+        },
+    },
+    Operation {
+        id: "list_recordings",
+        method: Method::GET,
+        path: RECORDINGS,
+        run: |c| {
+            let request = recordings::list_request(c.query)?;
+            let [account, conference] = [c.sids[0], c.sids[1]];
+            let conf = c.state.conference(&account, &conference, c.path)?;
+            Ok(found(conf.recordings.list(
+                &account,
+                &conference,
+                &request,
+                c.now,
+            )))
+        },
+    },
+    Operation {
+        id: "fetch_recording",
+        method: Method::GET,
+        path: RECORDING,
+        run: |c| {
+            let [account, conference, recording] = [c.sids[0], c.sids[1], c.sids[2]];
+            let conf = c.state.conference(&account, &conference, c.path)?;
+            Ok(found(conf.recordings.fetch(
+                &account,
+                &conference,
+                &recording,
+                c.now,
+                c.path,
+            )?))
+        },
+    },
+    Operation {
+        id: "update_recording",
+        method: Method::POST,
+        path: RECORDING,
+        run: |c| {
+            let update = recordings::update_request(c.body)?;
+            let [account, conference, recording] = [c.sids[0], c.sids[1], c.sids[2]];
+            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            Ok(changed(conf.recordings.update(
+                &account,
+                &conference,
+                &recording,
+                update,
+                c.now,
+                c.path,
+            )?))
+        },
+    },
+    Operation {
+        id: "remove_recording",
+        method: Method::DELETE,
+        path: RECORDING,
+        run: |c| {
+            let [account, conference, recording] = [c.sids[0], c.sids[1], c.sids[2]];
+            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            conf.recordings.remove(&recording, c.path)?;
+            Ok(gone())
+        },
+    },
+    Operation {
+        id: "list_account_recordings",
+        method: Method::GET,
+        path: ACCOUNT_RECORDINGS,
+        run: |c| {
+            let request = recordings::account_list_request(c.query)?;
+            let account = c.sids[0];
+            let listed = c
+                .state
+                .account_recordings(&account)
+                .map(|all| recordings::account_list(&account, all, &request, c.now));
+            Ok(found(listed.unwrap_or_default()))
+        },
+    },
+    Operation {
+        id: "fetch_account_recording",
+        method: Method::GET,
+        path: ACCOUNT_RECORDING,
+        run: |c| {
+            let [account, recording] = [c.sids[0], c.sids[1]];
+            let conf = c.state.recording_owner_mut(&account, &recording, c.path)?;
+            let conference = conf.sid;
+            Ok(found(conf.recordings.fetch(
+                &account,
+                &conference,
+                &recording,
+                c.now,
+                c.path,
+            )?))
+        },
+    },
+    Operation {
+        id: "remove_account_recording",
+        method: Method::DELETE,
+        path: ACCOUNT_RECORDING,
+        run: |c| {
+            let [account, recording] = [c.sids[0], c.sids[1]];
+            let conf = c.state.recording_owner_mut(&account, &recording, c.path)?;
+            conf.recordings.remove(&recording, c.path)?;
+            Ok(gone())
+        },
+    },
+    Operation {
+        id: "create_stream",
+        method: Method::POST,
+        path: STREAMS,
+        run: |c| {
+            let create = streams::create_request(c.body)?;
+            let [account, conference] = [c.sids[0], c.sids[1]];
+            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            let over = conf.is_over();
+            let created =
+                conf.streams
+                    .create(&account, &conference, over, create, (c.new_sid)(), c.now)?;
+            Ok(found(created))
+        },
+    },
+    Operation {
+        id: "update_stream",
+        method: Method::POST,
+        path: STREAM,
+        run: |c| {
+            streams::update_request(c.body)?;
+            let [account, conference, stream] = [c.sids[0], c.sids[1], c.sids[2]];
+            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            Ok(changed(conf.streams.stop(
+                &account,
+                &conference,
+                &stream,
+                c.now,
+                c.path,
+            )?))
+        },
+    },
+];
+
+/// The SIDs `segments` names if it has the shape of `pattern`.
+fn sids_of(pattern: &[&str], segments: &[&str]) -> Option<Vec<Uuid>> {
+    if pattern.len() != segments.len() {
+        return None;
+    }
+    let mut sids = Vec::new();
+    for (want, got) in pattern.iter().zip(segments) {
+        if *want == "*" {
+            sids.push(Uuid::try_parse(got).ok()?);
+        } else if want != got {
+            return None;
+        }
+    }
+    Some(sids)
+}
+
+/// What a path names: the operations at that path and the SIDs in it; `None` when no
+/// operation of the table is at that path (malformed SIDs included).
+pub(crate) fn lookup(segments: &[&str]) -> Option<(Vec<&'static Operation>, Vec<Uuid>)> {
+    let mut sids = None;
+    let here: Vec<&'static Operation> = OPERATIONS
+        .iter()
+        .filter(|op| match sids_of(op.path, segments) {
+            Some(found) => {
+                sids = Some(found);
+                true
+            }
+            None => false,
+        })
+        .collect();
+    Some((here, sids?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_has_one_operation_a_method() {
+        for op in OPERATIONS {
+            let same: Vec<_> = OPERATIONS
+                .iter()
+                .filter(|o| o.path == op.path && o.method == op.method)
+                .map(|o| o.id)
+                .collect();
+            assert_eq!(same, [op.id], "{} {:?}", op.method, op.path);
+        }
+    }
+
+    #[test]
+    fn every_operation_is_the_specs() {
+        let spec = include_str!("../../openapi/compatibility.yaml");
+        for op in OPERATIONS {
+            assert!(
+                spec.contains(&format!("operationId: {}\n", op.id)),
+                "{} is not an operation of the spec",
+                op.id
+            );
+        }
+    }
+}
