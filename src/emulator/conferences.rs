@@ -22,7 +22,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::callbacks::{ConferenceInfo, Event, Join, StatusCallback};
@@ -37,7 +37,7 @@ use super::{
 };
 use crate::{
     API_ROOT_PATH,
-    time::{format_rfc2822, parse_rfc2822},
+    time::parse_rfc2822,
 };
 
 /// The statuses a conference can have.
@@ -489,24 +489,26 @@ impl Conference {
         &self.announcements
     }
 
-    /// The conference in the API's JSON shape: every field SignalWire documents.
+    /// The conference in the API's JSON shape, written by serializing the public model:
+    /// every field SignalWire documents.
     fn render(&self, account: &Uuid) -> Value {
         let uri = format!("{}/{}", listing(account), self.sid);
-        json!({
-            "sid": self.sid,
-            "account_sid": account,
-            "friendly_name": self.friendly_name,
-            "status": self.status,
-            "date_created": format_rfc2822(&self.date_created),
-            "date_updated": format_rfc2822(&self.date_updated),
-            "api_version": "2010-04-01",
-            "region": self.region,
-            "uri": format!("{uri}.json"),
-            "subresource_uris": {
-                "participants": format!("{uri}/Participants.json"),
-                "recordings": format!("{uri}/Recordings.json"),
-            },
-        })
+        let model = crate::Conference {
+            sid: self.sid.into(),
+            account_sid: (*account).into(),
+            friendly_name: Some(self.friendly_name.clone()),
+            status: crate::ConferenceStatus::from(self.status.as_str()),
+            date_created: Some(self.date_created),
+            date_updated: Some(self.date_updated),
+            api_version: Some("2010-04-01".into()),
+            region: Some(self.region.clone()),
+            uri: Some(format!("{uri}.json")),
+            subresource_uris: Some(crate::SubresourceUris {
+                participants: Some(format!("{uri}/Participants.json")),
+                recordings: Some(format!("{uri}/Recordings.json")),
+            }),
+        };
+        serde_json::to_value(model).unwrap_or_default()
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset, Timelike as _, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
@@ -14,10 +14,7 @@ use super::{
     response::Refusal,
     seed::SeedParticipant,
 };
-use crate::{
-    API_ROOT_PATH,
-    time::{format_rfc2822, parse_rfc2822},
-};
+use crate::{API_ROOT_PATH, ParticipantStatus, time::parse_rfc2822};
 
 /// The participants of one conference, in the order they joined.
 #[derive(Debug, Default)]
@@ -35,7 +32,7 @@ struct Participant {
     call_sid_to_coach: Option<Uuid>,
     end_conference_on_exit: bool,
     start_conference_on_enter: bool,
-    status: String,
+    status: ParticipantStatus,
     date_created: DateTime<FixedOffset>,
     date_updated: DateTime<FixedOffset>,
     // Accepted and kept, as SignalWire does, but not part of the participant's JSON.
@@ -164,7 +161,7 @@ impl Participants {
                 call_sid_to_coach: s.call_sid_to_coach,
                 end_conference_on_exit: s.end_conference_on_exit,
                 start_conference_on_enter: s.start_conference_on_enter,
-                status: s.status.clone(),
+                status: ParticipantStatus::from(s.status.as_str()),
                 date_created: created,
                 date_updated: created,
                 settings: BTreeMap::new(),
@@ -199,7 +196,7 @@ impl Participants {
             call_sid_to_coach: None,
             end_conference_on_exit: join.end_conference_on_exit,
             start_conference_on_enter: join.start_conference_on_enter,
-            status: "in-progress".into(),
+            status: ParticipantStatus::InProgress,
             date_created: at,
             date_updated: at,
             settings: BTreeMap::new(),
@@ -277,7 +274,7 @@ impl Participants {
         path: &str,
     ) -> Result<Value, Refusal> {
         let current = self.get(call).ok_or_else(|| Refusal::not_found(path))?;
-        if matches!(current.status.as_str(), "complete" | "completed" | "failed") {
+        if current.status.is_finished() {
             return Err(Refusal::new(
                 422,
                 10000,
@@ -354,23 +351,27 @@ pub(crate) fn whole_seconds(now: DateTime<Utc>) -> DateTime<FixedOffset> {
 }
 
 impl Participant {
-    /// The participant in the API's JSON shape: SignalWire's thirteen fields.
+    /// The participant in the API's JSON shape, written by serializing the public model:
+    /// SignalWire's thirteen fields.
     fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
-        json!({
-            "account_sid": account,
-            "call_sid": self.call_sid,
-            "call_sid_to_coach": self.call_sid_to_coach,
-            "coaching": self.call_sid_to_coach.is_some(),
-            "conference_sid": conference,
-            "date_created": format_rfc2822(&self.date_created),
-            "date_updated": format_rfc2822(&self.date_updated),
-            "end_conference_on_exit": self.end_conference_on_exit,
-            "hold": self.hold,
-            "muted": self.muted,
-            "start_conference_on_enter": self.start_conference_on_enter,
-            "status": self.status,
-            "uri": format!("{}/{}.json", listing(account, conference), self.call_sid),
-        })
+        let model = crate::Participant {
+            account_sid: (*account).into(),
+            call_sid: self.call_sid.into(),
+            call_sid_to_coach: self.call_sid_to_coach.map(Into::into),
+            coaching: self.call_sid_to_coach.is_some(),
+            conference_sid: (*conference).into(),
+            date_created: Some(self.date_created),
+            date_updated: Some(self.date_updated),
+            end_conference_on_exit: self.end_conference_on_exit,
+            hold: self.hold,
+            muted: self.muted,
+            start_conference_on_enter: self.start_conference_on_enter,
+            status: self.status.clone(),
+            uri: format!("{}/{}.json", listing(account, conference), self.call_sid),
+            label: None,
+            queue_time: None,
+        };
+        serde_json::to_value(model).unwrap_or_default()
     }
 }
 

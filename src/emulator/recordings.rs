@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
@@ -33,7 +33,7 @@ use super::{
 };
 use crate::{
     API_ROOT_PATH,
-    time::{format_rfc2822, parse_rfc2822},
+    time::parse_rfc2822,
 };
 
 /// The statuses a recording can have, as SignalWire documents them.
@@ -392,34 +392,38 @@ impl Recordings {
 }
 
 impl Recording {
-    /// The recording in the API's JSON shape: every field SignalWire documents.
+    /// The recording in the API's JSON shape, written by serializing the public model:
+    /// every field SignalWire documents.
     fn render(&self, account: &Uuid, conference: &Uuid, now: DateTime<Utc>) -> Value {
         let end = self.end_time.unwrap_or_else(|| whole_seconds(now));
         let duration = (end - self.start_time).num_seconds().max(0);
         let uri = format!("{}/{}", listing(account, conference), self.sid);
-        json!({
-            "sid": self.sid,
-            "account_sid": account,
-            "api_version": "2010-04-01",
-            "call_sid": null,
-            "conference_sid": conference,
-            "channel": self.channels,
-            "channels": self.channels,
-            "date_created": format_rfc2822(&self.date_created),
-            "date_updated": format_rfc2822(&self.date_updated),
-            "start_time": format_rfc2822(&self.start_time),
-            "end_time": self.end_time.as_ref().map(format_rfc2822),
-            "duration": duration,
-            "price": null,
-            "price_unit": "USD",
-            "source": self.source,
-            "status": self.status,
-            "error_code": null,
-            "encryption_details": null,
-            "trim": "do-not-trim",
-            "uri": format!("{uri}.json"),
-            "subresource_uris": {"transcriptions": format!("{uri}/Transcriptions.json")},
-        })
+        let model = crate::Recording {
+            sid: self.sid.into(),
+            account_sid: (*account).into(),
+            conference_sid: Some((*conference).into()),
+            call_sid: None,
+            api_version: Some("2010-04-01".into()),
+            status: crate::RecordingStatus::from(self.status.as_str()),
+            source: Some(crate::RecordingSource::from(self.source.as_str())),
+            channels: Some(self.channels.clone()),
+            channel: Some(self.channels.clone()),
+            date_created: Some(self.date_created),
+            date_updated: Some(self.date_updated),
+            start_time: Some(self.start_time),
+            end_time: self.end_time,
+            duration: Some(duration),
+            price: None,
+            price_unit: Some("USD".into()),
+            error_code: None,
+            encryption_details: None,
+            trim: Some("do-not-trim".into()),
+            uri: Some(format!("{uri}.json")),
+            subresource_uris: Some(crate::RecordingSubresourceUris {
+                transcriptions: Some(format!("{uri}/Transcriptions.json")),
+            }),
+        };
+        serde_json::to_value(model).unwrap_or_default()
     }
 }
 

@@ -17,7 +17,7 @@
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
@@ -25,7 +25,7 @@ use super::{
     participants::whole_seconds,
     response::Refusal,
 };
-use crate::{API_ROOT_PATH, time::format_rfc2822};
+use crate::API_ROOT_PATH;
 
 /// A stream the emulator was asked to open, as it keeps it.
 #[derive(Clone, PartialEq, Eq)]
@@ -295,19 +295,21 @@ impl Streams {
 
 impl Stream {
     /// The stream in the API's JSON shape; its bearer token is never part of it.
+    /// The stream in the API's JSON shape, written by serializing the public model.
     fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
-        json!({
-            "account_sid": account,
-            "conference_sid": conference,
-            "date_updated": format_rfc2822(&self.date_updated),
-            "name": self.kept.name,
-            "sid": self.kept.sid,
-            "status": self.kept.status,
-            "uri": format!(
+        let model = crate::Stream {
+            sid: self.kept.sid.into(),
+            account_sid: Some((*account).into()),
+            conference_sid: Some((*conference).into()),
+            name: self.kept.name.clone(),
+            status: crate::StreamStatus::from(self.kept.status.as_str()),
+            date_updated: Some(self.date_updated),
+            uri: Some(format!(
                 "{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Streams/{}.json",
                 self.kept.sid
-            ),
-        })
+            )),
+        };
+        serde_json::to_value(model).unwrap_or_default()
     }
 }
 
