@@ -607,11 +607,27 @@ impl<'a> Doc<'a> {
             )
             .unwrap();
         }
+        let required: BTreeSet<String> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let all: Vec<Field<'_>> = schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(wire, s)| self.field(wire, s, &format!("{name}.{wire}"), None))
+            .collect();
         format!(
             "{}#[derive(Debug, Clone, Default, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]\n\
              #[serde(deny_unknown_fields)]\n\
-             pub(crate) struct {name} {{\n{fields}}}\n",
-            docs(described(schema, name))
+             pub(crate) struct {name} {{\n{fields}}}\n\
+             impl crate::api::meta::Form for {name} {{\n\
+             const FIELDS: &'static [crate::api::meta::FieldMeta] = &[{metas}];\n}}\n",
+            docs(described(schema, name)),
+            metas = field_metas(&all, &required),
         )
     }
 
@@ -1455,27 +1471,7 @@ impl<'a> Doc<'a> {
                 "None".to_owned()
             }
         };
-        let fields = |fields: &[Field<'_>], required: &BTreeSet<String>| -> String {
-            fields
-                .iter()
-                .map(|f| {
-                    format!(
-                        "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?} }},",
-                        f.wire,
-                        f.ident,
-                        f.flag,
-                        f.description.lines().next().unwrap_or_default(),
-                        match f.kind {
-                            FieldKind::Open | FieldKind::Sid => FieldKind::Text,
-                            kind => kind,
-                        },
-                        required.contains(&f.wire),
-                        f.min_length,
-                        f.max_length,
-                    )
-                })
-                .collect()
-        };
+        let fields = field_metas;
         let none = BTreeSet::new();
         let filters = ops.get("list").map(|op| fields(&self.filters(op), &none));
         let create = ops.get("create").map(|op| {
@@ -1620,6 +1616,30 @@ impl<'a> Doc<'a> {
         out.push_str("}\n");
         out
     }
+}
+
+/// Fields as the `FieldMeta`s of `src/api/meta.rs`, for the emulator's form reader and the
+/// command-line tool's flags.
+fn field_metas(fields: &[Field<'_>], required: &BTreeSet<String>) -> String {
+    fields
+        .iter()
+        .map(|f| {
+            format!(
+                "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?} }},",
+                f.wire,
+                f.ident,
+                f.flag,
+                f.description.lines().next().unwrap_or_default(),
+                match f.kind {
+                    FieldKind::Open | FieldKind::Sid => FieldKind::Text,
+                    kind => kind,
+                },
+                required.contains(&f.wire),
+                f.min_length,
+                f.max_length,
+            )
+        })
+        .collect()
 }
 
 fn rust_ident(name: &str) -> String {

@@ -122,6 +122,14 @@ pub trait Described {
     const META: &'static ResourceMeta;
 }
 
+/// A request form the spec describes (`ParticipantUpdate`), with its fields: implemented by
+/// the generated code for each form, for the emulator to check a form before reading it.
+pub(crate) trait Form {
+    /// The form's fields.
+    #[cfg_attr(not(feature = "emulator"), allow(dead_code))]
+    const FIELDS: &'static [FieldMeta];
+}
+
 /// One form field or filter of a resource.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]

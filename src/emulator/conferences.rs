@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::callbacks::{ConferenceInfo, Event, Join, StatusCallback};
 use super::{
-    form::{DayFilter, callback_method, callback_url, filters_query, listing_pairs, pairs},
+    form::{DayFilter, filters_query, listing_pairs},
     paging::{Position, page},
     participants::{Participants, whole_seconds},
     recordings::Recordings,
@@ -35,10 +35,7 @@ use super::{
     seed::SeedConference,
     streams::Streams,
 };
-use crate::{
-    API_ROOT_PATH,
-    time::parse_rfc2822,
-};
+use crate::{API_ROOT_PATH, time::parse_rfc2822};
 
 /// The statuses a conference can have.
 const STATUSES: [&str; 3] = ["init", "in-progress", "completed"];
@@ -139,27 +136,24 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
     Ok(request)
 }
 
-/// Reads a conference update's form body.
+/// Reads a conference update's form body into the spec's request type, whose URL and
+/// method the store's reader checks.
 pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
-    let mut update = Update::default();
-    for (key, value) in pairs(body)? {
-        match key.as_str() {
-            "Status" if value == "completed" => update.end = true,
-            "Status" => {
-                return Err(Refusal::bad(format!(
-                    "Status can only be completed (which ends the conference), not {value:?}"
-                )));
-            }
-            "AnnounceUrl" => update.announce_url = Some(callback_url(&key, &value)?),
-            "AnnounceMethod" => update.announce_method = Some(callback_method(&key, &value)?),
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: a conference update takes Status, AnnounceUrl and AnnounceMethod"
-                )));
-            }
+    let form: crate::api::generated::ConferenceUpdate = super::store::read(body, false)?;
+    let end = match form.status.as_deref() {
+        None => false,
+        Some("completed") => true,
+        Some(other) => {
+            return Err(Refusal::bad(format!(
+                "Status can only be completed (which ends the conference), not {other:?}"
+            )));
         }
-    }
-    Ok(update)
+    };
+    Ok(Update {
+        end,
+        announce_url: form.announce_url,
+        announce_method: form.announce_method.map(super::participants::method),
+    })
 }
 
 /// The path of an account's conference listing.

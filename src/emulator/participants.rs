@@ -9,12 +9,16 @@ use uuid::Uuid;
 
 use super::{
     callbacks::Join,
-    form::{boolean, callback_method, callback_url, listing_pairs, pairs},
+    form::{boolean, listing_pairs},
     paging::{Position, page},
     response::Refusal,
     seed::SeedParticipant,
+    store,
 };
-use crate::{API_ROOT_PATH, ParticipantStatus, time::parse_rfc2822};
+use crate::{
+    API_ROOT_PATH, CallbackMethod, ParticipantStatus, api::generated::ParticipantUpdate,
+    time::parse_rfc2822,
+};
 
 /// The participants of one conference, in the order they joined.
 #[derive(Debug, Default)]
@@ -87,56 +91,55 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
     Ok(request)
 }
 
-/// Reads a participant update's form body.
+/// Reads a participant update's form body into the spec's request type, whose URLs,
+/// methods and booleans the store's reader checks (an empty URL is refused: a participant's
+/// URLs are not cleared).
 pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
-    let mut update = Update::default();
-    for (key, value) in pairs(body)? {
-        match key.as_str() {
-            "Muted" => update.muted = Some(boolean(&key, &value)?),
-            "Hold" => update.hold = Some(boolean(&key, &value)?),
-            "Coaching" => update.coaching = Some(boolean(&key, &value)?),
-            "EndConferenceOnExit" => update.end_conference_on_exit = Some(boolean(&key, &value)?),
-            "BeepOnExit" => {
-                boolean(&key, &value)?;
-                update
-                    .settings
-                    .push(("BeepOnExit", value.to_ascii_lowercase()));
-            }
-            "CallSidToCoach" => {
-                update.call_sid_to_coach = Some(Uuid::try_parse(&value).map_err(|_| {
-                    Refusal::new(
-                        400,
-                        16002,
-                        format!("CallSidToCoach {value:?} is not a call SID"),
-                    )
-                })?)
-            }
-            "HoldUrl" => update
-                .settings
-                .push(("HoldUrl", callback_url(&key, &value)?)),
-            "AnnounceUrl" => update
-                .settings
-                .push(("AnnounceUrl", callback_url(&key, &value)?)),
-            "WaitUrl" => update
-                .settings
-                .push(("WaitUrl", callback_url(&key, &value)?)),
-            "HoldMethod" => update
-                .settings
-                .push(("HoldMethod", callback_method(&key, &value)?)),
-            "AnnounceMethod" => update
-                .settings
-                .push(("AnnounceMethod", callback_method(&key, &value)?)),
-            "WaitMethod" => update
-                .settings
-                .push(("WaitMethod", callback_method(&key, &value)?)),
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: an update takes Muted, Hold, HoldUrl, HoldMethod, AnnounceUrl, AnnounceMethod, WaitUrl, WaitMethod, Coaching, CallSidToCoach, BeepOnExit and EndConferenceOnExit"
-                )));
-            }
+    let form: ParticipantUpdate = store::read(body, false)?;
+    let call_sid_to_coach = form
+        .call_sid_to_coach
+        .map(|text| {
+            Uuid::try_parse(&text).map_err(|_| {
+                Refusal::new(
+                    400,
+                    16002,
+                    format!("CallSidToCoach {text:?} is not a call SID"),
+                )
+            })
+        })
+        .transpose()?;
+    let mut settings = Vec::new();
+    let texts = [
+        ("HoldUrl", form.hold_url),
+        ("AnnounceUrl", form.announce_url),
+        ("WaitUrl", form.wait_url),
+        ("HoldMethod", form.hold_method.map(method)),
+        ("AnnounceMethod", form.announce_method.map(method)),
+        ("WaitMethod", form.wait_method.map(method)),
+        ("BeepOnExit", form.beep_on_exit.map(|b| b.to_string())),
+    ];
+    for (key, value) in texts {
+        if let Some(value) = value {
+            settings.push((key, value));
         }
     }
-    Ok(update)
+    Ok(Update {
+        muted: form.muted,
+        hold: form.hold,
+        coaching: form.coaching,
+        call_sid_to_coach,
+        end_conference_on_exit: form.end_conference_on_exit,
+        settings,
+    })
+}
+
+/// A method as the API writes it.
+pub(crate) fn method(m: CallbackMethod) -> String {
+    match m {
+        CallbackMethod::Get => "GET",
+        CallbackMethod::Post => "POST",
+    }
+    .to_owned()
 }
 
 /// The path of a conference's participant listing.

@@ -31,10 +31,7 @@ use super::{
     response::Refusal,
     seed::SeedRecording,
 };
-use crate::{
-    API_ROOT_PATH,
-    time::parse_rfc2822,
-};
+use crate::{API_ROOT_PATH, time::parse_rfc2822};
 
 /// The statuses a recording can have, as SignalWire documents them.
 pub(crate) const STATUSES: [&str; 7] = [

@@ -304,6 +304,14 @@ fn render<R: Serialize>(row: &R) -> Value {
     serde_json::to_value(row).unwrap_or_default()
 }
 
+/// Reads a form the spec describes into its type, after the checks of [`read_form`].
+pub(crate) fn read<F: crate::api::meta::Form + DeserializeOwned>(
+    body: &[u8],
+    update: bool,
+) -> Result<F, Refusal> {
+    read_form(body, F::FIELDS, update)
+}
+
 /// Checks a form's URLs, methods, lengths and required fields, then reads it into the
 /// spec's request type. Methods and booleans are taken in any case, as the emulator's other
 /// forms take them; in an update, an empty URL clears it.
