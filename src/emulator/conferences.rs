@@ -161,6 +161,59 @@ fn listing(account: &Uuid) -> String {
     format!("{API_ROOT_PATH}/Accounts/{account}/Conferences")
 }
 
+impl SeedConference {
+    /// Whether the seed's conference can exist: a known status, no participants once it is
+    /// completed, a name of at most 64 characters, a date that reads, a status callback that
+    /// can be sent to; and each of its participants and recordings as they check themselves.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let sid = self.sid;
+        if !STATUSES.contains(&self.status.as_str()) {
+            return Err(format!(
+                "conference {sid} has status {:?}; it is init, in-progress or completed",
+                self.status
+            ));
+        }
+        if self.status == "completed" && !self.participants.is_empty() {
+            return Err(format!(
+                "conference {sid} is completed but has participants; a conference that is over has none"
+            ));
+        }
+        if let Some(name) = &self.friendly_name
+            && name.chars().count() > 64
+        {
+            return Err(format!(
+                "conference {sid} has a friendly_name over 64 characters"
+            ));
+        }
+        if let Some(date) = &self.date_created
+            && let Err(e) = parse_rfc2822(date)
+        {
+            return Err(format!("conference {sid} has date_created {date:?}: {e}"));
+        }
+        if let Some(callback) = &self.status_callback
+            && let Err(e) = callback.clone().checked(true)
+        {
+            return Err(format!("conference {sid} has a status_callback whose {e}"));
+        }
+        let mut calls = std::collections::HashSet::new();
+        for p in &self.participants {
+            if !calls.insert(p.call_sid) {
+                return Err(format!(
+                    "call {} appears twice in conference {sid}",
+                    p.call_sid
+                ));
+            }
+        }
+        for p in &self.participants {
+            p.check(sid, &calls)?;
+        }
+        for r in &self.recordings {
+            r.check(sid, self.status == "completed")?;
+        }
+        Ok(())
+    }
+}
+
 /// How a participant leaves a conference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Departure {

@@ -142,6 +142,33 @@ pub(crate) fn method(m: CallbackMethod) -> String {
     .to_owned()
 }
 
+impl SeedParticipant {
+    /// Whether the seed's participant of `conference` (whose calls are `calls`) can exist: a
+    /// date that reads, and a coached call that is another participant of the conference.
+    pub(crate) fn check(
+        &self,
+        conference: Uuid,
+        calls: &std::collections::HashSet<Uuid>,
+    ) -> Result<(), String> {
+        let call = self.call_sid;
+        if let Some(date) = &self.date_created
+            && let Err(e) = parse_rfc2822(date)
+        {
+            return Err(format!(
+                "participant {call} of conference {conference} has date_created {date:?}: {e}"
+            ));
+        }
+        if let Some(coached) = self.call_sid_to_coach
+            && (coached == call || !calls.contains(&coached))
+        {
+            return Err(format!(
+                "participant {call} of conference {conference} coaches {coached}, which is not another participant of that conference"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The path of a conference's participant listing.
 fn listing(account: &Uuid, conference: &Uuid) -> String {
     format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Participants")

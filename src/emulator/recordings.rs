@@ -243,6 +243,39 @@ pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
     })
 }
 
+impl SeedRecording {
+    /// Whether the seed's recording of `conference` can exist: a known status, over if the
+    /// conference is, one or two channels, a date that reads.
+    pub(crate) fn check(&self, conference: Uuid, conference_over: bool) -> Result<(), String> {
+        let sid = self.sid;
+        if !STATUSES.contains(&self.status.as_str()) {
+            return Err(format!(
+                "recording {sid} has status {:?}; it is one of {}",
+                self.status,
+                STATUSES.join(", ")
+            ));
+        }
+        if conference_over && !is_over(&self.status) {
+            return Err(format!(
+                "recording {sid} of completed conference {conference} is {}; a conference that is over records nothing",
+                self.status
+            ));
+        }
+        if !matches!(self.channels.as_str(), "1" | "2") {
+            return Err(format!(
+                "recording {sid} has channels {:?}; it is 1 or 2",
+                self.channels
+            ));
+        }
+        if let Some(date) = &self.date_created
+            && let Err(e) = parse_rfc2822(date)
+        {
+            return Err(format!("recording {sid} has date_created {date:?}: {e}"));
+        }
+        Ok(())
+    }
+}
+
 fn listing(account: &Uuid, conference: &Uuid) -> String {
     format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Recordings")
 }

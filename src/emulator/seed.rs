@@ -225,92 +225,12 @@ impl Seed {
                 if !conferences.insert(sid) {
                     return fail(format!("conference {sid} appears twice"));
                 }
-                if !["init", "in-progress", "completed"].contains(&conference.status.as_str()) {
-                    return fail(format!(
-                        "conference {sid} has status {:?}; it is init, in-progress or completed",
-                        conference.status
-                    ));
-                }
-                if conference.status == "completed" && !conference.participants.is_empty() {
-                    return fail(format!(
-                        "conference {sid} is completed but has participants; a conference that is over has none"
-                    ));
-                }
-                if let Some(name) = &conference.friendly_name
-                    && name.chars().count() > 64
-                {
-                    return fail(format!(
-                        "conference {sid} has a friendly_name over 64 characters"
-                    ));
-                }
-                if let Some(date) = &conference.date_created
-                    && let Err(e) = crate::time::parse_rfc2822(date)
-                {
-                    return fail(format!("conference {sid} has date_created {date:?}: {e}"));
-                }
-                if let Some(callback) = &conference.status_callback
-                    && let Err(e) = callback.clone().checked(true)
-                {
-                    return fail(format!("conference {sid} has a status_callback whose {e}"));
-                }
-                let mut calls = std::collections::HashSet::new();
-                for p in &conference.participants {
-                    if !calls.insert(p.call_sid) {
-                        return fail(format!(
-                            "call {} appears twice in conference {sid}",
-                            p.call_sid
-                        ));
-                    }
-                    if let Some(date) = &p.date_created
-                        && let Err(e) = crate::time::parse_rfc2822(date)
-                    {
-                        return fail(format!(
-                            "participant {} of conference {sid} has date_created {date:?}: {e}",
-                            p.call_sid
-                        ));
-                    }
-                }
+                conference
+                    .check()
+                    .map_err(|reason| InvalidSeed { reason })?;
                 for r in &conference.recordings {
                     if !recordings.insert(r.sid) {
                         return fail(format!("recording {} appears twice", r.sid));
-                    }
-                    if !super::recordings::STATUSES.contains(&r.status.as_str()) {
-                        return fail(format!(
-                            "recording {} has status {:?}; it is one of {}",
-                            r.sid,
-                            r.status,
-                            super::recordings::STATUSES.join(", ")
-                        ));
-                    }
-                    if conference.status == "completed" && !super::recordings::is_over(&r.status) {
-                        return fail(format!(
-                            "recording {} of completed conference {sid} is {}; a conference that is over records nothing",
-                            r.sid, r.status
-                        ));
-                    }
-                    if !matches!(r.channels.as_str(), "1" | "2") {
-                        return fail(format!(
-                            "recording {} has channels {:?}; it is 1 or 2",
-                            r.sid, r.channels
-                        ));
-                    }
-                    if let Some(date) = &r.date_created
-                        && let Err(e) = crate::time::parse_rfc2822(date)
-                    {
-                        return fail(format!(
-                            "recording {} has date_created {date:?}: {e}",
-                            r.sid
-                        ));
-                    }
-                }
-                for p in &conference.participants {
-                    if let Some(coached) = p.call_sid_to_coach
-                        && (coached == p.call_sid || !calls.contains(&coached))
-                    {
-                        return fail(format!(
-                            "participant {} of conference {sid} coaches {coached}, which is not another participant of that conference",
-                            p.call_sid
-                        ));
                     }
                 }
             }
