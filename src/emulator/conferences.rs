@@ -30,7 +30,6 @@ use super::{
     form::{DayFilter, filters_query, listing_pairs},
     paging::{Position, page},
     participants::{Participants, whole_seconds},
-    recordings::Recordings,
     response::Refusal,
     seed::SeedConference,
     streams::Streams,
@@ -50,7 +49,6 @@ pub(crate) struct Conference {
     date_created: DateTime<FixedOffset>,
     date_updated: DateTime<FixedOffset>,
     pub(crate) participants: Participants,
-    pub(crate) recordings: Recordings,
     pub(crate) streams: Streams,
     announcements: Vec<Announcement>,
     status_callback: Option<StatusCallback>,
@@ -241,7 +239,6 @@ impl Conference {
             date_created: created,
             date_updated: created,
             participants: Participants::from_seed(&seed.participants, now),
-            recordings: Recordings::from_seed(&seed.recordings, now),
             streams: Streams::default(),
             announcements: Vec::new(),
             status_callback: seed.status_callback.clone(),
@@ -296,8 +293,8 @@ impl Conference {
         Ok((self.render(account), events))
     }
 
-    /// The conference ends: everyone still in leaves, its recordings complete and its
-    /// streams stop; the events are a leave for each participant, then `conference-end` with
+    /// The conference ends: everyone still in leaves and its streams stop (its recordings,
+    /// kept by the project, complete when the state settles); the events are a leave for each participant, then `conference-end` with
     /// `twilio`'s reasons.
     fn finish(
         &mut self,
@@ -312,7 +309,6 @@ impl Conference {
         events.extend(self.event(account, now, "end", "conference-end", None, twilio));
         self.status = "completed".into();
         self.participants.clear();
-        self.recordings.complete_all(now);
         self.streams.stop_all(now);
         self.date_updated = whole_seconds(now);
         events
@@ -585,11 +581,6 @@ impl Conferences {
     /// The conferences, in the order they were created.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Conference> {
         self.by_seq.values()
-    }
-
-    /// The conferences to change, in the order they were created.
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Conference> {
-        self.by_seq.values_mut()
     }
 
     pub(crate) fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Conference> {

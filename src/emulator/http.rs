@@ -303,6 +303,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     }
     tracing::debug!(operation = operation.id, %path, "emulator request");
     let new_sid = || app.new_sid();
+    let now = app.clock.now();
     let mut state = app.state();
     let mut call = super::routes::Call {
         state: &mut state,
@@ -310,12 +311,13 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         query,
         body: &body,
         path: &path,
-        now: app.clock.now(),
+        now,
         new_sid: &new_sid,
         pending: Vec::new(),
     };
     let outcome = (operation.run)(&mut call);
     let pending = std::mem::take(&mut call.pending);
+    state.settle(&project, now);
     drop(state);
     app.dispatch(&project, pending);
     match outcome {
@@ -437,6 +439,7 @@ async fn control(
             }),
         _ => Err(Refusal::not_found(&path)),
     };
+    state.settle(&project, now);
     drop(state);
     app.dispatch(&project, pending);
     outcome.unwrap_or_else(refusal)

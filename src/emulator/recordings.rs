@@ -1,5 +1,7 @@
-//! A conference's recordings in the emulator: their state, how their requests are read, and
-//! the operations (list, fetch, update, delete).
+//! The recordings in the emulator: their state, how their requests are read, and the
+//! operations (list, fetch, update, delete). A project keeps its recordings in one table,
+//! each linked by SID to the conference (or, later, the call) it records, and reached
+//! through that owner or by its SID alone.
 //!
 //! A recording is a small state machine. What the emulator chose where SignalWire's
 //! documents are silent:
@@ -17,6 +19,8 @@
 //! - Deleting answers 204, and the recording is then 404; an active recording is refused
 //!   with 422 (stop it first).
 //! - Ending the conference ends its active recordings as `completed`.
+//! - The account's listing shows every recording, in the order they started; a
+//!   conference's shows its own, in the same order.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -52,9 +56,8 @@ pub(crate) fn is_over(status: &str) -> bool {
 #[derive(Debug)]
 struct Recording {
     sid: Uuid,
-    /// Its place among every recording of the account, for the account's listing: by
-    /// start, numbered when the space is made.
-    order: u64,
+    /// The conference it records.
+    conference: Option<Uuid>,
     status: String,
     source: String,
     channels: String,
@@ -65,16 +68,19 @@ struct Recording {
     end_time: Option<DateTime<FixedOffset>>,
 }
 
-/// A conference's recordings, in the order they started.
+/// A project's recordings, in the order they started.
 #[derive(Debug, Default)]
 pub(crate) struct Recordings {
     by_seq: BTreeMap<u64, Recording>,
     seq_of: HashMap<Uuid, u64>,
 }
 
-/// A recording listing's request: its date filters and position, already checked.
+/// A recording listing's request: whose recordings (the account's listing filters by call
+/// and conference), its date filters and position, already checked.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListRequest {
+    call: Option<Uuid>,
+    conference: Option<Uuid>,
     dates: Vec<DayFilter>,
     at: Position,
 }
@@ -105,19 +111,10 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
     Ok(request)
 }
 
-/// The account's recording listing's request: whose recordings, their date filters, and
-/// the position, already checked.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct AccountListRequest {
-    call: Option<Uuid>,
-    conference: Option<Uuid>,
-    dates: Vec<DayFilter>,
-    at: Position,
-}
-
-/// Reads the account's recording listing's query.
-pub(crate) fn account_list_request(query: Option<&str>) -> Result<AccountListRequest, Refusal> {
-    let mut request = AccountListRequest::default();
+/// Reads the account's recording listing's query: whose recordings, their date filters,
+/// and the position.
+pub(crate) fn account_list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
+    let mut request = ListRequest::default();
     let names = [
         "CallSid",
         "ConferenceSid",
@@ -145,60 +142,6 @@ pub(crate) fn account_list_request(query: Option<&str>) -> Result<AccountListReq
         }
     }
     Ok(request)
-}
-
-/// Numbers every recording of an account by start (then by conference and by its place in
-/// it), for the account's listing; given the account's conferences' recordings in order.
-pub(crate) fn number_across<'a>(all: impl IntoIterator<Item = &'a mut Recordings>) {
-    let mut found: Vec<(DateTime<FixedOffset>, usize, &mut Recording)> = Vec::new();
-    for (i, recordings) in all.into_iter().enumerate() {
-        for r in recordings.by_seq.values_mut() {
-            found.push((r.start_time, i, r));
-        }
-    }
-    found.sort_by_key(|(start, i, r)| (*start, *i, r.sid));
-    for (order, (_, _, r)) in found.into_iter().enumerate() {
-        r.order = order as u64;
-    }
-}
-
-/// One page of every recording of the account, given each conference's SID and recordings.
-pub(crate) fn account_list<'a>(
-    account: &Uuid,
-    conferences: impl IntoIterator<Item = (Uuid, &'a Recordings)>,
-    request: &AccountListRequest,
-    now: DateTime<Utc>,
-) -> Value {
-    let mut all: BTreeMap<u64, (Uuid, &Recording)> = BTreeMap::new();
-    for (conference, recordings) in conferences {
-        if request.conference.is_some_and(|c| c != conference) {
-            continue;
-        }
-        for r in recordings.by_seq.values() {
-            all.insert(r.order, (conference, r));
-        }
-    }
-    let own = [
-        request.call.map(|c| ("CallSid", c.to_string())),
-        request.conference.map(|c| ("ConferenceSid", c.to_string())),
-    ];
-    let filters = filters_query(
-        own.into_iter()
-            .flatten()
-            .chain(request.dates.iter().map(DayFilter::pair)),
-    );
-    page(
-        &all,
-        |(_, r)| {
-            // A conference's recordings belong to no call.
-            request.call.is_none() && request.dates.iter().all(|f| f.passes(&r.date_created))
-        },
-        &request.at,
-        "recordings",
-        &format!("{API_ROOT_PATH}/Accounts/{account}/Recordings"),
-        &filters,
-        |(conference, r)| r.render(account, conference, now),
-    )
 }
 
 /// Reads a recording update's form body.
@@ -276,94 +219,136 @@ impl SeedRecording {
     }
 }
 
-fn listing(account: &Uuid, conference: &Uuid) -> String {
-    format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Recordings")
+/// Where a recording is listed: its conference's listing, or the account's.
+fn listing(account: &Uuid, conference: Option<&Uuid>) -> String {
+    match conference {
+        Some(conference) => {
+            format!("{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Recordings")
+        }
+        None => format!("{API_ROOT_PATH}/Accounts/{account}/Recordings"),
+    }
 }
 
 impl Recordings {
-    pub(crate) fn from_seed(seed: &[SeedRecording], now: DateTime<FixedOffset>) -> Self {
+    /// The recordings of a project's seeded conferences, in the order they started (then
+    /// by conference and by place in it).
+    pub(crate) fn from_seed(
+        conferences: &[super::seed::SeedConference],
+        now: DateTime<FixedOffset>,
+    ) -> Self {
+        let mut all: Vec<(usize, usize, Recording)> = Vec::new();
+        for (i, c) in conferences.iter().enumerate() {
+            for (j, r) in c.recordings.iter().enumerate() {
+                let created = r
+                    .date_created
+                    .as_deref()
+                    .and_then(|d| parse_rfc2822(d).ok())
+                    .unwrap_or(now);
+                all.push((
+                    i,
+                    j,
+                    Recording {
+                        sid: r.sid,
+                        conference: Some(c.sid),
+                        status: r.status.clone(),
+                        source: r.source.clone(),
+                        channels: r.channels.clone(),
+                        pause_behavior: None,
+                        date_created: created,
+                        date_updated: created,
+                        start_time: created,
+                        end_time: is_over(&r.status)
+                            .then(|| created + chrono::Duration::seconds(i64::from(r.duration))),
+                    },
+                ));
+            }
+        }
+        all.sort_by_key(|(i, j, r)| (r.start_time, *i, *j));
         let mut recordings = Self::default();
-        for (seq, r) in seed.iter().enumerate() {
-            let created = r
-                .date_created
-                .as_deref()
-                .and_then(|d| parse_rfc2822(d).ok())
-                .unwrap_or(now);
+        for (seq, (_, _, r)) in all.into_iter().enumerate() {
             recordings.seq_of.insert(r.sid, seq as u64);
-            recordings.by_seq.insert(
-                seq as u64,
-                Recording {
-                    sid: r.sid,
-                    order: 0,
-                    status: r.status.clone(),
-                    source: r.source.clone(),
-                    channels: r.channels.clone(),
-                    pause_behavior: None,
-                    date_created: created,
-                    date_updated: created,
-                    start_time: created,
-                    end_time: is_over(&r.status)
-                        .then(|| created + chrono::Duration::seconds(i64::from(r.duration))),
-                },
-            );
+            recordings.by_seq.insert(seq as u64, r);
         }
         recordings
     }
 
-    fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Recording> {
-        let seq = *self.seq_of.get(sid)?;
-        self.by_seq.get_mut(&seq)
+    /// The recording `sid`, if `owner` (a conference) is its owner or none is named.
+    fn get(&self, sid: &Uuid, owner: Option<&Uuid>) -> Option<&Recording> {
+        let r = self.by_seq.get(self.seq_of.get(sid)?)?;
+        owner
+            .is_none_or(|o| r.conference.as_ref() == Some(o))
+            .then_some(r)
     }
 
+    fn get_mut(&mut self, sid: &Uuid, owner: Option<&Uuid>) -> Option<&mut Recording> {
+        let seq = *self.seq_of.get(sid)?;
+        let r = self.by_seq.get_mut(&seq)?;
+        owner
+            .is_none_or(|o| r.conference.as_ref() == Some(o))
+            .then_some(r)
+    }
+
+    /// A page of the recordings of `owner` (a conference), or of the account's when none is
+    /// named, as `request` filters them.
     pub(crate) fn list(
         &self,
         account: &Uuid,
-        conference: &Uuid,
+        owner: Option<&Uuid>,
         request: &ListRequest,
         now: DateTime<Utc>,
     ) -> Value {
-        let filters = filters_query(request.dates.iter().map(DayFilter::pair));
+        let own = [
+            request.call.map(|c| ("CallSid", c.to_string())),
+            request.conference.map(|c| ("ConferenceSid", c.to_string())),
+        ];
+        let filters = filters_query(
+            own.into_iter()
+                .flatten()
+                .chain(request.dates.iter().map(DayFilter::pair)),
+        );
         page(
             &self.by_seq,
             |r| {
-                request
-                    .dates
-                    .iter()
-                    .all(|filter| filter.passes(&r.date_created))
+                owner.is_none_or(|o| r.conference.as_ref() == Some(o))
+                    && request.conference.is_none_or(|c| r.conference == Some(c))
+                    // A conference's recordings belong to no call.
+                    && request.call.is_none()
+                    && request.dates.iter().all(|f| f.passes(&r.date_created))
             },
             &request.at,
             "recordings",
-            &listing(account, conference),
+            &listing(account, owner),
             &filters,
-            |r| r.render(account, conference, now),
+            |r| r.render(account, now),
         )
     }
 
+    /// The recording `sid`, of `owner` when one is named.
     pub(crate) fn fetch(
         &self,
         account: &Uuid,
-        conference: &Uuid,
+        owner: Option<&Uuid>,
         sid: &Uuid,
         now: DateTime<Utc>,
         path: &str,
     ) -> Result<Value, Refusal> {
-        self.seq_of
-            .get(sid)
-            .and_then(|s| self.by_seq.get(s))
-            .map(|r| r.render(account, conference, now))
+        self.get(sid, owner)
+            .map(|r| r.render(account, now))
             .ok_or_else(|| Refusal::not_found(path))
     }
 
     pub(crate) fn update(
         &mut self,
         account: &Uuid,
-        conference: &Uuid,
+        owner: Option<&Uuid>,
         sid: &Uuid,
         update: Update,
         now: DateTime<Utc>,
         path: &str,
     ) -> Result<Value, Refusal> {
-        let r = self.get_mut(sid).ok_or_else(|| Refusal::not_found(path))?;
+        let r = self
+            .get_mut(sid, owner)
+            .ok_or_else(|| Refusal::not_found(path))?;
         if is_over(&r.status) {
             return Err(Refusal::errors(vec![format!(
                 "Recording {sid} is {} and can no longer be paused, resumed or stopped",
@@ -385,34 +370,34 @@ impl Recordings {
             }
             r.date_updated = whole_seconds(now);
         }
-        Ok(r.render(account, conference, now))
+        Ok(r.render(account, now))
     }
 
-    /// Whether the conference holds the recording `sid`.
-    pub(crate) fn holds(&self, sid: &Uuid) -> bool {
-        self.seq_of.contains_key(sid)
-    }
-
-    pub(crate) fn remove(&mut self, sid: &Uuid, path: &str) -> Result<(), Refusal> {
-        let seq = *self
-            .seq_of
-            .get(sid)
-            .ok_or_else(|| Refusal::not_found(path))?;
-        let status = &self.by_seq[&seq].status;
+    pub(crate) fn remove(
+        &mut self,
+        sid: &Uuid,
+        owner: Option<&Uuid>,
+        path: &str,
+    ) -> Result<(), Refusal> {
+        let status = &self
+            .get(sid, owner)
+            .ok_or_else(|| Refusal::not_found(path))?
+            .status;
         if !is_over(status) {
             return Err(Refusal::errors(vec![format!(
                 "Recording {sid} is {status}: stop it before deleting it"
             )]));
         }
-        self.seq_of.remove(sid);
-        self.by_seq.remove(&seq);
+        if let Some(seq) = self.seq_of.remove(sid) {
+            self.by_seq.remove(&seq);
+        }
         Ok(())
     }
 
     /// The conference ended: its active recordings are complete.
-    pub(crate) fn complete_all(&mut self, now: DateTime<Utc>) {
+    pub(crate) fn complete_of(&mut self, conference: &Uuid, now: DateTime<Utc>) {
         for r in self.by_seq.values_mut() {
-            if !is_over(&r.status) {
+            if r.conference.as_ref() == Some(conference) && !is_over(&r.status) {
                 r.status = "completed".into();
                 r.end_time = Some(whole_seconds(now));
                 r.date_updated = whole_seconds(now);
@@ -424,14 +409,18 @@ impl Recordings {
 impl Recording {
     /// The recording in the API's JSON shape, written by serializing the public model:
     /// every field SignalWire documents.
-    fn render(&self, account: &Uuid, conference: &Uuid, now: DateTime<Utc>) -> Value {
+    fn render(&self, account: &Uuid, now: DateTime<Utc>) -> Value {
         let end = self.end_time.unwrap_or_else(|| whole_seconds(now));
         let duration = (end - self.start_time).num_seconds().max(0);
-        let uri = format!("{}/{}", listing(account, conference), self.sid);
+        let uri = format!(
+            "{}/{}",
+            listing(account, self.conference.as_ref()),
+            self.sid
+        );
         let model = crate::Recording {
             sid: self.sid.into(),
             account_sid: (*account).into(),
-            conference_sid: Some((*conference).into()),
+            conference_sid: self.conference.map(Into::into),
             call_sid: None,
             api_version: Some("2010-04-01".into()),
             status: crate::RecordingStatus::from(self.status.as_str()),

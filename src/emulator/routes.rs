@@ -189,13 +189,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             let request = recordings::list_request(c.query)?;
             let [account, conference] = [c.sids[0], c.sids[1]];
-            let conf = c.state.conference(&account, &conference, c.path)?;
-            Ok(found(conf.recordings.list(
-                &account,
-                &conference,
-                &request,
-                c.now,
-            )))
+            c.state.conference(&account, &conference, c.path)?;
+            let listed = c
+                .state
+                .recordings(&account)
+                .map(|all| all.list(&account, Some(&conference), &request, c.now));
+            Ok(found(listed.unwrap_or_default()))
         },
     },
     Operation {
@@ -204,10 +203,11 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: RECORDING,
         run: |c| {
             let [account, conference, recording] = [c.sids[0], c.sids[1], c.sids[2]];
-            let conf = c.state.conference(&account, &conference, c.path)?;
-            Ok(found(conf.recordings.fetch(
+            c.state.conference(&account, &conference, c.path)?;
+            let all = c.state.recordings_mut(&account, c.path)?;
+            Ok(found(all.fetch(
                 &account,
-                &conference,
+                Some(&conference),
                 &recording,
                 c.now,
                 c.path,
@@ -221,10 +221,11 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             let update = recordings::update_request(c.body)?;
             let [account, conference, recording] = [c.sids[0], c.sids[1], c.sids[2]];
-            let conf = c.state.conference_mut(&account, &conference, c.path)?;
-            Ok(changed(conf.recordings.update(
+            c.state.conference(&account, &conference, c.path)?;
+            let all = c.state.recordings_mut(&account, c.path)?;
+            Ok(changed(all.update(
                 &account,
-                &conference,
+                Some(&conference),
                 &recording,
                 update,
                 c.now,
@@ -238,8 +239,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: RECORDING,
         run: |c| {
             let [account, conference, recording] = [c.sids[0], c.sids[1], c.sids[2]];
-            let conf = c.state.conference_mut(&account, &conference, c.path)?;
-            conf.recordings.remove(&recording, c.path)?;
+            c.state.conference(&account, &conference, c.path)?;
+            let all = c.state.recordings_mut(&account, c.path)?;
+            all.remove(&recording, Some(&conference), c.path)?;
             Ok(gone())
         },
     },
@@ -252,8 +254,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             let account = c.sids[0];
             let listed = c
                 .state
-                .account_recordings(&account)
-                .map(|all| recordings::account_list(&account, all, &request, c.now));
+                .recordings(&account)
+                .map(|all| all.list(&account, None, &request, c.now));
             Ok(found(listed.unwrap_or_default()))
         },
     },
@@ -263,15 +265,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: ACCOUNT_RECORDING,
         run: |c| {
             let [account, recording] = [c.sids[0], c.sids[1]];
-            let conf = c.state.recording_owner_mut(&account, &recording, c.path)?;
-            let conference = conf.sid;
-            Ok(found(conf.recordings.fetch(
-                &account,
-                &conference,
-                &recording,
-                c.now,
-                c.path,
-            )?))
+            let all = c.state.recordings_mut(&account, c.path)?;
+            Ok(found(all.fetch(&account, None, &recording, c.now, c.path)?))
         },
     },
     Operation {
@@ -280,8 +275,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: ACCOUNT_RECORDING,
         run: |c| {
             let [account, recording] = [c.sids[0], c.sids[1]];
-            let conf = c.state.recording_owner_mut(&account, &recording, c.path)?;
-            conf.recordings.remove(&recording, c.path)?;
+            let all = c.state.recordings_mut(&account, c.path)?;
+            all.remove(&recording, None, c.path)?;
             Ok(gone())
         },
     },

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::{
     conferences::{Announcement, Conference, Conferences},
+    recordings::Recordings,
     response::Refusal,
     seed::Seed,
     store::Tables,
@@ -24,6 +25,8 @@ struct Project {
     token: String,
     signing_key: String,
     conferences: Conferences,
+    /// Every recording, linked by SID to what it records.
+    recordings: Recordings,
     /// The resources kept in the generic store (applications, LaML Bins, …).
     tables: Tables,
 }
@@ -44,13 +47,8 @@ impl State {
                             .signing_key
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
-                        conferences: {
-                            let mut conferences = Conferences::from_seed(&p.conferences, now);
-                            super::recordings::number_across(
-                                conferences.iter_mut().map(|c| &mut c.recordings),
-                            );
-                            conferences
-                        },
+                        conferences: Conferences::from_seed(&p.conferences, now),
+                        recordings: Recordings::from_seed(&p.conferences, now),
                         tables: Tables::default(),
                     },
                 )
@@ -88,28 +86,32 @@ impl State {
         self.projects.get(account).map(|p| &p.conferences)
     }
 
-    /// Every conference's SID and recordings, for the account's recording listing; `None`
-    /// for an account the emulator does not hold.
-    pub(crate) fn account_recordings(
-        &self,
-        account: &Uuid,
-    ) -> Option<impl Iterator<Item = (Uuid, &super::recordings::Recordings)>> {
-        let conferences = self.conferences(account)?;
-        Some(conferences.iter().map(|c| (c.sid, &c.recordings)))
+    /// An account's recordings; `None` for an account the emulator does not hold.
+    pub(crate) fn recordings(&self, account: &Uuid) -> Option<&Recordings> {
+        self.projects.get(account).map(|p| &p.recordings)
     }
 
-    /// The conference that holds the recording `sid`, whichever it is, or the 404 for
-    /// `path`: a recording is named by its SID alone.
-    pub(crate) fn recording_owner_mut(
+    /// An account's recordings to change, or the 404 for `path`.
+    pub(crate) fn recordings_mut(
         &mut self,
         account: &Uuid,
-        sid: &Uuid,
         path: &str,
-    ) -> Result<&mut Conference, Refusal> {
+    ) -> Result<&mut Recordings, Refusal> {
         self.projects
             .get_mut(account)
-            .and_then(|p| p.conferences.iter_mut().find(|c| c.recordings.holds(sid)))
+            .map(|p| &mut p.recordings)
             .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// Brings what hangs off a conference in line with it after a change: the active
+    /// recordings of a conference that is over are complete.
+    pub(crate) fn settle(&mut self, account: &Uuid, now: DateTime<Utc>) {
+        let Some(p) = self.projects.get_mut(account) else {
+            return;
+        };
+        for c in p.conferences.iter().filter(|c| c.is_over()) {
+            p.recordings.complete_of(&c.sid, now);
+        }
     }
 
     /// A conference, or the 404 for `path`.
