@@ -32,7 +32,6 @@ use super::{
     participants::{Participants, whole_seconds},
     response::Refusal,
     seed::SeedConference,
-    streams::Streams,
 };
 use crate::{API_ROOT_PATH, time::parse_rfc2822};
 
@@ -49,7 +48,6 @@ pub(crate) struct Conference {
     date_created: DateTime<FixedOffset>,
     date_updated: DateTime<FixedOffset>,
     pub(crate) participants: Participants,
-    pub(crate) streams: Streams,
     announcements: Vec<Announcement>,
     status_callback: Option<StatusCallback>,
     /// How many events the conference has made, for Twilio's `SequenceNumber`.
@@ -239,7 +237,6 @@ impl Conference {
             date_created: created,
             date_updated: created,
             participants: Participants::from_seed(&seed.participants, now),
-            streams: Streams::default(),
             announcements: Vec::new(),
             status_callback: seed.status_callback.clone(),
             sequence: 0,
@@ -293,8 +290,8 @@ impl Conference {
         Ok((self.render(account), events))
     }
 
-    /// The conference ends: everyone still in leaves and its streams stop (its recordings,
-    /// kept by the project, complete when the state settles); the events are a leave for each participant, then `conference-end` with
+    /// The conference ends: everyone still in leaves (its recordings and streams, kept by
+    /// the project, complete and stop when the state settles); the events are a leave for each participant, then `conference-end` with
     /// `twilio`'s reasons.
     fn finish(
         &mut self,
@@ -309,7 +306,6 @@ impl Conference {
         events.extend(self.event(account, now, "end", "conference-end", None, twilio));
         self.status = "completed".into();
         self.participants.clear();
-        self.streams.stop_all(now);
         self.date_updated = whole_seconds(now);
         events
     }

@@ -287,12 +287,17 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             let create = streams::create_request(c.body)?;
             let [account, conference] = [c.sids[0], c.sids[1]];
-            let conf = c.state.conference_mut(&account, &conference, c.path)?;
-            let over = conf.is_over();
-            let created =
-                conf.streams
-                    .create(&account, &conference, over, create, (c.new_sid)(), c.now)?;
-            Ok(found(created))
+            let over = c.state.conference(&account, &conference, c.path)?.is_over();
+            let sid = (c.new_sid)();
+            let all = c.state.streams_mut(&account, c.path)?;
+            Ok(found(all.create(
+                &account,
+                &conference,
+                over,
+                create,
+                sid,
+                c.now,
+            )?))
         },
     },
     Operation {
@@ -302,8 +307,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             streams::update_request(c.body)?;
             let [account, conference, stream] = [c.sids[0], c.sids[1], c.sids[2]];
-            let conf = c.state.conference_mut(&account, &conference, c.path)?;
-            Ok(changed(conf.streams.stop(
+            c.state.conference(&account, &conference, c.path)?;
+            let all = c.state.streams_mut(&account, c.path)?;
+            Ok(changed(all.stop(
                 &account,
                 &conference,
                 &stream,

@@ -13,6 +13,7 @@ use super::{
     response::Refusal,
     seed::Seed,
     store::Tables,
+    streams::Streams,
 };
 
 #[derive(Debug)]
@@ -27,6 +28,8 @@ struct Project {
     conferences: Conferences,
     /// Every recording, linked by SID to what it records.
     recordings: Recordings,
+    /// Every stream, linked by SID to the conference whose audio it carries.
+    streams: Streams,
     /// The resources kept in the generic store (applications, LaML Bins, …).
     tables: Tables,
 }
@@ -49,6 +52,7 @@ impl State {
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
                         recordings: Recordings::from_seed(&p.conferences, now),
+                        streams: Streams::default(),
                         tables: Tables::default(),
                     },
                 )
@@ -104,13 +108,14 @@ impl State {
     }
 
     /// Brings what hangs off a conference in line with it after a change: the active
-    /// recordings of a conference that is over are complete.
+    /// recordings of a conference that is over are complete, and its streams stopped.
     pub(crate) fn settle(&mut self, account: &Uuid, now: DateTime<Utc>) {
         let Some(p) = self.projects.get_mut(account) else {
             return;
         };
         for c in p.conferences.iter().filter(|c| c.is_over()) {
             p.recordings.complete_of(&c.sid, now);
+            p.streams.stop_of(&c.sid, now);
         }
     }
 
@@ -143,9 +148,20 @@ impl State {
     pub(crate) fn streams(&self, conference: &Uuid) -> Vec<super::streams::EmulatedStream> {
         self.projects
             .values()
-            .filter_map(|p| p.conferences.get(conference))
-            .flat_map(|c| c.streams.kept().cloned())
+            .flat_map(|p| p.streams.kept_of(conference).cloned())
             .collect()
+    }
+
+    /// An account's streams to change, or the 404 for `path`.
+    pub(crate) fn streams_mut(
+        &mut self,
+        account: &Uuid,
+        path: &str,
+    ) -> Result<&mut Streams, Refusal> {
+        self.projects
+            .get_mut(account)
+            .map(|p| &mut p.streams)
+            .ok_or_else(|| Refusal::not_found(path))
     }
 
     /// The announcements made to a conference of any project, oldest first.

@@ -73,11 +73,14 @@ impl fmt::Debug for EmulatedStream {
 
 #[derive(Debug)]
 struct Stream {
+    /// The conference whose audio it carries.
+    conference: Uuid,
     kept: EmulatedStream,
     date_updated: DateTime<FixedOffset>,
 }
 
-/// A conference's streams, in the order they were created.
+/// A project's streams, in the order they were created, each linked by SID to the
+/// conference whose audio it carries.
 #[derive(Debug, Default)]
 pub(crate) struct Streams {
     all: Vec<Stream>,
@@ -229,16 +232,18 @@ impl Streams {
             )]));
         }
         if let Some(name) = &create.name
-            && self
-                .all
-                .iter()
-                .any(|s| s.kept.name.as_ref() == Some(name) && s.kept.status != "stopped")
+            && self.all.iter().any(|s| {
+                s.conference == *conference
+                    && s.kept.name.as_ref() == Some(name)
+                    && s.kept.status != "stopped"
+            })
         {
             return Err(Refusal::errors(vec![format!(
                 "A stream named {name:?} is already running in this conference"
             )]));
         }
         self.all.push(Stream {
+            conference: *conference,
             kept: EmulatedStream {
                 sid,
                 name: create.name,
@@ -266,7 +271,7 @@ impl Streams {
         let stream = self
             .all
             .iter_mut()
-            .find(|s| s.kept.sid == *sid)
+            .find(|s| s.kept.sid == *sid && s.conference == *conference)
             .ok_or_else(|| Refusal::not_found(path))?;
         if stream.kept.status == "stopped" {
             return Err(Refusal::errors(vec![format!(
@@ -279,23 +284,27 @@ impl Streams {
     }
 
     /// The conference ended: its streams stop.
-    pub(crate) fn stop_all(&mut self, now: DateTime<Utc>) {
+    pub(crate) fn stop_of(&mut self, conference: &Uuid, now: DateTime<Utc>) {
         for s in &mut self.all {
-            if s.kept.status != "stopped" {
+            if s.conference == *conference && s.kept.status != "stopped" {
                 s.kept.status = "stopped".into();
                 s.date_updated = whole_seconds(now);
             }
         }
     }
 
-    pub(crate) fn kept(&self) -> impl Iterator<Item = &EmulatedStream> {
-        self.all.iter().map(|s| &s.kept)
+    /// What the emulator kept of a conference's streams, oldest first.
+    pub(crate) fn kept_of(&self, conference: &Uuid) -> impl Iterator<Item = &EmulatedStream> {
+        self.all
+            .iter()
+            .filter(move |s| s.conference == *conference)
+            .map(|s| &s.kept)
     }
 }
 
 impl Stream {
-    /// The stream in the API's JSON shape; its bearer token is never part of it.
-    /// The stream in the API's JSON shape, written by serializing the public model.
+    /// The stream in the API's JSON shape, written by serializing the public model; its
+    /// bearer token is never part of it.
     fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
         let model = crate::Stream {
             sid: self.kept.sid.into(),
