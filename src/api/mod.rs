@@ -23,6 +23,19 @@ pub enum CallbackMethod {
     Post,
 }
 
+impl CallbackMethod {
+    /// Both methods, with their text as the API writes it.
+    pub const KNOWN: &'static [(&'static str, Self)] = &[("GET", Self::Get), ("POST", Self::Post)];
+
+    /// The method as the API writes it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
 impl From<CallbackMethod> for types::CallbackMethod {
     fn from(m: CallbackMethod) -> Self {
         match m {

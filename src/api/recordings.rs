@@ -15,6 +15,12 @@ pub enum PauseBehavior {
     Skip,
 }
 
+impl PauseBehavior {
+    /// Both behaviors, with their text as the API writes it.
+    pub const KNOWN: &'static [(&'static str, Self)] =
+        &[("silence", Self::Silence), ("skip", Self::Skip)];
+}
+
 impl RecordingHandle {
     /// Pauses the recording; the server keeps the pause as silence (its default).
     pub fn pause(&self) -> impl Future<Output = Result<Recording, Error>> + Send + 'static + use<> {

@@ -97,6 +97,15 @@ pub enum Track {
     Both,
 }
 
+impl Track {
+    /// Every track, with its text as the API writes it.
+    pub const KNOWN: &'static [(&'static str, Self)] = &[
+        ("inbound_track", Self::Inbound),
+        ("outbound_track", Self::Outbound),
+        ("both_tracks", Self::Both),
+    ];
+}
+
 /// The audio codec of a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StreamCodec {
@@ -110,6 +119,17 @@ pub enum StreamCodec {
     L16At16k,
     /// 16-bit linear PCM, 24 kHz (`L16@24000h`).
     L16At24k,
+}
+
+impl StreamCodec {
+    /// Every codec, with its text as the API writes it.
+    pub const KNOWN: &'static [(&'static str, Self)] = &[
+        ("PCMU", Self::Pcmu),
+        ("PCMA", Self::Pcma),
+        ("L16", Self::L16),
+        ("L16@16000h", Self::L16At16k),
+        ("L16@24000h", Self::L16At24k),
+    ];
 }
 
 /// A stream to start, sent by [`send`](StartStream::send). From [`Streams::start`].

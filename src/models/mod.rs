@@ -30,9 +30,8 @@ macro_rules! open_enum {
         }
 
         impl $name {
-            /// Every documented value, with its text.
-            #[allow(dead_code)]
-            pub(crate) const KNOWN: &'static [(&'static str, $name)] =
+            /// Every documented value, with its text as the API writes it.
+            pub const KNOWN: &'static [(&'static str, $name)] =
                 &[ $( ($text, $name::$variant), )+ ];
 
             /// The value as the API writes it.

@@ -2,7 +2,31 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{
+    ArgAction, Args, Parser, Subcommand, ValueEnum,
+    builder::{PossibleValue, PossibleValuesParser, TypedValueParser},
+};
+use signalwire_compat::{CallbackMethod, ConferenceStatus, PauseBehavior, StreamCodec, Track};
+
+/// A value parser for one of a library enum's documented values, by the text the API writes
+/// (`in-progress`, `L16@16000h`, `GET`); a value with an underscore also by what comes before
+/// it (`inbound` for `inbound_track`). The enum's own table is the one list of its values.
+pub fn choice<T: Clone + Send + Sync + 'static>(
+    known: &'static [(&'static str, T)],
+) -> impl TypedValueParser<Value = T> {
+    let short = |text: &'static str| text.split_once('_').map(|(s, _)| s);
+    let values = known.iter().map(move |(text, _)| match short(text) {
+        Some(alias) => PossibleValue::new(*text).alias(alias),
+        None => PossibleValue::new(*text),
+    });
+    PossibleValuesParser::new(values).map(move |given: String| {
+        known
+            .iter()
+            .find(|(text, _)| *text == given || short(text) == Some(given.as_str()))
+            .map(|(_, value)| value.clone())
+            .expect("the parser took only a known value")
+    })
+}
 
 const AFTER_HELP: &str = "\
 Configuration comes from the options or from the environment:
@@ -336,8 +360,8 @@ pub struct AnnounceArgs {
     #[arg(long, value_name = "URL")]
     pub url: String,
     /// How --url is fetched [default: POST]
-    #[arg(long, value_enum, value_name = "METHOD")]
-    pub method: Option<Method>,
+    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN))]
+    pub method: Option<CallbackMethod>,
 }
 
 #[derive(Debug, Args)]
@@ -346,8 +370,8 @@ pub struct ConferenceListArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Only conferences in this status
-    #[arg(long, value_enum, value_name = "STATUS")]
-    pub status: Option<ConferenceStatusArg>,
+    #[arg(long, value_name = "STATUS", value_parser = choice(ConferenceStatus::KNOWN))]
+    pub status: Option<ConferenceStatus>,
     /// Only conferences created on this day (UTC)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub created_on: Option<chrono::NaiveDate>,
@@ -368,17 +392,6 @@ pub struct ConferenceListArgs {
     pub updated_after: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub paging: Paging,
-}
-
-/// A conference status to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ConferenceStatusArg {
-    /// Created, waiting for the participant that starts it
-    Init,
-    /// Live
-    InProgress,
-    /// Over
-    Completed,
 }
 
 /// How much of a listing to read.
@@ -441,17 +454,8 @@ pub struct PauseArgs {
     #[command(flatten)]
     pub target: RecordingTarget,
     /// What the recording keeps of the pause [default: silence, the server's]
-    #[arg(long, value_enum, value_name = "BEHAVIOR")]
-    pub pause_behavior: Option<PauseBehaviorArg>,
-}
-
-/// What a paused recording keeps of the pause.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PauseBehaviorArg {
-    /// The pause is kept as silence
-    Silence,
-    /// The pause is left out
-    Skip,
+    #[arg(long, value_name = "BEHAVIOR", value_parser = choice(PauseBehavior::KNOWN))]
+    pub pause_behavior: Option<PauseBehavior>,
 }
 
 #[derive(Debug, Args)]
@@ -496,11 +500,11 @@ pub struct StreamStartArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Which audio it carries [default: both, the server's]
-    #[arg(long, value_enum, value_name = "TRACK")]
-    pub track: Option<TrackArg>,
+    #[arg(long, value_name = "TRACK", value_parser = choice(Track::KNOWN))]
+    pub track: Option<Track>,
     /// The audio codec
-    #[arg(long, value_enum, value_name = "CODEC")]
-    pub codec: Option<CodecArg>,
+    #[arg(long, value_name = "CODEC", value_parser = choice(StreamCodec::KNOWN))]
+    pub codec: Option<StreamCodec>,
     /// Send audio as it happens rather than buffered
     #[arg(long)]
     pub real_time: bool,
@@ -508,43 +512,12 @@ pub struct StreamStartArgs {
     #[arg(long, value_name = "URL")]
     pub status_callback: Option<String>,
     /// How --status-callback is fetched [default: POST]
-    #[arg(long, value_enum, value_name = "METHOD", requires = "status_callback")]
-    pub status_callback_method: Option<Method>,
+    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN), requires = "status_callback")]
+    pub status_callback_method: Option<CallbackMethod>,
     /// A file holding the token the WebSocket server is given, or - for standard input (a
     /// token on the command line would show in the process list)
     #[arg(long, value_name = "FILE")]
     pub bearer_token_file: Option<PathBuf>,
-}
-
-/// Which audio a stream carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TrackArg {
-    /// What the conference hears from its participants
-    Inbound,
-    /// What the conference plays to them
-    Outbound,
-    /// Both
-    Both,
-}
-
-/// A stream's audio codec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CodecArg {
-    /// G.711 µ-law, 8 kHz
-    #[value(name = "PCMU")]
-    Pcmu,
-    /// G.711 A-law, 8 kHz
-    #[value(name = "PCMA")]
-    Pcma,
-    /// 16-bit linear PCM, 8 kHz
-    #[value(name = "L16")]
-    L16,
-    /// 16-bit linear PCM, 16 kHz
-    #[value(name = "L16@16000h")]
-    L16At16k,
-    /// 16-bit linear PCM, 24 kHz
-    #[value(name = "L16@24000h")]
-    L16At24k,
 }
 
 #[derive(Debug, Args)]
@@ -609,20 +582,20 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "URL")]
     pub hold_url: Option<String>,
     /// How --hold-url is fetched
-    #[arg(long, value_enum, value_name = "METHOD")]
-    pub hold_method: Option<Method>,
+    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN))]
+    pub hold_method: Option<CallbackMethod>,
     /// An announcement to play to the participant (cXML or audio)
     #[arg(long, value_name = "URL")]
     pub announce_url: Option<String>,
     /// How --announce-url is fetched
-    #[arg(long, value_enum, value_name = "METHOD")]
-    pub announce_method: Option<Method>,
+    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN))]
+    pub announce_method: Option<CallbackMethod>,
     /// What the participant hears before the conference starts
     #[arg(long, value_name = "URL")]
     pub wait_url: Option<String>,
     /// How --wait-url is fetched
-    #[arg(long, value_enum, value_name = "METHOD")]
-    pub wait_method: Option<Method>,
+    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN))]
+    pub wait_method: Option<CallbackMethod>,
     /// Make the participant coach this call of the conference
     #[arg(long, value_name = "CALL_SID", conflicts_with = "no_coach")]
     pub coach: Option<String>,
@@ -644,16 +617,6 @@ pub struct UpdateArgs {
     /// EndConferenceOnExit=false; see --end-conference-on-exit)
     #[arg(long)]
     pub no_end_conference_on_exit: bool,
-}
-
-/// An HTTP method for a callback URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "UPPER")]
-pub enum Method {
-    /// GET
-    Get,
-    /// POST
-    Post,
 }
 
 #[derive(Debug, Args)]

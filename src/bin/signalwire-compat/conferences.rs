@@ -1,11 +1,11 @@
 //! `conferences`: list, show, end and announce to the account's conferences.
 
 use chrono::NaiveDate;
-use signalwire_compat::{CallbackMethod, Client, ConferenceStatus, ListConferences};
+use signalwire_compat::{CallbackMethod, Client, ListConferences};
 
 use crate::{
     Context, Failure,
-    args::{ConferenceListArgs, ConferenceStatusArg, Conferences, Method, Output},
+    args::{ConferenceListArgs, Conferences, Output},
     output,
 };
 
@@ -32,10 +32,7 @@ pub(crate) async fn run(
         Conferences::Get(_) => conference.fetch().await.map_err(fail)?,
         Conferences::End(_) => conference.end().await.map_err(fail)?,
         Conferences::Announce(args) => {
-            let method = match args.method {
-                Some(Method::Get) => CallbackMethod::Get,
-                Some(Method::Post) | None => CallbackMethod::Post,
-            };
+            let method = args.method.unwrap_or(CallbackMethod::Post);
             conference
                 .update()
                 .announce_url(&args.url)
@@ -54,12 +51,8 @@ async fn list(client: &Client, args: &ConferenceListArgs, output: Output) -> Res
     if let Some(name) = &args.name {
         listing = listing.friendly_name(name);
     }
-    if let Some(status) = args.status {
-        listing = listing.status(match status {
-            ConferenceStatusArg::Init => ConferenceStatus::Init,
-            ConferenceStatusArg::InProgress => ConferenceStatus::InProgress,
-            ConferenceStatusArg::Completed => ConferenceStatus::Completed,
-        });
+    if let Some(status) = args.status.clone() {
+        listing = listing.status(status);
     }
     type DayFilter = fn(ListConferences, NaiveDate) -> ListConferences;
     let days: [(Option<NaiveDate>, DayFilter); 6] = [

@@ -2,11 +2,11 @@
 //! a time or all at once.
 
 use futures_util::{StreamExt as _, TryStreamExt as _};
-use signalwire_compat::{CallbackMethod, Client, ConferenceHandle, Error, UpdateParticipant};
+use signalwire_compat::{Client, ConferenceHandle, Error, UpdateParticipant};
 
 use crate::{
     Context, Failure,
-    args::{ListArgs, Method, Output, Participants, Selection, UpdateArgs},
+    args::{ListArgs, Output, Participants, Selection, UpdateArgs},
     output,
 };
 
@@ -288,10 +288,6 @@ async fn many(
 }
 
 fn update(mut u: UpdateParticipant, a: &UpdateArgs) -> UpdateParticipant {
-    let method = |m: Method| match m {
-        Method::Get => CallbackMethod::Get,
-        Method::Post => CallbackMethod::Post,
-    };
     let either = |yes: bool, no: bool| match (yes, no) {
         (true, _) => Some(true),
         (_, true) => Some(false),
@@ -307,19 +303,19 @@ fn update(mut u: UpdateParticipant, a: &UpdateArgs) -> UpdateParticipant {
         u = u.hold_url(url);
     }
     if let Some(m) = a.hold_method {
-        u = u.hold_method(method(m));
+        u = u.hold_method(m);
     }
     if let Some(url) = &a.announce_url {
         u = u.announce_url(url);
     }
     if let Some(m) = a.announce_method {
-        u = u.announce_method(method(m));
+        u = u.announce_method(m);
     }
     if let Some(url) = &a.wait_url {
         u = u.wait_url(url);
     }
     if let Some(m) = a.wait_method {
-        u = u.wait_method(method(m));
+        u = u.wait_method(m);
     }
     if let Some(call) = &a.coach {
         u = u.coach(call.as_str());

@@ -2,11 +2,11 @@
 //! reached by their SID alone, the account's.
 
 use chrono::NaiveDate;
-use signalwire_compat::{Client, ListAccountRecordings, ListRecordings, PauseBehavior};
+use signalwire_compat::{Client, ListAccountRecordings, ListRecordings};
 
 use crate::{
     Context, Failure,
-    args::{Output, PauseBehaviorArg, RecordingListArgs, RecordingRef, Recordings},
+    args::{Output, RecordingListArgs, RecordingRef, Recordings},
     output,
 };
 
@@ -34,8 +34,7 @@ pub(crate) async fn run(
     let shown = match command {
         Recordings::Pause(args) => match args.pause_behavior {
             None => recording.pause().await,
-            Some(PauseBehaviorArg::Silence) => recording.pause_with(PauseBehavior::Silence).await,
-            Some(PauseBehaviorArg::Skip) => recording.pause_with(PauseBehavior::Skip).await,
+            Some(behavior) => recording.pause_with(behavior).await,
         },
         Recordings::Resume(_) => recording.resume().await,
         Recordings::Stop(_) => recording.stop().await,

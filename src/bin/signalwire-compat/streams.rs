@@ -2,11 +2,11 @@
 
 use std::io::Read as _;
 
-use signalwire_compat::{CallbackMethod, Client, StreamCodec, Track};
+use signalwire_compat::{CallbackMethod, Client};
 
 use crate::{
     Context, Failure,
-    args::{CodecArg, Method, Output, StreamStartArgs, Streams, TrackArg},
+    args::{Output, StreamStartArgs, Streams},
     output,
 };
 
@@ -43,29 +43,16 @@ fn start(
         start = start.name(name);
     }
     if let Some(track) = args.track {
-        start = start.track(match track {
-            TrackArg::Inbound => Track::Inbound,
-            TrackArg::Outbound => Track::Outbound,
-            TrackArg::Both => Track::Both,
-        });
+        start = start.track(track);
     }
     if let Some(codec) = args.codec {
-        start = start.codec(match codec {
-            CodecArg::Pcmu => StreamCodec::Pcmu,
-            CodecArg::Pcma => StreamCodec::Pcma,
-            CodecArg::L16 => StreamCodec::L16,
-            CodecArg::L16At16k => StreamCodec::L16At16k,
-            CodecArg::L16At24k => StreamCodec::L16At24k,
-        });
+        start = start.codec(codec);
     }
     if args.real_time {
         start = start.real_time(true);
     }
     if let Some(url) = &args.status_callback {
-        let method = match args.status_callback_method {
-            Some(Method::Get) => CallbackMethod::Get,
-            Some(Method::Post) | None => CallbackMethod::Post,
-        };
+        let method = args.status_callback_method.unwrap_or(CallbackMethod::Post);
         start = start.status_callback(url, method);
     }
     if let Some(path) = &args.bearer_token_file {
