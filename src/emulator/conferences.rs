@@ -47,7 +47,6 @@ pub(crate) struct Conference {
     region: String,
     date_created: DateTime<FixedOffset>,
     date_updated: DateTime<FixedOffset>,
-    pub(crate) participants: Participants,
     announcements: Vec<Announcement>,
     status_callback: Option<StatusCallback>,
     /// How many events the conference has made, for Twilio's `SequenceNumber`.
@@ -236,7 +235,6 @@ impl Conference {
             region: seed.region.clone(),
             date_created: created,
             date_updated: created,
-            participants: Participants::from_seed(&seed.participants, now),
             announcements: Vec::new(),
             status_callback: seed.status_callback.clone(),
             sequence: 0,
@@ -264,6 +262,7 @@ impl Conference {
 
     pub(crate) fn update(
         &mut self,
+        people: &mut Participants,
         account: &Uuid,
         update: Update,
         now: DateTime<Utc>,
@@ -285,27 +284,28 @@ impl Conference {
                 "ReasonConferenceEnded",
                 "conference-ended-via-api".to_owned(),
             )];
-            events.extend(self.finish(account, now, &reason));
+            events.extend(self.finish(people, account, now, &reason));
         }
         Ok((self.render(account), events))
     }
 
     /// The conference ends: everyone still in leaves (its recordings and streams, kept by
-    /// the project, complete and stop when the state settles); the events are a leave for each participant, then `conference-end` with
-    /// `twilio`'s reasons.
+    /// the project, complete and stop when the state settles); the events are a leave for
+    /// each participant, then `conference-end` with `twilio`'s reasons.
     fn finish(
         &mut self,
+        people: &mut Participants,
         account: &Uuid,
         now: DateTime<Utc>,
         twilio: &[(&str, String)],
     ) -> Vec<Pending> {
         let mut events = Vec::new();
-        for p in self.participants.values(account, &self.sid) {
+        for p in people.values(account, &self.sid) {
             events.extend(self.event(account, now, "leave", "participant-leave", Some(&p), &[]));
         }
         events.extend(self.event(account, now, "end", "conference-end", None, twilio));
         self.status = "completed".into();
-        self.participants.clear();
+        people.clear(&self.sid);
         self.date_updated = whole_seconds(now);
         events
     }
@@ -366,6 +366,7 @@ impl Conference {
     /// unmute, hold or unhold.
     pub(crate) fn update_participant(
         &mut self,
+        people: &mut Participants,
         account: &Uuid,
         call: &Uuid,
         update: super::participants::Update,
@@ -373,10 +374,8 @@ impl Conference {
         path: &str,
     ) -> Result<(Value, Vec<Pending>), Refusal> {
         let sid = self.sid;
-        let before = self.participants.fetch(account, &sid, call, path)?;
-        let after = self
-            .participants
-            .update(account, &sid, call, update, now, path)?;
+        let before = people.fetch(account, &sid, call, path)?;
+        let after = people.update(account, &sid, call, update, now, path)?;
         let mut events = Vec::new();
         for (field, short, on, off) in [
             ("muted", "mute", "participant-mute", "participant-unmute"),
@@ -398,6 +397,7 @@ impl Conference {
     /// fields): the participant as it was, and the event.
     fn take_out(
         &mut self,
+        people: &mut Participants,
         account: &Uuid,
         call: &Uuid,
         now: DateTime<Utc>,
@@ -405,8 +405,8 @@ impl Conference {
         reason: &[(&str, String)],
     ) -> Result<(Value, Vec<Pending>), Refusal> {
         let sid = self.sid;
-        let leaving = self.participants.fetch(account, &sid, call, path)?;
-        self.participants.remove(call, path)?;
+        let leaving = people.fetch(account, &sid, call, path)?;
+        people.remove(&sid, call, path)?;
         let events = self
             .event(
                 account,
@@ -425,22 +425,20 @@ impl Conference {
     /// `participant-join` event, after `conference-start` when it starts the conference.
     pub(crate) fn join(
         &mut self,
+        people: &mut Participants,
         account: &Uuid,
         join: &Join,
         now: DateTime<Utc>,
     ) -> Result<(Value, Vec<Pending>), Refusal> {
         self.unless_over("take a new participant")?;
         let sid = self.sid;
-        let joined = self
-            .participants
-            .join_new(account, &sid, join, now)
-            .ok_or_else(|| {
-                Refusal::new(
-                    422,
-                    10000,
-                    format!("Call {} is already in conference {sid}", join.call_sid),
-                )
-            })?;
+        let joined = people.join_new(account, &sid, join, now).ok_or_else(|| {
+            Refusal::new(
+                422,
+                10000,
+                format!("Call {} is already in conference {sid}", join.call_sid),
+            )
+        })?;
         let mut events = Vec::new();
         if join.start_conference_on_enter {
             events.extend(self.begin(account, now));
@@ -467,6 +465,7 @@ impl Conference {
     /// if it was the last one in or was to end the conference on exit, as on SignalWire.
     pub(crate) fn leave(
         &mut self,
+        people: &mut Participants,
         account: &Uuid,
         call: &Uuid,
         how: Departure,
@@ -474,13 +473,13 @@ impl Conference {
         path: &str,
     ) -> Result<Vec<Pending>, Refusal> {
         if how == Departure::Removed {
-            return Ok(self.take_out(account, call, now, path, &[])?.1);
+            return Ok(self.take_out(people, account, call, now, path, &[])?.1);
         }
         let sid = self.sid;
         let reason = [("ReasonParticipantLeft", "participant_hung_up".to_owned())];
-        let (leaving, mut events) = self.take_out(account, call, now, path, &reason)?;
+        let (leaving, mut events) = self.take_out(people, account, call, now, path, &reason)?;
         self.date_updated = whole_seconds(now);
-        let last = self.participants.values(account, &sid).is_empty();
+        let last = people.values(account, &sid).is_empty();
         let ends = leaving["end_conference_on_exit"] == Value::Bool(true);
         if ends || last {
             let reason = if ends {
@@ -492,7 +491,7 @@ impl Conference {
                 ("ReasonConferenceEnded", reason.to_owned()),
                 ("CallSidEndingConference", call.to_string()),
             ];
-            events.extend(self.finish(account, now, &twilio));
+            events.extend(self.finish(people, account, now, &twilio));
         }
         Ok(events)
     }
@@ -500,6 +499,7 @@ impl Conference {
     /// A participant starts or stops speaking (a control request), with its event.
     pub(crate) fn speech(
         &mut self,
+        people: &Participants,
         account: &Uuid,
         call: &Uuid,
         speaking: bool,
@@ -507,7 +507,7 @@ impl Conference {
         path: &str,
     ) -> Result<Vec<Pending>, Refusal> {
         let sid = self.sid;
-        let speaker = self.participants.fetch(account, &sid, call, path)?;
+        let speaker = people.fetch(account, &sid, call, path)?;
         let name = if speaking {
             "participant-speech-start"
         } else {

@@ -408,8 +408,8 @@ async fn control(
                 Ok(ok(StatusCode::OK, json!(callback)))
             }),
         (["conferences", _, "participants"], _) => json_body::<Join>(&bytes).and_then(|join| {
-            let c = state.conference_mut(&project, &conference, &path)?;
-            let (joined, events) = c.join(&project, &join, now)?;
+            let (c, people) = state.room_mut(&project, &conference, &path)?;
+            let (joined, events) = c.join(people, &project, &join, now)?;
             pending = events;
             Ok(ok(StatusCode::CREATED, joined))
         }),
@@ -423,8 +423,17 @@ async fn control(
         (["conferences", _, "participants", call], _) => {
             let call = sid(call).unwrap_or_default();
             state
-                .conference_mut(&project, &conference, &path)
-                .and_then(|c| c.leave(&project, &call, conferences::Departure::HungUp, now, &path))
+                .room_mut(&project, &conference, &path)
+                .and_then(|(c, people)| {
+                    c.leave(
+                        people,
+                        &project,
+                        &call,
+                        conferences::Departure::HungUp,
+                        now,
+                        &path,
+                    )
+                })
                 .map(|events| {
                     pending = events;
                     StatusCode::NO_CONTENT.into_response()
@@ -433,8 +442,8 @@ async fn control(
         (["conferences", _, "participants", call, "speech"], _) => json_body::<Speech>(&bytes)
             .and_then(|speech| {
                 let call = sid(call).unwrap_or_default();
-                let c = state.conference_mut(&project, &conference, &path)?;
-                pending = c.speech(&project, &call, speech.speaking, now, &path)?;
+                let (c, people) = state.room_mut(&project, &conference, &path)?;
+                pending = c.speech(people, &project, &call, speech.speaking, now, &path)?;
                 Ok(StatusCode::NO_CONTENT.into_response())
             }),
         _ => Err(Refusal::not_found(&path)),

@@ -12,7 +12,7 @@ use super::{
     form::{boolean, listing_pairs},
     paging::{Position, page},
     response::Refusal,
-    seed::SeedParticipant,
+    seed::{SeedConference, SeedParticipant},
     store,
 };
 use crate::{
@@ -20,16 +20,19 @@ use crate::{
     time::parse_rfc2822,
 };
 
-/// The participants of one conference, in the order they joined.
+/// A project's participants, in the order they joined: each a call in a conference, linked
+/// to the conference by its SID and named by the pair.
 #[derive(Debug, Default)]
 pub(crate) struct Participants {
     next_seq: u64,
     by_seq: BTreeMap<u64, Participant>,
-    seq_of: HashMap<Uuid, u64>,
+    seq_of: HashMap<(Uuid, Uuid), u64>,
 }
 
 #[derive(Debug, Clone)]
 struct Participant {
+    /// The conference the call is in.
+    conference: Uuid,
     call_sid: Uuid,
     muted: bool,
     hold: bool,
@@ -175,39 +178,43 @@ fn listing(account: &Uuid, conference: &Uuid) -> String {
 }
 
 impl Participants {
-    /// The participants a seed gives, joined in its order; dates not given are `now`.
-    pub(crate) fn from_seed(seed: &[SeedParticipant], now: DateTime<FixedOffset>) -> Self {
+    /// The participants of a project's seeded conferences, joined in the seed's order;
+    /// dates not given are `now`.
+    pub(crate) fn from_seed(conferences: &[SeedConference], now: DateTime<FixedOffset>) -> Self {
         let mut participants = Self::default();
-        for s in seed {
-            let created = s
-                .date_created
-                .as_deref()
-                .and_then(|d| parse_rfc2822(d).ok())
-                .unwrap_or(now);
-            participants.join(Participant {
-                call_sid: s.call_sid,
-                muted: s.muted,
-                hold: s.hold,
-                call_sid_to_coach: s.call_sid_to_coach,
-                end_conference_on_exit: s.end_conference_on_exit,
-                start_conference_on_enter: s.start_conference_on_enter,
-                status: ParticipantStatus::from(s.status.as_str()),
-                date_created: created,
-                date_updated: created,
-                settings: BTreeMap::new(),
-            });
+        for c in conferences {
+            for s in &c.participants {
+                let created = s
+                    .date_created
+                    .as_deref()
+                    .and_then(|d| parse_rfc2822(d).ok())
+                    .unwrap_or(now);
+                participants.join(Participant {
+                    conference: c.sid,
+                    call_sid: s.call_sid,
+                    muted: s.muted,
+                    hold: s.hold,
+                    call_sid_to_coach: s.call_sid_to_coach,
+                    end_conference_on_exit: s.end_conference_on_exit,
+                    start_conference_on_enter: s.start_conference_on_enter,
+                    status: ParticipantStatus::from(s.status.as_str()),
+                    date_created: created,
+                    date_updated: created,
+                    settings: BTreeMap::new(),
+                });
+            }
         }
         participants
     }
 
-    /// Everyone leaves, as when the conference ends.
-    pub(crate) fn clear(&mut self) {
-        self.by_seq.clear();
-        self.seq_of.clear();
+    /// Everyone in `conference` leaves, as when it ends.
+    pub(crate) fn clear(&mut self, conference: &Uuid) {
+        self.by_seq.retain(|_, p| p.conference != *conference);
+        self.seq_of.retain(|(c, _), _| c != conference);
     }
 
-    /// A call joins now, as a [`Join`] control request describes it: its JSON, or `None`
-    /// when the call is in the conference already.
+    /// A call joins `conference` now, as a [`Join`] control request describes it: its JSON,
+    /// or `None` when the call is in the conference already.
     pub(crate) fn join_new(
         &mut self,
         account: &Uuid,
@@ -215,11 +222,12 @@ impl Participants {
         join: &Join,
         now: DateTime<Utc>,
     ) -> Option<Value> {
-        if self.seq_of.contains_key(&join.call_sid) {
+        if self.seq_of.contains_key(&(*conference, join.call_sid)) {
             return None;
         }
         let at = whole_seconds(now);
         let p = Participant {
+            conference: *conference,
             call_sid: join.call_sid,
             muted: join.muted,
             hold: join.hold,
@@ -231,32 +239,35 @@ impl Participants {
             date_updated: at,
             settings: BTreeMap::new(),
         };
-        let rendered = p.render(account, conference);
+        let rendered = p.render(account);
         self.join(p);
         Some(rendered)
     }
 
-    /// Every participant's JSON, in the order they joined.
+    /// Every participant of `conference`'s JSON, in the order they joined.
     pub(crate) fn values(&self, account: &Uuid, conference: &Uuid) -> Vec<Value> {
         self.by_seq
             .values()
-            .map(|p| p.render(account, conference))
+            .filter(|p| p.conference == *conference)
+            .map(|p| p.render(account))
             .collect()
     }
 
     fn join(&mut self, p: Participant) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.seq_of.insert(p.call_sid, seq);
+        self.seq_of.insert((p.conference, p.call_sid), seq);
         self.by_seq.insert(seq, p);
     }
 
-    fn get(&self, call: &Uuid) -> Option<&Participant> {
-        self.seq_of.get(call).and_then(|s| self.by_seq.get(s))
+    fn get(&self, conference: &Uuid, call: &Uuid) -> Option<&Participant> {
+        self.seq_of
+            .get(&(*conference, *call))
+            .and_then(|s| self.by_seq.get(s))
     }
 
-    fn get_mut(&mut self, call: &Uuid) -> Option<&mut Participant> {
-        let seq = *self.seq_of.get(call)?;
+    fn get_mut(&mut self, conference: &Uuid, call: &Uuid) -> Option<&mut Participant> {
+        let seq = *self.seq_of.get(&(*conference, *call))?;
         self.by_seq.get_mut(&seq)
     }
 
@@ -271,14 +282,15 @@ impl Participants {
         page(
             &self.by_seq,
             |p| {
-                request.muted.is_none_or(|m| p.muted == m)
+                p.conference == *conference
+                    && request.muted.is_none_or(|m| p.muted == m)
                     && request.hold.is_none_or(|h| p.hold == h)
             },
             &request.at,
             "participants",
             &listing(account, conference),
             &filters,
-            |p| p.render(account, conference),
+            |p| p.render(account),
         )
     }
 
@@ -289,8 +301,8 @@ impl Participants {
         call: &Uuid,
         path: &str,
     ) -> Result<Value, Refusal> {
-        self.get(call)
-            .map(|p| p.render(account, conference))
+        self.get(conference, call)
+            .map(|p| p.render(account))
             .ok_or_else(|| Refusal::not_found(path))
     }
 
@@ -303,7 +315,9 @@ impl Participants {
         now: DateTime<Utc>,
         path: &str,
     ) -> Result<Value, Refusal> {
-        let current = self.get(call).ok_or_else(|| Refusal::not_found(path))?;
+        let current = self
+            .get(conference, call)
+            .ok_or_else(|| Refusal::not_found(path))?;
         if current.status.is_finished() {
             return Err(Refusal::new(
                 422,
@@ -317,7 +331,7 @@ impl Participants {
         let coach_target = match (update.coaching, update.call_sid_to_coach) {
             (Some(false), _) => None,
             (_, Some(target)) => {
-                if target == *call || self.get(&target).is_none() {
+                if target == *call || self.get(conference, &target).is_none() {
                     return Err(Refusal::new(
                         422,
                         16002,
@@ -337,9 +351,11 @@ impl Participants {
             }
             (None, None) => current.call_sid_to_coach,
         };
-        let p = self.get_mut(call).ok_or_else(|| Refusal::not_found(path))?;
+        let p = self
+            .get_mut(conference, call)
+            .ok_or_else(|| Refusal::not_found(path))?;
         if update.is_empty() {
-            return Ok(p.render(account, conference));
+            return Ok(p.render(account));
         }
         if let Some(m) = update.muted {
             p.muted = m;
@@ -355,18 +371,23 @@ impl Participants {
             p.settings.insert(key, value);
         }
         p.date_updated = whole_seconds(now);
-        Ok(p.render(account, conference))
+        Ok(p.render(account))
     }
 
-    pub(crate) fn remove(&mut self, call: &Uuid, path: &str) -> Result<(), Refusal> {
+    pub(crate) fn remove(
+        &mut self,
+        conference: &Uuid,
+        call: &Uuid,
+        path: &str,
+    ) -> Result<(), Refusal> {
         let seq = self
             .seq_of
-            .remove(call)
+            .remove(&(*conference, *call))
             .ok_or_else(|| Refusal::not_found(path))?;
         self.by_seq.remove(&seq);
         // Whoever coached the removed call coaches no one now.
         for p in self.by_seq.values_mut() {
-            if p.call_sid_to_coach == Some(*call) {
+            if p.conference == *conference && p.call_sid_to_coach == Some(*call) {
                 p.call_sid_to_coach = None;
             }
         }
@@ -383,7 +404,8 @@ pub(crate) fn whole_seconds(now: DateTime<Utc>) -> DateTime<FixedOffset> {
 impl Participant {
     /// The participant in the API's JSON shape, written by serializing the public model:
     /// SignalWire's thirteen fields.
-    fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
+    fn render(&self, account: &Uuid) -> Value {
+        let conference = &self.conference;
         let model = crate::Participant {
             account_sid: (*account).into(),
             call_sid: self.call_sid.into(),

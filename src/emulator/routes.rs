@@ -115,8 +115,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             let update = conferences::update_request(c.body)?;
             let [account, conference] = [c.sids[0], c.sids[1]];
-            let conf = c.state.conference_mut(&account, &conference, c.path)?;
-            let (updated, events) = conf.update(&account, update, c.now)?;
+            let (conf, people) = c.state.room_mut(&account, &conference, c.path)?;
+            let (updated, events) = conf.update(people, &account, update, c.now)?;
             c.pending = events;
             Ok(changed(updated))
         },
@@ -128,12 +128,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             let request = participants::list_request(c.query)?;
             let [account, conference] = [c.sids[0], c.sids[1]];
-            let conf = c.state.conference(&account, &conference, c.path)?;
-            Ok(found(conf.participants.list(
-                &account,
-                &conference,
-                &request,
-            )))
+            let (_, people) = c.state.room(&account, &conference, c.path)?;
+            Ok(found(people.list(&account, &conference, &request)))
         },
     },
     Operation {
@@ -142,13 +138,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: PARTICIPANT,
         run: |c| {
             let [account, conference, call] = [c.sids[0], c.sids[1], c.sids[2]];
-            let conf = c.state.conference(&account, &conference, c.path)?;
-            Ok(found(conf.participants.fetch(
-                &account,
-                &conference,
-                &call,
-                c.path,
-            )?))
+            let (_, people) = c.state.room(&account, &conference, c.path)?;
+            Ok(found(people.fetch(&account, &conference, &call, c.path)?))
         },
     },
     Operation {
@@ -158,9 +149,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             let update = participants::update_request(c.body)?;
             let [account, conference, call] = [c.sids[0], c.sids[1], c.sids[2]];
-            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            let (conf, people) = c.state.room_mut(&account, &conference, c.path)?;
             let (updated, events) =
-                conf.update_participant(&account, &call, update, c.now, c.path)?;
+                conf.update_participant(people, &account, &call, update, c.now, c.path)?;
             c.pending = events;
             Ok(changed(updated))
         },
@@ -171,8 +162,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: PARTICIPANT,
         run: |c| {
             let [account, conference, call] = [c.sids[0], c.sids[1], c.sids[2]];
-            let conf = c.state.conference_mut(&account, &conference, c.path)?;
+            let (conf, people) = c.state.room_mut(&account, &conference, c.path)?;
             c.pending = conf.leave(
+                people,
                 &account,
                 &call,
                 conferences::Departure::Removed,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::{
     conferences::{Announcement, Conference, Conferences},
+    participants::Participants,
     recordings::Recordings,
     response::Refusal,
     seed::Seed,
@@ -26,6 +27,8 @@ struct Project {
     token: String,
     signing_key: String,
     conferences: Conferences,
+    /// Every participant: a call in a conference, linked to it by SID.
+    participants: Participants,
     /// Every recording, linked by SID to what it records.
     recordings: Recordings,
     /// Every stream, linked by SID to the conference whose audio it carries.
@@ -51,6 +54,7 @@ impl State {
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
+                        participants: Participants::from_seed(&p.conferences, now),
                         recordings: Recordings::from_seed(&p.conferences, now),
                         streams: Streams::default(),
                         tables: Tables::default(),
@@ -129,6 +133,42 @@ impl State {
         self.conferences(account)
             .and_then(|c| c.get(conference))
             .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// A conference and the project's participants, or the 404 for `path`.
+    pub(crate) fn room(
+        &self,
+        account: &Uuid,
+        conference: &Uuid,
+        path: &str,
+    ) -> Result<(&Conference, &Participants), Refusal> {
+        let p = self
+            .projects
+            .get(account)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        let c = p
+            .conferences
+            .get(conference)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        Ok((c, &p.participants))
+    }
+
+    /// A conference to change and the project's participants, or the 404 for `path`.
+    pub(crate) fn room_mut(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        path: &str,
+    ) -> Result<(&mut Conference, &mut Participants), Refusal> {
+        let p = self
+            .projects
+            .get_mut(account)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        let c = p
+            .conferences
+            .get_mut(conference)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        Ok((c, &mut p.participants))
     }
 
     /// A conference to change, or the 404 for `path`.
