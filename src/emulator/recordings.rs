@@ -29,13 +29,13 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    form::{DayFilter, filters_query, listing_pairs, pairs},
+    form::{DayFilter, filters_query, listing_pairs},
     paging::{Position, page},
     participants::whole_seconds,
     response::Refusal,
     seed::SeedRecording,
 };
-use crate::{API_ROOT_PATH, time::parse_rfc2822};
+use crate::{API_ROOT_PATH, time::parse_rfc2822, wire::generated::types};
 
 /// The statuses a recording can have, as SignalWire documents them.
 pub(crate) const STATUSES: [&str; 7] = [
@@ -144,45 +144,19 @@ pub(crate) fn account_list_request(query: Option<&str>) -> Result<ListRequest, R
     Ok(request)
 }
 
-/// Reads a recording update's form body.
+/// Reads a recording update's form body into the spec's request type: `Status` is
+/// `paused`, `in-progress` or `stopped`, `PauseBehavior` `skip` or `silence`, and nothing
+/// else is taken.
 pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
-    let mut status = None;
-    let mut pause_behavior = None;
-    for (key, value) in pairs(body)? {
-        match key.as_str() {
-            "Status" if matches!(value.as_str(), "paused" | "in-progress" | "stopped") => {
-                status = Some(value)
-            }
-            "Status" => {
-                return Err(Refusal::bad(format!(
-                    "Status must be paused, in-progress or stopped, not {value:?}"
-                )));
-            }
-            "PauseBehavior" if matches!(value.as_str(), "skip" | "silence") => {
-                pause_behavior = Some(value)
-            }
-            "PauseBehavior" => {
-                return Err(Refusal::bad(format!(
-                    "PauseBehavior must be skip or silence, not {value:?}"
-                )));
-            }
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: a recording update takes Status and PauseBehavior"
-                )));
-            }
-        }
-    }
-    let status =
-        status.ok_or_else(|| Refusal::bad("Status is required: paused, in-progress or stopped"))?;
-    if pause_behavior.is_some() && status != "paused" {
+    let form: types::RecordingUpdate = super::store::read_spec(body)?;
+    if form.pause_behavior.is_some() && form.status != types::RecordingUpdateStatus::Paused {
         return Err(Refusal::errors(vec![
             "PauseBehavior goes with Status=paused only".into(),
         ]));
     }
     Ok(Update {
-        status,
-        pause_behavior,
+        status: form.status.to_string(),
+        pause_behavior: form.pause_behavior.map(|b| b.to_string()),
     })
 }
 

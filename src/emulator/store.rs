@@ -312,6 +312,12 @@ pub(crate) fn read<F: crate::api::meta::Form + DeserializeOwned>(
     read_form(body, F::FIELDS, update)
 }
 
+/// Reads a form into one of progenitor's request types (a recording's update), whose own
+/// serde rules say what it takes: its enums' values, its required fields.
+pub(crate) fn read_spec<F: DeserializeOwned>(body: &[u8]) -> Result<F, Refusal> {
+    read_form(body, &[], false)
+}
+
 /// Checks a form's URLs, methods, lengths and required fields, then reads it into the
 /// spec's request type. Methods and booleans are taken in any case, as the emulator's other
 /// forms take them; in an update, an empty URL clears it.
