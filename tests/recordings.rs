@@ -477,7 +477,10 @@ async fn ending_a_conference_completes_its_recordings_and_stops_its_streams() {
         .unwrap();
     assert_eq!(r.status, RecordingStatus::Completed);
     assert!(r.end_time.is_some());
-    assert_eq!(emulator.streams(demo::CONFERENCE_SID)[0].status, "stopped");
+    assert_eq!(
+        emulator.streams(demo::CONFERENCE_SID)[0].status,
+        StreamStatus::Stopped
+    );
     assert_eq!(
         conference
             .stream(&stream.sid)

@@ -33,7 +33,7 @@ use super::{
     response::Refusal,
     seed::SeedConference,
 };
-use crate::{API_ROOT_PATH, time::parse_rfc2822};
+use crate::{API_ROOT_PATH, ConferenceStatus, time::parse_rfc2822};
 
 /// The statuses a conference can have.
 const STATUSES: [&str; 3] = ["init", "in-progress", "completed"];
@@ -43,7 +43,7 @@ const STATUSES: [&str; 3] = ["init", "in-progress", "completed"];
 pub(crate) struct Conference {
     pub(crate) sid: Uuid,
     friendly_name: String,
-    status: String,
+    status: ConferenceStatus,
     region: String,
     date_created: DateTime<FixedOffset>,
     date_updated: DateTime<FixedOffset>,
@@ -231,7 +231,7 @@ impl Conference {
                 .friendly_name
                 .clone()
                 .unwrap_or_else(|| seed.sid.to_string()),
-            status: seed.status.clone(),
+            status: ConferenceStatus::from(seed.status.as_str()),
             region: seed.region.clone(),
             date_created: created,
             date_updated: created,
@@ -246,7 +246,10 @@ impl Conference {
             .friendly_name
             .as_ref()
             .is_none_or(|n| *n == self.friendly_name)
-            && request.status.as_ref().is_none_or(|s| *s == self.status)
+            && request
+                .status
+                .as_ref()
+                .is_none_or(|s| *s == self.status.as_str())
             && request.dates.iter().all(|filter| {
                 filter.passes(if filter.on_created() {
                     &self.date_created
@@ -267,7 +270,7 @@ impl Conference {
         update: Update,
         now: DateTime<Utc>,
     ) -> Result<(Value, Vec<Pending>), Refusal> {
-        let over = self.status == "completed";
+        let over = self.is_over();
         let mut events = Vec::new();
         if let Some(url) = update.announce_url {
             self.unless_over("take an announcement")?;
@@ -304,7 +307,7 @@ impl Conference {
             events.extend(self.event(account, now, "leave", "participant-leave", Some(&p), &[]));
         }
         events.extend(self.event(account, now, "end", "conference-end", None, twilio));
-        self.status = "completed".into();
+        self.status = ConferenceStatus::Completed;
         people.clear(&self.sid);
         self.date_updated = whole_seconds(now);
         events
@@ -325,10 +328,10 @@ impl Conference {
     /// A conference waiting for its first participant (`init`) starts, with its
     /// `conference-start` event; one already started stays as it is.
     fn begin(&mut self, account: &Uuid, now: DateTime<Utc>) -> Option<Pending> {
-        if self.status != "init" {
+        if self.status != ConferenceStatus::Init {
             return None;
         }
-        self.status = "in-progress".into();
+        self.status = ConferenceStatus::InProgress;
         self.date_updated = whole_seconds(now);
         self.event(account, now, "start", "conference-start", None, &[])
     }
@@ -521,7 +524,7 @@ impl Conference {
 
     /// Whether the conference is over.
     pub(crate) fn is_over(&self) -> bool {
-        self.status == "completed"
+        self.status == ConferenceStatus::Completed
     }
 
     pub(crate) fn announcements(&self) -> &[Announcement] {
@@ -536,7 +539,7 @@ impl Conference {
             sid: self.sid.into(),
             account_sid: (*account).into(),
             friendly_name: Some(self.friendly_name.clone()),
-            status: crate::ConferenceStatus::from(self.status.as_str()),
+            status: self.status.clone(),
             date_created: Some(self.date_created),
             date_updated: Some(self.date_updated),
             api_version: Some("2010-04-01".into()),

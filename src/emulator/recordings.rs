@@ -35,7 +35,7 @@ use super::{
     response::Refusal,
     seed::SeedRecording,
 };
-use crate::{API_ROOT_PATH, time::parse_rfc2822, wire::generated::types};
+use crate::{API_ROOT_PATH, RecordingStatus, time::parse_rfc2822, wire::generated::types};
 
 /// The statuses a recording can have, as SignalWire documents them.
 pub(crate) const STATUSES: [&str; 7] = [
@@ -58,7 +58,7 @@ struct Recording {
     sid: Uuid,
     /// The conference it records.
     conference: Option<Uuid>,
-    status: String,
+    status: RecordingStatus,
     source: String,
     channels: String,
     pause_behavior: Option<String>,
@@ -224,7 +224,7 @@ impl Recordings {
                     Recording {
                         sid: r.sid,
                         conference: Some(c.sid),
-                        status: r.status.clone(),
+                        status: RecordingStatus::from(r.status.as_str()),
                         source: r.source.clone(),
                         channels: r.channels.clone(),
                         pause_behavior: None,
@@ -323,23 +323,23 @@ impl Recordings {
         let r = self
             .get_mut(sid, owner)
             .ok_or_else(|| Refusal::not_found(path))?;
-        if is_over(&r.status) {
+        if is_over(r.status.as_str()) {
             return Err(Refusal::errors(vec![format!(
                 "Recording {sid} is {} and can no longer be paused, resumed or stopped",
                 r.status
             )]));
         }
-        let current = if r.status == "paused" {
+        let current = if r.status == RecordingStatus::Paused {
             "paused"
         } else {
             "in-progress"
         };
         if update.status != current || update.pause_behavior.is_some() {
-            r.status = update.status;
+            r.status = RecordingStatus::from(update.status);
             if let Some(behavior) = update.pause_behavior {
                 r.pause_behavior = Some(behavior);
             }
-            if r.status == "stopped" {
+            if r.status == RecordingStatus::Stopped {
                 r.end_time = Some(whole_seconds(now));
             }
             r.date_updated = whole_seconds(now);
@@ -357,7 +357,7 @@ impl Recordings {
             .get(sid, owner)
             .ok_or_else(|| Refusal::not_found(path))?
             .status;
-        if !is_over(status) {
+        if !is_over(status.as_str()) {
             return Err(Refusal::errors(vec![format!(
                 "Recording {sid} is {status}: stop it before deleting it"
             )]));
@@ -371,8 +371,8 @@ impl Recordings {
     /// The conference ended: its active recordings are complete.
     pub(crate) fn complete_of(&mut self, conference: &Uuid, now: DateTime<Utc>) {
         for r in self.by_seq.values_mut() {
-            if r.conference.as_ref() == Some(conference) && !is_over(&r.status) {
-                r.status = "completed".into();
+            if r.conference.as_ref() == Some(conference) && !is_over(r.status.as_str()) {
+                r.status = RecordingStatus::Completed;
                 r.end_time = Some(whole_seconds(now));
                 r.date_updated = whole_seconds(now);
             }
@@ -397,7 +397,7 @@ impl Recording {
             conference_sid: self.conference.map(Into::into),
             call_sid: None,
             api_version: Some("2010-04-01".into()),
-            status: crate::RecordingStatus::from(self.status.as_str()),
+            status: self.status.clone(),
             source: Some(crate::RecordingSource::from(self.source.as_str())),
             channels: Some(self.channels.clone()),
             channel: Some(self.channels.clone()),

@@ -25,7 +25,7 @@ use super::{
     participants::whole_seconds,
     response::Refusal,
 };
-use crate::API_ROOT_PATH;
+use crate::{API_ROOT_PATH, StreamStatus};
 
 /// A stream the emulator was asked to open, as it keeps it.
 #[derive(Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub struct EmulatedStream {
     /// Whether real-time streaming was asked for, if said.
     pub real_time: Option<bool>,
     /// `in-progress` or `stopped`.
-    pub status: String,
+    pub status: crate::StreamStatus,
     bearer_token: Option<String>,
 }
 
@@ -235,7 +235,7 @@ impl Streams {
             && self.all.iter().any(|s| {
                 s.conference == *conference
                     && s.kept.name.as_ref() == Some(name)
-                    && s.kept.status != "stopped"
+                    && s.kept.status != StreamStatus::Stopped
             })
         {
             return Err(Refusal::errors(vec![format!(
@@ -251,7 +251,7 @@ impl Streams {
                 track: create.track,
                 codec: create.codec,
                 real_time: create.real_time,
-                status: "in-progress".into(),
+                status: StreamStatus::InProgress,
                 bearer_token: create.bearer_token,
             },
             date_updated: whole_seconds(now),
@@ -273,12 +273,12 @@ impl Streams {
             .iter_mut()
             .find(|s| s.kept.sid == *sid && s.conference == *conference)
             .ok_or_else(|| Refusal::not_found(path))?;
-        if stream.kept.status == "stopped" {
+        if stream.kept.status == StreamStatus::Stopped {
             return Err(Refusal::errors(vec![format!(
                 "Stream {sid} is already stopped"
             )]));
         }
-        stream.kept.status = "stopped".into();
+        stream.kept.status = StreamStatus::Stopped;
         stream.date_updated = whole_seconds(now);
         Ok(stream.render(account, conference))
     }
@@ -286,8 +286,8 @@ impl Streams {
     /// The conference ended: its streams stop.
     pub(crate) fn stop_of(&mut self, conference: &Uuid, now: DateTime<Utc>) {
         for s in &mut self.all {
-            if s.conference == *conference && s.kept.status != "stopped" {
-                s.kept.status = "stopped".into();
+            if s.conference == *conference && s.kept.status != StreamStatus::Stopped {
+                s.kept.status = StreamStatus::Stopped;
                 s.date_updated = whole_seconds(now);
             }
         }
@@ -311,7 +311,7 @@ impl Stream {
             account_sid: Some((*account).into()),
             conference_sid: Some((*conference).into()),
             name: self.kept.name.clone(),
-            status: crate::StreamStatus::from(self.kept.status.as_str()),
+            status: self.kept.status.clone(),
             date_updated: Some(self.date_updated),
             uri: Some(format!(
                 "{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Streams/{}.json",
