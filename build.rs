@@ -1099,13 +1099,14 @@ impl<'a> Doc<'a> {
         let (entry_doc, entry_self) = if scope.parents.is_empty() {
             (
                 format!(
-                    "The {} of the account: list{}.",
+                    "The {} of the account: list them{}; see [`{}`].",
                     r.plural,
                     if ops.contains_key("create") {
-                        " and create"
+                        ", or create one"
                     } else {
                         ""
-                    }
+                    },
+                    r.collection
                 ),
                 "self.clone()".to_owned(),
             )
@@ -1134,7 +1135,7 @@ impl<'a> Doc<'a> {
              impl {owner} {{\n\
              /// {entry_doc}\n\
              pub fn {coll}(&self) -> {plural_ty} {{ {plural_ty} {{ client: {entry_self}, {parent_from_owner} }} }}\n\
-             /// One {what}, by its SID; checked when a request is made.\n\
+             /// One {what}, by its {by}SID; checked when a request is made.\n\
              pub fn {item}(&self, sid: impl crate::IntoSid<crate::kind::{kind}>) -> {handle} {{\n\
              {handle} {{ client: {entry_self}, {parent_from_owner}sid: crate::sid::SidArg::new({sid_what:?}, sid) }}\n}}\n}}\n",
             item = r.item_fn,
@@ -1312,6 +1313,8 @@ impl<'a> Doc<'a> {
         } else {
             (&r.update, self.body(op).0)
         };
+        let (_, form) = self.schema(&format!("#/components/schemas/{body}"));
+        let empties_clear = form["x-empty-clears"] == Value::Bool(true);
         let mut setters = String::new();
         let mut checks = String::new();
         let mut empty = Vec::new();
@@ -1343,8 +1346,8 @@ impl<'a> Doc<'a> {
             empty.push(format!("self.body.{}.is_none()", f.ident));
             let field = &f.wire;
             if f.kind == FieldKind::Url {
-                // In an update, an empty URL clears it.
-                let clears = if action == "update" {
+                // An empty URL clears it, in a form marked `x-empty-clears`.
+                let clears = if empties_clear {
                     " && !url.is_empty()"
                 } else {
                     ""

@@ -361,6 +361,7 @@ async fn bad_input_fails_before_anything_is_sent() {
             .await
             .unwrap_err(),
         conference.recording("rec").remove().await.unwrap_err(),
+        alice.update().hold_url("").send().await.unwrap_err(),
         client
             .conferences()
             .list()

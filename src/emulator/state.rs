@@ -1,6 +1,7 @@
-//! What the emulator remembers: projects, their credentials, and their conferences (each with
-//! its participants). Nothing here knows HTTP beyond the status and code of a refusal; each
-//! resource's operations live in its own module.
+//! What the emulator remembers: projects, their credentials, and a table a resource
+//! (conferences, and the participants, recordings and streams linked to them by SID).
+//! Nothing here knows HTTP beyond the status and code of a refusal; each resource's
+//! operations live in its own module.
 
 use std::collections::HashMap;
 

@@ -19,12 +19,12 @@ pub fn choice<T: Clone + Send + Sync + 'static>(
         Some(alias) => PossibleValue::new(*text).alias(alias),
         None => PossibleValue::new(*text),
     });
-    PossibleValuesParser::new(values).map(move |given: String| {
+    PossibleValuesParser::new(values).try_map(move |given: String| {
         known
             .iter()
             .find(|(text, _)| *text == given || short(text) == Some(given.as_str()))
             .map(|(_, value)| value.clone())
-            .expect("the parser took only a known value")
+            .ok_or_else(|| format!("{given:?} is not one of the values listed"))
     })
 }
 

@@ -130,12 +130,13 @@ async fn list(client: &Client, args: &RecordingListArgs, output: Output) -> Resu
             .map_err(fail);
     }
     let mut listing = client.recordings().list();
+    // The call's SID is checked before a conference's name is looked up.
+    if let Some(call) = &args.call {
+        listing = listing.call_sid(call.as_str());
+    }
     if let Some(conference) = &args.conference {
         let conference = crate::conference_sid(client, conference).await?;
         listing = listing.conference_sid(conference.as_str());
-    }
-    if let Some(call) = &args.call {
-        listing = listing.call_sid(call.as_str());
     }
     let listing = days!(listing, args, ListAccountRecordings);
     output::listing(listing.pages(), args.paging.limit, output, "recordings")
