@@ -4,6 +4,7 @@
 
 mod api;
 mod client;
+pub mod cxml;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;

@@ -2361,3 +2361,74 @@ async fn a_token_command_gives_its_first_line_within_bounds_of_time_and_size() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not empty"), "{}", r.stderr);
 }
+
+#[test]
+fn cxml_check_prints_a_document_normalized_or_its_first_error() {
+    let dir = std::env::temp_dir().join(format!("cxml-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.xml");
+    std::fs::write(
+        &good,
+        "<Response><Say voice='alice'>Hello &amp; welcome</Say><Dial><Conference beep=\"onEnter\">standup</Conference></Dial></Response>",
+    )
+    .unwrap();
+    let r = run(&mut cli(&["cxml", "check", good.to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>\n  <Say voice=\"alice\">Hello &amp; welcome</Say>\n  <Dial>\n    <Conference beep=\"onEnter\">standup</Conference>\n  </Dial>\n</Response>\n"
+    );
+
+    let bad = dir.join("bad.xml");
+    std::fs::write(
+        &bad,
+        "<Response>\n  <Gather>\n    <Dial>+15550001111</Dial>\n  </Gather>\n</Response>",
+    )
+    .unwrap();
+    let r = run(&mut cli(&["cxml", "check", bad.to_str().unwrap()]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("line 3, <Dial>: <Dial> cannot go inside <Gather>"),
+        "{}",
+        r.stderr
+    );
+
+    // A messaging document, from standard input; and one that is not UTF-8.
+    let mut command = cli(&["cxml", "check", "-"]);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"<Response><Message to=\"+15550001111\"><Body>Hi</Body></Message></Response>")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<Message to=\"+15550001111\">"));
+
+    std::fs::write(&bad, b"<Response><Say>\xff</Say></Response>").unwrap();
+    let r = run(&mut cli(&["cxml", "check", bad.to_str().unwrap()]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not UTF-8"), "{}", r.stderr);
+    let r = run(&mut cli(&[
+        "cxml",
+        "check",
+        "--channel",
+        "fax",
+        good.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("<Say> cannot go inside <Response>"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -228,10 +228,32 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 
+    /// Read cXML documents: check one, and print it normalized
+    #[command(subcommand)]
+    Cxml(Cxml),
+
     /// Print the manual page (roff)
     ///
     /// To read it: `signalwire-compat man > signalwire-compat.1; man ./signalwire-compat.1`
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cxml {
+    /// Read a cXML document as SignalWire would: print it normalized (exit 0), or its first
+    /// error with its line and element (exit 2)
+    Check(CxmlCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CxmlCheckArgs {
+    /// The document's file, or `-` for standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Which channel's verbs it holds [default: the first of voice, messaging and fax that
+    /// reads it]
+    #[arg(long, value_name = "CHANNEL", value_parser = ["voice", "messaging", "fax"])]
+    pub channel: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

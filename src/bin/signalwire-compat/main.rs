@@ -5,6 +5,7 @@
 mod args;
 mod conferences;
 mod config;
+mod cxml;
 mod emulator;
 mod output;
 mod participants;
@@ -184,6 +185,7 @@ async fn run(global: Global, command: Invocation) -> Result<(), Failure> {
             clap_complete::generate(*shell, &mut command, "signalwire-compat", &mut script);
             return write_out(&script, "the completion script");
         }
+        Ok(Command::Cxml(args::Cxml::Check(args))) => return cxml::check(args),
         Ok(Command::Man) => {
             let command = command_line();
             let mut page = Vec::new();
@@ -220,7 +222,11 @@ async fn run(global: Global, command: Invocation) -> Result<(), Failure> {
         Ok(Command::Streams(command)) => streams::run(&client, command, output).await,
         Err((meta, matches)) => resources::run(&client, meta, &matches, output).await,
         Ok(
-            Command::Emulator(_) | Command::Config(_) | Command::Completions { .. } | Command::Man,
+            Command::Emulator(_)
+            | Command::Config(_)
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Cxml(_),
         ) => {
             unreachable!("these commands returned above")
         }
