@@ -1,6 +1,8 @@
 //! Webhooks: conference status callbacks of every kind read into events, signatures checked
 //! end to end, and any change to a signed request refused.
 
+mod support;
+
 use proptest::prelude::*;
 use signalwire_compat::webhooks::{
     ConferenceEvent, ConferenceEventKind, Payload, SigningKey, Validator, WebhookError,
@@ -338,4 +340,150 @@ proptest! {
         changed[i] ^= flip;
         prop_assert_eq!(v.check(&signature, &url, Payload::Raw(&changed)), Err(WebhookError::BodyHashMismatch));
     }
+}
+
+#[test]
+fn a_call_s_webhooks_read_into_their_types() {
+    use signalwire_compat::{
+        AnsweredBy, CallDirection, CallStatus, RecordingStatus,
+        webhooks::{CallStatusCallback, RecordingStatusCallback, VoiceRequest},
+    };
+    let voice = VoiceRequest::from_form(&form(&[
+        ("CallSid", CALL),
+        ("AccountSid", ACCOUNT),
+        ("From", "+15550001111"),
+        ("To", "+15550002222"),
+        ("CallStatus", "ringing"),
+        ("Direction", "inbound"),
+        ("Digits", "1"),
+        ("SpeechResult", "sales please"),
+        ("Confidence", "0.92"),
+        ("DialCallStatus", "no-answer"),
+        ("DialCallDuration", "soon"),
+        ("Custom", "kept"),
+    ]))
+    .unwrap();
+    assert_eq!(voice.call_sid.as_str(), CALL);
+    assert_eq!(voice.call_status, Some(CallStatus::Ringing));
+    assert_eq!(voice.direction, Some(CallDirection::Inbound));
+    assert_eq!(voice.digits.as_deref(), Some("1"));
+    assert_eq!(voice.confidence, Some(0.92));
+    assert_eq!(voice.dial_call_status, Some(CallStatus::NoAnswer));
+    assert_eq!(voice.dial_call_duration, None, "not a number: kept as sent");
+    assert_eq!(voice.other["DialCallDuration"], "soon");
+    assert_eq!(voice.other["Custom"], "kept");
+    assert_eq!(
+        VoiceRequest::from_form(&form(&[("AccountSid", ACCOUNT)])),
+        Err(WebhookError::MissingParameter("CallSid"))
+    );
+
+    let status = CallStatusCallback::from_form(&form(&[
+        ("CallSid", CALL),
+        ("AccountSid", ACCOUNT),
+        ("CallStatus", "completed"),
+        ("CallDuration", "42"),
+        ("SequenceNumber", "3"),
+        ("Timestamp", "Wed, 02 Dec 2026 07:00:00 +0000"),
+        ("AnsweredBy", "machine_end_beep"),
+    ]))
+    .unwrap();
+    assert!(status.call_status.is_over());
+    assert_eq!(status.call_duration, Some(42));
+    assert_eq!(status.sequence_number, Some(3));
+    assert_eq!(status.answered_by, Some(AnsweredBy::MachineEndBeep));
+    assert!(status.timestamp.is_some());
+    assert_eq!(
+        CallStatusCallback::from_form(&form(&[("CallSid", CALL), ("AccountSid", ACCOUNT)])),
+        Err(WebhookError::MissingParameter("CallStatus"))
+    );
+
+    let recording = RecordingStatusCallback::from_form(&form(&[
+        ("RecordingSid", "19e436af-5688-4307-b03b-bdb2b42b8142"),
+        ("AccountSid", ACCOUNT),
+        ("RecordingStatus", "completed"),
+        ("CallSid", CALL),
+        ("RecordingDuration", "12"),
+        ("RecordingChannels", "2"),
+    ]))
+    .unwrap();
+    assert_eq!(recording.recording_status, RecordingStatus::Completed);
+    assert_eq!(recording.recording_channels, Some(2));
+    assert_eq!(recording.call_sid.as_ref().map(|c| c.as_str()), Some(CALL));
+}
+
+#[test]
+fn a_signed_voice_request_is_read_and_a_tampered_one_refused() {
+    use signalwire_compat::webhooks::VoiceRequest;
+    let url = "https://example.com/voice";
+    let pairs = form(&[("CallSid", CALL), ("AccountSid", ACCOUNT), ("Digits", "1")]);
+    let (signature, body) = signed(url, &pairs);
+    let request: VoiceRequest = validator().read(&signature, url, &body).unwrap();
+    assert_eq!(request.digits.as_deref(), Some("1"));
+    let tampered = String::from_utf8(body)
+        .unwrap()
+        .replace("Digits=1", "Digits=9");
+    assert_eq!(
+        validator().read::<VoiceRequest>(&signature, url, tampered.as_bytes()),
+        Err(WebhookError::BadSignature)
+    );
+}
+
+#[cfg(feature = "axum")]
+#[tokio::test]
+async fn a_handler_takes_a_voice_request_and_answers_with_cxml() {
+    use axum::{Router, routing::post};
+    use signalwire_compat::{
+        cxml::{Say, VoiceResponse},
+        webhooks::{
+            UrlSource, VoiceRequest,
+            axum::{Signed, WebhookConfig},
+        },
+    };
+    async fn voice(Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
+        let who = call.from.unwrap_or_else(|| "caller".into());
+        VoiceResponse::new().say(Say::new(format!("Hello, {who} <3")))
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = WebhookConfig {
+        validator: validator(),
+        url: UrlSource::Public(format!("http://{addr}")),
+    };
+    let app = Router::new()
+        .route("/voice", post(voice))
+        .with_state(config);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let url = format!("http://{addr}/voice");
+    let pairs = form(&[
+        ("CallSid", CALL),
+        ("AccountSid", ACCOUNT),
+        ("From", "+15550001111"),
+    ]);
+    let (signature, body) = signed(&url, &pairs);
+    let http = support::raw();
+    let answer = http
+        .post(&url)
+        .header("X-SignalWire-Signature", &signature)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "text/xml; charset=utf-8");
+    let xml = answer.text().await.unwrap();
+    let doc = VoiceResponse::parse(&xml).unwrap();
+    assert_eq!(
+        doc,
+        VoiceResponse::new().say(Say::new("Hello, +15550001111 <3"))
+    );
+    let forged = http
+        .post(&url)
+        .header("X-SignalWire-Signature", "forged")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
 }

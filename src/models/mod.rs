@@ -1,6 +1,7 @@
 //! The data the API returns, one module a resource: lenient in what they read, strict in what
 //! they write back.
 
+pub(crate) mod call;
 pub(crate) mod conference;
 /// The models generated from the spec's schemas marked `x-model`.
 pub(crate) mod generated {

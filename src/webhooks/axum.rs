@@ -1,5 +1,7 @@
-//! An axum extractor that checks a webhook's signature and reads its conference event in one
-//! step. Needs the `axum` feature.
+//! Axum extractors that check a webhook's signature and read its form in one step:
+//! [`Signed<T>`] for any webhook type (a call's [`VoiceRequest`](super::VoiceRequest), its
+//! status callbacks, a conference's events), [`SignedEvent`] for conference events. Needs
+//! the `axum` feature.
 
 use axum::{
     extract::{FromRef, FromRequest, Request},
@@ -8,8 +10,8 @@ use axum::{
 };
 
 use super::{
-    ConferenceEvent, Payload, SIGNATURE_HEADERS, UrlSource, Validator, WebhookError, public_url,
-    signature::form_pairs,
+    ConferenceEvent, Payload, SIGNATURE_HEADERS, UrlSource, Validator, Webhook, WebhookError,
+    public_url, signature::form_pairs,
 };
 
 /// The largest webhook body read: callbacks are small forms.
@@ -74,6 +76,76 @@ impl IntoResponse for Rejection {
     }
 }
 
+/// A webhook of type `T` whose signature checked out, refused as [`SignedEvent`] refuses.
+///
+/// A call's URL can take the [`VoiceRequest`](super::VoiceRequest) and answer with cXML, in
+/// one function:
+///
+/// ```no_run
+/// use axum::{Router, routing::post};
+/// use signalwire_compat::cxml::{Say, VoiceResponse};
+/// use signalwire_compat::webhooks::{VoiceRequest, axum::{Signed, WebhookConfig}};
+///
+/// async fn voice(Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
+///     let who = call.from.unwrap_or_else(|| "caller".into());
+///     VoiceResponse::new().say(Say::new(format!("Hello, {who}")))
+/// }
+///
+/// # fn demo(config: WebhookConfig) {
+/// let app: Router = Router::new().route("/voice", post(voice)).with_state(config);
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Signed<T>(pub T);
+
+/// Checks a request's signature and reads its form (its query, for a `GET`) into `T`.
+async fn extract<T: Webhook>(request: Request, config: &WebhookConfig) -> Result<T, Rejection> {
+    let (parts, body) = request.into_parts();
+    let signature = SIGNATURE_HEADERS
+        .iter()
+        .find_map(|name| parts.headers.get(*name))
+        .ok_or(Rejection(WebhookError::MissingSignature))?
+        .to_str()
+        .map_err(|_| Rejection(WebhookError::UnreadableSignature))?
+        .to_owned();
+    let url = public_url(&parts.uri, &parts.headers, &config.url)
+        .ok_or(Rejection(WebhookError::BadSignature))?;
+    if parts.method == Method::GET {
+        // A `GET` callback carries its parameters in the query, which the URL covers.
+        let pairs = form_pairs(parts.uri.query().unwrap_or_default().as_bytes());
+        config
+            .validator
+            .check(&signature, &url, Payload::Empty)
+            .map_err(Rejection)?;
+        return T::from_form(&pairs).map_err(Rejection);
+    }
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            Rejection(WebhookError::UnreadableBody {
+                limit: MAX_BODY_BYTES,
+            })
+        })?;
+    config
+        .validator
+        .read::<T>(&signature, &url, &body)
+        .map_err(Rejection)
+}
+
+impl<S, T> FromRequest<S> for Signed<T>
+where
+    WebhookConfig: FromRef<S>,
+    S: Send + Sync,
+    T: Webhook + Send,
+{
+    type Rejection = Rejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let config = WebhookConfig::from_ref(state);
+        extract(request, &config).await.map(Signed)
+    }
+}
+
 impl<S> FromRequest<S> for SignedEvent
 where
     WebhookConfig: FromRef<S>,
@@ -83,38 +155,8 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let config = WebhookConfig::from_ref(state);
-        let (parts, body) = request.into_parts();
-        let signature = SIGNATURE_HEADERS
-            .iter()
-            .find_map(|name| parts.headers.get(*name))
-            .ok_or(Rejection(WebhookError::MissingSignature))?
-            .to_str()
-            .map_err(|_| Rejection(WebhookError::UnreadableSignature))?
-            .to_owned();
-        let url = public_url(&parts.uri, &parts.headers, &config.url)
-            .ok_or(Rejection(WebhookError::BadSignature))?;
-        if parts.method == Method::GET {
-            // A `GET` callback carries its parameters in the query, which the URL covers.
-            let pairs = form_pairs(parts.uri.query().unwrap_or_default().as_bytes());
-            config
-                .validator
-                .check(&signature, &url, Payload::Empty)
-                .map_err(Rejection)?;
-            return ConferenceEvent::from_form(&pairs)
-                .map(SignedEvent)
-                .map_err(Rejection);
-        }
-        let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        extract::<ConferenceEvent>(request, &config)
             .await
-            .map_err(|_| {
-                Rejection(WebhookError::UnreadableBody {
-                    limit: MAX_BODY_BYTES,
-                })
-            })?;
-        config
-            .validator
-            .conference_event(&signature, &url, &body)
             .map(SignedEvent)
-            .map_err(Rejection)
     }
 }

@@ -104,18 +104,46 @@ pub struct ConferenceEvent {
 }
 
 /// Takes a callback's parameters out one by one; what is left is the event's `other`.
-struct Reader {
-    params: BTreeMap<String, String>,
+pub(super) struct Reader {
+    pub(super) params: BTreeMap<String, String>,
 }
 
 impl Reader {
+    /// The parameters of a form. For a repeated name, the first value counts and the others
+    /// are kept under `Name[2]`, `Name[3]`, ….
+    pub(super) fn new(pairs: &[(String, String)]) -> Self {
+        let mut params: BTreeMap<String, String> = BTreeMap::new();
+        // The next number to try for each repeated name, so that reading is linear in the
+        // number of pairs however often a name repeats (a name sent literally as `Name[2]`
+        // is stepped over, and each step is taken once).
+        let mut next: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (key, value) in pairs {
+            if params.contains_key(key) {
+                let n = next.entry(key.as_str()).or_insert(2);
+                while params.contains_key(&format!("{key}[{n}]")) {
+                    *n += 1;
+                }
+                params.insert(format!("{key}[{n}]"), value.clone());
+                *n += 1;
+            } else {
+                params.insert(key.clone(), value.clone());
+            }
+        }
+        Self { params }
+    }
+
+    /// A required parameter's text.
+    pub(super) fn required(&mut self, name: &'static str) -> Result<String, WebhookError> {
+        self.text(name).ok_or(WebhookError::MissingParameter(name))
+    }
+
     /// A parameter's text; an empty one counts as absent.
-    fn text(&mut self, name: &str) -> Option<String> {
+    pub(super) fn text(&mut self, name: &str) -> Option<String> {
         self.params.remove(name).filter(|v| !v.is_empty())
     }
 
     /// A parameter read as a type; text that cannot be read stays in `other`, as sent.
-    fn parsed<T>(&mut self, name: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    pub(super) fn parsed<T>(&mut self, name: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
         let text = self.text(name)?;
         let value = parse(&text);
         if value.is_none() {
@@ -138,24 +166,7 @@ impl ConferenceEvent {
     /// Reads a callback's form parameters. For a repeated name, the first value counts and
     /// the others are kept in `other` under `Name[2]`, `Name[3]`, ….
     pub fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
-        let mut params: BTreeMap<String, String> = BTreeMap::new();
-        // The next number to try for each repeated name, so that reading is linear in the
-        // number of pairs however often a name repeats (a name sent literally as `Name[2]`
-        // is stepped over, and each step is taken once).
-        let mut next: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for (key, value) in pairs {
-            if params.contains_key(key) {
-                let n = next.entry(key.as_str()).or_insert(2);
-                while params.contains_key(&format!("{key}[{n}]")) {
-                    *n += 1;
-                }
-                params.insert(format!("{key}[{n}]"), value.clone());
-                *n += 1;
-            } else {
-                params.insert(key.clone(), value.clone());
-            }
-        }
-        let mut r = Reader { params };
+        let mut r = Reader::new(pairs);
         let kind = r
             .text("StatusCallbackEvent")
             .map(ConferenceEventKind::from)

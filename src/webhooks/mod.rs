@@ -1,5 +1,7 @@
-//! Receiving SignalWire's webhooks: checking their signatures, and reading conference status
-//! callbacks into typed events. No web framework is needed.
+//! Receiving SignalWire's webhooks: checking their signatures, and reading them into typed
+//! values: a call's [`VoiceRequest`] (answered with cXML), its [`CallStatusCallback`]s, a
+//! [`RecordingStatusCallback`], and a conference's [`ConferenceEvent`]s
+//! ([`Validator::read`] reads any of them). No web framework is needed.
 //!
 //! SignalWire signs each webhook with the project's Signing Key. A handler gives the
 //! [`Validator`] the signature header, the URL SignalWire called, and the body; then reads
@@ -24,9 +26,11 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+mod calls;
 mod events;
 mod signature;
 
+pub use calls::{CallStatusCallback, RecordingStatusCallback, VoiceRequest, Webhook};
 pub use events::{ConferenceEvent, ConferenceEventKind};
 pub use signature::{Payload, SIGNATURE_HEADERS, SigningKey, Validator, WebhookError};
 
@@ -87,6 +91,27 @@ impl Validator {
         let pairs = signature::form_pairs(body);
         self.check(signature, url, Payload::Form(&pairs))?;
         ConferenceEvent::from_form(&pairs)
+    }
+
+    /// Checks a webhook's signature and reads its form into `T`: a [`VoiceRequest`], a
+    /// [`CallStatusCallback`], a [`RecordingStatusCallback`] or a [`ConferenceEvent`].
+    ///
+    /// ```
+    /// use signalwire_compat::webhooks::{SigningKey, Validator, VoiceRequest};
+    ///
+    /// let validator = Validator::new(SigningKey::new("PSK_the-projects-signing-key").unwrap());
+    /// let answer = validator.read::<VoiceRequest>("forged", "https://example.com/voice", b"CallSid=x");
+    /// assert!(answer.is_err());
+    /// ```
+    pub fn read<T: Webhook>(
+        &self,
+        signature: &str,
+        url: &str,
+        body: &[u8],
+    ) -> Result<T, WebhookError> {
+        let pairs = signature::form_pairs(body);
+        self.check(signature, url, Payload::Form(&pairs))?;
+        T::from_form(&pairs)
     }
 }
 
