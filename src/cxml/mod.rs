@@ -228,7 +228,8 @@ impl<E> From<Vec<E>> for Events<E> {
     }
 }
 
-/// A value from a documented set, kept as written when it is another.
+/// A value from a documented set, kept as written when it is another: the crate's open enum
+/// (`open_enum!`), read and written as an attribute.
 macro_rules! attr_enum {
     (
         $(#[$meta:meta])*
@@ -236,33 +237,19 @@ macro_rules! attr_enum {
             $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// Any other value, kept as written.
-            Other(String),
-        }
-
-        impl $name {
-            /// Every documented value, with its text.
-            pub const KNOWN: &'static [(&'static str, $name)] =
-                &[ $( ($text, $name::$variant), )+ ];
+        $crate::models::open_enum! {
+            $(#[$meta])*
+            pub enum $name {
+                $( $(#[$vmeta])* $variant = $text, )+
+            }
         }
 
         impl $crate::cxml::AttrValue for $name {
             fn write(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Borrowed(match self {
-                    $( Self::$variant => $text, )+
-                    Self::Other(text) => text,
-                })
+                ::std::borrow::Cow::Borrowed(self.as_str())
             }
             fn read(text: &str) -> Result<Self, String> {
-                Ok(match text {
-                    $( $text => Self::$variant, )+
-                    other => Self::Other(other.to_owned()),
-                })
+                Ok(Self::from(text))
             }
         }
     };
@@ -305,6 +292,28 @@ macro_rules! element {
     ) => {
         $crate::cxml::element!(@struct $(#[$meta])* $name $xml $content { $( $(#[$fmeta])* $field : $ty = $attr, )* });
     };
+    (@attrs $name:ident { $( $field:ident : $ty:ty = $attr:literal, )* }) => {
+        impl $name {
+            /// Writes the attributes it knows, then those it does not.
+            fn write_attrs(&self, node: &mut $crate::cxml::Node) {
+                $( if let Some(v) = &self.$field {
+                    node.attrs.push(($attr.to_owned(), $crate::cxml::AttrValue::write(v).into_owned()));
+                } )*
+                node.attrs.extend(self.extra.iter().cloned());
+            }
+
+            /// Reads the attributes it knows, and keeps the others in `extra`.
+            fn read_attrs(&mut self, node: &$crate::cxml::Node) -> Result<(), $crate::cxml::CxmlError> {
+                for (key, value) in &node.attrs {
+                    match key.as_str() {
+                        $( $attr => $crate::cxml::read_attr(node, $attr, value, &mut self.$field)?, )*
+                        _ => self.extra.push((key.clone(), value.clone())),
+                    }
+                }
+                Ok(())
+            }
+        }
+    };
     (@struct $(#[$meta:meta])* $name:ident $xml:literal text { $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $attr:literal, )* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -328,14 +337,13 @@ macro_rules! element {
             } )*
         }
 
+        $crate::cxml::element!(@attrs $name { $( $field : $ty = $attr, )* });
+
         impl $crate::cxml::Element for $name {
             const NAME: &'static str = $xml;
             fn to_node(&self) -> $crate::cxml::Node {
                 let mut node = $crate::cxml::Node::new($xml);
-                $( if let Some(v) = &self.$field {
-                    node.attrs.push(($attr.to_owned(), $crate::cxml::AttrValue::write(v).into_owned()));
-                } )*
-                node.attrs.extend(self.extra.iter().cloned());
+                self.write_attrs(&mut node);
                 if !self.text.is_empty() {
                     node.children.push($crate::cxml::Child::Text(self.text.clone()));
                 }
@@ -343,12 +351,7 @@ macro_rules! element {
             }
             fn from_node(node: &$crate::cxml::Node) -> Result<Self, $crate::cxml::CxmlError> {
                 let mut out = Self::default();
-                for (key, value) in &node.attrs {
-                    match key.as_str() {
-                        $( $attr => $crate::cxml::read_attr(node, $attr, value, &mut out.$field)?, )*
-                        _ => out.extra.push((key.clone(), value.clone())),
-                    }
-                }
+                out.read_attrs(node)?;
                 out.text = node.text()?;
                 Ok(out)
             }
@@ -375,24 +378,18 @@ macro_rules! element {
             } )*
         }
 
+        $crate::cxml::element!(@attrs $name { $( $field : $ty = $attr, )* });
+
         impl $crate::cxml::Element for $name {
             const NAME: &'static str = $xml;
             fn to_node(&self) -> $crate::cxml::Node {
                 let mut node = $crate::cxml::Node::new($xml);
-                $( if let Some(v) = &self.$field {
-                    node.attrs.push(($attr.to_owned(), $crate::cxml::AttrValue::write(v).into_owned()));
-                } )*
-                node.attrs.extend(self.extra.iter().cloned());
+                self.write_attrs(&mut node);
                 node
             }
             fn from_node(node: &$crate::cxml::Node) -> Result<Self, $crate::cxml::CxmlError> {
                 let mut out = Self::default();
-                for (key, value) in &node.attrs {
-                    match key.as_str() {
-                        $( $attr => $crate::cxml::read_attr(node, $attr, value, &mut out.$field)?, )*
-                        _ => out.extra.push((key.clone(), value.clone())),
-                    }
-                }
+                out.read_attrs(node)?;
                 node.empty()?;
                 Ok(out)
             }
@@ -459,25 +456,19 @@ macro_rules! element {
             } )*
         }
 
+        $crate::cxml::element!(@attrs $name { $( $field : $ty = $attr, )* });
+
         impl $crate::cxml::Element for $name {
             const NAME: &'static str = $xml;
             fn to_node(&self) -> $crate::cxml::Node {
                 let mut node = $crate::cxml::Node::new($xml);
-                $( if let Some(v) = &self.$field {
-                    node.attrs.push(($attr.to_owned(), $crate::cxml::AttrValue::write(v).into_owned()));
-                } )*
-                node.attrs.extend(self.extra.iter().cloned());
+                self.write_attrs(&mut node);
                 node.children = self.children.iter().map($crate::cxml::ChildOf::to_child).collect();
                 node
             }
             fn from_node(node: &$crate::cxml::Node) -> Result<Self, $crate::cxml::CxmlError> {
                 let mut out = Self::default();
-                for (key, value) in &node.attrs {
-                    match key.as_str() {
-                        $( $attr => $crate::cxml::read_attr(node, $attr, value, &mut out.$field)?, )*
-                        _ => out.extra.push((key.clone(), value.clone())),
-                    }
-                }
+                out.read_attrs(node)?;
                 out.children = <$child as $crate::cxml::ChildOf>::read_all(node)?;
                 Ok(out)
             }
