@@ -115,13 +115,8 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
 /// and the position.
 pub(crate) fn account_list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    let names = [
-        "CallSid",
-        "ConferenceSid",
-        "DateCreated",
-        "DateCreated<",
-        "DateCreated>",
-    ];
+    // An empty date means no filter, as for every listing; an empty SID is no SID (400).
+    let names = ["DateCreated", "DateCreated<", "DateCreated>"];
     for (key, value) in listing_pairs(query, &names)? {
         let sid = || {
             Uuid::try_parse(&value)
