@@ -292,8 +292,13 @@ macro_rules! element {
     ) => {
         $crate::cxml::element!(@struct $(#[$meta])* $name $xml $content { $( $(#[$fmeta])* $field : $ty = $attr, )* });
     };
-    (@attrs $name:ident { $( $field:ident : $ty:ty = $attr:literal, )* }) => {
+    (@attrs $name:ident { $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $attr:literal, )* }) => {
         impl $name {
+            $( $(#[$fmeta])* pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+                self.$field = Some(value.into());
+                self
+            } )*
+
             /// Writes the attributes it knows, then those it does not.
             fn write_attrs(&self, node: &mut $crate::cxml::Node) {
                 $( if let Some(v) = &self.$field {
@@ -331,13 +336,9 @@ macro_rules! element {
             pub fn new(text: impl Into<String>) -> Self {
                 Self { text: text.into(), ..Self::default() }
             }
-            $( $(#[$fmeta])* pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-                self.$field = Some(value.into());
-                self
-            } )*
         }
 
-        $crate::cxml::element!(@attrs $name { $( $field : $ty = $attr, )* });
+        $crate::cxml::element!(@attrs $name { $( $(#[$fmeta])* $field : $ty = $attr, )* });
 
         impl $crate::cxml::Element for $name {
             const NAME: &'static str = $xml;
@@ -372,13 +373,9 @@ macro_rules! element {
             pub fn new() -> Self {
                 Self::default()
             }
-            $( $(#[$fmeta])* pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-                self.$field = Some(value.into());
-                self
-            } )*
         }
 
-        $crate::cxml::element!(@attrs $name { $( $field : $ty = $attr, )* });
+        $crate::cxml::element!(@attrs $name { $( $(#[$fmeta])* $field : $ty = $attr, )* });
 
         impl $crate::cxml::Element for $name {
             const NAME: &'static str = $xml;
@@ -450,13 +447,9 @@ macro_rules! element {
                 self.children.push(child.into());
                 self
             }
-            $( $(#[$fmeta])* pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-                self.$field = Some(value.into());
-                self
-            } )*
         }
 
-        $crate::cxml::element!(@attrs $name { $( $field : $ty = $attr, )* });
+        $crate::cxml::element!(@attrs $name { $( $(#[$fmeta])* $field : $ty = $attr, )* });
 
         impl $crate::cxml::Element for $name {
             const NAME: &'static str = $xml;
