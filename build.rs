@@ -557,7 +557,10 @@ impl<'a> Doc<'a> {
                 r.model
             )
             .unwrap();
-            described.push(r.model.clone());
+            // `table: false`: the emulator keeps it as its own state, not in a table.
+            if m["table"].as_bool().unwrap_or(true) {
+                described.push(r.model.clone());
+            }
         }
         write!(
             out,
@@ -595,15 +598,26 @@ impl<'a> Doc<'a> {
             .flatten()
             .collect();
         properties.sort_by(|a, b| a.0.cmp(b.0));
-        for (wire, property) in properties {
-            let f = self.field(wire, property, &format!("{name}.{wire}"), None);
+        let sorted: Vec<Field<'_>> = properties
+            .iter()
+            .map(|(wire, property)| self.field(wire, property, &format!("{name}.{wire}"), None))
+            .collect();
+        for f in &sorted {
             let ty = &f.ty;
+            // A repeated field is read back from the one space-separated value the
+            // emulator's reader makes of its repetitions.
+            let read = if f.kind == FieldKind::Repeated {
+                ", deserialize_with = \"crate::api::meta::read_repeated\""
+            } else {
+                ""
+            };
             write!(
                 fields,
-                "{}#[serde(rename = {wire:?}, default, skip_serializing_if = \"Option::is_none\")]\n\
+                "{}#[serde(rename = {wire:?}, default, skip_serializing_if = \"Option::is_none\"{read})]\n\
                  pub(crate) {}: Option<{ty}>,\n",
                 docs(&f.description),
-                f.ident
+                f.ident,
+                wire = f.wire,
             )
             .unwrap();
         }
@@ -620,14 +634,107 @@ impl<'a> Doc<'a> {
             .flatten()
             .map(|(wire, s)| self.field(wire, s, &format!("{name}.{wire}"), None))
             .collect();
+        let repeated = sorted.iter().any(|f| f.kind == FieldKind::Repeated);
+        let secret = sorted.iter().any(|f| f.secret);
+        let mut derives = vec![
+            "Clone",
+            "Default",
+            "PartialEq",
+            "Eq",
+            "::serde::Deserialize",
+        ];
+        let mut own = String::new();
+        if repeated {
+            // serde_urlencoded writes a struct's field once; a repeated field is written
+            // once for each value, as entries of a map.
+            let entries: String = sorted
+                .iter()
+                .map(|f| {
+                    if f.kind == FieldKind::Repeated {
+                        format!(
+                            "for value in self.{}.iter().flatten() {{ map.serialize_entry({:?}, value)?; }}\n",
+                            f.ident, f.wire
+                        )
+                    } else {
+                        format!(
+                            "if let Some(value) = &self.{} {{ map.serialize_entry({:?}, value)?; }}\n",
+                            f.ident, f.wire
+                        )
+                    }
+                })
+                .collect();
+            write!(
+                own,
+                "impl ::serde::Serialize for {name} {{\n\
+                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n\
+                 use ::serde::ser::SerializeMap as _;\n\
+                 let mut map = serializer.serialize_map(None)?;\n{entries}map.end()\n}}\n}}\n"
+            )
+            .unwrap();
+        } else {
+            derives.push("::serde::Serialize");
+        }
+        if secret {
+            let shown: String = sorted
+                .iter()
+                .map(|f| {
+                    if f.secret {
+                        format!(
+                            ".field({:?}, &self.{}.as_ref().map(|_| crate::text::REDACTED))",
+                            f.ident, f.ident
+                        )
+                    } else {
+                        format!(".field({:?}, &self.{})", f.ident, f.ident)
+                    }
+                })
+                .collect();
+            write!(
+                own,
+                "impl ::std::fmt::Debug for {name} {{\n\
+                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n\
+                 f.debug_struct({name:?}){shown}.finish()\n}}\n}}\n"
+            )
+            .unwrap();
+        } else {
+            derives.insert(0, "Debug");
+        }
+        let groups = |key: &str| -> String {
+            let list: String = schema[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|group| {
+                    let names: Vec<String> = group
+                        .as_array()
+                        .unwrap_or_else(|| panic!("{SPEC}: {name}.{key} holds lists of fields"))
+                        .iter()
+                        .map(|n| format!("{:?}", n.as_str().expect("a field name")))
+                        .collect();
+                    format!("&[{}],", names.join(", "))
+                })
+                .collect();
+            if list.is_empty() {
+                String::new()
+            } else {
+                let konst = if key == "x-one-of" {
+                    "ONE_OF"
+                } else {
+                    "AT_MOST_ONE_OF"
+                };
+                format!("const {konst}: &'static [&'static [&'static str]] = &[{list}];\n")
+            }
+        };
         format!(
-            "{}#[derive(Debug, Clone, Default, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]\n\
+            "{}#[derive({derives})]\n\
              #[serde(deny_unknown_fields)]\n\
-             pub(crate) struct {name} {{\n{fields}}}\n\
+             pub(crate) struct {name} {{\n{fields}}}\n{own}\
              impl crate::api::meta::Form for {name} {{\n\
-             const FIELDS: &'static [crate::api::meta::FieldMeta] = &[{metas}];\n}}\n",
+             const FIELDS: &'static [crate::api::meta::FieldMeta] = &[{metas}];\n{one}{most}}}\n",
             docs(described(schema, name)),
+            derives = derives.join(", "),
             metas = field_metas(&all, &required),
+            one = groups("x-one-of"),
+            most = groups("x-at-most-one-of"),
         )
     }
 
@@ -661,12 +768,41 @@ impl<'a> Doc<'a> {
                     "::uuid::Uuid".to_owned(),
                 )
             }
+            // A field whose own schema names its kind of SID (`x-sid-of: Call` on a
+            // `ParentCallSid`) takes that kind.
+            Some(("Uuid", _)) if schema.get("x-sid-of").is_some() => {
+                let kind = schema["x-sid-of"].as_str().unwrap();
+                (
+                    format!("impl crate::IntoSid<crate::kind::{kind}>"),
+                    "value",
+                    FieldKind::Sid,
+                    "::uuid::Uuid".to_owned(),
+                )
+            }
             Some((_, target)) if target.get("x-open-enum").is_some() => {
                 let rust = match &target["x-open-enum"] {
                     Value::String(name) => format!("crate::{name}"),
                     _ => format!("crate::{}", p.target.unwrap().0),
                 };
                 (rust.clone(), "value", FieldKind::Open, rust)
+            }
+            _ if schema.get("x-events").is_some() => {
+                let (_, t) = self.schema(&format!(
+                    "#/components/schemas/{}",
+                    schema["x-events"]
+                        .as_str()
+                        .expect("x-events names a schema")
+                ));
+                let item = match &t["x-open-enum"] {
+                    Value::String(rust) => format!("crate::{rust}"),
+                    _ => panic!("{SPEC}: {what}: x-events names an x-open-enum with a Rust path"),
+                };
+                (
+                    format!("impl IntoIterator<Item = {item}>"),
+                    "crate::api::meta::spaced(value)",
+                    FieldKind::Text,
+                    "String".to_owned(),
+                )
             }
             _ => match p.schema["type"].as_str() {
                 Some("string") => (
@@ -685,13 +821,36 @@ impl<'a> Doc<'a> {
                     FieldKind::Bool,
                     "bool".to_owned(),
                 ),
+                Some("integer") => ("u32".to_owned(), "value", FieldKind::Int, "u32".to_owned()),
+                // A field given once for each value, each one of an enum of the crate's.
+                Some("array") => {
+                    let items = self.property(&p.schema["items"]);
+                    let item = match items.target {
+                        Some((name, t)) => match &t["x-open-enum"] {
+                            Value::String(rust) => format!("crate::{rust}"),
+                            Value::Bool(true) => format!("crate::{name}"),
+                            _ => panic!(
+                                "{SPEC}: {what}: a repeated field's items are an x-open-enum"
+                            ),
+                        },
+                        None => {
+                            panic!("{SPEC}: {what}: a repeated field's items are an x-open-enum")
+                        }
+                    };
+                    (
+                        format!("impl IntoIterator<Item = {item}>"),
+                        "value.into_iter().collect()",
+                        FieldKind::Repeated,
+                        format!("Vec<{item}>"),
+                    )
+                }
                 other => panic!("{SPEC}: {what}: a field of type {other:?} has no setter rule"),
             },
         };
         // How progenitor takes it: text of an inline schema as `&str`, of a named one (or an
         // enum) by reference, a boolean by value.
         let pass = match (kind, p.target) {
-            (FieldKind::Bool, _) => "",
+            (FieldKind::Bool | FieldKind::Int, _) => "",
             (FieldKind::Text | FieldKind::Url, None) => ".as_deref()",
             _ => ".as_ref()",
         };
@@ -704,11 +863,17 @@ impl<'a> Doc<'a> {
             }
             FieldKind::Open | FieldKind::Method => format!("{ty}::from(value)"),
             FieldKind::Text | FieldKind::Url => "value.to_owned()".to_owned(),
+            FieldKind::Int => "value.parse().map_err(|_| \"is not a whole number\")?".to_owned(),
+            FieldKind::Repeated => "value.split_whitespace().map(From::from).collect()".to_owned(),
         };
         Field {
             wire: wire.to_owned(),
             ident: snake(wire),
-            flag: kebab(wire),
+            // `x-flag` names the command-line flag where the wire name's would take a global
+            // option's (`Timeout`, beside `--timeout`).
+            flag: schema["x-flag"]
+                .as_str()
+                .map_or_else(|| kebab(wire), str::to_owned),
             description: description.to_owned(),
             arg,
             convert,
@@ -719,6 +884,34 @@ impl<'a> Doc<'a> {
             own: schema["x-own"] == Value::Bool(true),
             min_length: p.schema["minLength"].as_u64(),
             max_length: p.schema["maxLength"].as_u64(),
+            range: match (p.schema["minimum"].as_u64(), p.schema["maximum"].as_u64()) {
+                (Some(min), Some(max)) if kind == FieldKind::Int => Some((min, max)),
+                _ if kind == FieldKind::Int => {
+                    panic!("{SPEC}: {what}: a whole number needs its minimum and maximum")
+                }
+                _ => None,
+            },
+            check: schema["x-check"].as_str().map(str::to_owned),
+            // The documented values of an enum's field (a repeated field's items), for the
+            // command line to offer; the set stays open when read.
+            values: {
+                let target = if kind == FieldKind::Repeated {
+                    self.property(&p.schema["items"]).target
+                } else if kind == FieldKind::Open {
+                    p.target
+                } else {
+                    None
+                };
+                target
+                    .and_then(|(_, t)| t["enum"].as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            },
+            secret: schema["x-secret"] == Value::Bool(true),
         }
     }
 
@@ -834,10 +1027,22 @@ impl<'a> Doc<'a> {
             } else {
                 (wire.as_str(), "on", "on")
             };
-            let said = words.get(base).and_then(Value::as_str).unwrap_or_else(|| {
+            // A base name's words (`created`), or its words and the stem of its filters'
+            // names (`{stem: started, words: started}` for `StartTime`).
+            let entry = words.get(base).unwrap_or_else(|| {
                 panic!("{SPEC}: {name}: x-date-filters has no words for {base}")
             });
-            let stem = snake(base.strip_prefix("Date").unwrap_or(base));
+            let (said, stem) = match entry {
+                Value::String(said) => (
+                    said.as_str(),
+                    snake(base.strip_prefix("Date").unwrap_or(base)),
+                ),
+                Value::Object(o) => (
+                    o["words"].as_str().expect("x-date-filters words"),
+                    o["stem"].as_str().expect("x-date-filters stem").to_owned(),
+                ),
+                other => panic!("{SPEC}: {name}: x-date-filters.{base} is {other}"),
+            };
             out.push(DateFilter {
                 wire: wire.clone(),
                 ident: format!("{stem}_{suffix}"),
@@ -1375,7 +1580,50 @@ impl<'a> Doc<'a> {
                 )
                 .unwrap();
             }
+            if let Some((min, max)) = f.range {
+                writeln!(
+                    checks,
+                    "if let Some(n) = self.body.{ident} {{ crate::api::meta::within({field:?}, n, {min}, {max})?; }}",
+                    ident = f.ident
+                )
+                .unwrap();
+            }
+            if let Some(check) = &f.check {
+                writeln!(
+                    checks,
+                    "if let Some(text) = &self.body.{ident} {{ crate::api::meta::checked({field:?}, text, crate::api::meta::{check})?; }}",
+                    ident = f.ident
+                )
+                .unwrap();
+            }
         }
+        // Groups of fields of which exactly one, or at most one, is to be given.
+        for (key, exactly) in [("x-one-of", true), ("x-at-most-one-of", false)] {
+            for group in form[key].as_array().into_iter().flatten() {
+                let names: Vec<&str> = group
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                let given: Vec<String> = names
+                    .iter()
+                    .map(|n| {
+                        let f = fields.iter().find(|f| f.wire == *n).unwrap_or_else(|| {
+                            panic!("{SPEC}: {body}.{key} names {n}, which it does not have")
+                        });
+                        format!("self.body.{}.is_some()", f.ident)
+                    })
+                    .collect();
+                writeln!(
+                    checks,
+                    "crate::api::meta::one_of(&{names:?}, &[{}], {exactly})?;",
+                    given.join(", ")
+                )
+                .unwrap();
+            }
+        }
+        let secret = fields.iter().find(|f| f.secret);
         let item = action != "create";
         let (sid_type, sids, sid_pattern) = scope.sids("self", item);
         let sid_field = if item { "sid: crate::sid::SidArg," } else { "" };
@@ -1432,8 +1680,16 @@ impl<'a> Doc<'a> {
              let {sid_pattern} = checked?;\n\
              let account = self.client.account_sid();\n\
              let client = self.client.clone();\n\
-             let value = client.run({what:?}, |api| {call}).await?;\n\
+             let value = {run};\n\
              Ok(value.into_inner())\n}}\n}}\n}}\n",
+            // A secret of the form's is taken out of every error, as the API token is.
+            run = match secret {
+                Some(f) => format!(
+                    "client.run_secret({what:?}, self.body.{}.as_deref(), |api| {call}).await?",
+                    f.ident
+                ),
+                None => format!("client.run({what:?}, |api| {call}).await?"),
+            },
             parents = scope.fields(),
             from = if item {
                 format!("{}::update", r.handle)
@@ -1476,7 +1732,22 @@ impl<'a> Doc<'a> {
         };
         let fields = field_metas;
         let none = BTreeSet::new();
-        let filters = ops.get("list").map(|op| fields(&self.filters(op), &none));
+        // A listing's filters, then its date filters (`StartTime>` as `--started-after`).
+        let filters = ops.get("list").map(|op| {
+            let mut metas = fields(&self.filters(op), &none);
+            for d in self.date_filters(op).map(|(_, _, d)| d).unwrap_or_default() {
+                write!(
+                    metas,
+                    "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::Day, required: false, min_length: None, max_length: None, range: None, check: None, values: &[] }},",
+                    d.wire,
+                    d.ident,
+                    d.ident.replace('_', "-"),
+                    format!("Only those {}", d.words),
+                )
+                .unwrap();
+            }
+            metas
+        });
         let create = ops.get("create").map(|op| {
             let (_, f, required) = self.body(op);
             fields(&f, &required)
@@ -1585,7 +1856,7 @@ impl<'a> Doc<'a> {
                 out,
                 "fn dyn_create(client: &crate::Client, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
                  let fields = <Self as crate::api::meta::Described>::META.create.unwrap_or_default();\n\
-                 let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(pairs));\n\
+                 let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(fields, pairs));\n\
                  let client = client.clone();\n\
                  Box::pin(async move {{ {create} {{ client, body: body?, invalid: None }}.send().await.map(crate::api::meta::json) }})\n}}\n",
                 create = r.create,
@@ -1597,7 +1868,7 @@ impl<'a> Doc<'a> {
                 out,
                 "fn dyn_update(client: &crate::Client, sid: &str, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
                  let fields = <Self as crate::api::meta::Described>::META.update.unwrap_or_default();\n\
-                 let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(pairs));\n\
+                 let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(fields, pairs));\n\
                  let (client, sid) = (client.clone(), crate::sid::SidArg::new::<crate::kind::{model}>({sid_what:?}, sid));\n\
                  Box::pin(async move {{ {update} {{ client, sid, body: body?, invalid: None }}.send().await.map(crate::api::meta::json) }})\n}}\n",
                 update = r.update,
@@ -1628,7 +1899,7 @@ fn field_metas(fields: &[Field<'_>], required: &BTreeSet<String>) -> String {
         .iter()
         .map(|f| {
             format!(
-                "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?} }},",
+                "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?}, range: {:?}, check: {}, values: &{:?} }},",
                 f.wire,
                 f.ident,
                 f.flag,
@@ -1640,6 +1911,9 @@ fn field_metas(fields: &[Field<'_>], required: &BTreeSet<String>) -> String {
                 required.contains(&f.wire),
                 f.min_length,
                 f.max_length,
+                f.range,
+                f.check.as_ref().map_or("None".to_owned(), |c| format!("Some(crate::api::meta::{c})")),
+                f.values,
             )
         })
         .collect()
@@ -1671,6 +1945,10 @@ enum FieldKind {
     Open,
     /// A SID, checked as a UUID when set.
     Sid,
+    /// A whole number within its range.
+    Int,
+    /// Given once for each value.
+    Repeated,
 }
 
 /// One filter of a group of date filters.
@@ -1699,6 +1977,14 @@ struct Field<'a> {
     own: bool,
     min_length: Option<u64>,
     max_length: Option<u64>,
+    /// A whole number's least and greatest values.
+    range: Option<(u64, u64)>,
+    /// The function of `crate::api::meta` that checks its text further (`x-check`).
+    check: Option<String>,
+    /// A secret (`x-secret`): never in a `Debug`, an error or a log.
+    secret: bool,
+    /// An enum's documented values.
+    values: Vec<String>,
 }
 
 /// The names a resource's generated items take, from its model's name and its `x-resources`

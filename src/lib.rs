@@ -29,7 +29,7 @@ pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, RequestPreview, TimeoutPhase};
 pub use models::generated::*;
 pub use models::{
-    call::{AnsweredBy, CallDirection, CallStatus},
+    call::{AnsweredBy, CallDirection, CallStatus, MachineDetection, RecordingChannels},
     conference::ConferenceStatus,
     participant::ParticipantStatus,
     recording::{RecordingSource, RecordingStatus},

@@ -500,7 +500,7 @@ async fn refusals_are_json_with_the_right_status_and_code() {
         (
             "unknown path",
             demo_auth(raw().get(format!(
-                "http://{}/api/laml/2010-04-01/Accounts/{}/Calls",
+                "http://{}/api/laml/2010-04-01/Accounts/{}/Queues",
                 emulator.addr(),
                 demo::PROJECT_ID
             ))),

@@ -8,8 +8,7 @@ use std::future::Future;
 use futures_util::TryStreamExt as _;
 
 use crate::{
-    CallbackMethod, Conference, ConferenceHandle, ConferenceStatus, Conferences, Error, IntoSid,
-    StreamHandle, Streams, error::Repr, sid::kind,
+    CallbackMethod, Conference, ConferenceHandle, ConferenceStatus, Conferences, Error, error::Repr,
 };
 
 impl Conferences {
@@ -76,15 +75,5 @@ impl ConferenceHandle {
             .announce_url(url)
             .announce_method(CallbackMethod::Post)
             .send()
-    }
-
-    /// The conference's streams, to start one.
-    pub fn streams(&self) -> Streams {
-        Streams::new(self.clone())
-    }
-
-    /// One stream of the conference, named by its SID, to stop it.
-    pub fn stream(&self, sid: impl IntoSid<kind::Stream>) -> StreamHandle {
-        StreamHandle::new(self.clone(), sid)
     }
 }

@@ -74,10 +74,24 @@ pub struct DynOps {
     pub remove: Option<fn(&Client, &str) -> Answer>,
 }
 
-/// Reads form values into the spec's request type, as the server would read them.
-pub(crate) fn form<F: DeserializeOwned>(pairs: &Pairs) -> Result<F, Error> {
+/// Reads form values into the spec's request type, as the server would read them: a
+/// repeated field's values (given once each) as one space-separated value.
+pub(crate) fn form<F: DeserializeOwned>(fields: &[FieldMeta], pairs: &Pairs) -> Result<F, Error> {
+    let mut joined: Vec<(String, String)> = Vec::new();
+    for (key, value) in pairs {
+        let repeated = fields
+            .iter()
+            .any(|f| f.wire == key && f.kind == FieldKind::Repeated);
+        match joined.iter_mut().find(|(k, _)| repeated && k == key) {
+            Some((_, values)) => {
+                values.push(' ');
+                values.push_str(value);
+            }
+            None => joined.push((key.clone(), value.clone())),
+        }
+    }
     let text = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
+        .extend_pairs(&joined)
         .finish();
     serde_urlencoded::from_str(&text).map_err(|e| {
         Error::from(Invalid {
@@ -128,7 +142,131 @@ pub(crate) trait Form {
     /// The form's fields.
     #[cfg_attr(not(feature = "emulator"), allow(dead_code))]
     const FIELDS: &'static [FieldMeta];
+    /// Groups of fields of which exactly one is to be given (`x-one-of`).
+    #[cfg_attr(not(feature = "emulator"), allow(dead_code))]
+    const ONE_OF: &'static [&'static [&'static str]] = &[];
+    /// Groups of fields of which at most one may be given (`x-at-most-one-of`).
+    #[cfg_attr(not(feature = "emulator"), allow(dead_code))]
+    const AT_MOST_ONE_OF: &'static [&'static [&'static str]] = &[];
 }
+
+/// Refuses a form that gives none or several of a group of fields of which exactly one is
+/// needed (`exactly`), or several of a group of which at most one may be given.
+pub(crate) fn one_of(group: &[&'static str], given: &[bool], exactly: bool) -> Result<(), Invalid> {
+    let list = |names: &[&str], and: &str| match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
+    };
+    let Some(field) = group.first().copied() else {
+        return Ok(());
+    };
+    let set: Vec<&str> = group
+        .iter()
+        .zip(given)
+        .filter(|(_, g)| **g)
+        .map(|(name, _)| *name)
+        .collect();
+    let want = if exactly { "exactly" } else { "at most" };
+    if set.is_empty() && exactly {
+        return Err(Invalid {
+            field,
+            reason: format!("none of {} is given; give exactly one", list(group, "and")),
+        });
+    }
+    if set.len() > 1 {
+        let both = if set.len() == 2 { "both" } else { "all" };
+        return Err(Invalid {
+            field,
+            reason: format!(
+                "{} are {both} given; give {want} one of {}",
+                list(&set, "and"),
+                list(group, "and")
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a number outside `min..=max`.
+pub(crate) fn within(field: &'static str, value: u32, min: u64, max: u64) -> Result<(), Invalid> {
+    if (min..=max).contains(&u64::from(value)) {
+        Ok(())
+    } else {
+        Err(Invalid {
+            field,
+            reason: format!("is {value}; it must be from {min} to {max}"),
+        })
+    }
+}
+
+/// Runs a field's own check.
+pub(crate) fn checked(
+    field: &'static str,
+    text: &str,
+    check: fn(&str) -> Result<(), String>,
+) -> Result<(), Invalid> {
+    check(text).map_err(|reason| Invalid { field, reason })
+}
+
+/// Values sent as one field, space-separated (`RecordingStatusCallbackEvent`).
+pub(crate) fn spaced<T: std::fmt::Display>(values: impl IntoIterator<Item = T>) -> String {
+    values
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A repeated field, read back from the one space-separated value the emulator's reader
+/// makes of its repetitions.
+pub(crate) fn read_repeated<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(Some(text.split_whitespace().map(T::from).collect()))
+}
+
+/// The keys a call's `SendDigits` may press: digits, `#`, `*`, and `w` or `W` to wait;
+/// from 1 to 32 of them.
+pub(crate) fn send_digits(text: &str) -> Result<(), String> {
+    let n = text.chars().count();
+    if !(1..=32).contains(&n) {
+        return Err(format!(
+            "has {}; it must have from 1 to 32 keys",
+            chars(n as u64)
+        ));
+    }
+    match text
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || matches!(c, '#' | '*' | 'w' | 'W')))
+    {
+        Some(bad) => Err(format!(
+            "has {:?}, which is not a key: use 0-9, #, * and w or W to wait",
+            crate::Printable::new(&bad.to_string()).to_string()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A price in US dollars: digits, and at most 4 after a point (`0.0075`).
+pub(crate) fn price(text: &str) -> Result<(), String> {
+    let (whole, cents) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(cents) || cents.len() > 4 {
+        return Err(format!(
+            "is {:?}, not an amount such as 0.0075 (digits, at most 4 after the point)",
+            crate::Printable::new(text).to_string()
+        ));
+    }
+    Ok(())
+}
+
+/// A field's own check of its text: what is wrong with it, if anything.
+#[doc(hidden)]
+pub type Check = fn(&str) -> Result<(), String>;
 
 /// One form field or filter of a resource.
 #[doc(hidden)]
@@ -150,6 +288,14 @@ pub struct FieldMeta {
     pub min_length: Option<u64>,
     /// The most characters its text may have.
     pub max_length: Option<u64>,
+    /// The least and the greatest a number may be.
+    pub range: Option<(u64, u64)>,
+    /// A check of its text beyond its kind and length (`SendDigits`' keys), saying what is
+    /// wrong.
+    pub check: Option<Check>,
+    /// The values an enum's field documents (a repeated field's, each one's); empty for
+    /// any other field.
+    pub values: &'static [&'static str],
 }
 
 /// What a field's value is.
@@ -164,6 +310,12 @@ pub enum FieldKind {
     Bool,
     /// `GET` or `POST`.
     Method,
+    /// A whole number, within the field's `range`.
+    Int,
+    /// Given any number of times, a value each time (`StatusCallbackEvent`).
+    Repeated,
+    /// A day, `YYYY-MM-DD` (a listing's date filter).
+    Day,
 }
 
 /// `1 character`, `5 characters`.

@@ -19,6 +19,31 @@ impl PauseBehavior {
     /// Both behaviors, with their text as the API writes it.
     pub const KNOWN: &'static [(&'static str, Self)] =
         &[("silence", Self::Silence), ("skip", Self::Skip)];
+
+    /// Its text as the API writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Silence => "silence",
+            Self::Skip => "skip",
+        }
+    }
+}
+
+impl serde::Serialize for PauseBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PauseBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::KNOWN
+            .iter()
+            .find(|(known, _)| *known == text)
+            .map(|(_, behavior)| *behavior)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not skip or silence")))
+    }
 }
 
 impl RecordingHandle {

@@ -1,26 +1,84 @@
-//! Handles for a conference's streams: start one, stop one.
+//! Handles for the streams of a conference or a call: start one, stop one.
 
 use std::{fmt, future::Future};
 
 use crate::{
-    CallbackMethod, ConferenceHandle, Error, IntoSid, Stream,
+    CallHandle, CallbackMethod, ConferenceHandle, Error, IntoSid, Stream,
     api::checked_url,
     error::Invalid,
     sid::{SidArg, kind},
     wire::generated::types,
 };
 
-/// The streams of a conference, reached through [`ConferenceHandle::streams`].
+/// Whose audio a stream carries.
+#[derive(Debug, Clone)]
+enum Owner {
+    Conference(ConferenceHandle),
+    Call(CallHandle),
+}
+
+impl Owner {
+    fn client(&self) -> &crate::Client {
+        match self {
+            Self::Conference(c) => &c.client,
+            Self::Call(c) => &c.client,
+        }
+    }
+
+    fn sid(&self) -> Result<uuid::Uuid, Error> {
+        match self {
+            Self::Conference(c) => c.sid.get(),
+            Self::Call(c) => c.sid.get(),
+        }
+    }
+}
+
+/// The streams of a conference or a call, reached through [`ConferenceHandle::streams`]
+/// or [`CallHandle::streams`].
 #[derive(Debug, Clone)]
 pub struct Streams {
-    conference: ConferenceHandle,
+    owner: Owner,
+}
+
+impl ConferenceHandle {
+    /// The conference's streams: start one; see [`Streams`].
+    pub fn streams(&self) -> Streams {
+        Streams {
+            owner: Owner::Conference(self.clone()),
+        }
+    }
+
+    /// One stream of the conference, by its SID: stop it.
+    pub fn stream(&self, sid: impl IntoSid<kind::Stream>) -> StreamHandle {
+        StreamHandle::new(Owner::Conference(self.clone()), sid)
+    }
+}
+
+impl CallHandle {
+    /// The call's streams: start one (the call must be in progress); see [`Streams`]. A
+    /// call's stream takes no [`codec`](StartStream::codec) nor
+    /// [`real_time`](StartStream::real_time): giving one fails at `send`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: signalwire_compat::Client) -> Result<(), signalwire_compat::Error> {
+    /// let call = client.call("b3877c40-da60-4998-90ad-b792e98472ca");
+    /// let stream = call.streams().start("wss://transcriber.example.com/audio").send().await?;
+    /// call.stream(&stream.sid).stop().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn streams(&self) -> Streams {
+        Streams {
+            owner: Owner::Call(self.clone()),
+        }
+    }
+
+    /// One stream of the call, by its SID: stop it.
+    pub fn stream(&self, sid: impl IntoSid<kind::Stream>) -> StreamHandle {
+        StreamHandle::new(Owner::Call(self.clone()), sid)
+    }
 }
 
 impl Streams {
-    pub(crate) fn new(conference: ConferenceHandle) -> Self {
-        Self { conference }
-    }
-
     /// Starts a stream of the conference's audio to the WebSocket server at `url`, which
     /// must be a `wss://` URL (or `ws://` to a loopback address, for tests); nothing is sent
     /// until [`StartStream::send`].
@@ -43,7 +101,7 @@ impl Streams {
     /// ```
     pub fn start(&self, url: &str) -> StartStream {
         let mut start = StartStream {
-            conference: self.conference.clone(),
+            owner: self.owner.clone(),
             body: types::StreamCreate {
                 url: String::new(),
                 name: None,
@@ -139,7 +197,7 @@ impl StreamCodec {
 #[derive(Clone)]
 #[must_use = "a stream does nothing until it is sent"]
 pub struct StartStream {
-    conference: ConferenceHandle,
+    owner: Owner,
     body: types::StreamCreate,
     invalid: Option<Invalid>,
 }
@@ -226,31 +284,74 @@ impl StartStream {
         if let Some(invalid) = self.invalid {
             return Err(invalid.into());
         }
-        let conference = self.conference.sid.get()?;
-        let client = &self.conference.client;
+        let owner = self.owner.sid()?;
+        let client = self.owner.client();
         let account = client.account_sid();
         let body = &self.body;
         let token = body.authorization_bearer_token.as_deref();
-        let value = client
-            .run_secret("stream", token, |api| {
-                api.create_stream(&account, &conference, body)
-            })
-            .await?;
+        let value = match &self.owner {
+            Owner::Conference(_) => {
+                client
+                    .run_secret("stream", token, |api| {
+                        api.create_stream(&account, &owner, body)
+                    })
+                    .await?
+            }
+            Owner::Call(_) => {
+                let given = [
+                    ("codec", body.stream_codec.is_some()),
+                    ("real_time", body.stream_real_time.is_some()),
+                ];
+                if let Some((what, _)) = given.iter().find(|(_, set)| *set) {
+                    return Err(Invalid {
+                        field: "stream",
+                        reason: format!("a call's stream takes no {what}; leave it out"),
+                    }
+                    .into());
+                }
+                let track = body.track.map(|t| match t {
+                    types::StreamCreateTrack::InboundTrack => {
+                        types::CallStreamCreateTrack::InboundTrack
+                    }
+                    types::StreamCreateTrack::OutboundTrack => {
+                        types::CallStreamCreateTrack::OutboundTrack
+                    }
+                    types::StreamCreateTrack::BothTracks => {
+                        types::CallStreamCreateTrack::BothTracks
+                    }
+                });
+                let call_body = types::CallStreamCreate {
+                    url: body.url.clone(),
+                    name: body.name.clone(),
+                    track,
+                    status_callback: body.status_callback.clone(),
+                    status_callback_method: body.status_callback_method,
+                    authorization_bearer_token: body.authorization_bearer_token.clone(),
+                };
+                let call_body = &call_body;
+                client
+                    .run_secret("stream", token, |api| {
+                        api.create_call_stream(&account, &owner, call_body)
+                    })
+                    .await?
+            }
+        };
         Ok(value.into_inner())
     }
 }
 
-/// One stream of a conference, reached through [`ConferenceHandle::stream`].
+/// One stream of a conference or a call, reached through [`ConferenceHandle::stream`] or
+/// [`CallHandle::stream`].
 #[derive(Debug, Clone)]
 pub struct StreamHandle {
-    conference: ConferenceHandle,
+    owner: Owner,
     sid: SidArg,
 }
 
 impl StreamHandle {
-    pub(crate) fn new(conference: ConferenceHandle, sid: impl IntoSid<kind::Stream>) -> Self {
+    fn new(owner: Owner, sid: impl IntoSid<kind::Stream>) -> Self {
         Self {
-            conference,
+            owner,
             sid: SidArg::new("stream SID", sid),
         }
     }
@@ -260,18 +361,29 @@ impl StreamHandle {
     pub fn stop(&self) -> impl Future<Output = Result<Stream, Error>> + Send + 'static + use<> {
         let this = self.clone();
         async move {
-            let conference = this.conference.sid.get()?;
+            let owner = this.owner.sid()?;
             let stream = this.sid.get()?;
-            let client = &this.conference.client;
+            let client = this.owner.client();
             let account = client.account_sid();
             let body = types::StreamUpdate {
                 status: types::StreamUpdateStatus::Stopped,
             };
-            let value = client
-                .run("stream", |api| {
-                    api.update_stream(&account, &conference, &stream, &body)
-                })
-                .await?;
+            let value = match &this.owner {
+                Owner::Conference(_) => {
+                    client
+                        .run("stream", |api| {
+                            api.update_stream(&account, &owner, &stream, &body)
+                        })
+                        .await?
+                }
+                Owner::Call(_) => {
+                    client
+                        .run("stream", |api| {
+                            api.update_call_stream(&account, &owner, &stream, &body)
+                        })
+                        .await?
+                }
+            };
             Ok(value.into_inner())
         }
     }

@@ -105,10 +105,10 @@ impl StatusCallback {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CallbackAttempt {
-    /// The project whose conference it is.
+    /// The project whose conference or call it is.
     pub project_id: Uuid,
-    /// The conference.
-    pub conference_sid: Uuid,
+    /// The conference, for a conference's event; `None` for a call's own.
+    pub conference_sid: Option<Uuid>,
     /// The event (`StatusCallbackEvent`), such as `participant-join`.
     pub event: String,
     /// The participant's call, for a participant's event.
@@ -125,9 +125,29 @@ pub struct CallbackAttempt {
 #[derive(Debug, Clone)]
 pub(crate) struct Event {
     project: Uuid,
-    conference: Uuid,
+    /// The conference or the call whose events go out one after another, in order.
+    queue: Uuid,
+    conference: Option<Uuid>,
     name: String,
     params: Vec<(String, String)>,
+}
+
+impl Event {
+    /// An event of a call's own (`initiated`, `ringing`, `answered`, `completed`).
+    pub(crate) fn of_call(
+        project: Uuid,
+        call: Uuid,
+        name: &str,
+        params: Vec<(String, String)>,
+    ) -> Self {
+        Self {
+            project,
+            queue: call,
+            conference: None,
+            name: name.to_owned(),
+            params,
+        }
+    }
 }
 
 /// What a conference sends with every event.
@@ -188,7 +208,8 @@ impl ConferenceInfo<'_> {
         }
         Some(Event {
             project: self.project,
-            conference: self.sid,
+            queue: self.sid,
+            conference: Some(self.sid),
             name: name.to_owned(),
             params,
         })
@@ -271,7 +292,7 @@ impl Deliverer {
             status: None,
             error: None,
         };
-        let queue = self.queue(event.conference);
+        let queue = self.queue(event.queue);
         if let Err(refused) = queue.try_send(Delivery { request, attempt }) {
             let mut attempt = match refused {
                 mpsc::error::TrySendError::Full(d) | mpsc::error::TrySendError::Closed(d) => {
@@ -279,17 +300,17 @@ impl Deliverer {
                 }
             };
             attempt.error = Some(format!(
-                "not sent: {MAX_QUEUED} deliveries to this conference's callback were already waiting"
+                "not sent: {MAX_QUEUED} deliveries to this callback were already waiting"
             ));
             record(&self.log, attempt);
         }
     }
 
-    /// The conference's delivery queue, and its task, made the first time it is needed.
-    fn queue(&self, conference: Uuid) -> mpsc::Sender<Delivery> {
+    /// The delivery queue of a conference or a call, and its task, made the first time it is needed.
+    fn queue(&self, owner: Uuid) -> mpsc::Sender<Delivery> {
         let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
         queues
-            .entry(conference)
+            .entry(owner)
             .or_insert_with(|| {
                 let (tx, mut rx) = mpsc::channel::<Delivery>(MAX_QUEUED);
                 let log = self.log.clone();

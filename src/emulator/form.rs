@@ -4,12 +4,21 @@ use super::response::Refusal;
 
 /// Name-value pairs of a query or form, refusing repeated names and text that is not UTF-8.
 pub(crate) fn pairs(raw: &[u8]) -> Result<Vec<(String, String)>, Refusal> {
+    pairs_repeating(raw, &[])
+}
+
+/// [`pairs`], where the names in `repeatable` may be given more than once
+/// (`StatusCallbackEvent`).
+pub(crate) fn pairs_repeating(
+    raw: &[u8],
+    repeatable: &[&str],
+) -> Result<Vec<(String, String)>, Refusal> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (key, value) in form_urlencoded::parse(raw) {
         if key.contains('\u{fffd}') || value.contains('\u{fffd}') {
             return Err(Refusal::bad("Parameters must be UTF-8 text"));
         }
-        if out.iter().any(|(k, _)| *k == key) {
+        if !repeatable.contains(&key.as_ref()) && out.iter().any(|(k, _)| *k == key) {
             return Err(Refusal::bad(format!(
                 "Parameter {key} is given more than once"
             )));

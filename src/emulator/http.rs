@@ -305,6 +305,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     let new_sid = || app.new_sid();
     let now = app.clock.now();
     let mut state = app.state();
+    // Calls move on with the clock, whether or not their wakers have run yet.
+    let mut moved = state.advance_calls(&project, now);
     let mut call = super::routes::Call {
         state: &mut state,
         sids: &sids,
@@ -314,17 +316,49 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         now,
         new_sid: &new_sid,
         pending: Vec::new(),
+        allow_remote: app.allow_remote_callbacks,
+        wake: Vec::new(),
     };
     let outcome = (operation.run)(&mut call);
-    let pending = std::mem::take(&mut call.pending);
+    moved.append(&mut call.pending);
+    let wake = std::mem::take(&mut call.wake);
     state.settle(&project, now);
     drop(state);
-    app.dispatch(&project, pending);
+    app.dispatch(&project, moved);
+    for sid in wake {
+        wake_call(app.clone(), project, sid);
+    }
     match outcome {
         Ok(answer) if answer.change => warn_of_query(answer.response, query),
         Ok(answer) => answer.response,
         Err(refused) => refusal(refused),
     }
+}
+
+/// Moves a call on when the clock reaches its next change (it rings, it is answered), and
+/// sends the events it makes, until it has no change of its own to come or the emulator
+/// stops.
+fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
+    tokio::spawn(async move {
+        let mut stopping = app.stopping.clone();
+        loop {
+            let Some(at) = app.state().next_call_change(&project, &call) else {
+                return;
+            };
+            tokio::select! {
+                () = app.clock.sleep_until(at) => {}
+                _ = stopping.wait_for(|stop| *stop) => return,
+            }
+            let now = app.clock.now();
+            let moved = {
+                let mut state = app.state();
+                let moved = state.advance_calls(&project, now);
+                state.settle(&project, now);
+                moved
+            };
+            app.dispatch(&project, moved);
+        }
+    });
 }
 
 /// A control request, below `/__emulator`: what the REST API cannot do (a call joins, a

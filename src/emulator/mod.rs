@@ -65,6 +65,7 @@
 
 mod applications;
 mod callbacks;
+mod calls;
 mod clock;
 mod conferences;
 mod faults;
@@ -93,6 +94,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub use callbacks::{CallbackAttempt, StatusCallback};
+pub use calls::{ANSWER_AFTER, CallCxml, RING_AFTER};
 pub use clock::{Clock, ClockError, MAX_ADVANCE};
 pub use conferences::Announcement;
 pub use faults::{
@@ -347,8 +349,32 @@ impl Emulator {
         self.app.state().announcements(&conference_sid)
     }
 
-    /// The streams a conference was asked to open, oldest first. The emulator opens no
-    /// WebSocket: this is what it kept of each request.
+    /// Where a call placed on the emulator takes its cXML from (its `Url`, its application
+    /// or its inline `Twiml`), as created or last redirected; `None` for no such call.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use signalwire_compat::emulator::{CallCxml, Emulator};
+    ///
+    /// let emulator = Emulator::start().await?;
+    /// let call = emulator
+    ///     .client()
+    ///     .calls()
+    ///     .create("+15551230002", "+15551230001")
+    ///     .url("https://example.com/voice")
+    ///     .send()
+    ///     .await
+    ///     .expect("placed");
+    /// let placed = emulator.call_cxml(call.sid.uuid().unwrap());
+    /// assert!(matches!(placed, Some(CallCxml::Url { .. })));
+    /// # Ok(()) }
+    /// ```
+    pub fn call_cxml(&self, call_sid: Uuid) -> Option<CallCxml> {
+        self.app.state().call_cxml(&call_sid)
+    }
+
+    /// The streams a conference or a call was asked to open, oldest first. The emulator
+    /// opens no WebSocket: this is what it kept of each request.
     pub fn streams(&self, conference_sid: Uuid) -> Vec<EmulatedStream> {
         self.app.state().streams(&conference_sid)
     }

@@ -58,6 +58,8 @@ struct Recording {
     sid: Uuid,
     /// The conference it records.
     conference: Option<Uuid>,
+    /// The call it records.
+    call: Option<Uuid>,
     status: RecordingStatus,
     source: String,
     channels: String,
@@ -155,6 +157,29 @@ pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
     })
 }
 
+/// Reads the update of a call's recording: the same rules as a conference's.
+pub(crate) fn call_update_request(body: &[u8]) -> Result<Update, Refusal> {
+    let form: crate::api::generated::CallRecordingUpdate = super::store::read_checked(body, false)?;
+    let status = form
+        .status
+        .ok_or_else(|| Refusal::bad("Status is required"))?;
+    if !matches!(status.as_str(), "paused" | "in-progress" | "stopped") {
+        return Err(Refusal::bad(format!(
+            "Status must be paused, in-progress or stopped, not {:?}",
+            status.as_str()
+        )));
+    }
+    if form.pause_behavior.is_some() && status.as_str() != "paused" {
+        return Err(Refusal::errors(vec![
+            "PauseBehavior goes with Status=paused only".into(),
+        ]));
+    }
+    Ok(Update {
+        status: status.to_string(),
+        pause_behavior: form.pause_behavior.map(|b| b.as_str().to_owned()),
+    })
+}
+
 impl SeedRecording {
     /// Whether the seed's recording of `conference` can exist: a known status, over if the
     /// conference is, one or two channels, a date that reads.
@@ -219,6 +244,7 @@ impl Recordings {
                     Recording {
                         sid: r.sid,
                         conference: Some(c.sid),
+                        call: None,
                         status: RecordingStatus::from(r.status.as_str()),
                         source: r.source.clone(),
                         channels: r.channels.clone(),
@@ -241,20 +267,55 @@ impl Recordings {
         recordings
     }
 
-    /// The recording `sid`, if `owner` (a conference) is its owner or none is named.
+    /// The recording `sid`, if `owner` (a conference or a call) is its owner or none is
+    /// named.
     fn get(&self, sid: &Uuid, owner: Option<&Uuid>) -> Option<&Recording> {
         let r = self.by_seq.get(self.seq_of.get(sid)?)?;
-        owner
-            .is_none_or(|o| r.conference.as_ref() == Some(o))
-            .then_some(r)
+        owner.is_none_or(|o| r.is_of(o)).then_some(r)
     }
 
     fn get_mut(&mut self, sid: &Uuid, owner: Option<&Uuid>) -> Option<&mut Recording> {
         let seq = *self.seq_of.get(sid)?;
         let r = self.by_seq.get_mut(&seq)?;
-        owner
-            .is_none_or(|o| r.conference.as_ref() == Some(o))
-            .then_some(r)
+        owner.is_none_or(|o| r.is_of(o)).then_some(r)
+    }
+
+    /// Starts a recording of a call that is in progress (`live`).
+    pub(crate) fn start_for_call(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+        live: bool,
+        form: crate::api::generated::CallRecordingCreate,
+        sid: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Refusal> {
+        if !live {
+            return Err(Refusal::errors(vec![format!(
+                "Call {call} is not in progress: only a call in progress can be recorded"
+            )]));
+        }
+        let started = whole_seconds(now);
+        let channels = match form.recording_channels {
+            Some(crate::RecordingChannels::Dual) => "2",
+            _ => "1",
+        };
+        let seq = self.by_seq.keys().next_back().map_or(0, |last| last + 1);
+        self.seq_of.insert(sid, seq);
+        let r = self.by_seq.entry(seq).or_insert(Recording {
+            sid,
+            conference: None,
+            call: Some(*call),
+            status: RecordingStatus::InProgress,
+            source: "StartCallRecordingAPI".into(),
+            channels: channels.into(),
+            pause_behavior: None,
+            date_created: started,
+            date_updated: started,
+            start_time: started,
+            end_time: None,
+        });
+        Ok(r.render(account, now))
     }
 
     /// A page of the recordings of `owner` (a conference), or of the account's when none is
@@ -278,10 +339,9 @@ impl Recordings {
         page(
             &self.by_seq,
             |r| {
-                owner.is_none_or(|o| r.conference.as_ref() == Some(o))
+                owner.is_none_or(|o| r.is_of(o))
                     && request.conference.is_none_or(|c| r.conference == Some(c))
-                    // A conference's recordings belong to no call.
-                    && request.call.is_none()
+                    && request.call.is_none_or(|c| r.call == Some(c))
                     && request.dates.iter().all(|f| f.passes(&r.date_created))
             },
             &request.at,
@@ -363,10 +423,10 @@ impl Recordings {
         Ok(())
     }
 
-    /// The conference ended: its active recordings are complete.
-    pub(crate) fn complete_of(&mut self, conference: &Uuid, now: DateTime<Utc>) {
+    /// The conference or the call ended: its active recordings are complete.
+    pub(crate) fn complete_of(&mut self, owner: &Uuid, now: DateTime<Utc>) {
         for r in self.by_seq.values_mut() {
-            if r.conference.as_ref() == Some(conference) && !is_over(r.status.as_str()) {
+            if r.is_of(owner) && !is_over(r.status.as_str()) {
                 r.status = RecordingStatus::Completed;
                 r.end_time = Some(whole_seconds(now));
                 r.date_updated = whole_seconds(now);
@@ -376,6 +436,11 @@ impl Recordings {
 }
 
 impl Recording {
+    /// Whether it records the conference or the call `owner`.
+    fn is_of(&self, owner: &Uuid) -> bool {
+        self.conference.as_ref() == Some(owner) || self.call.as_ref() == Some(owner)
+    }
+
     /// The recording in the API's JSON shape, written by serializing the public model:
     /// every field SignalWire documents.
     fn render(&self, account: &Uuid, now: DateTime<Utc>) -> Value {
@@ -390,7 +455,7 @@ impl Recording {
             sid: self.sid.into(),
             account_sid: (*account).into(),
             conference_sid: self.conference.map(Into::into),
-            call_sid: None,
+            call_sid: self.call.map(Into::into),
             api_version: Some("2010-04-01".into()),
             status: self.status.clone(),
             source: Some(crate::RecordingSource::from(self.source.as_str())),

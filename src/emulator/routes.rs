@@ -31,6 +31,10 @@ pub(crate) struct Call<'a> {
     pub(crate) new_sid: &'a dyn Fn() -> Uuid,
     /// The status callbacks the operation causes, sent once the state is released.
     pub(crate) pending: Vec<Pending>,
+    /// Whether a status callback may go to another machine.
+    pub(crate) allow_remote: bool,
+    /// The calls the operation set moving on the clock, to be woken when they move on.
+    pub(crate) wake: Vec<Uuid>,
 }
 
 /// What an operation answers: the response, and whether it is a change whose parameters
@@ -79,11 +83,170 @@ const RECORDINGS: &[&str] = &["Accounts", "*", "Conferences", "*", "Recordings"]
 const RECORDING: &[&str] = &["Accounts", "*", "Conferences", "*", "Recordings", "*"];
 const ACCOUNT_RECORDINGS: &[&str] = &["Accounts", "*", "Recordings"];
 const ACCOUNT_RECORDING: &[&str] = &["Accounts", "*", "Recordings", "*"];
+const CALLS: &[&str] = &["Accounts", "*", "Calls"];
+const CALL: &[&str] = &["Accounts", "*", "Calls", "*"];
+const CALL_RECORDINGS: &[&str] = &["Accounts", "*", "Calls", "*", "Recordings"];
+const CALL_RECORDING: &[&str] = &["Accounts", "*", "Calls", "*", "Recordings", "*"];
+const CALL_STREAMS: &[&str] = &["Accounts", "*", "Calls", "*", "Streams"];
+const CALL_STREAM: &[&str] = &["Accounts", "*", "Calls", "*", "Streams", "*"];
 const STREAMS: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams"];
 const STREAM: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams", "*"];
 
 /// Every operation of the emulator's own resources.
 pub(crate) static OPERATIONS: &[Operation] = &[
+    Operation {
+        id: "list_calls",
+        method: Method::GET,
+        path: CALLS,
+        run: |c| {
+            let request = super::calls::list_request(c.query)?;
+            let account = c.sids[0];
+            let calls = c.state.calls(&account, c.path)?;
+            Ok(found(calls.list(&account, &request)))
+        },
+    },
+    Operation {
+        id: "create_call",
+        method: Method::POST,
+        path: CALLS,
+        run: |c| {
+            let account = c.sids[0];
+            let sid = super::store::random_sid();
+            let (calls, tables) = c
+                .state
+                .calls_mut(&account)
+                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let (created, events) =
+                calls.create(&account, c.body, sid, c.now, c.allow_remote, Some(tables))?;
+            c.pending = events;
+            c.wake.push(sid);
+            Ok(Answer {
+                response: ok(StatusCode::OK, created),
+                change: true,
+            })
+        },
+    },
+    Operation {
+        id: "fetch_call",
+        method: Method::GET,
+        path: CALL,
+        run: |c| {
+            let [account, call] = [c.sids[0], c.sids[1]];
+            Ok(found(
+                c.state
+                    .calls(&account, c.path)?
+                    .fetch(&account, &call, c.path)?,
+            ))
+        },
+    },
+    Operation {
+        id: "update_call",
+        method: Method::POST,
+        path: CALL,
+        run: |c| {
+            let [account, call] = [c.sids[0], c.sids[1]];
+            let (calls, _) = c
+                .state
+                .calls_mut(&account)
+                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let (updated, events) =
+                calls.update(&account, &call, c.body, c.now, c.allow_remote, c.path)?;
+            c.pending = events;
+            Ok(changed(updated))
+        },
+    },
+    Operation {
+        id: "remove_call",
+        method: Method::DELETE,
+        path: CALL,
+        run: |c| {
+            let [account, call] = [c.sids[0], c.sids[1]];
+            let (calls, _) = c
+                .state
+                .calls_mut(&account)
+                .ok_or_else(|| Refusal::not_found(c.path))?;
+            calls.remove(&call, c.path)?;
+            Ok(gone())
+        },
+    },
+    Operation {
+        id: "create_call_recording",
+        method: Method::POST,
+        path: CALL_RECORDINGS,
+        run: |c| {
+            let form: crate::api::generated::CallRecordingCreate =
+                super::store::read_checked(c.body, false)?;
+            let [account, call] = [c.sids[0], c.sids[1]];
+            let live = c.state.calls(&account, c.path)?.is_live(&call);
+            let live = live.ok_or_else(|| Refusal::not_found(c.path))?;
+            let sid = super::store::random_sid();
+            let all = c.state.recordings_mut(&account, c.path)?;
+            let started = all.start_for_call(&account, &call, live, form, sid, c.now)?;
+            Ok(Answer {
+                response: ok(StatusCode::OK, started),
+                change: true,
+            })
+        },
+    },
+    Operation {
+        id: "update_call_recording",
+        method: Method::POST,
+        path: CALL_RECORDING,
+        run: |c| {
+            let update = recordings::call_update_request(c.body)?;
+            let [account, call, recording] = [c.sids[0], c.sids[1], c.sids[2]];
+            c.state
+                .calls(&account, c.path)?
+                .is_live(&call)
+                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let all = c.state.recordings_mut(&account, c.path)?;
+            let (now, path) = (c.now, c.path);
+            Ok(changed(all.update(
+                &account,
+                Some(&call),
+                &recording,
+                update,
+                now,
+                path,
+            )?))
+        },
+    },
+    Operation {
+        id: "create_call_stream",
+        method: Method::POST,
+        path: CALL_STREAMS,
+        run: |c| {
+            let create = streams::create_request(c.body, true)?;
+            let [account, call] = [c.sids[0], c.sids[1]];
+            let live = c.state.calls(&account, c.path)?.is_live(&call);
+            let live = live.ok_or_else(|| Refusal::not_found(c.path))?;
+            let sid = (c.new_sid)();
+            let all = c.state.streams_mut(&account, c.path)?;
+            Ok(found(all.create(
+                &account,
+                (&call, true),
+                !live,
+                create,
+                sid,
+                c.now,
+            )?))
+        },
+    },
+    Operation {
+        id: "update_call_stream",
+        method: Method::POST,
+        path: CALL_STREAM,
+        run: |c| {
+            streams::update_request(c.body)?;
+            let [account, call, stream] = [c.sids[0], c.sids[1], c.sids[2]];
+            c.state
+                .calls(&account, c.path)?
+                .is_live(&call)
+                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let all = c.state.streams_mut(&account, c.path)?;
+            Ok(changed(all.stop(&account, &call, &stream, c.now, c.path)?))
+        },
+    },
     Operation {
         id: "list_conferences",
         method: Method::GET,
@@ -277,14 +440,14 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         method: Method::POST,
         path: STREAMS,
         run: |c| {
-            let create = streams::create_request(c.body)?;
+            let create = streams::create_request(c.body, false)?;
             let [account, conference] = [c.sids[0], c.sids[1]];
             let over = c.state.conference(&account, &conference, c.path)?.is_over();
             let sid = (c.new_sid)();
             let all = c.state.streams_mut(&account, c.path)?;
             Ok(found(all.create(
                 &account,
-                &conference,
+                (&conference, false),
                 over,
                 create,
                 sid,

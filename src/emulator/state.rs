@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
+    calls::Calls,
     conferences::{Announcement, Conference, Conferences},
     participants::Participants,
     recordings::Recordings,
@@ -28,6 +29,8 @@ struct Project {
     token: String,
     signing_key: String,
     conferences: Conferences,
+    /// The calls placed through the REST API.
+    calls: Calls,
     /// Every participant: a call in a conference, linked to it by SID.
     participants: Participants,
     /// Every recording, linked by SID to what it records.
@@ -55,6 +58,7 @@ impl State {
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
+                        calls: Calls::default(),
                         participants: Participants::from_seed(&p.conferences, now),
                         recordings: Recordings::from_seed(&p.conferences, now),
                         streams: Streams::default(),
@@ -90,6 +94,44 @@ impl State {
         self.projects.values_mut().map(|p| &mut p.tables)
     }
 
+    /// An account's calls and its tables (where its applications are); `None` for an
+    /// account the emulator does not hold.
+    pub(crate) fn calls_mut(&mut self, account: &Uuid) -> Option<(&mut Calls, &Tables)> {
+        self.projects
+            .get_mut(account)
+            .map(|p| (&mut p.calls, &p.tables))
+    }
+
+    /// An account's calls, or the 404 for `path`.
+    pub(crate) fn calls(&self, account: &Uuid, path: &str) -> Result<&Calls, Refusal> {
+        self.projects
+            .get(account)
+            .map(|p| &p.calls)
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// Moves an account's calls on to where the clock says they are, with their events.
+    pub(crate) fn advance_calls(
+        &mut self,
+        account: &Uuid,
+        now: DateTime<Utc>,
+    ) -> Vec<super::conferences::Pending> {
+        self.projects
+            .get_mut(account)
+            .map(|p| p.calls.advance(account, now))
+            .unwrap_or_default()
+    }
+
+    /// When an account's call next moves on by itself, if it will.
+    pub(crate) fn next_call_change(&self, account: &Uuid, call: &Uuid) -> Option<DateTime<Utc>> {
+        self.projects.get(account)?.calls.next_change(call)
+    }
+
+    /// Where a call of any project takes its cXML from.
+    pub(crate) fn call_cxml(&self, call: &Uuid) -> Option<super::calls::CallCxml> {
+        self.projects.values().find_map(|p| p.calls.cxml(call))
+    }
+
     /// An account's conferences; `None` for an account the emulator does not hold.
     pub(crate) fn conferences(&self, account: &Uuid) -> Option<&Conferences> {
         self.projects.get(account).map(|p| &p.conferences)
@@ -121,6 +163,10 @@ impl State {
         for c in p.conferences.iter().filter(|c| c.is_over()) {
             p.recordings.complete_of(&c.sid, now);
             p.streams.stop_of(&c.sid, now);
+        }
+        for call in p.calls.ended() {
+            p.recordings.complete_of(&call, now);
+            p.streams.stop_of(&call, now);
         }
     }
 

@@ -31,7 +31,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    form::{boolean, callback_method, callback_url, listing_pairs, pairs},
+    form::{boolean, callback_method, callback_url, listing_pairs},
     paging::{Position, page},
     response::{Refusal, ok},
 };
@@ -171,6 +171,12 @@ impl std::fmt::Debug for Tables {
 }
 
 impl Tables {
+    /// Whether a row of `R` has the SID `sid`.
+    pub(crate) fn has<R: Emulated>(&self, sid: &Uuid) -> bool {
+        self.rows::<R>()
+            .is_some_and(|rows| rows.order_of.contains_key(sid))
+    }
+
     /// A resource's rows, if any were ever made.
     pub(crate) fn rows<R: Emulated>(&self) -> Option<&Rows<R>> {
         self.tables.get(&TypeId::of::<R>())?.downcast_ref()
@@ -309,7 +315,45 @@ pub(crate) fn read<F: crate::api::meta::Form + DeserializeOwned>(
     body: &[u8],
     update: bool,
 ) -> Result<F, Refusal> {
-    read_form(body, F::FIELDS, update)
+    let form = read_form(body, F::FIELDS, update)?;
+    Ok(form)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The fields of a form that may be given more than once.
+fn repeatable(fields: &[FieldMeta]) -> Vec<&'static str> {
+    fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Repeated)
+        .map(|f| f.wire)
+        .collect()
+}
+
+/// Refuses a form that breaks one of its groups: none or several of a group of which
+/// exactly one is needed, several of one of which at most one may be.
+pub(crate) fn read_checked<F: crate::api::meta::Form + DeserializeOwned>(
+    body: &[u8],
+    update: bool,
+) -> Result<F, Refusal> {
+    let given = super::form::pairs_repeating(body, &repeatable(F::FIELDS))?;
+    for (groups, exactly) in [(F::ONE_OF, true), (F::AT_MOST_ONE_OF, false)] {
+        for group in groups {
+            let set: Vec<bool> = group
+                .iter()
+                .map(|name| given.iter().any(|(k, v)| k == name && !v.is_empty()))
+                .collect();
+            crate::api::meta::one_of(group, &set, exactly)
+                .map_err(|e| Refusal::bad(capitalized(&e.reason)))?;
+        }
+    }
+    read::<F>(body, update)
 }
 
 /// Reads a form into one of progenitor's request types (a recording's update), whose own
@@ -326,7 +370,7 @@ fn read_form<F: DeserializeOwned>(
     fields: &[FieldMeta],
     update: bool,
 ) -> Result<F, Refusal> {
-    let mut given = pairs(body)?;
+    let mut given = super::form::pairs_repeating(body, &repeatable(fields))?;
     for field in fields {
         let value = given
             .iter_mut()
@@ -339,10 +383,57 @@ fn read_form<F: DeserializeOwned>(
             }
             (Some(method), FieldKind::Method) => *method = callback_method(field.wire, method)?,
             (Some(flag), FieldKind::Bool) => *flag = boolean(field.wire, flag)?.to_string(),
+            (Some(number), FieldKind::Int) => {
+                let n: Option<u64> = number.trim().parse().ok();
+                let (min, max) = field.range.unwrap_or((0, u64::from(u32::MAX)));
+                match n {
+                    Some(n) if (min..=max).contains(&n) => *number = n.to_string(),
+                    _ => {
+                        return Err(Refusal::bad(format!(
+                            "{} must be a whole number from {min} to {max}",
+                            field.wire
+                        )));
+                    }
+                }
+            }
             (None, _) if field.required => {
                 return Err(Refusal::bad(format!("{} is required", field.wire)));
             }
             _ => {}
+        }
+        if let (Some(check), Some((_, text))) =
+            (field.check, given.iter().find(|(k, _)| k == field.wire))
+        {
+            check(text).map_err(|why| Refusal::bad(format!("{} {why}", field.wire)))?;
+        }
+        if !field.values.is_empty() {
+            for (_, value) in given.iter().filter(|(k, _)| k == field.wire) {
+                let each: Vec<&str> = if field.kind == FieldKind::Repeated {
+                    value.split_whitespace().collect()
+                } else {
+                    vec![value.as_str()]
+                };
+                if let Some(bad) = each.iter().find(|v| !field.values.contains(v)) {
+                    return Err(Refusal::bad(format!(
+                        "{} must be one of {}, not {bad:?}",
+                        field.wire,
+                        field.values.join(", ")
+                    )));
+                }
+            }
+        }
+        if field.kind == FieldKind::Repeated {
+            // Given once for each value, or once with the values space-separated: read
+            // as one space-separated value.
+            let values: Vec<String> = given
+                .iter()
+                .filter(|(k, _)| k == field.wire)
+                .map(|(_, v)| v.clone())
+                .collect();
+            if !values.is_empty() {
+                given.retain(|(k, _)| k != field.wire);
+                given.push((field.wire.to_owned(), values.join(" ")));
+            }
         }
         if let Some((_, text)) = given.iter().find(|(k, _)| k == field.wire) {
             let n = text.chars().count() as u64;

@@ -73,8 +73,10 @@ impl fmt::Debug for EmulatedStream {
 
 #[derive(Debug)]
 struct Stream {
-    /// The conference whose audio it carries.
+    /// The conference or the call whose audio it carries.
     conference: Uuid,
+    /// Whether that is a call.
+    of_call: bool,
     kept: EmulatedStream,
     date_updated: DateTime<FixedOffset>,
 }
@@ -98,7 +100,7 @@ pub(crate) struct Create {
 }
 
 /// Reads a stream's creation form.
-pub(crate) fn create_request(body: &[u8]) -> Result<Create, Refusal> {
+pub(crate) fn create_request(body: &[u8], of_call: bool) -> Result<Create, Refusal> {
     let mut url = None;
     let mut create = Create {
         url: String::new(),
@@ -123,6 +125,11 @@ pub(crate) fn create_request(body: &[u8]) -> Result<Create, Refusal> {
             "Track" => {
                 return Err(Refusal::bad(format!(
                     "Track must be inbound_track, outbound_track or both_tracks, not {value:?}"
+                )));
+            }
+            "StreamCodec" | "StreamRealTime" if of_call => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: a call's stream takes Url, Name, Track, StatusCallback, StatusCallbackMethod, AuthorizationBearerToken and Parameter1.Name to Parameter99.Value"
                 )));
             }
             "StreamCodec"
@@ -220,12 +227,17 @@ impl Streams {
     pub(crate) fn create(
         &mut self,
         account: &Uuid,
-        conference: &Uuid,
+        (conference, of_call): (&Uuid, bool),
         over: bool,
         create: Create,
         sid: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Value, Refusal> {
+        if over && of_call {
+            return Err(Refusal::errors(vec![format!(
+                "Call {conference} is not in progress: it has no audio to stream"
+            )]));
+        }
         if over {
             return Err(Refusal::errors(vec![format!(
                 "Conference {conference} is completed: it has no audio to stream"
@@ -239,11 +251,12 @@ impl Streams {
             })
         {
             return Err(Refusal::errors(vec![format!(
-                "A stream named {name:?} is already running in this conference"
+                "A stream named {name:?} is already running here"
             )]));
         }
         self.all.push(Stream {
             conference: *conference,
+            of_call,
             kept: EmulatedStream {
                 sid,
                 name: create.name,
@@ -306,15 +319,17 @@ impl Stream {
     /// The stream in the API's JSON shape, written by serializing the public model; its
     /// bearer token is never part of it.
     fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
+        let parent = if self.of_call { "Calls" } else { "Conferences" };
         let model = crate::Stream {
             sid: self.kept.sid.into(),
             account_sid: Some((*account).into()),
-            conference_sid: Some((*conference).into()),
+            conference_sid: (!self.of_call).then(|| (*conference).into()),
+            call_sid: self.of_call.then(|| (*conference).into()),
             name: self.kept.name.clone(),
             status: self.kept.status.clone(),
             date_updated: Some(self.date_updated),
             uri: Some(format!(
-                "{API_ROOT_PATH}/Accounts/{account}/Conferences/{conference}/Streams/{}.json",
+                "{API_ROOT_PATH}/Accounts/{account}/{parent}/{conference}/Streams/{}.json",
                 self.kept.sid
             )),
         };
@@ -330,6 +345,7 @@ mod tests {
     fn creation_forms() {
         let c = create_request(
             b"Url=wss%3A%2F%2Fx.example%2Fa&Name=t&Track=inbound_track&StreamCodec=L16%4016000h&StreamRealTime=true&AuthorizationBearerToken=s3cret&Parameter1.Name=a&Parameter1.Value=b",
+            false,
         )
         .unwrap();
         assert_eq!(
@@ -347,9 +363,9 @@ mod tests {
             "Url=wss%3A%2F%2Fx.example&Parameter01.Name=a",
             "Url=wss%3A%2F%2Fx.example&Muted=true",
         ] {
-            assert!(create_request(bad.as_bytes()).is_err(), "{bad}");
+            assert!(create_request(bad.as_bytes(), false).is_err(), "{bad}");
         }
-        assert!(create_request(b"Url=ws%3A%2F%2F127.0.0.1%3A9%2Fa").is_ok());
+        assert!(create_request(b"Url=ws%3A%2F%2F127.0.0.1%3A9%2Fa", false).is_ok());
         assert!(update_request(b"Status=stopped").is_ok());
         assert!(update_request(b"Status=in-progress").is_err());
         assert!(update_request(b"").is_err());

@@ -68,3 +68,27 @@ crate::models::open_enum! {
         Unknown = "unknown",
     }
 }
+
+crate::models::open_enum! {
+    /// Whether a call placed tells a person from a machine (`MachineDetection`). Any other
+    /// text is kept in [`MachineDetection::Other`].
+    pub enum MachineDetection {
+        /// `Enable`: says who answered as soon as it can tell.
+        Enable = "Enable",
+        /// `DetectMessageEnd`: for a machine, waits for its greeting to end, so that a
+        /// message left after it is heard whole.
+        DetectMessageEnd = "DetectMessageEnd",
+        /// `none`: no detection (the default).
+        None = "none",
+    }
+}
+
+crate::models::open_enum! {
+    /// A recording's channels. Any other text is kept in [`RecordingChannels::Other`].
+    pub enum RecordingChannels {
+        /// `mono`: both sides on one channel (the default).
+        Mono = "mono",
+        /// `dual`: a channel for each side.
+        Dual = "dual",
+    }
+}

@@ -436,6 +436,8 @@ pub struct Paging {
 pub enum Recordings {
     /// List the recordings of a conference, or every recording of the account
     List(RecordingListArgs),
+    /// Start recording a call in progress
+    Start(RecordingStartArgs),
     /// Show one recording
     Get(RecordingRef),
     /// Pause a recording
@@ -460,15 +462,45 @@ pub struct RecordingRef {
     pub recording: String,
 }
 
-/// A recording: its conference and SID.
+/// A recording: the conference or the call it is of, and its SID.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("owner").required(true).args(["conference", "call"])))]
 pub struct RecordingTarget {
     /// The conference: its SID, or the name of the one conference in progress by that name
     #[arg(long, value_name = "CONFERENCE")]
-    pub conference: String,
+    pub conference: Option<String>,
+    /// The call, for a call's recording
+    #[arg(long, value_name = "CALL_SID")]
+    pub call: Option<String>,
     /// The recording's SID
     #[arg(value_name = "RECORDING_SID")]
     pub recording: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordingStartArgs {
+    /// The call to record; it must be in progress
+    #[arg(long, value_name = "CALL_SID")]
+    pub call: String,
+    /// One channel for both sides, or one each [default: mono, the server's]
+    #[arg(long, value_name = "CHANNELS", value_parser = choice(signalwire_compat::RecordingChannels::KNOWN))]
+    pub channels: Option<signalwire_compat::RecordingChannels>,
+    /// Which audio is recorded [default: both, the server's]
+    #[arg(long, value_name = "TRACK", value_parser = choice(signalwire_compat::cxml::RecordingTrack::KNOWN))]
+    pub track: Option<signalwire_compat::cxml::RecordingTrack>,
+    /// Whether silence is cut from either end [default: do-not-trim, the server's]
+    #[arg(long, value_name = "TRIM", value_parser = choice(signalwire_compat::cxml::Trim::KNOWN))]
+    pub trim: Option<signalwire_compat::cxml::Trim>,
+    /// Where the recording's changes are reported
+    #[arg(long, value_name = "URL")]
+    pub status_callback: Option<String>,
+    /// How --status-callback is fetched [default: POST]
+    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN), requires = "status_callback")]
+    pub status_callback_method: Option<CallbackMethod>,
+    /// The events reported, comma-separated [default: completed]
+    #[arg(long, value_name = "EVENTS", value_delimiter = ',', requires = "status_callback",
+          value_parser = choice(signalwire_compat::cxml::RecordingEvent::KNOWN))]
+    pub status_callback_event: Vec<signalwire_compat::cxml::RecordingEvent>,
 }
 
 #[derive(Debug, Args)]
@@ -504,17 +536,21 @@ pub struct RecordingListArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Streams {
-    /// Stream a conference's audio to a WebSocket server
+    /// Stream a conference's or a call's audio to a WebSocket server
     Start(StreamStartArgs),
     /// Stop a stream
     Stop(StreamStopArgs),
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("owner").required(true).args(["conference", "call"])))]
 pub struct StreamStartArgs {
     /// The conference: its SID, or the name of the one conference in progress by that name
     #[arg(long, value_name = "CONFERENCE")]
-    pub conference: String,
+    pub conference: Option<String>,
+    /// The call, which must be in progress (a call's stream takes no --codec nor --real-time)
+    #[arg(long, value_name = "CALL_SID")]
+    pub call: Option<String>,
     /// The WebSocket server: a wss:// URL (ws:// only to a loopback address)
     #[arg(long, value_name = "URL")]
     pub url: String,
@@ -543,10 +579,14 @@ pub struct StreamStartArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("owner").required(true).args(["conference", "call"])))]
 pub struct StreamStopArgs {
     /// The conference: its SID, or the name of the one conference in progress by that name
     #[arg(long, value_name = "CONFERENCE")]
-    pub conference: String,
+    pub conference: Option<String>,
+    /// The call, for a call's stream
+    #[arg(long, value_name = "CALL_SID")]
+    pub call: Option<String>,
     /// The stream's SID
     #[arg(value_name = "STREAM_SID")]
     pub stream: String,

@@ -218,6 +218,10 @@ impl Row for Recording {
                 "conference SID",
                 optional(self.conference_sid.as_ref().map(|s| s.as_str())),
             ),
+            (
+                "call SID",
+                optional(self.call_sid.as_ref().map(|s| s.as_str())),
+            ),
             ("status", cell(self.status.as_str())),
             ("source", optional(self.source.as_ref().map(|s| s.as_str()))),
             (

@@ -18,31 +18,77 @@ pub(crate) async fn run(
     output::check_columns::<signalwire_compat::Recording>("recordings").map_err(Failure::Usage)?;
     let target = match command {
         Recordings::List(args) => return list(client, &args, output).await,
+        Recordings::Start(args) => return start(client, args, output).await,
         Recordings::Get(r) => return get(client, &r, output).await,
         Recordings::Remove(r) => return remove(client, &r, output).await,
         Recordings::Resume(ref t) | Recordings::Stop(ref t) => t,
         Recordings::Pause(ref args) => &args.target,
     };
     let context = Context {
-        conference: Some(target.conference.clone()),
+        conference: target.conference.clone(),
         call: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
-    let recording = crate::conference(client, &target.conference)
-        .await?
-        .recording(target.recording.as_str());
-    let shown = match command {
-        Recordings::Pause(args) => match args.pause_behavior {
-            None => recording.pause().await,
-            Some(behavior) => recording.pause_with(behavior).await,
-        },
-        Recordings::Resume(_) => recording.resume().await,
-        Recordings::Stop(_) => recording.stop().await,
-        Recordings::List(_) | Recordings::Get(_) | Recordings::Remove(_) => {
-            unreachable!("handled above")
+    let behavior = match &command {
+        Recordings::Pause(args) => Some(args.pause_behavior),
+        _ => None,
+    };
+    let shown = match (&target.conference, &target.call) {
+        (Some(conference), _) => {
+            let recording = crate::conference(client, conference)
+                .await?
+                .recording(target.recording.as_str());
+            match behavior {
+                Some(None) => recording.pause().await,
+                Some(Some(behavior)) => recording.pause_with(behavior).await,
+                None if matches!(command, Recordings::Resume(_)) => recording.resume().await,
+                None => recording.stop().await,
+            }
+        }
+        (None, call) => {
+            let call = call.as_deref().unwrap_or_default();
+            let recording = client.call(call).recording(target.recording.as_str());
+            match behavior {
+                Some(None) => recording.pause().await,
+                Some(Some(behavior)) => recording.pause_with(behavior).await,
+                None if matches!(command, Recordings::Resume(_)) => recording.resume().await,
+                None => recording.stop().await,
+            }
         }
     }
     .map_err(fail)?;
+    output::one(&shown, output);
+    Ok(())
+}
+
+async fn start(
+    client: &Client,
+    args: crate::args::RecordingStartArgs,
+    output: Output,
+) -> Result<(), Failure> {
+    let mut start = client.call(args.call.as_str()).recordings().create();
+    if let Some(channels) = args.channels {
+        start = start.recording_channels(channels);
+    }
+    if let Some(track) = args.track {
+        start = start.recording_track(track);
+    }
+    if let Some(trim) = args.trim {
+        start = start.trim(trim);
+    }
+    if let Some(url) = args.status_callback {
+        start = start.recording_status_callback(url);
+    }
+    if let Some(method) = args.status_callback_method {
+        start = start.recording_status_callback_method(method);
+    }
+    if !args.status_callback_event.is_empty() {
+        start = start.recording_status_callback_event(args.status_callback_event);
+    }
+    let shown = start
+        .send()
+        .await
+        .map_err(|e| Failure::Api(e, Context::default()))?;
     output::one(&shown, output);
     Ok(())
 }

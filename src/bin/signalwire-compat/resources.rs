@@ -101,6 +101,9 @@ fn command(meta: &'static ResourceMeta) -> Command {
                 .arg(sid_arg(meta)),
         );
     }
+    for own in own_commands(meta) {
+        cmd = cmd.subcommand(own);
+    }
     let about = match actions.as_slice() {
         [] => meta.plural.to_owned(),
         [one] => format!("{} the {} of the account", capital(one), meta.plural),
@@ -111,6 +114,68 @@ fn command(meta: &'static ResourceMeta) -> Command {
         ),
     };
     cmd.about(about)
+}
+
+/// The subcommands of a resource's own, beside the generic ones: a call's `hangup` and
+/// `redirect`. They go through the resource's generic update, with its checks.
+fn own_commands(meta: &ResourceMeta) -> Vec<Command> {
+    match meta.command {
+        "calls" => vec![
+            Command::new("hangup")
+                .about("Hang a call up (one not yet answered is cancelled)")
+                .arg(sid_arg(meta)),
+            Command::new("redirect")
+                .about("Send a live call to new cXML at once: a URL to ask, or a document")
+                .arg(sid_arg(meta))
+                .arg(
+                    Arg::new("Url")
+                        .long("url")
+                        .value_name("URL")
+                        .help("Where to ask for the call's new cXML"),
+                )
+                .arg(
+                    Arg::new("Method")
+                        .long("method")
+                        .value_name("METHOD")
+                        .requires("Url")
+                        .help("The method of the request to --url [default: POST]")
+                        .value_parser(
+                            PossibleValuesParser::new(["GET", "POST"]).map(|m| m.to_uppercase()),
+                        )
+                        .ignore_case(true),
+                )
+                .arg(
+                    Arg::new("Twiml")
+                        .long("twiml")
+                        .value_name("CXML")
+                        .help("The call's new cXML document, given inline"),
+                )
+                .group(
+                    clap::ArgGroup::new("cxml")
+                        .args(["Url", "Twiml"])
+                        .required(true),
+                ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// The form of a resource's own subcommand, for its generic update.
+fn own_form(meta: &ResourceMeta, action: &str, args: &ArgMatches) -> Option<Vec<(String, String)>> {
+    let given = |name: &str| {
+        args.get_one::<String>(name)
+            .map(|value| (name.to_owned(), value.clone()))
+    };
+    match (meta.command, action) {
+        ("calls", "hangup") => Some(vec![("Status".to_owned(), "completed".to_owned())]),
+        ("calls", "redirect") => Some(
+            ["Url", "Method", "Twiml"]
+                .into_iter()
+                .filter_map(given)
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 fn article(what: &str) -> &'static str {
@@ -135,6 +200,15 @@ fn flag(field: &FieldMeta, create: bool) -> Arg {
         .help(field.help.replace('`', ""))
         .action(ArgAction::Set)
         .required(create && field.required);
+    if !field.values.is_empty() {
+        let arg = arg
+            .value_name("VALUE")
+            .value_parser(PossibleValuesParser::new(field.values));
+        return match field.kind {
+            FieldKind::Repeated => arg.action(ArgAction::Append).value_delimiter(','),
+            _ => arg,
+        };
+    }
     match field.kind {
         FieldKind::Text => arg.value_name("TEXT"),
         FieldKind::Url => arg.value_name("URL"),
@@ -145,6 +219,23 @@ fn flag(field: &FieldMeta, create: bool) -> Arg {
             .value_name("METHOD")
             .value_parser(PossibleValuesParser::new(["GET", "POST"]).map(|m| m.to_uppercase()))
             .ignore_case(true),
+        FieldKind::Int => {
+            let (min, max) = field.range.unwrap_or((0, u64::from(u32::MAX)));
+            arg.value_name("N").value_parser(
+                clap::value_parser!(u64)
+                    .range(min..=max)
+                    .map(|n| n.to_string()),
+            )
+        }
+        FieldKind::Day => arg.value_name("YYYY-MM-DD").value_parser(|text: &str| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .map_err(|_| format!("{text:?} is not a day as YYYY-MM-DD"))
+        }),
+        FieldKind::Repeated => arg
+            .value_name("VALUE")
+            .action(ArgAction::Append)
+            .value_delimiter(','),
     }
 }
 
@@ -152,9 +243,11 @@ fn flag(field: &FieldMeta, create: bool) -> Arg {
 fn pairs(fields: &[FieldMeta], args: &ArgMatches) -> Vec<(String, String)> {
     fields
         .iter()
-        .filter_map(|f| {
-            let value = args.get_one::<String>(f.wire)?;
-            Some((f.wire.to_owned(), value.clone()))
+        .flat_map(|f| {
+            args.get_many::<String>(f.wire)
+                .into_iter()
+                .flatten()
+                .map(|value| (f.wire.to_owned(), value.clone()))
         })
         .collect()
 }
@@ -228,6 +321,12 @@ pub(crate) async fn run(
             }
             return Ok(());
         }
+        (action, ops) if ops.update.is_some() && own_form(meta, action, args).is_some() => {
+            let form = own_form(meta, action, args).unwrap_or_default();
+            (ops.update.expect("checked"))(client, &sid(), &form)
+                .await
+                .map_err(fail)?
+        }
         (other, _) => {
             return Err(Failure::Usage(format!(
                 "{} has no subcommand {other}",
@@ -283,6 +382,11 @@ fn ordered(meta: &ResourceMeta, row: &Value, pretty: bool) -> String {
     }
 }
 
+/// Whether a model's field is a date (`date_created`, `start_time`).
+fn is_date(field: &str) -> bool {
+    field.starts_with("date_") || field.ends_with("_time")
+}
+
 /// A cell of a table from a model's JSON: dates for people, `-` for nothing, server text
 /// escaped and cut short.
 fn cell(field: &str, value: &Value) -> String {
@@ -290,7 +394,7 @@ fn cell(field: &str, value: &Value) -> String {
         Value::Null => "-".to_owned(),
         Value::Bool(true) => "yes".to_owned(),
         Value::Bool(false) => "no".to_owned(),
-        Value::String(text) if field.starts_with("date_") => {
+        Value::String(text) if is_date(field) => {
             let date = signalwire_compat::time::parse_rfc2822(text)
                 .ok()
                 .or_else(|| chrono::DateTime::parse_from_rfc3339(text).ok());
@@ -340,7 +444,7 @@ impl Printed {
                 for field in self.meta.fields {
                     let name = field.replace('_', " ");
                     let value = match &row[*field] {
-                        Value::String(text) if !field.starts_with("date_") => {
+                        Value::String(text) if !is_date(field) => {
                             signalwire_compat::Printable::new(text).to_string()
                         }
                         other => cell(field, other),

@@ -12,33 +12,45 @@ use crate::{
 
 pub(crate) async fn run(client: &Client, command: Streams, output: Output) -> Result<(), Failure> {
     output::check_columns::<signalwire_compat::Stream>("streams").map_err(Failure::Usage)?;
-    let (conference, context) = match &command {
-        Streams::Start(args) => (&args.conference, args.conference.clone()),
-        Streams::Stop(args) => (&args.conference, args.conference.clone()),
+    let (conference, call) = match &command {
+        Streams::Start(args) => (args.conference.clone(), args.call.clone()),
+        Streams::Stop(args) => (args.conference.clone(), args.call.clone()),
     };
     let context = Context {
-        conference: Some(context),
+        conference: conference.clone(),
         call: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
-    let conference = crate::conference(client, conference).await?;
+    // The stream's owner: a conference (by SID or name) or a call.
+    let owner = match (&conference, &call) {
+        (Some(conference), _) => Ok(crate::conference(client, conference).await?),
+        (None, call) => Err(client.call(call.as_deref().unwrap_or_default())),
+    };
     let shown = match command {
-        Streams::Start(args) => start(&conference, args)?.send().await.map_err(fail)?,
-        Streams::Stop(args) => conference
-            .stream(args.stream.as_str())
-            .stop()
-            .await
-            .map_err(fail)?,
+        Streams::Start(args) => {
+            let streams = match &owner {
+                Ok(conference) => conference.streams(),
+                Err(call) => call.streams(),
+            };
+            start(&streams, args)?.send().await.map_err(fail)?
+        }
+        Streams::Stop(args) => {
+            let stream = match &owner {
+                Ok(conference) => conference.stream(args.stream.as_str()),
+                Err(call) => call.stream(args.stream.as_str()),
+            };
+            stream.stop().await.map_err(fail)?
+        }
     };
     output::one(&shown, output);
     Ok(())
 }
 
 fn start(
-    conference: &signalwire_compat::ConferenceHandle,
+    streams: &signalwire_compat::Streams,
     args: StreamStartArgs,
 ) -> Result<signalwire_compat::StartStream, Failure> {
-    let mut start = conference.streams().start(&args.url);
+    let mut start = streams.start(&args.url);
     if let Some(name) = args.name {
         start = start.name(name);
     }

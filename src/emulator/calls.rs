@@ -1,0 +1,588 @@
+//! Calls in the emulator: placed by the REST API, they ring and are answered on the
+//! emulator's clock, and end when hung up, cancelled or deleted; their status callbacks go
+//! out signed as the call moves. Running a call's cXML is not done here: an answered call
+//! stays `in-progress` until it is ended.
+//!
+//! The timeline, on the emulator's clock: a call is `queued` when created (the `initiated`
+//! event), `ringing` [`RING_AFTER`] later, and answered (`in-progress`, the `answered`
+//! event) [`ANSWER_AFTER`] after that. The `completed` event goes out whichever way it
+//! ends, with its status (`completed` or `canceled`) and its duration.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    time::Duration,
+};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{
+    callbacks::{Event, StatusCallback},
+    conferences::Pending,
+    form::{DayFilter, filters_query, listing_pairs},
+    paging::{Position, page},
+    participants::whole_seconds,
+    response::Refusal,
+    store,
+};
+use crate::{
+    API_ROOT_PATH, AnsweredBy, CallDirection, CallStatus, MachineDetection,
+    api::generated::{CallCreate, CallUpdate},
+};
+
+/// How long after it is created a call starts to ring.
+pub const RING_AFTER: Duration = Duration::from_secs(1);
+
+/// How long a call rings before it is answered.
+pub const ANSWER_AFTER: Duration = Duration::from_secs(2);
+
+/// The events a call's status callback may ask for.
+const EVENTS: [&str; 4] = ["initiated", "ringing", "answered", "completed"];
+
+/// Where a call placed on the emulator takes its cXML from once answered, as it was
+/// created or last redirected: see [`Emulator::call_cxml`](super::Emulator::call_cxml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallCxml {
+    /// Asked for at `url` with `method` (`GET` or `POST`).
+    Url {
+        /// The URL.
+        url: String,
+        /// `GET` or `POST`.
+        method: String,
+    },
+    /// The voice URL of this application of the account.
+    Application(Uuid),
+    /// This document, given inline.
+    Document(String),
+}
+
+/// Where a call's status callbacks go, and which events they hear of.
+#[derive(Debug, Clone)]
+struct CallCallback {
+    url: String,
+    method: String,
+    events: Vec<String>,
+}
+
+#[derive(Debug)]
+struct EmulatedCall {
+    sid: Uuid,
+    to: String,
+    from: String,
+    status: CallStatus,
+    parent: Option<Uuid>,
+    date_created: DateTime<FixedOffset>,
+    date_updated: DateTime<FixedOffset>,
+    start_time: Option<DateTime<FixedOffset>>,
+    end_time: Option<DateTime<FixedOffset>>,
+    ring_at: DateTime<Utc>,
+    answer_at: DateTime<Utc>,
+    handler: CallCxml,
+    callback: Option<CallCallback>,
+    answered_by: Option<AnsweredBy>,
+    /// How many status callbacks the call has made, for `SequenceNumber`.
+    sequence: u64,
+}
+
+/// A project's calls, newest first.
+#[derive(Debug, Default)]
+pub(crate) struct Calls {
+    by_seq: BTreeMap<u64, EmulatedCall>,
+    seq_of: HashMap<Uuid, u64>,
+    made: u64,
+}
+
+/// A call listing's request: its filters and position, already checked.
+#[derive(Debug, Default)]
+pub(crate) struct ListRequest {
+    to: Option<String>,
+    from: Option<String>,
+    parent: Option<Uuid>,
+    status: Option<String>,
+    dates: Vec<DayFilter>,
+    at: Position,
+}
+
+const FILTERS: [&str; 10] = [
+    "To",
+    "From",
+    "ParentCallSid",
+    "Status",
+    "StartTime",
+    "StartTime<",
+    "StartTime>",
+    "EndTime",
+    "EndTime<",
+    "EndTime>",
+];
+
+/// Reads a call listing's query. An empty filter means no filter.
+pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
+    let mut request = ListRequest::default();
+    for (key, value) in listing_pairs(query, &FILTERS)? {
+        match key.as_str() {
+            "To" => request.to = Some(value),
+            "From" => request.from = Some(value),
+            "ParentCallSid" => {
+                request.parent = Some(Uuid::try_parse(&value).map_err(|_| {
+                    Refusal::bad(format!(
+                        "ParentCallSid must be a call SID (a UUID), not {value:?}"
+                    ))
+                })?);
+            }
+            "Status" => {
+                let known = CallStatus::KNOWN.iter().any(|(text, _)| *text == value)
+                    && value != "initiated";
+                if !known {
+                    return Err(Refusal::bad(format!(
+                        "Status must be one of queued, ringing, in-progress, canceled, completed, busy, failed, no-answer, not {value:?}"
+                    )));
+                }
+                request.status = Some(value);
+            }
+            "StartTime" | "StartTime<" | "StartTime>" | "EndTime" | "EndTime<" | "EndTime>" => {
+                request.dates.push(DayFilter::read(&key, &value)?);
+            }
+            _ if request.at.read(&key, &value)? => {}
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "Unknown parameter {key:?}: this listing takes {}, Page, PageSize and PageToken",
+                    FILTERS.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// A call's status callback, as its form gives it: loopback unless remote callbacks are
+/// allowed; `completed` only when no event is named.
+fn callback(
+    url: Option<String>,
+    method: Option<crate::CallbackMethod>,
+    events: Option<Vec<crate::cxml::CallEvent>>,
+    allow_remote: bool,
+) -> Result<Option<CallCallback>, Refusal> {
+    let Some(url) = url else { return Ok(None) };
+    let method = method
+        .unwrap_or(crate::CallbackMethod::Post)
+        .as_str()
+        .to_owned();
+    // Checked as a conference's callback is, for its URL and method.
+    let checked = StatusCallback {
+        url,
+        method,
+        events: Vec::new(),
+        twilio_fields: false,
+    }
+    .checked(allow_remote)
+    .map_err(|e| Refusal::bad(format!("StatusCallback: {e}")))?;
+    let events: Vec<String> = match events {
+        Some(events) if !events.is_empty() => events.iter().map(|e| e.to_string()).collect(),
+        _ => vec!["completed".to_owned()],
+    };
+    if let Some(unknown) = events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
+        return Err(Refusal::bad(format!(
+            "StatusCallbackEvent {unknown:?} is not one of {}",
+            EVENTS.join(", ")
+        )));
+    }
+    Ok(Some(CallCallback {
+        url: checked.url,
+        method: checked.method,
+        events,
+    }))
+}
+
+fn listing(account: &Uuid) -> String {
+    format!("{API_ROOT_PATH}/Accounts/{account}/Calls")
+}
+
+fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(by)
+        .ok()
+        .and_then(|by| at.checked_add_signed(by))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+impl Calls {
+    /// Places a call from its form (checked: exactly one of `Url`, `ApplicationSid` and
+    /// `Twiml`). Answers the call as created, with the `initiated` event if it is wanted.
+    pub(crate) fn create(
+        &mut self,
+        project: &Uuid,
+        body: &[u8],
+        sid: Uuid,
+        now: DateTime<Utc>,
+        allow_remote: bool,
+        applications: Option<&store::Tables>,
+    ) -> Result<(Value, Vec<Pending>), Refusal> {
+        let form: CallCreate = store::read_checked(body, false)?;
+        let to = form.to.unwrap_or_default();
+        let from = form.from.unwrap_or_default();
+        let handler = match (form.url, form.application_sid, form.twiml) {
+            (Some(url), _, _) => CallCxml::Url {
+                url,
+                method: form
+                    .method
+                    .unwrap_or(crate::CallbackMethod::Post)
+                    .as_str()
+                    .to_owned(),
+            },
+            (_, Some(app), _) => {
+                let known = applications.is_some_and(|t| t.has::<crate::Application>(&app));
+                if !known {
+                    return Err(Refusal::new(
+                        400,
+                        21218,
+                        format!("ApplicationSid {app} is not an application of this account"),
+                    ));
+                }
+                CallCxml::Application(app)
+            }
+            (_, _, Some(cxml)) => {
+                // What the call would run must be cXML that reads.
+                crate::cxml::VoiceResponse::parse(&cxml)
+                    .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
+                CallCxml::Document(cxml)
+            }
+            (None, None, None) => unreachable!("read_checked requires one of them"),
+        };
+        let callback = callback(
+            form.status_callback,
+            form.status_callback_method,
+            form.status_callback_event,
+            allow_remote,
+        )?;
+        let answered_by = form
+            .machine_detection
+            .filter(|m| *m != MachineDetection::None)
+            .map(|_| AnsweredBy::Human);
+        let created = whole_seconds(now);
+        let ring_at = later(now, RING_AFTER);
+        self.made += 1;
+        // Newest first: a later call has a smaller key.
+        let seq = u64::MAX - self.made;
+        let call = EmulatedCall {
+            sid,
+            to,
+            from,
+            status: CallStatus::Queued,
+            parent: None,
+            date_created: created,
+            date_updated: created,
+            start_time: None,
+            end_time: None,
+            ring_at,
+            answer_at: later(ring_at, ANSWER_AFTER),
+            handler,
+            callback,
+            answered_by,
+            sequence: 0,
+        };
+        self.seq_of.insert(sid, seq);
+        let call = self.by_seq.entry(seq).or_insert(call);
+        let events = call.event(project, "initiated", now).into_iter().collect();
+        Ok((call.render(project), events))
+    }
+
+    fn get(&self, sid: &Uuid) -> Option<&EmulatedCall> {
+        self.by_seq.get(self.seq_of.get(sid)?)
+    }
+
+    fn get_mut(&mut self, sid: &Uuid) -> Option<&mut EmulatedCall> {
+        let seq = *self.seq_of.get(sid)?;
+        self.by_seq.get_mut(&seq)
+    }
+
+    /// Whether the call exists and is live (answered and not over).
+    pub(crate) fn is_live(&self, sid: &Uuid) -> Option<bool> {
+        self.get(sid).map(|c| c.status == CallStatus::InProgress)
+    }
+
+    /// The calls that ended: their SIDs.
+    pub(crate) fn ended(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.by_seq
+            .values()
+            .filter(|c| c.status.is_over())
+            .map(|c| c.sid)
+    }
+
+    pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {
+        let own = [
+            request.to.clone().map(|v| ("To", v)),
+            request.from.clone().map(|v| ("From", v)),
+            request.parent.map(|v| ("ParentCallSid", v.to_string())),
+            request.status.clone().map(|v| ("Status", v)),
+        ];
+        let filters = filters_query(
+            own.into_iter()
+                .flatten()
+                .chain(request.dates.iter().map(DayFilter::pair)),
+        );
+        page(
+            &self.by_seq,
+            |c| c.matches(request),
+            &request.at,
+            "calls",
+            &listing(account),
+            &filters,
+            |c| c.render(account),
+        )
+    }
+
+    pub(crate) fn fetch(&self, account: &Uuid, sid: &Uuid, path: &str) -> Result<Value, Refusal> {
+        self.get(sid)
+            .map(|c| c.render(account))
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// Redirects, ends or re-points the status callback of a call.
+    pub(crate) fn update(
+        &mut self,
+        account: &Uuid,
+        sid: &Uuid,
+        body: &[u8],
+        now: DateTime<Utc>,
+        allow_remote: bool,
+        path: &str,
+    ) -> Result<(Value, Vec<Pending>), Refusal> {
+        let form: CallUpdate = store::read_checked(body, true)?;
+        let call = self.get_mut(sid).ok_or_else(|| Refusal::not_found(path))?;
+        if call.status.is_over() {
+            return Err(Refusal::new(
+                422,
+                21220,
+                format!(
+                    "Call {sid} is {}: a call that is over cannot be changed",
+                    call.status
+                ),
+            ));
+        }
+        let mut events = Vec::new();
+        if form.status_callback.is_some() {
+            call.callback = callback(
+                form.status_callback,
+                form.status_callback_method,
+                call.callback.as_ref().map(|c| {
+                    c.events
+                        .iter()
+                        .map(|e| crate::cxml::CallEvent::from(e.as_str()))
+                        .collect()
+                }),
+                allow_remote,
+            )?;
+        }
+        if let Some(url) = form.url {
+            let method = form.method.unwrap_or(crate::CallbackMethod::Post);
+            call.handler = CallCxml::Url {
+                url,
+                method: method.as_str().to_owned(),
+            };
+        } else if let Some(cxml) = form.twiml {
+            crate::cxml::VoiceResponse::parse(&cxml)
+                .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
+            call.handler = CallCxml::Document(cxml);
+        }
+        match form.status.as_ref().map(CallStatus::as_str) {
+            // An answered call goes on when asked to cancel, as Twilio documents it.
+            Some("canceled") if call.status == CallStatus::InProgress => {}
+            Some("canceled") => events.extend(call.end(account, CallStatus::Canceled, now)),
+            Some("completed") if call.status == CallStatus::InProgress => {
+                events.extend(call.end(account, CallStatus::Completed, now));
+            }
+            Some("completed") => events.extend(call.end(account, CallStatus::Canceled, now)),
+            Some(other) => {
+                return Err(Refusal::bad(format!(
+                    "Status must be canceled or completed, not {other:?}"
+                )));
+            }
+            None => {}
+        }
+        call.date_updated = whole_seconds(now);
+        Ok((call.render(account), events))
+    }
+
+    /// Deletes the record of a call that is over.
+    pub(crate) fn remove(&mut self, sid: &Uuid, path: &str) -> Result<(), Refusal> {
+        let call = self.get(sid).ok_or_else(|| Refusal::not_found(path))?;
+        if !call.status.is_over() {
+            return Err(Refusal::new(
+                422,
+                21220,
+                format!(
+                    "Call {sid} is {}: hang it up before deleting its record",
+                    call.status
+                ),
+            ));
+        }
+        if let Some(seq) = self.seq_of.remove(sid) {
+            self.by_seq.remove(&seq);
+        }
+        Ok(())
+    }
+
+    /// Moves every call on to where the clock says it is (ringing, answered), with the
+    /// events it makes.
+    pub(crate) fn advance(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
+        let mut events = Vec::new();
+        for call in self.by_seq.values_mut() {
+            if call.status == CallStatus::Queued && now >= call.ring_at {
+                call.status = CallStatus::Ringing;
+                call.date_updated = whole_seconds(call.ring_at);
+                events.extend(call.event(account, "ringing", call.ring_at));
+            }
+            if call.status == CallStatus::Ringing && now >= call.answer_at {
+                call.status = CallStatus::InProgress;
+                call.start_time = Some(whole_seconds(call.answer_at));
+                call.date_updated = whole_seconds(call.answer_at);
+                events.extend(call.event(account, "answered", call.answer_at));
+            }
+        }
+        events
+    }
+
+    /// Where the call `sid` takes its cXML from.
+    pub(crate) fn cxml(&self, sid: &Uuid) -> Option<CallCxml> {
+        self.get(sid).map(|c| c.handler.clone())
+    }
+
+    /// When the call `sid` next moves on by itself, if it will.
+    pub(crate) fn next_change(&self, sid: &Uuid) -> Option<DateTime<Utc>> {
+        let call = self.get(sid)?;
+        match call.status {
+            CallStatus::Queued => Some(call.ring_at),
+            CallStatus::Ringing => Some(call.answer_at),
+            _ => None,
+        }
+    }
+}
+
+impl EmulatedCall {
+    fn matches(&self, r: &ListRequest) -> bool {
+        r.to.as_ref().is_none_or(|to| *to == self.to)
+            && r.from.as_ref().is_none_or(|from| *from == self.from)
+            && r.parent.is_none_or(|p| self.parent == Some(p))
+            && r.status.as_ref().is_none_or(|s| self.status == *s.as_str())
+            && r.dates.iter().all(|f| {
+                let date = if f.key.starts_with("Start") {
+                    self.start_time
+                } else {
+                    self.end_time
+                };
+                date.is_some_and(|d| f.passes(&d))
+            })
+    }
+
+    /// Ends the call with `status`, with its `completed` event.
+    fn end(&mut self, account: &Uuid, status: CallStatus, now: DateTime<Utc>) -> Option<Pending> {
+        self.status = status;
+        self.end_time = Some(whole_seconds(now));
+        self.event(account, "completed", now)
+    }
+
+    fn duration(&self) -> Option<i64> {
+        let end = self.end_time?;
+        Some(
+            self.start_time
+                .map_or(0, |start| (end - start).num_seconds().max(0)),
+        )
+    }
+
+    /// The event `name` for the call's status callback, if it asked for it.
+    fn event(&mut self, account: &Uuid, name: &str, at: DateTime<Utc>) -> Option<Pending> {
+        let callback = self.callback.as_ref()?;
+        if !callback.events.iter().any(|e| e == name) {
+            return None;
+        }
+        let status = if name == "initiated" {
+            "initiated".to_owned()
+        } else {
+            self.status.to_string()
+        };
+        let mut params: Vec<(String, String)> = vec![
+            ("AccountSid".into(), account.to_string()),
+            ("ApiVersion".into(), "2010-04-01".into()),
+            ("CallSid".into(), self.sid.to_string()),
+            ("CallStatus".into(), status),
+            ("CallbackSource".into(), "call-progress-events".into()),
+            ("Direction".into(), CallDirection::OutboundApi.to_string()),
+            ("From".into(), self.from.clone()),
+            ("SequenceNumber".into(), self.sequence.to_string()),
+            (
+                "Timestamp".into(),
+                crate::time::format_rfc2822(&whole_seconds(at)),
+            ),
+            ("To".into(), self.to.clone()),
+        ];
+        if let Some(duration) = self.duration() {
+            params.push(("CallDuration".into(), duration.to_string()));
+        }
+        if let Some(by) = &self.answered_by
+            && self.start_time.is_some()
+        {
+            params.push(("AnsweredBy".into(), by.to_string()));
+        }
+        self.sequence += 1;
+        let target = StatusCallback {
+            url: callback.url.clone(),
+            method: callback.method.clone(),
+            events: Vec::new(),
+            twilio_fields: false,
+        };
+        Some((Event::of_call(*account, self.sid, name, params), target))
+    }
+
+    /// The call in the API's JSON shape, written by serializing the public model: every
+    /// field SignalWire documents.
+    fn render(&self, account: &Uuid) -> Value {
+        let uri = format!("{}/{}", listing(account), self.sid);
+        let model = crate::Call {
+            sid: self.sid.into(),
+            account_sid: (*account).into(),
+            date_created: Some(self.date_created),
+            date_updated: Some(self.date_updated),
+            parent_call_sid: self.parent.map(Into::into),
+            to: Some(self.to.clone()),
+            formatted_to: Some(self.to.clone()),
+            to_formatted: Some(self.to.clone()),
+            from: Some(self.from.clone()),
+            formatted_from: Some(self.from.clone()),
+            from_formatted: Some(self.from.clone()),
+            phone_number_sid: None,
+            status: self.status.clone(),
+            start_time: self.start_time,
+            end_time: self.end_time,
+            duration: self.duration(),
+            price: None,
+            price_unit: Some("USD".into()),
+            direction: Some(CallDirection::OutboundApi),
+            answered_by: self
+                .answered_by
+                .clone()
+                .filter(|_| self.start_time.is_some()),
+            api_version: Some("2010-04-01".into()),
+            forwarded_from: None,
+            caller_name: None,
+            uri: Some(format!("{uri}.json")),
+            subresource_uris: Some(crate::CallSubresourceUris {
+                notifications: Some(format!("{uri}/Notifications.json")),
+                recordings: Some(format!("{uri}/Recordings.json")),
+            }),
+            annotation: None,
+            group_sid: None,
+            audio_in_mos: None,
+            sip_result_code: None,
+            audio_rtt_avg: None,
+            audio_rtt_min: None,
+            audio_rtt_max: None,
+            audio_out_jitter_min: None,
+            audio_out_jitter_max: None,
+            audio_out_jitter_avg: None,
+            audio_out_lost: None,
+        };
+        serde_json::to_value(model).unwrap_or_default()
+    }
+}
