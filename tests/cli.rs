@@ -2144,6 +2144,162 @@ async fn generic_commands_for_every_described_resource() {
     settings().bind(|| insta::assert_snapshot!("generic_commands", text));
 }
 
+#[tokio::test]
+async fn calls_from_placing_to_deleting_with_their_recordings_and_streams() {
+    use signalwire_compat::emulator::Clock;
+
+    let clock = Clock::starting_at("2026-11-25T12:00:00Z".parse().unwrap());
+    let emulator = Emulator::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let mut pages = Vec::new();
+    let mut step = async |args: &[&str]| {
+        let r = run_async(to_emulator(&emulator, args)).await;
+        pages.push(format!(
+            "$ signalwire-compat {}\n{}{}[exit {}]\n",
+            args.join(" "),
+            r.stdout,
+            r.stderr,
+            r.code
+        ));
+        r
+    };
+    let created = step(&[
+        "calls",
+        "create",
+        "--to",
+        "+15551230002",
+        "--from",
+        "+15551230001",
+        "--url",
+        "https://example.com/voice.xml",
+        "--status-callback-event",
+        "ringing,completed",
+        "--ring-timeout",
+        "30",
+        "--output",
+        "json",
+        "--columns",
+        "sid,status",
+    ])
+    .await;
+    let sid = serde_json::from_str::<serde_json::Value>(&created.stdout).unwrap()["sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    clock
+        .advance(
+            signalwire_compat::emulator::RING_AFTER + signalwire_compat::emulator::ANSWER_AFTER,
+        )
+        .unwrap();
+    step(&[
+        "calls",
+        "list",
+        "--status",
+        "in-progress",
+        "--started-on",
+        "2026-11-25",
+        "--output",
+        "table",
+    ])
+    .await;
+    let recording = step(&[
+        "recordings",
+        "start",
+        "--call",
+        &sid,
+        "--channels",
+        "dual",
+        "--output",
+        "json",
+    ])
+    .await;
+    let recording = serde_json::from_str::<serde_json::Value>(&recording.stdout).unwrap()["sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    step(&[
+        "recordings",
+        "pause",
+        "--call",
+        &sid,
+        &recording,
+        "--pause-behavior",
+        "skip",
+        "--output",
+        "table",
+    ])
+    .await;
+    step(&[
+        "streams",
+        "start",
+        "--call",
+        &sid,
+        "--url",
+        "wss://transcriber.example/audio",
+        "--output",
+        "table",
+    ])
+    .await;
+    step(&[
+        "calls",
+        "redirect",
+        &sid,
+        "--twiml",
+        "<Response><Hangup/></Response>",
+        "--output",
+        "table",
+        "--columns",
+        "sid,status",
+    ])
+    .await;
+    clock.advance(std::time::Duration::from_secs(42)).unwrap();
+    step(&[
+        "calls",
+        "hangup",
+        &sid,
+        "--output",
+        "table",
+        "--columns",
+        "status,duration",
+    ])
+    .await;
+    step(&["calls", "remove", &sid, "--output", "table"]).await;
+    // Refusals, each with its exit code.
+    step(&["calls", "hangup", &sid]).await;
+    step(&["calls", "create", "--to", "+1", "--from", "+2"]).await;
+    step(&[
+        "calls",
+        "create",
+        "--to",
+        "+1",
+        "--from",
+        "+2",
+        "--url",
+        "https://x.example/v",
+        "--ring-timeout",
+        "0",
+    ])
+    .await;
+    step(&["calls", "redirect", &sid]).await;
+    step(&[
+        "streams",
+        "start",
+        "--call",
+        &sid,
+        "--url",
+        "wss://x.example/a",
+        "--codec",
+        "PCMU",
+    ])
+    .await;
+    step(&["calls", "list", "--started-on", "yesterday"]).await;
+    let text = numbered_sids(&pages.join("\n"), emulator.project_id());
+    settings().bind(|| insta::assert_snapshot!("call_commands", text));
+}
+
 /// `text` with each random SID the emulator made replaced by `[SID n]`, numbered in the order
 /// they first appear (the project's own SID is kept).
 fn numbered_sids(text: &str, project: uuid::Uuid) -> String {

@@ -143,7 +143,9 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
                 request.status = Some(value);
             }
             "StartTime" | "StartTime<" | "StartTime>" | "EndTime" | "EndTime<" | "EndTime>" => {
-                request.dates.push(DayFilter::read(&key, &value)?);
+                request
+                    .dates
+                    .push(DayFilter::read_day_or_time(&key, &value)?);
             }
             _ if request.at.read(&key, &value)? => {}
             _ => {

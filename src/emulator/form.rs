@@ -131,6 +131,26 @@ impl DayFilter {
             })
     }
 
+    /// Reads a time filter (a call's `StartTime`): a day as `YYYY-MM-DD`, or a time, in
+    /// RFC 3339 (as Twilio's older helper library writes a day: `2026-12-01T00:00:00Z`) or
+    /// RFC 2822 (as SignalWire's spec describes it), of which the day (UTC) is taken.
+    pub(crate) fn read_day_or_time(key: &str, value: &str) -> Result<Self, Refusal> {
+        let time = chrono::DateTime::parse_from_rfc3339(value)
+            .ok()
+            .or_else(|| crate::time::parse_rfc2822(value).ok());
+        match time {
+            Some(time) => Ok(Self {
+                key: key.to_owned(),
+                day: time.with_timezone(&chrono::Utc).date_naive(),
+            }),
+            None => Self::read(key, value).map_err(|_| {
+                Refusal::bad(format!(
+                    "{key} must be a day as YYYY-MM-DD (or a time in RFC 3339 or RFC 2822), not {value:?}"
+                ))
+            }),
+        }
+    }
+
     /// Whether the filter is on the creation date (else the update date).
     pub(crate) fn on_created(&self) -> bool {
         self.key.starts_with("DateCreated")

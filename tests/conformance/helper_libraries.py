@@ -165,5 +165,41 @@ check("applications: fetch after delete is a 404 with code 20404", e is not None
 e = refused(lambda: apps.create(friendly_name="x", voice_method="PUT"))
 check("applications: a method other than GET or POST is a 400 with code 21209", e is not None and e.status == 400 and e.code == 21209, e and (e.status, e.code))
 
+# Calls: create (repeated status callback events, inline cXML), fetch, list with filters,
+# redirect, hang up, cancel, delete. On the emulator's real clock a call rings 1 s after it
+# is created and is answered 2 s later.
+import time  # noqa: E402
+
+calls = api.calls
+placed = calls.create(to="+15550000002", from_="+15550000001", url="https://example.com/voice.xml", method="GET",
+                      status_callback="http://127.0.0.1:9/status", status_callback_event=["initiated", "ringing", "answered", "completed"],
+                      timeout=30, machine_detection="Enable")
+check("calls: create answers the call, queued", placed.sid and placed.status == "queued" and placed.to == "+15550000002" and placed.direction == "outbound-api", (placed.sid, placed.status, placed.to, placed.direction))
+inline = calls.create(to="+15550000003", from_="+15550000001", twiml="<Response><Say>Hello</Say></Response>")
+check("calls: create with inline cXML", inline.sid and inline.status == "queued", (inline.sid, inline.status))
+e = refused(lambda: calls.create(to="+15550000002", from_="+15550000001"))
+check("calls: a call with no Url, ApplicationSid or Twiml is a 400", e is not None and e.status == 400, e and (e.status, e.code))
+e = refused(lambda: calls.create(to="+15550000002", from_="+15550000001", url="https://example.com/v", timeout=0))
+check("calls: a Timeout out of range is a 400", e is not None and e.status == 400, e and (e.status, e.code))
+canceled = calls(inline.sid).update(status="canceled")
+check("calls: update status=canceled cancels a call not yet answered", canceled.status == "canceled", canceled.status)
+time.sleep(3.5)
+answered = calls(placed.sid).fetch()
+check("calls: fetch shows it answered", answered.status == "in-progress" and answered.start_time is not None, (answered.status, answered.start_time))
+today = datetime.datetime.now(datetime.timezone.utc).date()
+check("calls: list newest first", [c.sid for c in calls.list()] == [inline.sid, placed.sid])
+check("calls: list filters on to and status", [c.sid for c in calls.list(to="+15550000002", status="in-progress")] == [placed.sid])
+check("calls: list filters on start_time_after", [c.sid for c in calls.list(start_time_after=today - datetime.timedelta(days=1))] == [placed.sid])
+check("calls: list with page_size=1 follows next_page_uri", [c.sid for c in calls.list(page_size=1)] == [inline.sid, placed.sid])
+redirected = calls(placed.sid).update(url="https://example.com/next.xml", method="POST")
+check("calls: update redirects a live call", redirected.status == "in-progress", redirected.status)
+ended = calls(placed.sid).update(status="completed")
+check("calls: update status=completed hangs it up", ended.status == "completed" and ended.end_time is not None, (ended.status, ended.end_time))
+e = refused(lambda: calls(placed.sid).update(status="completed"))
+check("calls: a call that is over cannot change: 422 with code 21220", e is not None and e.status == 422 and e.code == 21220, e and (e.status, e.code))
+check("calls: delete succeeds", calls(placed.sid).delete() is True)
+e = refused(lambda: calls(placed.sid).fetch())
+check("calls: fetch after delete is a 404", e is not None and e.status == 404, e and (e.status, e.code))
+
 print("%s: %d passed, %d failed" % (LIBRARY, passed, failed))
 sys.exit(1 if failed else 0)
