@@ -467,6 +467,11 @@ impl<'a> Doc<'a> {
                 return (format!("crate::{target}"), None);
             }
         }
+        // A number a server may write as text (`"price": "-0.003"`, as Twilio does): read
+        // either way, and `None` (logged) when the text is not a number.
+        if p.schema["x-lenient"] == Value::Bool(true) && p.schema["type"] == "number" {
+            return ("Option<f64>".into(), Some("crate::models::lenient_number"));
+        }
         let rust = match p.schema["type"].as_str() {
             Some("string") => "String".to_owned(),
             Some("boolean") => "bool".to_owned(),

@@ -597,9 +597,20 @@ async fn the_emulator_refuses_what_signalwire_would() {
     for (what, request) in cases {
         let (status, body) = send(request).await;
         assert!(matches!(status, 400 | 404), "{what}: {status} {body}");
+        // A call's creation is refused with a list of errors, as SignalWire writes it.
+        let error = if body["errors"].is_array() {
+            assert_eq!(
+                body["errors"].as_array().map(Vec::len),
+                Some(1),
+                "{what}: {body}"
+            );
+            &body["errors"][0]
+        } else {
+            &body
+        };
         shown.push(format!(
             "{what}: {status} {} {}",
-            body["code"], body["message"]
+            error["code"], error["message"]
         ));
     }
     insta::assert_snapshot!(shown.join("\n"));
@@ -793,6 +804,11 @@ fn signalwires_documented_call_reads_as_the_model() {
         Some(signalwire_compat::AnsweredBy::MachineEndBeep)
     );
     assert_eq!(call.price, Some(0.003));
+    let as_text: Call = serde_json::from_value(
+        json!({"sid": "x", "account_sid": "y", "status": "completed", "price": "-0.0030", "audio_in_mos": "n/a"}),
+    )
+    .unwrap();
+    assert_eq!((as_text.price, as_text.audio_in_mos), (Some(-0.003), None));
     assert_eq!(call.audio_in_mos, Some(4.5));
     assert_eq!(call.duration, Some(20));
     let written = serde_json::to_value(&call).unwrap();
@@ -804,4 +820,87 @@ fn signalwires_documented_call_reads_as_the_model() {
     .unwrap();
     assert_eq!(odd.status.as_str(), "bridged");
     assert_eq!(odd.start_time, None);
+}
+
+#[tokio::test]
+async fn what_a_hostile_server_sends_about_calls_is_redacted_escaped_and_refused() {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+
+    const PASSWORD: &str = "sip-secret-71c3";
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(|request: &wiremock::Request| {
+            let path = request.url.path();
+            if request.method.as_str() == "POST" {
+                // An error that echoes the whole form, password and all, with escape codes.
+                let echoed = String::from_utf8_lossy(&request.body).into_owned();
+                return ResponseTemplate::new(400).set_body_json(json!({
+                    "code": 21210,
+                    "message": format!("\u{1b}[2J\u{1b}]0;owned\u{7}refused: {echoed}"),
+                    "status": 400
+                }));
+            }
+            if path.ends_with("Calls") {
+                // A page whose first call has no status, whatever else it has.
+                return ResponseTemplate::new(200).set_body_json(json!({
+                    "calls": [{"sid": support::CALL, "account_sid": support::PROJECT, "to": "\u{1b}[31m+1"}],
+                    "next_page_uri": null
+                }));
+            }
+            ResponseTemplate::new(200).set_body_json(json!({
+                "sid": support::CALL, "account_sid": support::PROJECT, "status": "in-progress",
+                "to": "\u{1b}[2J+1", "price": "-0.003"
+            }))
+        })
+        .mount(&server)
+        .await;
+    let client = support::client(&server.uri());
+    let refused = client
+        .calls()
+        .create("sip:alice@example.com", "+15551230001")
+        .url("https://example.com/v")
+        .sip_auth_username("alice")
+        .sip_auth_password(PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
+    let shown = format!("{refused} {refused:?}");
+    assert!(!shown.contains(PASSWORD), "{shown}");
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    assert_eq!(refused.code(), Some(21210));
+    // A call without its status is a decode error, not a call in some made-up state.
+    let listed = client.calls().list().send().await.unwrap_err();
+    assert_eq!(listed.kind(), ErrorKind::Decode, "{listed}");
+    // A price written as text, as Twilio writes it, is read; the called number keeps what
+    // was sent, escaped only when shown.
+    let fetched = client.call(support::CALL).fetch().await.unwrap();
+    assert_eq!(fetched.price, Some(-0.003));
+    assert_eq!(fetched.to.as_deref(), Some("\u{1b}[2J+1"));
+    assert!(
+        !signalwire_compat::Printable::new(fetched.to.as_deref().unwrap())
+            .to_string()
+            .contains('\u{1b}')
+    );
+}
+
+#[tokio::test]
+async fn a_refused_call_reads_with_its_code_from_the_list_of_errors() {
+    let emulator = on_a_virtual_clock().await;
+    let refused = emulator
+        .client()
+        .calls()
+        .create("+15551230002", "+15551230001")
+        .url("https://example.com/v")
+        .status_callback("https://example.com/status")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(400), "{refused}");
+    assert_eq!(refused.code(), Some(10000), "{refused}");
+    let api = refused.api_error().expect("an API error");
+    assert!(
+        api.message().contains("not a loopback address"),
+        "{refused}"
+    );
+    assert_eq!(api.errors().len(), 1);
 }

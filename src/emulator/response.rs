@@ -22,6 +22,9 @@ pub(crate) struct Refusal {
     pub(crate) errors: Option<Vec<String>>,
     /// For a 405: the methods that are answered, sent as `Allow`.
     pub(crate) allow: Option<String>,
+    /// Written as `{"errors": [{"code", "message", "more_info"}]}`, as SignalWire writes a
+    /// call's creation that it refuses.
+    pub(crate) listed: bool,
 }
 
 impl Refusal {
@@ -32,7 +35,25 @@ impl Refusal {
             message: message.into(),
             errors: None,
             allow: None,
+            listed: false,
         }
+    }
+
+    /// The refusal in the shape SignalWire gives a call's creation: a list of error objects,
+    /// each with its code as text.
+    pub(crate) fn listed(mut self) -> Self {
+        self.listed = true;
+        self
+    }
+
+    /// The refusal in the usual shape (`code`, `message`), for an operation whose refusals
+    /// SignalWire writes so even where the same refusal of a conference's is a list (a call's
+    /// recordings and streams).
+    pub(crate) fn plain(mut self) -> Self {
+        if self.errors.take().is_some() && self.code == 0 {
+            self.code = 10000;
+        }
+        self
     }
 
     /// A 422 in the `{"errors": [...]}` shape, one message each.
@@ -43,6 +64,7 @@ impl Refusal {
             message: messages.join("; "),
             errors: Some(messages),
             allow: None,
+            listed: false,
         }
     }
 
@@ -77,6 +99,9 @@ pub(crate) fn refusal(r: Refusal) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
     let body = match r.errors {
         Some(errors) => json!({ "errors": errors }),
+        None if r.listed => json!({ "errors": [
+            {"code": r.code.to_string(), "message": r.message, "more_info": MORE_INFO}
+        ] }),
         None => {
             json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status})
         }

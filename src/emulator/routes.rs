@@ -116,8 +116,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 .state
                 .calls_mut(&account)
                 .ok_or_else(|| Refusal::not_found(c.path))?;
-            let (created, events) =
-                calls.create(&account, c.body, sid, c.now, c.allow_remote, Some(tables))?;
+            // SignalWire answers a call it will not place with a list of errors.
+            let (created, events) = calls
+                .create(&account, c.body, sid, c.now, c.allow_remote, Some(tables))
+                .map_err(|r| if r.status == 400 { r.listed() } else { r })?;
             c.pending = events;
             c.wake.push(sid);
             Ok(Answer {
@@ -181,7 +183,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             let live = live.ok_or_else(|| Refusal::not_found(c.path))?;
             let sid = super::store::random_sid();
             let all = c.state.recordings_mut(&account, c.path)?;
-            let started = all.start_for_call(&account, &call, live, form, sid, c.now)?;
+            let started = all
+                .start_for_call(&account, &call, live, form, sid, c.now)
+                .map_err(Refusal::plain)?;
             Ok(Answer {
                 response: ok(StatusCode::OK, started),
                 change: true,
@@ -193,7 +197,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         method: Method::POST,
         path: CALL_RECORDING,
         run: |c| {
-            let update = recordings::call_update_request(c.body)?;
+            let update = recordings::call_update_request(c.body).map_err(Refusal::plain)?;
             let [account, call, recording] = [c.sids[0], c.sids[1], c.sids[2]];
             c.state
                 .calls(&account, c.path)?
@@ -201,14 +205,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 .ok_or_else(|| Refusal::not_found(c.path))?;
             let all = c.state.recordings_mut(&account, c.path)?;
             let (now, path) = (c.now, c.path);
-            Ok(changed(all.update(
-                &account,
-                Some(&call),
-                &recording,
-                update,
-                now,
-                path,
-            )?))
+            let updated = all.update(&account, Some(&call), &recording, update, now, path);
+            Ok(changed(updated.map_err(Refusal::plain)?))
         },
     },
     Operation {
@@ -216,20 +214,14 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         method: Method::POST,
         path: CALL_STREAMS,
         run: |c| {
-            let create = streams::create_request(c.body, true)?;
+            let create = streams::create_request(c.body, true).map_err(Refusal::plain)?;
             let [account, call] = [c.sids[0], c.sids[1]];
             let live = c.state.calls(&account, c.path)?.is_live(&call);
             let live = live.ok_or_else(|| Refusal::not_found(c.path))?;
             let sid = (c.new_sid)();
             let all = c.state.streams_mut(&account, c.path)?;
-            Ok(found(all.create(
-                &account,
-                (&call, true),
-                !live,
-                create,
-                sid,
-                c.now,
-            )?))
+            let created = all.create(&account, (&call, true), !live, create, sid, c.now);
+            Ok(found(created.map_err(Refusal::plain)?))
         },
     },
     Operation {
@@ -244,7 +236,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 .is_live(&call)
                 .ok_or_else(|| Refusal::not_found(c.path))?;
             let all = c.state.streams_mut(&account, c.path)?;
-            Ok(changed(all.stop(&account, &call, &stream, c.now, c.path)?))
+            let stopped = all.stop(&account, &call, &stream, c.now, c.path);
+            Ok(changed(stopped.map_err(Refusal::plain)?))
         },
     },
     Operation {

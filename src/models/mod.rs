@@ -98,3 +98,43 @@ macro_rules! open_enum {
     };
 }
 pub(crate) use open_enum;
+
+/// Serde helpers (`#[serde(with = …)]`) for a number a server may write as a JSON number or
+/// as text (`0.003` or `"-0.003"`): text that is not a number reads as `None`, and is logged.
+/// Written back as a number.
+pub(crate) mod lenient_number {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        Number(f64),
+        Text(String),
+    }
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<f64>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<f64>, D::Error> {
+        Ok(match Option::<Given>::deserialize(deserializer)? {
+            None => None,
+            Some(Given::Number(n)) => Some(n),
+            Some(Given::Text(text)) => match text.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(n),
+                _ => {
+                    tracing::warn!(
+                        value = %crate::Printable::new(&text),
+                        "a number field holds text that is not a number; read as none"
+                    );
+                    None
+                }
+            },
+        })
+    }
+}

@@ -244,12 +244,15 @@ async fn convert(
         E::ErrorResponse(value) => {
             let status = value.status();
             let body = value.into_inner();
-            let fields = ErrorFields {
+            let mut fields = ErrorFields {
                 code: body.code.map(i64::from),
                 message: body.message,
                 more_info: body.more_info,
-                errors: body.errors.unwrap_or_default(),
+                errors: Vec::new(),
             };
+            for item in body.errors.unwrap_or_default() {
+                fields.take(item);
+            }
             match fields.into_api_error(status, exchange.retry_after, secrets) {
                 Some(api) => Repr::Api(api).into(),
                 // JSON, but neither a message nor errors: not an API error.
@@ -416,23 +419,8 @@ pub(crate) fn from_error_body(
             errors: Vec::new(),
         };
         for item in loose.errors {
-            match item {
-                serde_json::Value::String(text) => fields.errors.push(text),
-                serde_json::Value::Object(object) => {
-                    if let Some(text) = object.get("message").and_then(|m| m.as_str()) {
-                        fields.errors.push(text.to_owned());
-                    }
-                    if fields.code.is_none() {
-                        fields.code = object.get("code").and_then(|c| c.as_i64());
-                    }
-                    if fields.more_info.is_none() {
-                        fields.more_info = object
-                            .get("more_info")
-                            .and_then(|m| m.as_str())
-                            .map(str::to_owned);
-                    }
-                }
-                _ => {}
+            if let Ok(item) = serde_json::from_value::<ErrorItem>(item) {
+                fields.take(item);
             }
         }
         if let Some(api) = fields.into_api_error(status, retry_after, secrets) {
@@ -457,7 +445,60 @@ struct ErrorFields {
     errors: Vec<String>,
 }
 
+/// One error of a list, as SignalWire writes either: a message (a conference's recordings
+/// and streams), or an object with its code, often as text (`"30010"`, a call's creation).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct ErrorItem {
+    code: Option<i64>,
+    message: Option<String>,
+    more_info: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ErrorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Object {
+            #[serde(default, deserialize_with = "lenient_code")]
+            code: Option<i64>,
+            #[serde(default)]
+            message: Option<String>,
+            #[serde(default)]
+            more_info: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            Text(String),
+            Object(Object),
+        }
+        Ok(match Given::deserialize(d)? {
+            Given::Text(text) => Self {
+                message: Some(text),
+                ..Self::default()
+            },
+            Given::Object(o) => Self {
+                code: o.code,
+                message: o.message,
+                more_info: o.more_info,
+            },
+        })
+    }
+}
+
 impl ErrorFields {
+    /// Takes one error of a list: its message, and the first code and `more_info` given.
+    fn take(&mut self, item: ErrorItem) {
+        if let Some(text) = item.message {
+            self.errors.push(text);
+        }
+        if self.code.is_none() {
+            self.code = item.code;
+        }
+        if self.more_info.is_none() {
+            self.more_info = item.more_info;
+        }
+    }
+
     /// The API error these fields make, with the client's secrets taken out; `None` when
     /// there is neither a message nor an error list.
     fn into_api_error(
