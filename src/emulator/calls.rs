@@ -557,7 +557,8 @@ impl EmulatedCall {
             status: self.status.clone(),
             start_time: self.start_time,
             end_time: self.end_time,
-            duration: self.duration(),
+            // SignalWire's spec makes it a number always: 0 until the call is over.
+            duration: Some(self.duration().unwrap_or(0)),
             price: None,
             price_unit: Some("USD".into()),
             direction: Some(CallDirection::OutboundApi),

@@ -195,11 +195,15 @@ fn capital(text: &str) -> String {
 }
 
 fn flag(field: &FieldMeta, create: bool) -> Arg {
-    let arg = Arg::new(field.wire)
+    let mut arg = Arg::new(field.wire)
         .long(field.flag)
         .help(field.help.replace('`', ""))
         .action(ArgAction::Set)
         .required(create && field.required);
+    // A SID's flag also goes without its `-sid` (`--application` for `--application-sid`).
+    if let Some(short) = field.flag.strip_suffix("-sid") {
+        arg = arg.visible_alias(short);
+    }
     if !field.values.is_empty() {
         let arg = arg
             .value_name("VALUE")
