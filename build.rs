@@ -1629,6 +1629,10 @@ impl<'a> Doc<'a> {
             }
         }
         let secret = fields.iter().find(|f| f.secret);
+        assert!(
+            fields.iter().filter(|f| f.secret).count() <= 1,
+            "{SPEC}: {name} has more than one x-secret field; a request redacts one secret"
+        );
         let item = action != "create";
         let (sid_type, sids, sid_pattern) = scope.sids("self", item);
         let sid_field = if item { "sid: crate::sid::SidArg," } else { "" };

@@ -615,10 +615,36 @@ async fn the_emulator_refuses_what_signalwire_would() {
     }
     insta::assert_snapshot!(shown.join("\n"));
 
+    // A refused update changes nothing; an empty Url is refused, not taken.
+    let sid_uuid = uuid::Uuid::parse_str(&sid).unwrap();
+    let before = emulator.call_cxml(sid_uuid);
+    let (status, _) = send(form(
+        &format!("Calls/{sid}"),
+        "Url=https%3A%2F%2Fexample.com%2Fnew&Status=ringing",
+    ))
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = send(form(
+        &format!("Calls/{sid}"),
+        "Url=&Twiml=%3CResponse%2F%3E",
+    ))
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(emulator.call_cxml(sid_uuid), before);
+    // `Laml` is `Twiml` by SignalWire's other name.
+    let (status, laml) = send(form("Calls", &format!("{ok}&Laml=%3CResponse%2F%3E"))).await;
+    assert_eq!(status, 200, "{laml}");
+    let laml = uuid::Uuid::parse_str(laml["sid"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        emulator.call_cxml(laml),
+        Some(CallCxml::Document("<Response/>".into()))
+    );
+    client_hangs_up(&emulator, laml).await;
+
     // An empty filter is no filter; the `.json` forms are served.
     let (status, body) = send(raw().get(format!("{base}/Calls.json?To=&Status="))).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["calls"].as_array().map(Vec::len), Some(1));
+    assert_eq!(body["calls"].as_array().map(Vec::len), Some(2));
     let missing = format!("{base}/Calls/{}", uuid::Uuid::from_u128(7));
     assert_eq!(send(raw().get(&missing)).await.0, 404);
     assert_eq!(send(raw().delete(&missing)).await.0, 404);
@@ -903,4 +929,9 @@ async fn a_refused_call_reads_with_its_code_from_the_list_of_errors() {
         "{refused}"
     );
     assert_eq!(api.errors().len(), 1);
+}
+
+async fn client_hangs_up(emulator: &Emulator, call: uuid::Uuid) {
+    let ended = emulator.client().call(call).hangup().await.unwrap();
+    assert!(ended.status.is_over());
 }

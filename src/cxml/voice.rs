@@ -122,6 +122,10 @@ attr_enum! {
         Answered = "answered",
         /// It ended.
         Completed = "completed",
+        /// It rings at a number it was forwarded to (REST API calls only).
+        RingingForwarded = "ringing_forwarded",
+        /// It rings while queued (REST API calls only).
+        RingingQueued = "ringing_queued",
     }
 }
 

@@ -283,6 +283,10 @@ impl Deliverer {
             .iter()
             .find(|(k, _)| k == "CallSid")
             .map(|(_, v)| v.clone());
+        let owner = event.queue;
+        // A call's `completed` is its last event: its queue goes once that is queued, and
+        // its delivery task ends when the queue is drained.
+        let last = event.conference.is_none() && event.name == "completed";
         let attempt = CallbackAttempt {
             project_id: event.project,
             conference_sid: event.conference,
@@ -292,7 +296,7 @@ impl Deliverer {
             status: None,
             error: None,
         };
-        let queue = self.queue(event.queue);
+        let queue = self.queue(owner);
         if let Err(refused) = queue.try_send(Delivery { request, attempt }) {
             let mut attempt = match refused {
                 mpsc::error::TrySendError::Full(d) | mpsc::error::TrySendError::Closed(d) => {
@@ -303,6 +307,10 @@ impl Deliverer {
                 "not sent: {MAX_QUEUED} deliveries to this callback were already waiting"
             ));
             record(&self.log, attempt);
+        }
+        if last {
+            let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+            queues.remove(&owner);
         }
     }
 

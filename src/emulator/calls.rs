@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{
     callbacks::{Event, StatusCallback},
     conferences::Pending,
-    form::{DayFilter, filters_query, listing_pairs},
+    form::{DayFilter, listing_filters, listing_pairs},
     paging::{Position, page},
     participants::whole_seconds,
     response::Refusal,
@@ -37,8 +37,16 @@ pub const RING_AFTER: Duration = Duration::from_secs(1);
 /// How long a call rings before it is answered.
 pub const ANSWER_AFTER: Duration = Duration::from_secs(2);
 
-/// The events a call's status callback may ask for.
-const EVENTS: [&str; 4] = ["initiated", "ringing", "answered", "completed"];
+/// The events a call's status callback may ask for; the last two (a call forwarded or
+/// queued while it rings) never happen on the emulator.
+const EVENTS: [&str; 6] = [
+    "initiated",
+    "ringing",
+    "answered",
+    "completed",
+    "ringing_forwarded",
+    "ringing_queued",
+];
 
 /// Where a call placed on the emulator takes its cXML from once answered, as it was
 /// created or last redirected: see [`Emulator::call_cxml`](super::Emulator::call_cxml).
@@ -198,6 +206,29 @@ fn callback(
     }))
 }
 
+/// The form with `Laml`, which SignalWire's documents name beside `Twiml`, under the name
+/// the spec's form takes.
+fn laml_as_twiml(body: &[u8]) -> Result<Vec<u8>, Refusal> {
+    let mut pairs = super::form::pairs_repeating(body, &["StatusCallbackEvent"])?;
+    if !pairs.iter().any(|(k, _)| k == "Laml") {
+        return Ok(body.to_vec());
+    }
+    if pairs.iter().any(|(k, _)| k == "Twiml") {
+        return Err(Refusal::bad(
+            "Laml and Twiml are both given; they are one parameter, give one",
+        ));
+    }
+    for (key, _) in &mut pairs {
+        if key == "Laml" {
+            "Twiml".clone_into(key);
+        }
+    }
+    Ok(form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&pairs)
+        .finish()
+        .into_bytes())
+}
+
 fn listing(account: &Uuid) -> String {
     format!("{API_ROOT_PATH}/Accounts/{account}/Calls")
 }
@@ -221,7 +252,9 @@ impl Calls {
         allow_remote: bool,
         applications: Option<&store::Tables>,
     ) -> Result<(Value, Vec<Pending>), Refusal> {
-        let form: CallCreate = store::read_checked(body, false)?;
+        // `Laml` is SignalWire's other name for `Twiml`.
+        let body = laml_as_twiml(body)?;
+        let form: CallCreate = store::read_checked(&body, false)?;
         let to = form.to.unwrap_or_default();
         let from = form.from.unwrap_or_default();
         let handler = match (form.url, form.application_sid, form.twiml) {
@@ -250,7 +283,11 @@ impl Calls {
                     .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
                 CallCxml::Document(cxml)
             }
-            (None, None, None) => unreachable!("read_checked requires one of them"),
+            (None, None, None) => {
+                return Err(Refusal::bad(
+                    "None of Url, ApplicationSid and Twiml is given; give exactly one",
+                ));
+            }
         };
         let callback = callback(
             form.status_callback,
@@ -319,11 +356,7 @@ impl Calls {
             request.parent.map(|v| ("ParentCallSid", v.to_string())),
             request.status.clone().map(|v| ("Status", v)),
         ];
-        let filters = filters_query(
-            own.into_iter()
-                .flatten()
-                .chain(request.dates.iter().map(DayFilter::pair)),
-        );
+        let filters = listing_filters(own, &request.dates);
         page(
             &self.by_seq,
             |c| c.matches(request),
@@ -351,7 +384,7 @@ impl Calls {
         allow_remote: bool,
         path: &str,
     ) -> Result<(Value, Vec<Pending>), Refusal> {
-        let form: CallUpdate = store::read_checked(body, true)?;
+        let form: CallUpdate = store::read_checked(body, false)?;
         let call = self.get_mut(sid).ok_or_else(|| Refusal::not_found(path))?;
         if call.status.is_over() {
             return Err(Refusal::new(
@@ -363,10 +396,11 @@ impl Calls {
                 ),
             ));
         }
-        let mut events = Vec::new();
-        if form.status_callback.is_some() {
-            call.callback = callback(
-                form.status_callback,
+        // Everything is checked before anything changes: a refused update leaves the call
+        // as it was.
+        let new_callback = match form.status_callback {
+            Some(url) => Some(callback(
+                Some(url),
                 form.status_callback_method,
                 call.callback.as_ref().map(|c| {
                     c.events
@@ -375,32 +409,48 @@ impl Calls {
                         .collect()
                 }),
                 allow_remote,
-            )?;
-        }
-        if let Some(url) = form.url {
-            let method = form.method.unwrap_or(crate::CallbackMethod::Post);
-            call.handler = CallCxml::Url {
+            )?),
+            None => None,
+        };
+        let new_handler = match (form.url, form.twiml) {
+            (Some(url), _) => Some(CallCxml::Url {
                 url,
-                method: method.as_str().to_owned(),
-            };
-        } else if let Some(cxml) = form.twiml {
-            crate::cxml::VoiceResponse::parse(&cxml)
-                .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
-            call.handler = CallCxml::Document(cxml);
-        }
-        match form.status.as_ref().map(CallStatus::as_str) {
-            // An answered call goes on when asked to cancel, as Twilio documents it.
-            Some("canceled") if call.status == CallStatus::InProgress => {}
-            Some("canceled") => events.extend(call.end(account, CallStatus::Canceled, now)),
-            Some("completed") if call.status == CallStatus::InProgress => {
-                events.extend(call.end(account, CallStatus::Completed, now));
+                method: form
+                    .method
+                    .unwrap_or(crate::CallbackMethod::Post)
+                    .as_str()
+                    .to_owned(),
+            }),
+            (None, Some(cxml)) => {
+                crate::cxml::VoiceResponse::parse(&cxml)
+                    .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
+                Some(CallCxml::Document(cxml))
             }
-            Some("completed") => events.extend(call.end(account, CallStatus::Canceled, now)),
+            (None, None) => None,
+        };
+        let end = match form.status.as_ref().map(CallStatus::as_str) {
+            Some(status @ ("canceled" | "completed")) => Some(status),
             Some(other) => {
                 return Err(Refusal::bad(format!(
                     "Status must be canceled or completed, not {other:?}"
                 )));
             }
+            None => None,
+        };
+        let mut events = Vec::new();
+        if let Some(callback) = new_callback {
+            call.callback = callback;
+        }
+        if let Some(handler) = new_handler {
+            call.handler = handler;
+        }
+        match end {
+            // An answered call goes on when asked to cancel, as Twilio documents it.
+            Some("canceled") if call.status == CallStatus::InProgress => {}
+            Some("completed") if call.status == CallStatus::InProgress => {
+                events.extend(call.end(account, CallStatus::Completed, now));
+            }
+            Some(_) => events.extend(call.end(account, CallStatus::Canceled, now)),
             None => {}
         }
         call.date_updated = whole_seconds(now);

@@ -2,10 +2,9 @@
 //!
 //! Everything in the emulator that reads the time reads it here: the dates it writes on
 //! resources, a recording's duration, a status callback's `Timestamp`. [`Clock::sleep_until`]
-//! is how work that waits on the emulator's time (a call that rings for a while, a message
-//! delivered later) is to wait, so that on a virtual clock it runs in the time it takes to
-//! say [`Clock::advance`]; nothing in the emulator waits on it yet. A fault's delay is real
-//! time, since it tests a client's own timeouts.
+//! is how work that waits on the emulator's time waits (a call that rings, then is
+//! answered), so that on a virtual clock it runs in the time it takes to say
+//! [`Clock::advance`]. A fault's delay is real time, since it tests a client's own timeouts.
 
 use std::{sync::Arc, time::Duration};
 

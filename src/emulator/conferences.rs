@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::callbacks::{ConferenceInfo, Event, Join, StatusCallback};
 use super::{
-    form::{DayFilter, filters_query, listing_pairs},
+    form::{DayFilter, listing_filters, listing_pairs},
     paging::{Position, page},
     participants::{Participants, whole_seconds},
     response::Refusal,
@@ -592,11 +592,7 @@ impl Conferences {
             request.friendly_name.clone().map(|n| ("FriendlyName", n)),
             request.status.clone().map(|s| ("Status", s)),
         ];
-        let filters = filters_query(
-            own.into_iter()
-                .flatten()
-                .chain(request.dates.iter().map(DayFilter::pair)),
-        );
+        let filters = listing_filters(own, &request.dates);
         page(
             &self.by_seq,
             |c| c.matches(request),

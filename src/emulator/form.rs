@@ -172,6 +172,19 @@ impl DayFilter {
     }
 }
 
+/// A listing's filters as query text for its page URIs: the ones given of its own
+/// (`FriendlyName`, `To`…), then its day filters.
+pub(crate) fn listing_filters<'a>(
+    own: impl IntoIterator<Item = Option<(&'a str, String)>>,
+    days: &'a [DayFilter],
+) -> String {
+    filters_query(
+        own.into_iter()
+            .flatten()
+            .chain(days.iter().map(DayFilter::pair)),
+    )
+}
+
 /// A listing's own filters as query text for its page URIs: each `name=value&`, encoded.
 pub(crate) fn filters_query<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
     let mut text = String::new();

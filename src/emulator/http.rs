@@ -60,7 +60,18 @@ impl App {
         if pending.is_empty() {
             return;
         }
-        let Some(key) = self.state().signing_key(project) else {
+        let state = self.state();
+        self.dispatch_held(&state, project, pending);
+    }
+
+    /// [`dispatch`](Self::dispatch) with the state already held: events made under one hold
+    /// of the lock are queued before another hold can queue its own, so a receiver hears of
+    /// a call's changes in the order they happened. Queuing does not wait.
+    fn dispatch_held(&self, state: &State, project: &Uuid, pending: Vec<Pending>) {
+        if pending.is_empty() {
+            return;
+        }
+        let Some(key) = state.signing_key(project) else {
             return;
         };
         for (event, callback) in pending {
@@ -303,8 +314,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     }
     tracing::debug!(operation = operation.id, %path, "emulator request");
     let new_sid = || app.new_sid();
-    let now = app.clock.now();
     let mut state = app.state();
+    // Read once the state is held, so that no change is dated before one made meanwhile.
+    let now = app.clock.now();
     // Calls move on with the clock, whether or not their wakers have run yet.
     let mut moved = state.advance_calls(&project, now);
     let mut call = super::routes::Call {
@@ -323,8 +335,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     moved.append(&mut call.pending);
     let wake = std::mem::take(&mut call.wake);
     state.settle(&project, now);
+    app.dispatch_held(&state, &project, moved);
     drop(state);
-    app.dispatch(&project, moved);
     for sid in wake {
         wake_call(app.clone(), project, sid);
     }
@@ -349,14 +361,11 @@ fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
                 () = app.clock.sleep_until(at) => {}
                 _ = stopping.wait_for(|stop| *stop) => return,
             }
+            let mut state = app.state();
             let now = app.clock.now();
-            let moved = {
-                let mut state = app.state();
-                let moved = state.advance_calls(&project, now);
-                state.settle(&project, now);
-                moved
-            };
-            app.dispatch(&project, moved);
+            let moved = state.advance_calls(&project, now);
+            state.settle(&project, now);
+            app.dispatch_held(&state, &project, moved);
         }
     });
 }

@@ -29,7 +29,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    form::{DayFilter, filters_query, listing_pairs},
+    form::{DayFilter, listing_filters, listing_pairs},
     paging::{Position, page},
     participants::whole_seconds,
     response::Refusal,
@@ -331,11 +331,7 @@ impl Recordings {
             request.call.map(|c| ("CallSid", c.to_string())),
             request.conference.map(|c| ("ConferenceSid", c.to_string())),
         ];
-        let filters = filters_query(
-            own.into_iter()
-                .flatten()
-                .chain(request.dates.iter().map(DayFilter::pair)),
-        );
+        let filters = listing_filters(own, &request.dates);
         page(
             &self.by_seq,
             |r| {

@@ -112,10 +112,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         run: |c| {
             let account = c.sids[0];
             let sid = super::store::random_sid();
-            let (calls, tables) = c
-                .state
-                .calls_mut(&account)
-                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let (calls, tables) = c.state.calls_mut(&account, c.path)?;
             // SignalWire answers a call it will not place with a list of errors.
             let (created, events) = calls
                 .create(&account, c.body, sid, c.now, c.allow_remote, Some(tables))
@@ -147,10 +144,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: CALL,
         run: |c| {
             let [account, call] = [c.sids[0], c.sids[1]];
-            let (calls, _) = c
-                .state
-                .calls_mut(&account)
-                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let (calls, _) = c.state.calls_mut(&account, c.path)?;
             let (updated, events) =
                 calls.update(&account, &call, c.body, c.now, c.allow_remote, c.path)?;
             c.pending = events;
@@ -163,10 +157,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         path: CALL,
         run: |c| {
             let [account, call] = [c.sids[0], c.sids[1]];
-            let (calls, _) = c
-                .state
-                .calls_mut(&account)
-                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let (calls, _) = c.state.calls_mut(&account, c.path)?;
             calls.remove(&call, c.path)?;
             Ok(gone())
         },

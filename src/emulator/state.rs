@@ -94,12 +94,17 @@ impl State {
         self.projects.values_mut().map(|p| &mut p.tables)
     }
 
-    /// An account's calls and its tables (where its applications are); `None` for an
-    /// account the emulator does not hold.
-    pub(crate) fn calls_mut(&mut self, account: &Uuid) -> Option<(&mut Calls, &Tables)> {
+    /// An account's calls and its tables (where its applications are), or the 404 for
+    /// `path`.
+    pub(crate) fn calls_mut(
+        &mut self,
+        account: &Uuid,
+        path: &str,
+    ) -> Result<(&mut Calls, &Tables), Refusal> {
         self.projects
             .get_mut(account)
             .map(|p| (&mut p.calls, &p.tables))
+            .ok_or_else(|| Refusal::not_found(path))
     }
 
     /// An account's calls, or the 404 for `path`.
