@@ -1747,7 +1747,7 @@ impl<'a> Doc<'a> {
             for d in self.date_filters(op).map(|(_, _, d)| d).unwrap_or_default() {
                 write!(
                     metas,
-                    "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::Day, required: false, min_length: None, max_length: None, range: None, check: None, values: &[] }},",
+                    "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::Day, required: false, min_length: None, max_length: None, range: None, check: None, values: &[], secret: false }},",
                     d.wire,
                     d.ident,
                     d.ident.replace('_', "-"),
@@ -1908,7 +1908,7 @@ fn field_metas(fields: &[Field<'_>], required: &BTreeSet<String>) -> String {
         .iter()
         .map(|f| {
             format!(
-                "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?}, range: {:?}, check: {}, values: &{:?} }},",
+                "crate::api::meta::FieldMeta {{ wire: {:?}, field: {:?}, flag: {:?}, help: {:?}, kind: crate::api::meta::FieldKind::{:?}, required: {}, min_length: {:?}, max_length: {:?}, range: {:?}, check: {}, values: &{:?}, secret: {} }},",
                 f.wire,
                 f.ident,
                 f.flag,
@@ -1923,6 +1923,7 @@ fn field_metas(fields: &[Field<'_>], required: &BTreeSet<String>) -> String {
                 f.range,
                 f.check.as_ref().map_or("None".to_owned(), |c| format!("Some(crate::api::meta::{c})")),
                 f.values,
+                f.secret,
             )
         })
         .collect()

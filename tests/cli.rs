@@ -2296,6 +2296,36 @@ async fn calls_from_placing_to_deleting_with_their_recordings_and_streams() {
     ])
     .await;
     step(&["calls", "list", "--started-on", "yesterday"]).await;
+    // A SIP password is read from a file, and a dry run shows it redacted.
+    let secret = std::env::temp_dir().join(format!("sip-password-{}", std::process::id()));
+    std::fs::write(&secret, "sip-secret-5e1\n").unwrap();
+    let path = secret.to_str().unwrap().to_owned();
+    let shown = step(&[
+        "calls",
+        "create",
+        "--to",
+        "sip:alice@example.com",
+        "--from",
+        "+1",
+        "--url",
+        "https://x.example/v",
+        "--sip-auth-password-file",
+        &path,
+        "--dry-run",
+        "--output",
+        "json",
+    ])
+    .await;
+    std::fs::remove_file(&secret).unwrap();
+    assert!(!shown.stdout.contains("sip-secret-5e1") && !shown.stderr.contains("sip-secret-5e1"));
+    pages.pop();
+    pages.push(
+        format!(
+            "(a dry run with --sip-auth-password-file: {}{})\n",
+            shown.stdout, shown.stderr
+        )
+        .replace(&path, "[FILE]"),
+    );
     let text = numbered_sids(&pages.join("\n"), emulator.project_id());
     settings().bind(|| insta::assert_snapshot!("call_commands", text));
 }

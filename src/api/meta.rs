@@ -296,6 +296,9 @@ pub struct FieldMeta {
     /// The values an enum's field documents (a repeated field's, each one's); empty for
     /// any other field.
     pub values: &'static [&'static str],
+    /// Whether its value is a secret (`SipAuthPassword`): the command line reads it from a
+    /// file, never from its own arguments.
+    pub secret: bool,
 }
 
 /// What a field's value is.

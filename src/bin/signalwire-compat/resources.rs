@@ -195,6 +195,20 @@ fn capital(text: &str) -> String {
 }
 
 fn flag(field: &FieldMeta, create: bool) -> Arg {
+    if field.secret {
+        // A secret on the command line would show in the process list and shell history.
+        return Arg::new(field.wire)
+            // The command line is built once a run: the flag's name lives as long as it.
+            .long(&*Box::leak(format!("{}-file", field.flag).into_boxed_str()))
+            .value_name("FILE")
+            .help(format!(
+                "{} Read from this file, or from standard input with -",
+                field.help.replace('`', "")
+            ))
+            .action(ArgAction::Set)
+            .value_parser(clap::value_parser!(std::path::PathBuf))
+            .required(create && field.required);
+    }
     let mut arg = Arg::new(field.wire)
         .long(field.flag)
         .help(field.help.replace('`', ""))
@@ -243,17 +257,27 @@ fn flag(field: &FieldMeta, create: bool) -> Arg {
     }
 }
 
-/// The flags given, by their wire names.
-fn pairs(fields: &[FieldMeta], args: &ArgMatches) -> Vec<(String, String)> {
-    fields
-        .iter()
-        .flat_map(|f| {
+/// The flags given, by their wire names; a secret is read from the file its flag names.
+fn pairs(fields: &[FieldMeta], args: &ArgMatches) -> Result<Vec<(String, String)>, Failure> {
+    let mut out = Vec::new();
+    for f in fields {
+        if f.secret {
+            if let Some(path) = args.get_one::<std::path::PathBuf>(f.wire) {
+                out.push((
+                    f.wire.to_owned(),
+                    crate::streams::read_secret(path, f.flag)?,
+                ));
+            }
+            continue;
+        }
+        out.extend(
             args.get_many::<String>(f.wire)
                 .into_iter()
                 .flatten()
-                .map(|value| (f.wire.to_owned(), value.clone()))
-        })
-        .collect()
+                .map(|value| (f.wire.to_owned(), value.clone())),
+        );
+    }
+    Ok(out)
 }
 
 /// Carries out `meta`'s subcommand.
@@ -276,7 +300,7 @@ pub(crate) async fn run(
     let shown = match (action, ops) {
         ("list", ops) if ops.list.is_some() => {
             let list = ops.list.expect("checked");
-            let filters = pairs(meta.list.unwrap_or_default(), args);
+            let filters = pairs(meta.list.unwrap_or_default(), args)?;
             let page_size = args.get_one::<u32>("page-size").copied();
             let limit = args
                 .get_one::<usize>("limit")
@@ -297,14 +321,14 @@ pub(crate) async fn run(
             .await
             .map_err(fail)?,
         ("create", ops) if ops.create.is_some() => {
-            let form = pairs(meta.create.unwrap_or_default(), args);
+            let form = pairs(meta.create.unwrap_or_default(), args)?;
             (ops.create.expect("checked"))(client, &form)
                 .await
                 .map_err(fail)?
         }
         ("update", ops) if ops.update.is_some() => {
             let fields = meta.update.unwrap_or_default();
-            let form = pairs(fields, args);
+            let form = pairs(fields, args)?;
             if form.is_empty() {
                 let flags: Vec<String> = fields.iter().map(|f| format!("--{}", f.flag)).collect();
                 return Err(Failure::Usage(format!(

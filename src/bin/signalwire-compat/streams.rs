@@ -73,6 +73,14 @@ fn start(
     Ok(start)
 }
 
+/// A secret of a generic command (`--sip-auth-password-file`), read as a bearer token is.
+pub(crate) fn read_secret(path: &std::path::Path, what: &str) -> Result<String, Failure> {
+    read_token(path).map_err(|e| match e {
+        Failure::Usage(message) => Failure::Usage(message.replace("the bearer token", what)),
+        other => other,
+    })
+}
+
 /// A token from a file, or from standard input for `-`; its line end is not part of it.
 fn read_token(path: &std::path::Path) -> Result<String, Failure> {
     let mut text = String::new();
