@@ -66,6 +66,23 @@ pub enum CallCxml {
     Document(String),
 }
 
+impl CallCxml {
+    fn url(url: String, method: Option<crate::CallbackMethod>) -> Self {
+        let method = method.unwrap_or(crate::CallbackMethod::Post);
+        Self::Url {
+            url,
+            method: method.as_str().to_owned(),
+        }
+    }
+
+    /// A document given inline, which must read as cXML: it is what the call would run.
+    fn document(cxml: String) -> Result<Self, Refusal> {
+        crate::cxml::VoiceResponse::parse(&cxml)
+            .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
+        Ok(Self::Document(cxml))
+    }
+}
+
 /// Where a call's status callbacks go, and which events they hear of.
 #[derive(Debug, Clone)]
 struct CallCallback {
@@ -258,14 +275,7 @@ impl Calls {
         let to = form.to.unwrap_or_default();
         let from = form.from.unwrap_or_default();
         let handler = match (form.url, form.application_sid, form.twiml) {
-            (Some(url), _, _) => CallCxml::Url {
-                url,
-                method: form
-                    .method
-                    .unwrap_or(crate::CallbackMethod::Post)
-                    .as_str()
-                    .to_owned(),
-            },
+            (Some(url), _, _) => CallCxml::url(url, form.method),
             (_, Some(app), _) => {
                 let known = applications.is_some_and(|t| t.has::<crate::Application>(&app));
                 if !known {
@@ -277,12 +287,7 @@ impl Calls {
                 }
                 CallCxml::Application(app)
             }
-            (_, _, Some(cxml)) => {
-                // What the call would run must be cXML that reads.
-                crate::cxml::VoiceResponse::parse(&cxml)
-                    .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
-                CallCxml::Document(cxml)
-            }
+            (_, _, Some(cxml)) => CallCxml::document(cxml)?,
             (None, None, None) => {
                 return Err(Refusal::bad(
                     "None of Url, ApplicationSid and Twiml is given; give exactly one",
@@ -413,19 +418,8 @@ impl Calls {
             None => None,
         };
         let new_handler = match (form.url, form.twiml) {
-            (Some(url), _) => Some(CallCxml::Url {
-                url,
-                method: form
-                    .method
-                    .unwrap_or(crate::CallbackMethod::Post)
-                    .as_str()
-                    .to_owned(),
-            }),
-            (None, Some(cxml)) => {
-                crate::cxml::VoiceResponse::parse(&cxml)
-                    .map_err(|e| Refusal::bad(format!("Twiml is not a cXML document: {e}")))?;
-                Some(CallCxml::Document(cxml))
-            }
+            (Some(url), _) => Some(CallCxml::url(url, form.method)),
+            (None, Some(cxml)) => Some(CallCxml::document(cxml)?),
             (None, None) => None,
         };
         let end = match form.status.as_ref().map(CallStatus::as_str) {

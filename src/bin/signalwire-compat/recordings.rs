@@ -33,28 +33,27 @@ pub(crate) async fn run(
         Recordings::Pause(args) => Some(args.pause_behavior),
         _ => None,
     };
+    let resume = matches!(command, Recordings::Resume(_));
+    // A conference's recording and a call's have the same actions, on handles of their own.
+    macro_rules! act {
+        ($recording:expr) => {{
+            let recording = $recording;
+            match behavior {
+                Some(None) => recording.pause().await,
+                Some(Some(behavior)) => recording.pause_with(behavior).await,
+                None if resume => recording.resume().await,
+                None => recording.stop().await,
+            }
+        }};
+    }
+    let sid = target.recording.as_str();
     let shown = match (&target.conference, &target.call) {
-        (Some(conference), _) => {
-            let recording = crate::conference(client, conference)
-                .await?
-                .recording(target.recording.as_str());
-            match behavior {
-                Some(None) => recording.pause().await,
-                Some(Some(behavior)) => recording.pause_with(behavior).await,
-                None if matches!(command, Recordings::Resume(_)) => recording.resume().await,
-                None => recording.stop().await,
-            }
-        }
-        (None, call) => {
-            let call = call.as_deref().unwrap_or_default();
-            let recording = client.call(call).recording(target.recording.as_str());
-            match behavior {
-                Some(None) => recording.pause().await,
-                Some(Some(behavior)) => recording.pause_with(behavior).await,
-                None if matches!(command, Recordings::Resume(_)) => recording.resume().await,
-                None => recording.stop().await,
-            }
-        }
+        (Some(conference), _) => act!(crate::conference(client, conference).await?.recording(sid)),
+        (None, call) => act!(
+            client
+                .call(call.as_deref().unwrap_or_default())
+                .recording(sid)
+        ),
     }
     .map_err(fail)?;
     output::one(&shown, output);
