@@ -543,17 +543,22 @@ impl<'a> Doc<'a> {
             // A resource whose emulator and commands are its own code (`generic: false`), or
             // that is reached through a parent, has no generic operations, commands or table.
             let generic = m["generic"].as_bool().unwrap_or(true);
-            if !generic || !self.scope(resource, ops).parents.is_empty() {
+            let scope = self.scope(resource, ops);
+            if !generic {
                 continue;
             }
-            out.push_str(&self.dyn_ops(&r, ops));
+            assert!(
+                scope.parents.len() <= 1,
+                "{SPEC}: x-resources.{resource}: a generic resource has at most one parent"
+            );
+            out.push_str(&self.dyn_ops(&r, &scope, ops));
             out.push_str(&self.create_as_update(ops));
             write!(
                 out,
                 "impl crate::api::meta::Described for crate::{model} {{\n\
                  const META: &'static crate::api::meta::ResourceMeta = &{entry};\n}}\n",
                 model = r.model,
-                entry = self.cli_entry(&r, ops, m),
+                entry = self.cli_entry(&r, &scope, ops, m),
             )
             .unwrap();
             write!(
@@ -562,8 +567,9 @@ impl<'a> Doc<'a> {
                 r.model
             )
             .unwrap();
-            // `table: false`: the emulator keeps it as its own state, not in a table.
-            if m["table"].as_bool().unwrap_or(true) {
+            // `table: false`: the emulator keeps it as its own state, not in a table; so
+            // does a resource reached through a parent.
+            if m["table"].as_bool().unwrap_or(true) && scope.parents.is_empty() {
                 described.push(r.model.clone());
             }
         }
@@ -1710,7 +1716,13 @@ impl<'a> Doc<'a> {
     }
 
     /// The resource's entry in the command-line tool's table.
-    fn cli_entry(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>, meta: &Value) -> String {
+    fn cli_entry(
+        &self,
+        r: &Names,
+        scope: &Scope,
+        ops: &BTreeMap<String, Op<'a>>,
+        meta: &Value,
+    ) -> String {
         let (_, model) = self.schema(&format!("#/components/schemas/{}", r.model));
         let model_fields: Vec<&String> = model["properties"]
             .as_object()
@@ -1771,17 +1783,29 @@ impl<'a> Doc<'a> {
         };
         format!(
             "crate::api::meta::ResourceMeta {{ command: {command:?}, what: {what:?}, plural: {plural:?}, \
+             parent: {parent:?}, item: {item:?}, \
              path: {path:?}, items: {items:?}, list: {list}, create: {create}, update: {update}, \
              fetch: {fetch}, remove: {remove}, fields: &[{fields}], columns: &[{columns}], \
              ops: crate::api::meta::DynOps {{ list: {dyn_list}, fetch: {dyn_fetch}, create: {dyn_create}, \
              update: {dyn_update}, remove: {dyn_remove} }} }}",
-            command = kebab(&r.collection),
+            command = meta["command"]
+                .as_str()
+                .map_or_else(|| kebab(&r.collection), str::to_owned),
             what = r.what,
             plural = r.plural,
-            path = ops
-                .values()
-                .next()
-                .and_then(|op| op.path.split('/').nth(3))
+            parent = scope
+                .parents
+                .first()
+                .map(|p| snake(&p.kind).replace('_', " ")),
+            item = scope.item_what,
+            path = scope
+                .segments
+                .iter()
+                .rev()
+                .find_map(|s| match s {
+                    Segment::Literal(l) => Some(l.as_str()),
+                    Segment::Parent(_) => None,
+                })
                 .unwrap(),
             items = r.items,
             list = list(filters),
@@ -1829,23 +1853,45 @@ impl<'a> Doc<'a> {
     }
 
     /// The generic operations of a resource, through its typed handles and builders.
-    fn dyn_ops(&self, r: &Names, ops: &BTreeMap<String, Op<'a>>) -> String {
+    fn dyn_ops(&self, r: &Names, scope: &Scope, ops: &BTreeMap<String, Op<'a>>) -> String {
         let m = &r.model;
+        // A nested resource is reached through its parent's handle, the parent's SID being
+        // the first of `parents`; a missing one is an empty SID, refused as invalid.
+        let (take, collection, item, sids) = match scope.parents.first() {
+            Some(p) => (
+                "let parent = parents.first().map(String::as_str).unwrap_or_default();\n",
+                format!("client.{}(parent).{}()", p.ident, r.collection_fn),
+                format!("client.{}(parent).{}(sid)", p.ident, r.item_fn),
+                format!(
+                    "{}: crate::sid::SidArg::new::<crate::kind::{}>({:?}, parent), ",
+                    p.ident,
+                    p.kind,
+                    format!("{} SID", snake(&p.kind).replace('_', " "))
+                ),
+            ),
+            None => (
+                "let _ = parents;\n",
+                format!("client.{}()", r.collection_fn),
+                format!("client.{}(sid)", r.item_fn),
+                String::new(),
+            ),
+        };
         let mut out = format!("impl crate::{m} {{\n");
         if ops.contains_key("list") {
             write!(
                 out,
-                "fn dyn_list(client: &crate::Client, filters: &crate::api::meta::Pairs, page_size: Option<u32>) -> crate::api::meta::Rows {{\n\
+                "fn dyn_list(client: &crate::Client, parents: &[String], filters: &crate::api::meta::Pairs, paging: crate::api::meta::Paging) -> crate::api::meta::Rows {{\n\
                  use ::futures_util::TryStreamExt as _;\n\
-                 let mut list = client.{coll}().list();\n\
-                 if let Some(n) = page_size {{ list = list.page_size(n); }}\n\
+                 {take}\
+                 let mut list = {collection}.list();\n\
+                 if let Some(n) = paging.page_size {{ list = list.page_size(n); }}\n\
+                 if let Some(n) = paging.max_pages {{ list = list.max_pages(n); }}\n\
                  for (key, value) in filters {{\n\
                  match <{listing} as crate::wire::paging::Listing>::read_filter(&mut list.core.filters, key, value) {{\n\
                  Ok(true) => {{}}\n\
                  Ok(false) => list.core.refuse(\"filter\", format!(\"{{key}} is not a filter of this listing\")),\n\
                  Err(reason) => list.core.refuse(\"filter\", format!(\"{{key}} {{reason}}\")),\n}}\n}}\n\
                  Box::pin(list.stream().map_ok(crate::api::meta::json))\n}}\n",
-                coll = r.collection_fn,
                 listing = r.listing,
             )
             .unwrap();
@@ -1853,21 +1899,22 @@ impl<'a> Doc<'a> {
         if ops.contains_key("fetch") {
             write!(
                 out,
-                "fn dyn_fetch(client: &crate::Client, sid: &str) -> crate::api::meta::Answer {{\n\
-                 let fetch = client.{item}(sid).fetch();\n\
+                "fn dyn_fetch(client: &crate::Client, parents: &[String], sid: &str) -> crate::api::meta::Answer {{\n\
+                 {take}\
+                 let fetch = {item}.fetch();\n\
                  Box::pin(async move {{ fetch.await.map(crate::api::meta::json) }})\n}}\n",
-                item = r.item_fn,
             )
             .unwrap();
         }
         if ops.contains_key("create") {
             write!(
                 out,
-                "fn dyn_create(client: &crate::Client, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
+                "fn dyn_create(client: &crate::Client, parents: &[String], pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
+                 {take}\
                  let fields = <Self as crate::api::meta::Described>::META.create.unwrap_or_default();\n\
                  let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(fields, pairs));\n\
-                 let client = client.clone();\n\
-                 Box::pin(async move {{ {create} {{ client, body: body?, invalid: None }}.send().await.map(crate::api::meta::json) }})\n}}\n",
+                 let create = body.map(|body| {create} {{ client: client.clone(), {sids}body, invalid: None }});\n\
+                 Box::pin(async move {{ create?.send().await.map(crate::api::meta::json) }})\n}}\n",
                 create = r.create,
             )
             .unwrap();
@@ -1875,24 +1922,25 @@ impl<'a> Doc<'a> {
         if ops.contains_key("update") {
             write!(
                 out,
-                "fn dyn_update(client: &crate::Client, sid: &str, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
+                "fn dyn_update(client: &crate::Client, parents: &[String], sid: &str, pairs: &crate::api::meta::Pairs) -> crate::api::meta::Answer {{\n\
+                 {take}\
                  let fields = <Self as crate::api::meta::Described>::META.update.unwrap_or_default();\n\
                  let body = crate::api::meta::require(fields, pairs).and_then(|()| crate::api::meta::form(fields, pairs));\n\
-                 let (client, sid) = (client.clone(), crate::sid::SidArg::new::<crate::kind::{model}>({sid_what:?}, sid));\n\
-                 Box::pin(async move {{ {update} {{ client, sid, body: body?, invalid: None }}.send().await.map(crate::api::meta::json) }})\n}}\n",
+                 let update = body.map(|body| {update} {{ client: client.clone(), {sids}sid: crate::sid::SidArg::new::<crate::kind::{kind}>({sid_what:?}, sid), body, invalid: None }});\n\
+                 Box::pin(async move {{ update?.send().await.map(crate::api::meta::json) }})\n}}\n",
                 update = r.update,
-                model = r.model,
-                sid_what = format!("{} SID", r.what),
+                kind = scope.item_kind,
+                sid_what = format!("{} SID", scope.item_what),
             )
             .unwrap();
         }
         if ops.contains_key("remove") {
             write!(
                 out,
-                "fn dyn_remove(client: &crate::Client, sid: &str) -> crate::api::meta::Answer {{\n\
-                 let remove = client.{item}(sid).remove();\n\
+                "fn dyn_remove(client: &crate::Client, parents: &[String], sid: &str) -> crate::api::meta::Answer {{\n\
+                 {take}\
+                 let remove = {item}.remove();\n\
                  Box::pin(async move {{ remove.await.map(|()| ::serde_json::Value::Null) }})\n}}\n",
-                item = r.item_fn,
             )
             .unwrap();
         }

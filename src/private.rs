@@ -52,6 +52,6 @@ pub fn snippet(body: &[u8]) -> String {
 pub use crate::api::generated::RESOURCES;
 /// The table of resources the spec describes, for the command-line tool's generic commands.
 pub use crate::api::meta::{
-    Answer, Check, Described, DynOps, FieldKind, FieldMeta, ListFn, Model, Pairs, ResourceMeta,
-    Rows,
+    Answer, Check, CreateFn, Described, DynOps, FieldKind, FieldMeta, ItemFn, ListFn, Model,
+    Paging, Pairs, ResourceMeta, Rows, UpdateFn,
 };

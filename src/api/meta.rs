@@ -19,6 +19,12 @@ pub struct ResourceMeta {
     pub what: &'static str,
     /// Several of them in words, such as `applications`.
     pub plural: &'static str,
+    /// The resource it is reached through, in words (`conference` for a participant), if
+    /// any: its operations then take that resource's SID first.
+    pub parent: Option<&'static str>,
+    /// What names one of them, in words: its own kind (`application`), or another's (a
+    /// participant is named by its `call`'s SID).
+    pub item: &'static str,
     /// Its path segment below the account, such as `Applications`.
     pub path: &'static str,
     /// The field of a page that holds them, such as `applications`.
@@ -53,25 +59,48 @@ pub type Answer = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send>>;
 #[doc(hidden)]
 pub type Rows = Pin<Box<dyn Stream<Item = Result<Value, Error>> + Send>>;
 
-/// A generic listing: the filters by wire name, and the page size.
+/// How a generic listing reads its pages.
 #[doc(hidden)]
-pub type ListFn = fn(&Client, &Pairs, Option<u32>) -> Rows;
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Paging {
+    /// Items a page, if not the server's default.
+    pub page_size: Option<u32>,
+    /// The most pages to read, if not the client's limit.
+    pub max_pages: Option<u32>,
+}
+
+/// A generic listing: the parents' SIDs, the filters by wire name, and its paging.
+#[doc(hidden)]
+pub type ListFn = fn(&Client, &[String], &Pairs, Paging) -> Rows;
+
+/// A generic fetch or delete: the parents' SIDs, and the item's.
+#[doc(hidden)]
+pub type ItemFn = fn(&Client, &[String], &str) -> Answer;
+
+/// A generic create: the parents' SIDs, and the form.
+#[doc(hidden)]
+pub type CreateFn = fn(&Client, &[String], &Pairs) -> Answer;
+
+/// A generic update: the parents' SIDs, the item's, and the form.
+#[doc(hidden)]
+pub type UpdateFn = fn(&Client, &[String], &str, &Pairs) -> Answer;
 
 /// A resource's operations on text in and JSON out, through its typed handles and builders,
-/// so that every check they make is made.
+/// so that every check they make is made. Each takes the SIDs of the resource's parents
+/// first (none for a resource of the account).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct DynOps {
-    /// Lists with the given filters, `page_size` items a page.
+    /// Lists with the given filters.
     pub list: Option<ListFn>,
     /// Fetches one by its SID.
-    pub fetch: Option<fn(&Client, &str) -> Answer>,
+    pub fetch: Option<ItemFn>,
     /// Creates one from its form.
-    pub create: Option<fn(&Client, &Pairs) -> Answer>,
+    pub create: Option<CreateFn>,
     /// Changes one by its SID from a form.
-    pub update: Option<fn(&Client, &str, &Pairs) -> Answer>,
+    pub update: Option<UpdateFn>,
     /// Deletes one by its SID.
-    pub remove: Option<fn(&Client, &str) -> Answer>,
+    pub remove: Option<ItemFn>,
 }
 
 /// Reads form values into the spec's request type, as the server would read them: a

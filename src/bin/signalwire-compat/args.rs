@@ -6,7 +6,7 @@ use clap::{
     ArgAction, Args, Parser, Subcommand, ValueEnum,
     builder::{PossibleValue, PossibleValuesParser, TypedValueParser},
 };
-use signalwire_compat::{CallbackMethod, ConferenceStatus, PauseBehavior, StreamCodec, Track};
+use signalwire_compat::{CallbackMethod, PauseBehavior, StreamCodec, Track};
 
 /// A value parser for one of a library enum's documented values, by the text the API writes
 /// (`in-progress`, `L16@16000h`, `GET`); a value with an underscore also by what comes before
@@ -52,8 +52,8 @@ Exit codes:
      progress has the name given
   4  not authorized: credentials refused (HTTP 401)";
 
-/// Conferences, their participants, recordings and streams, applications and LaML Bins in a
-/// SignalWire space, from a terminal or a script.
+/// Calls, conferences and their participants, recordings and streams, applications and LaML
+/// Bins in a SignalWire space, from a terminal or a script.
 #[derive(Debug, Parser)]
 #[command(name = "signalwire-compat", version, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Cli {
@@ -195,18 +195,6 @@ pub enum Output {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List, inspect, end and announce to the conferences of the account
-    #[command(subcommand)]
-    Conferences(Conferences),
-
-    /// List, inspect, change and remove the participants of a conference
-    #[command(subcommand)]
-    Participants(Participants),
-
-    /// List, pause, resume, stop and delete recordings: a conference's, or the account's
-    #[command(subcommand)]
-    Recordings(Recordings),
-
     /// Stream a conference's audio to a WebSocket server, and stop it
     #[command(subcommand)]
     Streams(Streams),
@@ -256,10 +244,10 @@ pub struct CxmlCheckArgs {
     pub channel: Option<String>,
 }
 
+// A conference's participants' own commands, beside the generic `list`, `get` and
+// `update`; their `remove` takes many at once.
 #[derive(Debug, Subcommand)]
 pub enum Participants {
-    /// List the participants of a conference, following every page unless limited
-    List(ListArgs),
     /// Watch a conference: report who joins, leaves, is muted, held or coaching, look after look
     ///
     /// On a terminal: one table, redrawn in place, with the rows that changed since the last
@@ -273,10 +261,6 @@ pub enum Participants {
     /// `conference-ended` line). An answer of 429 is waited out as the retry policy says;
     /// other errors end it with the usual exit codes.
     Watch(WatchArgs),
-    /// Show one participant
-    Get(Target),
-    /// Change a participant: mute, hold, coach, announce
-    Update(UpdateArgs),
     /// Mute a participant, or with --all every one
     Mute(Selection),
     /// Unmute a participant, or with --all every one
@@ -354,12 +338,9 @@ pub struct Selection {
     pub concurrency: u16,
 }
 
+// A conference's own commands, beside the generic `list`, `get` and `update`.
 #[derive(Debug, Subcommand)]
 pub enum Conferences {
-    /// List the account's conferences, following every page unless limited
-    List(ConferenceListArgs),
-    /// Show one conference
-    Get(ConferenceTarget),
     /// End a conference: every participant is taken out
     End(ConferenceTarget),
     /// Play cXML or audio to everyone in a conference
@@ -386,80 +367,18 @@ pub struct AnnounceArgs {
     pub method: Option<CallbackMethod>,
 }
 
-#[derive(Debug, Args)]
-pub struct ConferenceListArgs {
-    /// Only conferences with exactly this name
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
-    /// Only conferences in this status
-    #[arg(long, value_name = "STATUS", value_parser = choice(ConferenceStatus::KNOWN))]
-    pub status: Option<ConferenceStatus>,
-    /// Only conferences created on this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub created_on: Option<chrono::NaiveDate>,
-    /// Only conferences created before this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub created_before: Option<chrono::NaiveDate>,
-    /// Only conferences created after this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub created_after: Option<chrono::NaiveDate>,
-    /// Only conferences last updated on this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub updated_on: Option<chrono::NaiveDate>,
-    /// Only conferences last updated before this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub updated_before: Option<chrono::NaiveDate>,
-    /// Only conferences last updated after this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub updated_after: Option<chrono::NaiveDate>,
-    #[command(flatten)]
-    pub paging: Paging,
-}
-
-/// How much of a listing to read.
-#[derive(Debug, Args)]
-pub struct Paging {
-    /// Items a page, 1 to 1000
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub page_size: Option<u32>,
-    /// Stop after this many items
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    /// Fail rather than read more than this many pages (a guard against a server that never
-    /// stops naming a next page)
-    #[arg(long, value_name = "N", default_value_t = 1000,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_pages: u32,
-}
-
+// The recordings' own commands, beside the account's generic `list`, `get` and `remove`:
+// those that act on a call's or a conference's recording.
 #[derive(Debug, Subcommand)]
 pub enum Recordings {
-    /// List the recordings of a conference, or every recording of the account
-    List(RecordingListArgs),
     /// Start recording a call in progress
     Start(RecordingStartArgs),
-    /// Show one recording
-    Get(RecordingRef),
     /// Pause a recording
     Pause(PauseArgs),
     /// Resume a paused recording
     Resume(RecordingTarget),
     /// Stop a recording for good
     Stop(RecordingTarget),
-    /// Delete a recording that is over
-    Remove(RecordingRef),
-}
-
-/// A recording: its SID, and the conference it is of when reached through it.
-#[derive(Debug, Args)]
-pub struct RecordingRef {
-    /// The conference the recording is of: its SID, or the name of the one conference in
-    /// progress by that name. Without it, the recording is reached by its SID alone
-    #[arg(long, value_name = "CONFERENCE")]
-    pub conference: Option<String>,
-    /// The recording's SID
-    #[arg(value_name = "RECORDING_SID")]
-    pub recording: String,
 }
 
 /// A recording: the conference or the call it is of, and its SID.
@@ -510,28 +429,6 @@ pub struct PauseArgs {
     /// What the recording keeps of the pause [default: silence, the server's]
     #[arg(long, value_name = "BEHAVIOR", value_parser = choice(PauseBehavior::KNOWN))]
     pub pause_behavior: Option<PauseBehavior>,
-}
-
-#[derive(Debug, Args)]
-pub struct RecordingListArgs {
-    /// Only the recordings of this conference: its SID, or the name of the one conference in
-    /// progress by that name. Without it (or with --call), the account's recordings are listed
-    #[arg(long, value_name = "CONFERENCE")]
-    pub conference: Option<String>,
-    /// Only the recordings of this call (the account's listing)
-    #[arg(long, value_name = "CALL_SID")]
-    pub call: Option<String>,
-    /// Only recordings created on this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub created_on: Option<chrono::NaiveDate>,
-    /// Only recordings created before this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub created_before: Option<chrono::NaiveDate>,
-    /// Only recordings created after this day (UTC)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub created_after: Option<chrono::NaiveDate>,
-    #[command(flatten)]
-    pub paging: Paging,
 }
 
 #[derive(Debug, Subcommand)]
@@ -590,95 +487,6 @@ pub struct StreamStopArgs {
     /// The stream's SID
     #[arg(value_name = "STREAM_SID")]
     pub stream: String,
-}
-
-/// A participant: its conference and call.
-#[derive(Debug, Args)]
-pub struct Target {
-    /// The conference: its SID, or the name of the one conference in progress by that name
-    #[arg(long, value_name = "CONFERENCE")]
-    pub conference: String,
-    /// The participant's call SID
-    #[arg(value_name = "CALL_SID")]
-    pub call_sid: String,
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// The conference: its SID, or the name of the one conference in progress by that name
-    #[arg(long, value_name = "CONFERENCE")]
-    pub conference: String,
-    /// Only muted participants
-    #[arg(long, conflicts_with = "unmuted")]
-    pub muted: bool,
-    /// Only participants that are not muted
-    #[arg(long)]
-    pub unmuted: bool,
-    /// Only participants on hold
-    #[arg(long, conflicts_with = "not_held")]
-    pub hold: bool,
-    /// Only participants not on hold
-    #[arg(long)]
-    pub not_held: bool,
-    #[command(flatten)]
-    pub paging: Paging,
-}
-
-#[derive(Debug, Args)]
-pub struct UpdateArgs {
-    #[command(flatten)]
-    pub target: Target,
-    /// Mute the participant
-    #[arg(long, conflicts_with = "unmute")]
-    pub mute: bool,
-    /// Unmute the participant
-    #[arg(long)]
-    pub unmute: bool,
-    /// Put the participant on hold
-    #[arg(long, conflicts_with = "unhold")]
-    pub hold: bool,
-    /// Take the participant off hold
-    #[arg(long)]
-    pub unhold: bool,
-    /// What the participant hears on hold (cXML or audio)
-    #[arg(long, value_name = "URL")]
-    pub hold_url: Option<String>,
-    /// How --hold-url is fetched
-    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN))]
-    pub hold_method: Option<CallbackMethod>,
-    /// An announcement to play to the participant (cXML or audio)
-    #[arg(long, value_name = "URL")]
-    pub announce_url: Option<String>,
-    /// How --announce-url is fetched
-    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN))]
-    pub announce_method: Option<CallbackMethod>,
-    /// What the participant hears before the conference starts
-    #[arg(long, value_name = "URL")]
-    pub wait_url: Option<String>,
-    /// How --wait-url is fetched
-    #[arg(long, value_name = "METHOD", value_parser = choice(CallbackMethod::KNOWN))]
-    pub wait_method: Option<CallbackMethod>,
-    /// Make the participant coach this call of the conference
-    #[arg(long, value_name = "CALL_SID", conflicts_with = "no_coach")]
-    pub coach: Option<String>,
-    /// Stop the participant coaching
-    #[arg(long)]
-    pub no_coach: bool,
-    /// Play a beep when the participant leaves (Twilio's BeepOnExit: not in SignalWire's
-    /// published spec for this operation, so a SignalWire space may refuse it)
-    #[arg(long, conflicts_with = "no_beep_on_exit")]
-    pub beep_on_exit: bool,
-    /// Leave silently (Twilio's BeepOnExit=false; see --beep-on-exit)
-    #[arg(long)]
-    pub no_beep_on_exit: bool,
-    /// End the conference when the participant leaves (Twilio's EndConferenceOnExit: not in
-    /// SignalWire's published spec for this operation, so a SignalWire space may refuse it)
-    #[arg(long, conflicts_with = "no_end_conference_on_exit")]
-    pub end_conference_on_exit: bool,
-    /// Let the conference go on when the participant leaves (Twilio's
-    /// EndConferenceOnExit=false; see --end-conference-on-exit)
-    #[arg(long)]
-    pub no_end_conference_on_exit: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,8 @@
-//! `signalwire-compat`: the conferences of a SignalWire space and their participants, from a
-//! terminal or a script, and a local emulator of a space for testing. Built with the `cli`
-//! feature. One module a resource's subcommand, as in the library.
+//! `signalwire-compat`: the resources of a SignalWire space (calls, conferences and their
+//! participants, recordings, applications, LaML Bins), from a terminal or a script, and a
+//! local emulator of a space for testing. Built with the `cli` feature. The commands every
+//! resource has are made from the library's table of them (`resources.rs`); a module holds
+//! what a resource does of its own.
 
 mod args;
 mod conferences;
@@ -101,10 +103,14 @@ fn describe(failure: Failure) -> (u8, String) {
                 _ => 1,
             };
             let text = report(&e);
-            let message = match (e.kind(), e.is_not_found(), &context.call, &context.conference) {
+            let message = match (
+                e.kind(),
+                e.is_not_found(),
+                &context.call,
+                &context.conference,
+            ) {
                 // These already name the conference asked for.
                 (ErrorKind::NoSuchName | ErrorKind::AmbiguousName, ..) => text,
-                (ErrorKind::InvalidInput, ..) if e.invalid_field() == Some("update") => "nothing to change: give at least one of --mute, --unmute, --hold, --unhold, --hold-url, --announce-url, --wait-url, --coach, --no-coach and the other options in `participants update --help`".to_owned(),
                 (ErrorKind::Config, ..) => format!(
                     "{text}\n  (or pass --space / --base-url and --project, or add a profile with `config add`; try any command with --emulator)"
                 ),
@@ -142,8 +148,16 @@ fn report(error: &Error) -> String {
 /// spec describes.
 pub(crate) fn command_line() -> clap::Command {
     let mut command = <Cli as clap::CommandFactory>::command();
-    for generic in resources::commands() {
-        command = command.subcommand(generic);
+    // The resources first, in the table's order; then the tool's own commands.
+    let own: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for (i, name) in own.iter().enumerate() {
+        command = command.mut_subcommand(name, |c| c.display_order(100 + i));
+    }
+    for (i, generic) in resources::commands().enumerate() {
+        command = command.subcommand(generic.display_order(i));
     }
     command
 }
@@ -216,9 +230,6 @@ async fn run(global: Global, command: Invocation) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::Api(e, Context::default()))?;
     let result = match command {
-        Ok(Command::Conferences(command)) => conferences::run(&client, command, output).await,
-        Ok(Command::Participants(command)) => participants::run(&client, command, output).await,
-        Ok(Command::Recordings(command)) => recordings::run(&client, command, output).await,
         Ok(Command::Streams(command)) => streams::run(&client, command, output).await,
         Err((meta, matches)) => resources::run(&client, meta, &matches, output).await,
         Ok(

@@ -6,9 +6,7 @@ use std::io::Write as _;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
-use signalwire_compat::{
-    __private::Model, Conference, Participant, Printable, Recording, Stream, emulator::Emulator,
-};
+use signalwire_compat::{__private::Model, Printable, Stream, emulator::Emulator};
 use uuid::Uuid;
 
 use crate::args::Output;
@@ -117,126 +115,6 @@ pub fn date(d: Option<DateTime<FixedOffset>>) -> String {
         }
         Some(d) => d.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
         None => "-".to_owned(),
-    }
-}
-
-impl Row for Participant {
-    const COLUMNS: &'static [&'static str] = &[
-        "CALL SID", "STATUS", "MUTED", "HOLD", "COACHING", "JOINED", "UPDATED",
-    ];
-    const NONE: &'static str = "no participants";
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            cell(self.call_sid.as_str()),
-            cell(self.status.as_str()),
-            yes_no(self.muted),
-            yes_no(self.hold),
-            optional(self.call_sid_to_coach.as_ref().map(|s| s.as_str())),
-            date(self.date_created),
-            date(self.date_updated),
-        ]
-    }
-
-    fn fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("call SID", cell(self.call_sid.as_str())),
-            ("conference SID", cell(self.conference_sid.as_str())),
-            ("status", cell(self.status.as_str())),
-            ("muted", yes_no(self.muted)),
-            ("on hold", yes_no(self.hold)),
-            (
-                "coaching",
-                optional(self.call_sid_to_coach.as_ref().map(|s| s.as_str())),
-            ),
-            (
-                "ends conference on exit",
-                yes_no(self.end_conference_on_exit),
-            ),
-            (
-                "started conference on enter",
-                yes_no(self.start_conference_on_enter),
-            ),
-            ("joined", date(self.date_created)),
-            ("updated", date(self.date_updated)),
-        ]
-    }
-}
-
-impl Row for Conference {
-    const COLUMNS: &'static [&'static str] =
-        &["SID", "NAME", "STATUS", "REGION", "CREATED", "UPDATED"];
-    const NONE: &'static str = "no conferences";
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            cell(self.sid.as_str()),
-            optional(self.friendly_name.as_deref()),
-            cell(self.status.as_str()),
-            optional(self.region.as_deref()),
-            date(self.date_created),
-            date(self.date_updated),
-        ]
-    }
-
-    fn fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("SID", cell(self.sid.as_str())),
-            ("name", optional(self.friendly_name.as_deref())),
-            ("status", cell(self.status.as_str())),
-            ("region", optional(self.region.as_deref())),
-            ("created", date(self.date_created)),
-            ("updated", date(self.date_updated)),
-        ]
-    }
-}
-
-impl Row for Recording {
-    const COLUMNS: &'static [&'static str] = &[
-        "SID", "STATUS", "SOURCE", "CHANNELS", "SECONDS", "STARTED", "ENDED",
-    ];
-    const NONE: &'static str = "no recordings";
-
-    fn cells(&self) -> Vec<String> {
-        vec![
-            cell(self.sid.as_str()),
-            cell(self.status.as_str()),
-            optional(self.source.as_ref().map(|s| s.as_str())),
-            self.channel_count()
-                .map_or_else(|| "-".to_owned(), |n| n.to_string()),
-            self.duration
-                .map_or_else(|| "-".to_owned(), |d| d.to_string()),
-            date(self.start_time),
-            date(self.end_time),
-        ]
-    }
-
-    fn fields(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("SID", cell(self.sid.as_str())),
-            (
-                "conference SID",
-                optional(self.conference_sid.as_ref().map(|s| s.as_str())),
-            ),
-            (
-                "call SID",
-                optional(self.call_sid.as_ref().map(|s| s.as_str())),
-            ),
-            ("status", cell(self.status.as_str())),
-            ("source", optional(self.source.as_ref().map(|s| s.as_str()))),
-            (
-                "channels",
-                self.channel_count()
-                    .map_or_else(|| "-".to_owned(), |n| n.to_string()),
-            ),
-            (
-                "seconds",
-                self.duration
-                    .map_or_else(|| "-".to_owned(), |d| d.to_string()),
-            ),
-            ("started", date(self.start_time)),
-            ("ended", date(self.end_time)),
-        ]
     }
 }
 
@@ -462,46 +340,4 @@ pub fn emulator(emulator: &Emulator, conference: Option<Uuid>, output: Output) {
         }
     }
     let _ = std::io::stdout().flush();
-}
-
-/// Prints a listing's items as its pages arrive, up to `limit` of them; `noun` names them in
-/// the progress line shown on a terminal.
-pub async fn listing<T: Row>(
-    pages: impl futures_core::Stream<
-        Item = Result<signalwire_compat::Page<T>, signalwire_compat::Error>,
-    >,
-    limit: Option<usize>,
-    output: Output,
-    noun: &str,
-) -> Result<(), signalwire_compat::Error> {
-    use futures_util::StreamExt as _;
-    use std::io::IsTerminal as _;
-    let limit = limit.unwrap_or(usize::MAX);
-    let mut printer = List::<T>::new(output);
-    if limit == 0 {
-        printer.finish();
-        return Ok(());
-    }
-    let progress = std::io::stderr().is_terminal();
-    let mut pages = std::pin::pin!(pages);
-    let mut count = 0usize;
-    while count < limit {
-        let Some(page) = pages.next().await else {
-            break;
-        };
-        let page = page?;
-        let take = page.items.len().min(limit - count);
-        for item in page.items.iter().take(take) {
-            printer.push(item);
-        }
-        count += take;
-        if progress && page.next_page_uri.is_some() && count < limit {
-            eprint!("\rread {count} {noun}…");
-        }
-    }
-    if progress {
-        eprint!("\r\x1b[K");
-    }
-    printer.finish();
-    Ok(())
 }

@@ -1,12 +1,13 @@
-//! `participants`: list, show, change and remove the participants of a conference, one at
-//! a time or all at once.
+//! `participants`' own commands: mute, unmute, hold, unhold and remove the participants of a
+//! conference, one at a time or all at once, and watch them. Listing, showing and changing
+//! one are the generic commands.
 
 use futures_util::{StreamExt as _, TryStreamExt as _};
-use signalwire_compat::{Client, ConferenceHandle, Error, UpdateParticipant};
+use signalwire_compat::{__private::Described, Client, ConferenceHandle, Error, UpdateParticipant};
 
 use crate::{
     Context, Failure,
-    args::{ListArgs, Output, Participants, Selection, UpdateArgs},
+    args::{Output, Participants, Selection},
     output,
 };
 
@@ -58,39 +59,10 @@ pub(crate) async fn run(
     command: Participants,
     output: Output,
 ) -> Result<(), Failure> {
-    output::check_columns::<signalwire_compat::Participant>("participants")
+    crate::resources::check_columns(<signalwire_compat::Participant as Described>::META)
         .map_err(Failure::Usage)?;
     let (action, selection) = match command {
-        Participants::List(args) => return list(client, &args, output).await,
         Participants::Watch(args) => return crate::watch::watch(client, &args, output).await,
-        Participants::Get(t) => {
-            let context = Context {
-                conference: Some(t.conference.clone()),
-                call: Some(t.call_sid.clone()),
-            };
-            let conference = crate::conference(client, &t.conference).await?;
-            let participant = conference
-                .participant(t.call_sid.as_str())
-                .fetch()
-                .await
-                .map_err(|e| Failure::Api(e, context))?;
-            output::one(&participant, output);
-            return Ok(());
-        }
-        Participants::Update(args) => {
-            let context = Context {
-                conference: Some(args.target.conference.clone()),
-                call: Some(args.target.call_sid.clone()),
-            };
-            let conference = crate::conference(client, &args.target.conference).await?;
-            let one = conference.participant(args.target.call_sid.as_str());
-            let participant = update(one.update(), &args)
-                .send()
-                .await
-                .map_err(|e| Failure::Api(e, context))?;
-            output::one(&participant, output);
-            return Ok(());
-        }
         Participants::Mute(s) => (Action::Mute, s),
         Participants::Unmute(s) => (Action::Unmute, s),
         Participants::Hold(s) => (Action::Hold, s),
@@ -127,7 +99,7 @@ async fn one(
         }
         Some(change) => {
             let participant = change(one.update()).send().await.map_err(fail)?;
-            output::one(&participant, output);
+            crate::resources::show(&participant, output);
         }
     }
     Ok(())
@@ -285,75 +257,4 @@ async fn many(
         )));
     }
     Ok(())
-}
-
-fn update(mut u: UpdateParticipant, a: &UpdateArgs) -> UpdateParticipant {
-    let either = |yes: bool, no: bool| match (yes, no) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
-    };
-    if let Some(m) = either(a.mute, a.unmute) {
-        u = u.muted(m);
-    }
-    if let Some(h) = either(a.hold, a.unhold) {
-        u = u.hold(h);
-    }
-    if let Some(url) = &a.hold_url {
-        u = u.hold_url(url);
-    }
-    if let Some(m) = a.hold_method {
-        u = u.hold_method(m);
-    }
-    if let Some(url) = &a.announce_url {
-        u = u.announce_url(url);
-    }
-    if let Some(m) = a.announce_method {
-        u = u.announce_method(m);
-    }
-    if let Some(url) = &a.wait_url {
-        u = u.wait_url(url);
-    }
-    if let Some(m) = a.wait_method {
-        u = u.wait_method(m);
-    }
-    if let Some(call) = &a.coach {
-        u = u.coach(call.as_str());
-    }
-    if a.no_coach {
-        u = u.stop_coaching();
-    }
-    if let Some(b) = either(a.beep_on_exit, a.no_beep_on_exit) {
-        u = u.beep_on_exit(b);
-    }
-    if let Some(e) = either(a.end_conference_on_exit, a.no_end_conference_on_exit) {
-        u = u.end_conference_on_exit(e);
-    }
-    u
-}
-
-async fn list(client: &Client, args: &ListArgs, output: Output) -> Result<(), Failure> {
-    let context = Context {
-        conference: Some(args.conference.clone()),
-        call: None,
-    };
-    // The conference is resolved even when nothing is to be read: a name that names no
-    // conference is an error with --limit 0 too.
-    let mut listing = crate::conference(client, &args.conference)
-        .await?
-        .participants()
-        .list();
-    if args.muted || args.unmuted {
-        listing = listing.muted(args.muted);
-    }
-    if args.hold || args.not_held {
-        listing = listing.hold(args.hold);
-    }
-    if let Some(n) = args.paging.page_size {
-        listing = listing.page_size(n);
-    }
-    listing = listing.max_pages(args.paging.max_pages);
-    output::listing(listing.pages(), args.paging.limit, output, "participants")
-        .await
-        .map_err(|e| Failure::Api(e, context))
 }

@@ -1,5 +1,6 @@
-//! The generic commands: `list`, `get`, `create`, `update` and `remove` for every resource the
-//! spec describes (`applications`, `laml-bins`, …), made from the library's table of them.
+//! The commands of every resource the spec describes (`conferences`, `participants`,
+//! `applications`, …): the generic `list`, `get`, `create`, `update` and `remove`, made from
+//! the library's table of them, and beside them the subcommands a resource has of its own.
 //! Flags are the API's parameters in kebab case (`--friendly-name`, `--voice-url`); table
 //! columns are the model's fields. The requests go through the library's typed builders, so
 //! every check they make is made here too.
@@ -13,7 +14,7 @@ use clap::{
 use futures_util::TryStreamExt as _;
 use serde_json::Value;
 use signalwire_compat::{
-    __private::{FieldKind, FieldMeta, RESOURCES, ResourceMeta},
+    __private::{Described, FieldKind, FieldMeta, Paging, RESOURCES, ResourceMeta},
     Client,
 };
 
@@ -24,28 +25,71 @@ pub(crate) fn find(name: &str) -> Option<&'static ResourceMeta> {
     RESOURCES.iter().copied().find(|m| m.command == name)
 }
 
-/// A subcommand for each resource the spec describes.
+/// A subcommand for each resource the spec describes, in the order of their names.
 pub(crate) fn commands() -> impl Iterator<Item = Command> {
-    RESOURCES.iter().map(|meta| command(meta))
+    let mut all: Vec<&'static ResourceMeta> = RESOURCES.to_vec();
+    all.sort_by_key(|m| m.command);
+    all.into_iter().map(command)
 }
 
+/// What a conference is named by on the command line: its SID, or a name.
+const CONFERENCE_HELP: &str =
+    "The conference: its SID, or the name of the one conference in progress by that name";
+
 fn sid_arg(meta: &ResourceMeta) -> Arg {
-    Arg::new("sid")
-        .value_name("SID")
-        .required(true)
-        .help(format!("The {}'s SID", meta.what))
+    let arg = Arg::new("sid").required(true);
+    if meta.what == "conference" {
+        return arg.value_name("CONFERENCE").help(CONFERENCE_HELP);
+    }
+    let arg = arg.value_name(leak(format!("{}_SID", meta.item.to_uppercase())));
+    if meta.item == meta.what {
+        arg.help(format!("The {}'s SID", meta.what))
+    } else {
+        arg.help(format!("The {} SID of the {}", meta.item, meta.what))
+    }
+}
+
+/// The flag that names the resource a nested one is reached through (`--conference`).
+fn parent_arg(parent: &str) -> Arg {
+    let flag = leak(parent.replace(' ', "-"));
+    let arg = Arg::new("parent").long(flag).required(true);
+    if parent == "conference" {
+        arg.value_name("CONFERENCE").help(CONFERENCE_HELP)
+    } else {
+        arg.value_name(leak(format!("{}_SID", flag.to_uppercase())))
+            .help(format!("The {parent}'s SID"))
+    }
+}
+
+/// The command line is built once a run: a name made for it lives as long as it.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// Whose the resources are, in words: `the account`, or `a conference`.
+fn owner(meta: &ResourceMeta) -> String {
+    meta.parent.map_or_else(
+        || "the account".to_owned(),
+        |p| format!("{} {p}", article(p)),
+    )
 }
 
 fn command(meta: &'static ResourceMeta) -> Command {
     let mut actions = Vec::new();
     let mut cmd = Command::new(meta.command).subcommand_required(true);
-    if let Some(filters) = meta.list {
+    let generic = |name: &str| !own::has(meta, name);
+    let with_parent = |command: Command| match meta.parent {
+        Some(parent) => command.arg(parent_arg(parent)),
+        None => command,
+    };
+    if let Some(filters) = meta.list.filter(|_| generic("list")) {
         actions.push("list");
         cmd = cmd.subcommand(
-            Command::new("list")
+            with_parent(Command::new("list"))
                 .about(format!(
-                    "List the {} of the account, following every page unless limited",
-                    meta.plural
+                    "List the {} of {}, following every page unless limited",
+                    meta.plural,
+                    owner(meta)
                 ))
                 .args(filters.iter().map(|f| flag(f, false)))
                 .arg(
@@ -61,29 +105,37 @@ fn command(meta: &'static ResourceMeta) -> Command {
                         .value_name("N")
                         .help("Stop after this many items")
                         .value_parser(clap::value_parser!(usize)),
+                )
+                .arg(
+                    Arg::new("max-pages")
+                        .long("max-pages")
+                        .value_name("N")
+                        .help("Fail rather than read more than this many pages (a guard against a server that never stops naming a next page)")
+                        .default_value("1000")
+                        .value_parser(clap::value_parser!(u32).range(1..)),
                 ),
         );
     }
-    if meta.fetch {
+    if meta.fetch && generic("get") {
         actions.push("inspect");
         cmd = cmd.subcommand(
-            Command::new("get")
+            with_parent(Command::new("get"))
                 .about(format!("Show one {}", meta.what))
                 .arg(sid_arg(meta)),
         );
     }
-    if let Some(fields) = meta.create {
+    if let Some(fields) = meta.create.filter(|_| generic("create")) {
         actions.push("create");
         cmd = cmd.subcommand(
-            Command::new("create")
+            with_parent(Command::new("create"))
                 .about(format!("Create {} {}", article(meta.what), meta.what))
                 .args(fields.iter().map(|f| flag(f, true))),
         );
     }
-    if let Some(fields) = meta.update {
+    if let Some(fields) = meta.update.filter(|_| generic("update")) {
         actions.push("change");
         cmd = cmd.subcommand(
-            Command::new("update")
+            with_parent(Command::new("update"))
                 .about(format!(
                     "Change {} {}: the fields given, leaving the others as they are",
                     article(meta.what),
@@ -93,32 +145,31 @@ fn command(meta: &'static ResourceMeta) -> Command {
                 .args(fields.iter().map(|f| flag(f, false))),
         );
     }
-    if meta.remove {
+    if meta.remove && generic("remove") {
         actions.push("remove");
         cmd = cmd.subcommand(
-            Command::new("remove")
+            with_parent(Command::new("remove"))
                 .about(format!("Delete {} {}", article(meta.what), meta.what))
                 .arg(sid_arg(meta)),
         );
     }
-    for own in own_commands(meta) {
-        cmd = cmd.subcommand(own);
-    }
+    actions.extend(own::actions(meta));
     let about = match actions.as_slice() {
         [] => meta.plural.to_owned(),
-        [one] => format!("{} the {} of the account", capital(one), meta.plural),
+        [one] => format!("{} the {} of {}", capital(one), meta.plural, owner(meta)),
         [init @ .., last] => format!(
-            "{} and {last} the {} of the account",
+            "{} and {last} the {} of {}",
             capital(&init.join(", ")),
-            meta.plural
+            meta.plural,
+            owner(meta)
         ),
     };
-    cmd.about(about)
+    own::augment(meta, cmd.about(about))
 }
 
-/// The subcommands of a resource's own, beside the generic ones: a call's `hangup` and
-/// `redirect`. They go through the resource's generic update, with its checks.
-fn own_commands(meta: &ResourceMeta) -> Vec<Command> {
+/// A call's own subcommands, beside the generic ones: `hangup` and `redirect`. They go
+/// through the call's generic update, with its checks.
+fn call_commands(meta: &ResourceMeta) -> Vec<Command> {
     match meta.command {
         "calls" => vec![
             Command::new("hangup")
@@ -198,8 +249,7 @@ fn flag(field: &FieldMeta, create: bool) -> Arg {
     if field.secret {
         // A secret on the command line would show in the process list and shell history.
         return Arg::new(field.wire)
-            // The command line is built once a run: the flag's name lives as long as it.
-            .long(&*Box::leak(format!("{}-file", field.flag).into_boxed_str()))
+            .long(leak(format!("{}-file", field.flag)))
             .value_name("FILE")
             .help(format!(
                 "{} Read from this file, or from standard input with -",
@@ -228,6 +278,10 @@ fn flag(field: &FieldMeta, create: bool) -> Arg {
         };
     }
     match field.kind {
+        FieldKind::Text if field.wire == "ConferenceSid" => arg
+            .value_name("CONFERENCE")
+            .help(format!("{} {CONFERENCE_HELP}", field.help.replace('`', ""))),
+        FieldKind::Text if field.wire.ends_with("Sid") => arg.value_name("SID"),
         FieldKind::Text => arg.value_name("TEXT"),
         FieldKind::Url => arg.value_name("URL"),
         FieldKind::Bool => arg
@@ -287,26 +341,52 @@ pub(crate) async fn run(
     matches: &ArgMatches,
     output: Output,
 ) -> Result<(), Failure> {
-    check_columns(meta).map_err(Failure::Usage)?;
-    let fail = |e| Failure::Api(e, Context::default());
-    let ops = &meta.ops;
     let Some((action, args)) = matches.subcommand() else {
         return Err(Failure::Usage(format!(
             "{} needs a subcommand; see `{} --help`",
             meta.command, meta.command
         )));
     };
-    let sid = || args.get_one::<String>("sid").cloned().unwrap_or_default();
+    if let Some(done) = own::run(client, meta, matches, output).await {
+        return done;
+    }
+    check_columns(meta).map_err(Failure::Usage)?;
+    let ops = &meta.ops;
+    let given = |name: &str| args.try_get_one::<String>(name).ok().flatten().cloned();
+    // A conference is named by its SID or by its name, as a parent and as the item.
+    let mut parents = Vec::new();
+    if let Some(parent) = given("parent") {
+        parents.push(match meta.parent {
+            Some("conference") => crate::conference_sid(client, &parent).await?,
+            _ => parent,
+        });
+    }
+    let sid = match given("sid") {
+        Some(sid) if meta.what == "conference" => crate::conference_sid(client, &sid).await?,
+        other => other.unwrap_or_default(),
+    };
+    let context = Context {
+        conference: match (meta.parent, meta.what) {
+            (Some("conference"), _) => given("parent"),
+            (_, "conference") => given("sid"),
+            _ => None,
+        },
+        call: given("sid").filter(|_| meta.parent == Some("conference") && meta.item == "call"),
+    };
+    let fail = |e| Failure::Api(e, context.clone());
     let shown = match (action, ops) {
         ("list", ops) if ops.list.is_some() => {
             let list = ops.list.expect("checked");
-            let filters = pairs(meta.list.unwrap_or_default(), args)?;
-            let page_size = args.get_one::<u32>("page-size").copied();
+            let filters = by_name(client, pairs(meta.list.unwrap_or_default(), args)?).await?;
+            let paging = Paging {
+                page_size: args.get_one::<u32>("page-size").copied(),
+                max_pages: args.get_one::<u32>("max-pages").copied(),
+            };
             let limit = args
                 .get_one::<usize>("limit")
                 .copied()
                 .unwrap_or(usize::MAX);
-            let mut rows = list(client, &filters, page_size);
+            let mut rows = list(client, &parents, &filters, paging);
             let mut printed = Printed::new(meta, output);
             while printed.count < limit {
                 match rows.try_next().await.map_err(fail)? {
@@ -317,12 +397,14 @@ pub(crate) async fn run(
             printed.finish();
             return Ok(());
         }
-        ("get", ops) if ops.fetch.is_some() => (ops.fetch.expect("checked"))(client, &sid())
-            .await
-            .map_err(fail)?,
+        ("get", ops) if ops.fetch.is_some() => {
+            (ops.fetch.expect("checked"))(client, &parents, &sid)
+                .await
+                .map_err(fail)?
+        }
         ("create", ops) if ops.create.is_some() => {
             let form = pairs(meta.create.unwrap_or_default(), args)?;
-            (ops.create.expect("checked"))(client, &form)
+            (ops.create.expect("checked"))(client, &parents, &form)
                 .await
                 .map_err(fail)?
         }
@@ -336,22 +418,22 @@ pub(crate) async fn run(
                     flags.join(", ")
                 )));
             }
-            (ops.update.expect("checked"))(client, &sid(), &form)
+            (ops.update.expect("checked"))(client, &parents, &sid, &form)
                 .await
                 .map_err(fail)?
         }
         ("remove", ops) if ops.remove.is_some() => {
-            (ops.remove.expect("checked"))(client, &sid())
+            (ops.remove.expect("checked"))(client, &parents, &sid)
                 .await
                 .map_err(fail)?;
             if output == Output::Table {
-                println!("deleted {} {}", meta.what, output::cell(&sid()));
+                println!("deleted {} {}", meta.what, output::cell(&sid));
             }
             return Ok(());
         }
         (action, ops) if ops.update.is_some() && own_form(meta, action, args).is_some() => {
             let form = own_form(meta, action, args).unwrap_or_default();
-            (ops.update.expect("checked"))(client, &sid(), &form)
+            (ops.update.expect("checked"))(client, &parents, &sid, &form)
                 .await
                 .map_err(fail)?
         }
@@ -369,8 +451,120 @@ pub(crate) async fn run(
     Ok(())
 }
 
+/// Filters with a conference's name in place of its SID (`--conference-sid "Daily standup"`)
+/// given the SID of the one conference in progress by that name.
+async fn by_name(
+    client: &Client,
+    mut filters: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, Failure> {
+    for (key, value) in &mut filters {
+        if key == "ConferenceSid" {
+            *value = crate::conference_sid(client, value).await?;
+        }
+    }
+    Ok(filters)
+}
+
+/// The subcommands a resource has of its own, beside the generic ones, read by clap's
+/// derive (`args.rs`); one of them replaces a generic subcommand of the same name
+/// (`participants remove` takes many participants at once).
+mod own {
+    use clap::{ArgMatches, Command, FromArgMatches as _, Subcommand};
+    use signalwire_compat::{__private::ResourceMeta, Client};
+
+    use crate::{
+        Failure,
+        args::{Conferences, Output, Participants, Recordings},
+    };
+
+    /// Whether `name` is one of `meta`'s own subcommands.
+    pub(super) fn has(meta: &ResourceMeta, name: &str) -> bool {
+        match meta.command {
+            "conferences" => Conferences::has_subcommand(name),
+            "participants" => Participants::has_subcommand(name),
+            "recordings" => Recordings::has_subcommand(name),
+            "calls" => matches!(name, "hangup" | "redirect"),
+            _ => false,
+        }
+    }
+
+    /// What the own subcommands do, in words, for the resource's summary.
+    pub(super) fn actions(meta: &ResourceMeta) -> &'static [&'static str] {
+        match meta.command {
+            "conferences" => &["end", "announce to"],
+            "participants" => &["mute", "hold", "remove", "watch"],
+            "recordings" => &["start", "pause", "resume", "stop"],
+            "calls" => &["hang up", "redirect"],
+            _ => &[],
+        }
+    }
+
+    /// `command` with `meta`'s own subcommands.
+    pub(super) fn augment(meta: &ResourceMeta, command: Command) -> Command {
+        match meta.command {
+            "conferences" => Conferences::augment_subcommands(command),
+            "participants" => Participants::augment_subcommands(command),
+            "recordings" => Recordings::augment_subcommands(command),
+            "calls" => command.subcommands(super::call_commands(meta)),
+            _ => command,
+        }
+    }
+
+    /// Runs an own subcommand, if `matches` names one; a call's go through its generic
+    /// update.
+    pub(super) async fn run(
+        client: &Client,
+        meta: &ResourceMeta,
+        matches: &ArgMatches,
+        output: Output,
+    ) -> Option<Result<(), Failure>> {
+        let (name, _) = matches.subcommand()?;
+        if !has(meta, name) {
+            return None;
+        }
+        let usage = |e: clap::Error| Failure::Usage(e.to_string());
+        Some(match meta.command {
+            "conferences" => match Conferences::from_arg_matches(matches) {
+                Ok(command) => crate::conferences::run(client, command, output).await,
+                Err(e) => Err(usage(e)),
+            },
+            "participants" => match Participants::from_arg_matches(matches) {
+                Ok(command) => crate::participants::run(client, command, output).await,
+                Err(e) => Err(usage(e)),
+            },
+            "recordings" => match Recordings::from_arg_matches(matches) {
+                Ok(command) => crate::recordings::run(client, command, output).await,
+                Err(e) => Err(usage(e)),
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Prints one item as the generic commands print it: for a resource's own commands.
+pub(crate) fn show<T: Described + serde::Serialize>(item: &T, output: Output) {
+    let mut printed = Printed::new(T::META, output);
+    printed.single = true;
+    printed.push(&serde_json::to_value(item).unwrap_or_default());
+    printed.finish();
+}
+
+/// The headings of a table of `meta`'s resources (`CALL SID`), in its usual columns.
+pub(crate) fn headings(meta: &ResourceMeta) -> Vec<String> {
+    meta.columns
+        .iter()
+        .map(|c| c.replace('_', " ").to_uppercase())
+        .collect()
+}
+
+/// An item's cells in a table of `meta`'s resources, in its usual columns.
+pub(crate) fn cells<T: serde::Serialize>(meta: &ResourceMeta, item: &T) -> Vec<String> {
+    let row = serde_json::to_value(item).unwrap_or_default();
+    meta.columns.iter().map(|c| cell(c, &row[*c])).collect()
+}
+
 /// Whether `--columns` names only fields the resource has.
-fn check_columns(meta: &ResourceMeta) -> Result<(), String> {
+pub(crate) fn check_columns(meta: &ResourceMeta) -> Result<(), String> {
     let Some(columns) = &output::style().columns else {
         return Ok(());
     };
@@ -429,6 +623,15 @@ fn cell(field: &str, value: &Value) -> String {
             date.map_or_else(|| output::cell(text), |d| output::date(Some(d)))
         }
         Value::String(text) => output::cell(text),
+        // What an object holds (a recording's `subresource_uris`) is named, not printed:
+        // `--output json` has it whole.
+        Value::Object(map) if map.is_empty() => "-".to_owned(),
+        Value::Object(map) => output::cell(
+            &map.keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         other => output::cell(&other.to_string()),
     }
 }
@@ -520,11 +723,13 @@ impl Printed {
                     println!("no {}", self.meta.plural);
                     return;
                 }
-                let headings: Vec<String> = self
-                    .columns()
-                    .iter()
-                    .map(|c| c.replace('_', " ").to_uppercase())
-                    .collect();
+                let headings: Vec<String> = match &style.columns {
+                    Some(columns) => columns
+                        .iter()
+                        .map(|c| c.replace('_', " ").to_uppercase())
+                        .collect(),
+                    None => headings(self.meta),
+                };
                 let headings: Vec<&str> = headings.iter().map(String::as_str).collect();
                 let lines = if style.tsv {
                     output::tsv(&headings, &self.rows)

@@ -11,7 +11,7 @@ use signalwire_compat::{Client, ConferenceStatus, Participant};
 use crate::{
     Context, Failure,
     args::{Output, WatchArgs},
-    output::{self, Row as _},
+    output,
 };
 
 /// How many changes the live view keeps under its table.
@@ -176,8 +176,10 @@ fn redraw(
         output::cell(conference),
         stamp(at)
     ));
+    let meta = <Participant as signalwire_compat::__private::Described>::META;
+    let headings = crate::resources::headings(meta);
     let mut columns = vec![" "];
-    columns.extend(Participant::COLUMNS);
+    columns.extend(headings.iter().map(String::as_str));
     let rows: Vec<Vec<String>> = now
         .iter()
         .map(|p| {
@@ -185,7 +187,7 @@ fn redraw(
                 .iter()
                 .any(|c| c.event != "present" && c.call_sid == p.call_sid.as_str());
             let mut row = vec![if changed { "*" } else { " " }.to_owned()];
-            row.extend(p.cells());
+            row.extend(crate::resources::cells(meta, p));
             row
         })
         .collect();
