@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use signalwire_compat::{
     Call, CallStatus, CallbackMethod, ErrorKind, MachineDetection, PauseBehavior, RecordingStatus,
     StreamStatus,
-    cxml::{CallEvent, Hangup, Say, VoiceResponse},
+    cxml::{CallEvent, Hangup, Pause, Say, VoiceResponse},
     emulator::{ANSWER_AFTER, CallCxml, Clock, Emulator, RING_AFTER, demo},
     webhooks::{CallStatusCallback, Validator},
 };
@@ -139,8 +139,10 @@ async fn a_call_rings_is_answered_and_hangs_up_on_the_emulators_clock() {
         Some(signalwire_compat::AnsweredBy::Human)
     );
 
-    // Redirected while live, then hung up after a minute.
+    // Redirected while live to a two-minute pause (the emulator runs it), then hung up
+    // after a minute.
     let goodbye = VoiceResponse::new()
+        .push(Pause::new().length(120u32))
         .push(Say::new("Goodbye"))
         .push(Hangup::new());
     client

@@ -2257,7 +2257,7 @@ async fn calls_from_placing_to_deleting_with_their_recordings_and_streams() {
         "redirect",
         &sid,
         "--twiml",
-        "<Response><Hangup/></Response>",
+        "<Response><Pause length=\"120\"/><Hangup/></Response>",
         "--output",
         "table",
         "--columns",

@@ -71,13 +71,7 @@ impl StatusCallback {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("url {:?} is not http or https", self.url));
         }
-        let loopback = match url.host() {
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
-        if !loopback && !allow_remote {
+        if !is_loopback(&url) && !allow_remote {
             return Err(format!(
                 "url {:?} is not a loopback address; the emulator calls only this machine unless told to allow remote callbacks",
                 self.url
@@ -255,29 +249,13 @@ impl Deliverer {
     /// Queues the event for the conference's callback, signed with the project's key.
     /// Returns at once: the request goes out from the conference's own delivery task.
     pub(crate) fn send(&self, event: Event, callback: &StatusCallback, key: &SigningKey) {
-        let validator = Validator::new(key.clone());
-        let (request, signature) = if callback.method == "GET" {
-            // The parameters go in the query, which the signed URL covers.
-            let mut url = callback.url.clone();
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(&event.params)
-                .finish();
-            url.push(if url.contains('?') { '&' } else { '?' });
-            url.push_str(&query);
-            let signature = validator.sign(&url, &[]);
-            (self.http.get(&url), signature)
-        } else {
-            // The form's parameters are signed sorted by name, after the URL.
-            let mut sorted: Vec<(&str, &str)> = event
-                .params
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            let signature = validator.sign(&callback.url, &sorted);
-            (self.http.post(&callback.url).form(&event.params), signature)
-        };
-        let request = request.header("X-SignalWire-Signature", signature);
+        let request = signed(
+            &self.http,
+            &callback.url,
+            &callback.method,
+            &event.params,
+            key,
+        );
         let call_sid = event
             .params
             .iter()
@@ -350,6 +328,48 @@ impl Deliverer {
     }
 }
 
+/// A request to `url` with `params`, signed with `key` as SignalWire signs its requests:
+/// for `GET` the parameters go in the query, which the signed URL covers; otherwise they
+/// are a form, signed sorted by name after the URL.
+pub(crate) fn signed(
+    http: &reqwest::Client,
+    url: &str,
+    method: &str,
+    params: &[(String, String)],
+    key: &SigningKey,
+) -> reqwest::RequestBuilder {
+    let validator = Validator::new(key.clone());
+    let (request, signature) = if method.eq_ignore_ascii_case("GET") {
+        let mut url = url.to_owned();
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&query);
+        let signature = validator.sign(&url, &[]);
+        (http.get(&url), signature)
+    } else {
+        let mut sorted: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let signature = validator.sign(url, &sorted);
+        (http.post(url).form(params), signature)
+    };
+    request.header("X-SignalWire-Signature", signature)
+}
+
+/// Whether a URL's host is this machine: `localhost` or a loopback address.
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// Adds an attempt to the log, dropping the oldest past [`MAX_LOG`].
 fn record(log: &Mutex<VecDeque<CallbackAttempt>>, attempt: CallbackAttempt) {
     let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
@@ -360,7 +380,7 @@ fn record(log: &Mutex<VecDeque<CallbackAttempt>>, attempt: CallbackAttempt) {
 }
 
 /// A failed delivery, for the log: what went wrong and why, causes included.
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     if e.is_timeout() {
         return format!("no answer within {} s", DELIVERY_TIMEOUT.as_secs());

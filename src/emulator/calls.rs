@@ -1,7 +1,7 @@
 //! Calls in the emulator: placed by the REST API, they ring and are answered on the
 //! emulator's clock, and end when hung up, cancelled or deleted; their status callbacks go
-//! out signed as the call moves. Running a call's cXML is not done here: an answered call
-//! stays `in-progress` until it is ended.
+//! out signed as the call moves. An answered call's cXML is run by `runner.rs`, which this
+//! module's calls share their log, input and waker with.
 //!
 //! The timeline, on the emulator's clock: a call is `queued` when created (the `initiated`
 //! event), `ringing` [`RING_AFTER`] later, and answered (`in-progress`, the `answered`
@@ -24,6 +24,7 @@ use super::{
     paging::{Position, page},
     participants::whole_seconds,
     response::Refusal,
+    runner::{RunStart, RunState, RunView},
     store,
 };
 use crate::{
@@ -109,6 +110,8 @@ struct EmulatedCall {
     answered_by: Option<AnsweredBy>,
     /// How many status callbacks the call has made, for `SequenceNumber`.
     sequence: u64,
+    /// What its cXML's runner shares: its log, input waiting for it, how it is woken.
+    run: RunState,
 }
 
 /// A project's calls, newest first.
@@ -325,6 +328,7 @@ impl Calls {
             callback,
             answered_by,
             sequence: 0,
+            run: RunState::default(),
         };
         self.seq_of.insert(sid, seq);
         let call = self.by_seq.entry(seq).or_insert(call);
@@ -437,6 +441,8 @@ impl Calls {
         }
         if let Some(handler) = new_handler {
             call.handler = handler;
+            // A live call's runner leaves its verb for the new cXML.
+            call.run.generation += 1;
         }
         match end {
             // An answered call goes on when asked to cancel, as Twilio documents it.
@@ -448,7 +454,77 @@ impl Calls {
             None => {}
         }
         call.date_updated = whole_seconds(now);
+        call.run.wake.notify_one();
         Ok((call.render(account), events))
+    }
+
+    /// The call's runner may start: the call is in progress and its cXML does not run yet.
+    pub(crate) fn start_run(&mut self, sid: &Uuid) -> Option<RunStart> {
+        let call = self.get_mut(sid)?;
+        if call.status != CallStatus::InProgress || call.run.started {
+            return None;
+        }
+        call.run.started = true;
+        Some(RunStart {
+            handler: call.handler.clone(),
+            from: call.from.clone(),
+            to: call.to.clone(),
+            generation: call.run.generation,
+            wake: call.run.wake.clone(),
+        })
+    }
+
+    /// What the runner of the call `sid` sees when it looks.
+    pub(crate) fn run_view(&self, sid: &Uuid) -> Option<RunView> {
+        let call = self.get(sid)?;
+        Some(RunView {
+            live: !call.status.is_over(),
+            generation: call.run.generation,
+            handler: call.handler.clone(),
+        })
+    }
+
+    /// The runner's share of the call `sid`.
+    pub(crate) fn run_mut(&mut self, sid: &Uuid) -> Option<&mut RunState> {
+        self.get_mut(sid).map(|c| &mut c.run)
+    }
+
+    /// The runner's share of a live call, or why it cannot take input.
+    pub(crate) fn live_run_mut(
+        &mut self,
+        sid: &Uuid,
+        path: &str,
+    ) -> Result<&mut RunState, Refusal> {
+        let call = self.get_mut(sid).ok_or_else(|| Refusal::not_found(path))?;
+        if call.status != CallStatus::InProgress {
+            return Err(Refusal::new(
+                422,
+                21220,
+                format!(
+                    "Call {sid} is {}: only a call in progress takes input",
+                    call.status
+                ),
+            ));
+        }
+        Ok(&mut call.run)
+    }
+
+    /// Ends the call `sid` with `status` (its runner, the called party), with its events;
+    /// `None` when it is over already.
+    pub(crate) fn end_call(
+        &mut self,
+        account: &Uuid,
+        sid: &Uuid,
+        status: CallStatus,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<Pending>> {
+        let call = self.get_mut(sid)?;
+        if call.status.is_over() {
+            return None;
+        }
+        call.date_updated = whole_seconds(now);
+        call.run.wake.notify_one();
+        Some(call.end(account, status, now).into_iter().collect())
     }
 
     /// Deletes the record of a call that is over.

@@ -45,6 +45,8 @@ pub(crate) struct App {
     pub(crate) next_sid: std::sync::atomic::AtomicU64,
     /// Sends status callbacks and keeps their log.
     pub(crate) deliverer: callbacks::Deliverer,
+    /// Asks apps for the cXML their calls run.
+    pub(crate) fetcher: reqwest::Client,
     /// Whether a status callback may go to another machine.
     pub(crate) allow_remote_callbacks: bool,
     /// What every date the emulator writes is read from.
@@ -67,7 +69,7 @@ impl App {
     /// [`dispatch`](Self::dispatch) with the state already held: events made under one hold
     /// of the lock are queued before another hold can queue its own, so a receiver hears of
     /// a call's changes in the order they happened. Queuing does not wait.
-    fn dispatch_held(&self, state: &State, project: &Uuid, pending: Vec<Pending>) {
+    pub(crate) fn dispatch_held(&self, state: &State, project: &Uuid, pending: Vec<Pending>) {
         if pending.is_empty() {
             return;
         }
@@ -350,11 +352,14 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
 /// Moves a call on when the clock reaches its next change (it rings, it is answered), and
 /// sends the events it makes, until it has no change of its own to come or the emulator
 /// stops.
-fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
+pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
     tokio::spawn(async move {
         let mut stopping = app.stopping.clone();
         loop {
-            let Some(at) = app.state().next_call_change(&project, &call) else {
+            let next = app.state().next_call_change(&project, &call);
+            let Some(at) = next else {
+                // Answered (or over): its cXML runs, if it does not already.
+                super::runner::run(app, project, call).await;
                 return;
             };
             tokio::select! {
@@ -381,6 +386,9 @@ fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
 /// - `POST /conferences/{sid}/participants/{call}/speech` starts or stops it speaking
 ///   ([`Speech`], JSON).
 /// - `GET /callbacks` lists the project's delivery attempts.
+/// - `POST /calls/{sid}/digits` (`{"digits": "1#"}`) and `/speech` (`{"text": "sales"}`):
+///   the called party of a call in progress presses keys or speaks; `POST
+///   /calls/{sid}/hangup`: it hangs up; `GET /calls/{sid}/log`: what the call's cXML did.
 async fn control(
     app: &App,
     project: Uuid,
@@ -401,6 +409,8 @@ async fn control(
         ["conferences", c, "participants", p, "speech"] if sid(c).is_some() && sid(p).is_some() => {
             "POST"
         }
+        ["calls", c, "digits" | "speech" | "hangup"] if sid(c).is_some() => "POST",
+        ["calls", c, "log"] if sid(c).is_some() => "GET",
         _ => return refusal(Refusal::not_found(&format!("{CONTROL_PATH}{rest}"))),
     };
     if !allowed.split(", ").any(|m| m == method.as_str()) {
@@ -429,6 +439,8 @@ async fn control(
     }
     let path = format!("{CONTROL_PATH}{rest}");
     let conference = segments.get(1).and_then(|c| sid(c)).unwrap_or_default();
+    // Below `calls/`, the SID is a call's.
+    let call_sid = conference;
     let now = app.clock.now();
     let mut pending = Vec::new();
     let mut state = app.state();
@@ -482,6 +494,39 @@ async fn control(
                     StatusCode::NO_CONTENT.into_response()
                 })
         }
+        (["calls", _, "log"], _) => state.calls_mut(&project, &path).and_then(|(calls, _)| {
+            calls
+                .run_mut(&call_sid)
+                .map(|run| ok(StatusCode::OK, run.log_json(&call_sid)))
+                .ok_or_else(|| Refusal::not_found(&path))
+        }),
+        (["calls", _, "digits"], _) => json_body::<Digits>(&bytes).and_then(|keys| {
+            super::runner::check_digits(&keys.digits).map_err(Refusal::bad)?;
+            let (calls, _) = state.calls_mut(&project, &path)?;
+            let run = calls.live_run_mut(&call_sid, &path)?;
+            run.log(now, "input", json!({ "pressed": keys.digits }));
+            run.press(&keys.digits);
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }),
+        (["calls", _, "speech"], _) => json_body::<Said>(&bytes).and_then(|said| {
+            if said.text.trim().is_empty() || said.text.chars().count() > 1_000 {
+                return Err(Refusal::bad("text must have from 1 to 1000 characters"));
+            }
+            let (calls, _) = state.calls_mut(&project, &path)?;
+            let run = calls.live_run_mut(&call_sid, &path)?;
+            run.log(now, "input", json!({ "said": said.text }));
+            run.say(&said.text);
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }),
+        (["calls", _, "hangup"], _) => state.calls_mut(&project, &path).and_then(|(calls, _)| {
+            calls
+                .live_run_mut(&call_sid, &path)?
+                .log(now, "input", json!({ "hung_up": true }));
+            pending = calls
+                .end_call(&project, &call_sid, crate::CallStatus::Completed, now)
+                .unwrap_or_default();
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }),
         (["conferences", _, "participants", call, "speech"], _) => json_body::<Speech>(&bytes)
             .and_then(|speech| {
                 let call = sid(call).unwrap_or_default();
@@ -495,6 +540,20 @@ async fn control(
     drop(state);
     app.dispatch(&project, pending);
     outcome.unwrap_or_else(refusal)
+}
+
+/// Keys the called party presses, as `POST /__emulator/calls/{sid}/digits` takes them.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Digits {
+    digits: String,
+}
+
+/// What the called party says, as `POST /__emulator/calls/{sid}/speech` takes it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Said {
+    text: String,
 }
 
 /// A step of the emulator's virtual clock, as `POST /__emulator/clock` takes it.

@@ -77,6 +77,7 @@ mod participants;
 mod recordings;
 mod response;
 mod routes;
+mod runner;
 mod seed;
 mod server;
 mod state;
@@ -99,6 +100,10 @@ pub use clock::{Clock, ClockError, MAX_ADVANCE};
 pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
+};
+pub use runner::{
+    CONNECT_TIMEOUT, KEY_LENGTH, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, MAX_HTTP_REDIRECTS, MAX_LOG,
+    PLAY_LENGTH, READ_TIMEOUT, SAY_PER_WORD, SPEECH_CONFIDENCE, TOTAL_TIMEOUT,
 };
 pub use seed::{
     InvalidSeed, Seed, SeedConference, SeedParticipant, SeedProject, SeedRecording, demo,
@@ -231,6 +236,7 @@ impl EmulatorBuilder {
             stopping,
             next_sid: std::sync::atomic::AtomicU64::new(1),
             deliverer,
+            fetcher: runner::fetcher().map_err(std::io::Error::other)?,
             allow_remote_callbacks: self.allow_remote_callbacks,
             clock: self.clock,
             origin: format!("http://{}", reachable(addr)),

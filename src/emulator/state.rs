@@ -132,6 +132,59 @@ impl State {
         self.projects.get(account)?.calls.next_change(call)
     }
 
+    /// The runner of an account's call may start; see [`Calls::start_run`].
+    pub(crate) fn start_run(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+    ) -> Option<super::runner::RunStart> {
+        self.projects.get_mut(account)?.calls.start_run(call)
+    }
+
+    /// What the runner of an account's call sees.
+    pub(crate) fn run_view(&self, account: &Uuid, call: &Uuid) -> Option<super::runner::RunView> {
+        self.projects.get(account)?.calls.run_view(call)
+    }
+
+    /// The runner's share of an account's call.
+    pub(crate) fn run_mut(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+    ) -> Option<&mut super::runner::RunState> {
+        self.projects.get_mut(account)?.calls.run_mut(call)
+    }
+
+    /// Ends an account's call; see [`Calls::end_call`].
+    pub(crate) fn end_call(
+        &mut self,
+        account: &Uuid,
+        call: &Uuid,
+        status: crate::CallStatus,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<super::conferences::Pending>> {
+        self.projects
+            .get_mut(account)?
+            .calls
+            .end_call(account, call, status, now)
+    }
+
+    /// An application's voice URL and its method, if it has one.
+    pub(crate) fn voice_url(&self, account: &Uuid, application: &Uuid) -> Option<(String, String)> {
+        let app = self
+            .projects
+            .get(account)?
+            .tables
+            .rows::<crate::Application>()?
+            .get(application)?;
+        let url = app.voice_url.clone().filter(|u| !u.is_empty())?;
+        let method = app
+            .voice_method
+            .as_ref()
+            .map_or_else(|| "POST".to_owned(), |m| m.to_string().to_uppercase());
+        Some((url, method))
+    }
+
     /// Where a call of any project takes its cXML from.
     pub(crate) fn call_cxml(&self, call: &Uuid) -> Option<super::calls::CallCxml> {
         self.projects.values().find_map(|p| p.calls.cxml(call))

@@ -1,0 +1,866 @@
+//! Running a call's cXML, as a SignalWire space does once the call is answered: the
+//! emulator asks the call's URL for a document (signed, with SignalWire's parameters and
+//! its timeouts), reads it, and carries out its verbs on the emulator's clock, asking again
+//! where a verb says so (`<Redirect>`, a `<Gather>`'s `action`). Every request, verb, input
+//! and error goes in the call's log (`GET /__emulator/calls/{sid}/log`).
+//!
+//! What takes time takes it on the emulator's clock: `<Say>` [`SAY_PER_WORD`] a word (at
+//! least a second), `<Play>` [`PLAY_LENGTH`] a file (or [`KEY_LENGTH`] a key it plays),
+//! `<Pause>` its length, `<Gather>` until its input ends or its `timeout` passes. The
+//! called party's keys, speech and hang-up come from control requests.
+//!
+//! A document that cannot be had ends the call, as SignalWire ends it, with the error in the
+//! log: 11200 (no answer, a refused connection, a status other than 2xx), 11215 (more than
+//! [`MAX_HTTP_REDIRECTS`] HTTP redirects), 11750 (a body over [`MAX_DOCUMENT_BYTES`]), 12100
+//! (a body that is not a cXML document). A URL that is not on this machine is not asked
+//! unless the emulator allows remote callbacks: the call then waits, in progress, until it
+//! is ended, and its log says why.
+
+use std::{collections::VecDeque, sync::Arc, time::Duration};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use super::{calls::CallCxml, http::App};
+use crate::{
+    CallStatus, CallbackMethod,
+    cxml::{GatherInput, GatherPrompt, RejectReason, VoiceResponse, VoiceVerb},
+    webhooks::SigningKey,
+};
+
+/// How long the emulator waits to connect to an app, as SignalWire does.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long the emulator waits for an app's answer (and between its packets), as
+/// SignalWire does.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The most time one request to an app may take in all, as SignalWire allows.
+pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The largest document the emulator reads, as SignalWire's limit (error 11750).
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
+
+/// The most HTTP redirects followed for one request, as SignalWire follows (error 11215).
+pub const MAX_HTTP_REDIRECTS: usize = 3;
+
+/// The most documents one call asks for (through `<Redirect>` and `<Gather>`); past it the
+/// call ends, so that an app that redirects forever cannot keep a call running forever.
+pub const MAX_DOCUMENTS: usize = 100;
+
+/// The most entries a call's log keeps, the oldest dropped first.
+pub const MAX_LOG: usize = 1_000;
+
+/// How long `<Say>` takes a word.
+pub const SAY_PER_WORD: Duration = Duration::from_millis(400);
+
+/// How long `<Play>` takes a file: the emulator does not fetch audio.
+pub const PLAY_LENGTH: Duration = Duration::from_secs(5);
+
+/// How long `<Play digits>` takes a key (`w`, a wait, takes half a second).
+pub const KEY_LENGTH: Duration = Duration::from_millis(200);
+
+/// The confidence reported for speech the called party gives.
+pub const SPEECH_CONFIDENCE: &str = "0.9";
+
+/// One line of a call's log.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LogEntry {
+    /// When, on the emulator's clock (RFC 3339).
+    at: String,
+    /// `request`, `verb`, `skipped`, `input`, `error` or `ended`.
+    event: &'static str,
+    /// What happened, by the event.
+    #[serde(flatten)]
+    detail: Value,
+}
+
+/// What a call's runner shares with the rest of the emulator: its log, the input waiting
+/// for it, and how it is woken.
+#[derive(Debug, Default)]
+pub(crate) struct RunState {
+    log: VecDeque<LogEntry>,
+    dropped: u64,
+    /// Keys pressed and not yet gathered.
+    digits: String,
+    /// Speech given and not yet gathered.
+    speech: Option<String>,
+    /// Bumped each time the REST API sends the call to new cXML.
+    pub(crate) generation: u64,
+    /// Whether the runner has started.
+    pub(crate) started: bool,
+    /// Wakes the runner: input, a redirect, the call's end.
+    pub(crate) wake: Arc<Notify>,
+}
+
+impl RunState {
+    /// Adds an entry to the log.
+    pub(crate) fn log(&mut self, at: DateTime<Utc>, event: &'static str, detail: Value) {
+        if self.log.len() >= MAX_LOG {
+            self.log.pop_front();
+            self.dropped += 1;
+        }
+        self.log.push_back(LogEntry {
+            at: at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            event,
+            detail,
+        });
+    }
+
+    /// The log as the control request answers it.
+    pub(crate) fn log_json(&self, call: &Uuid) -> Value {
+        json!({ "call_sid": call, "dropped": self.dropped, "log": self.log })
+    }
+
+    /// The called party presses keys.
+    pub(crate) fn press(&mut self, digits: &str) {
+        self.digits.push_str(digits);
+        self.wake.notify_one();
+    }
+
+    /// The called party says something.
+    pub(crate) fn say(&mut self, text: &str) {
+        self.speech = Some(text.to_owned());
+        self.wake.notify_one();
+    }
+
+    fn has_input(&self) -> bool {
+        !self.digits.is_empty() || self.speech.is_some()
+    }
+}
+
+/// A control request's keys: digits, `*` and `#`, from 1 to 64 of them.
+pub(crate) fn check_digits(digits: &str) -> Result<(), String> {
+    if digits.is_empty() || digits.chars().count() > 64 {
+        return Err("digits must have from 1 to 64 keys".into());
+    }
+    match digits
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || matches!(c, '*' | '#')))
+    {
+        Some(bad) => Err(format!(
+            "digits has {:?}, which is not a key: use 0-9, * and #",
+            crate::Printable::new(&bad.to_string()).to_string()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What the runner needs of a call to start: filled in by the call's store.
+#[derive(Debug, Clone)]
+pub(crate) struct RunStart {
+    pub(crate) handler: CallCxml,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) generation: u64,
+    pub(crate) wake: Arc<Notify>,
+}
+
+/// What the runner sees of its call when it looks.
+#[derive(Debug, Clone)]
+pub(crate) struct RunView {
+    pub(crate) live: bool,
+    pub(crate) generation: u64,
+    pub(crate) handler: CallCxml,
+}
+
+/// The HTTP client that asks apps for their documents: SignalWire's timeouts, its bound on
+/// redirects, and no proxy from the environment.
+pub(crate) fn fetcher() -> Result<reqwest::Client, String> {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .timeout(TOTAL_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::limited(MAX_HTTP_REDIRECTS))
+        .no_proxy();
+    let builder = crate::client::tls(builder).map_err(|e| e.to_string())?;
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Where the next document comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    Url {
+        url: String,
+        method: String,
+        extra: Vec<(String, String)>,
+    },
+    Document(String),
+}
+
+/// What a verb leaves the call to do.
+enum Flow {
+    Next,
+    Ask(Source),
+    End(CallStatus, &'static str),
+    /// The call ended, or went to new cXML, from outside; or the emulator stops.
+    Interrupted,
+}
+
+/// How a wait ended.
+#[derive(PartialEq, Eq)]
+enum Woke {
+    Time,
+    Input,
+    Interrupted,
+}
+
+struct Runner {
+    app: Arc<App>,
+    project: Uuid,
+    call: Uuid,
+    start: RunStart,
+    generation: u64,
+    /// The URL of the document being run, for relative URLs and a `<Gather>` without an
+    /// `action`.
+    current: Option<(String, String)>,
+}
+
+/// Runs the call's cXML until the call ends; returns at once if the call is not in progress
+/// or its cXML already runs.
+pub(crate) async fn run(app: Arc<App>, project: Uuid, call: Uuid) {
+    let start = {
+        let mut state = app.state();
+        state.start_run(&project, &call)
+    };
+    let Some(start) = start else {
+        return;
+    };
+    let generation = start.generation;
+    let mut runner = Runner {
+        app,
+        project,
+        call,
+        start,
+        generation,
+        current: None,
+    };
+    let first = runner.source(runner.start.handler.clone());
+    runner.go(first).await;
+}
+
+impl Runner {
+    fn now(&self) -> DateTime<Utc> {
+        self.app.clock.now()
+    }
+
+    fn log(&self, event: &'static str, detail: Value) {
+        let now = self.now();
+        let mut state = self.app.state();
+        if let Some(run) = state.run_mut(&self.project, &self.call) {
+            run.log(now, event, detail);
+        }
+    }
+
+    /// Where a call's cXML source takes the runner: an application's voice URL is looked up.
+    fn source(&self, handler: CallCxml) -> Option<Source> {
+        match handler {
+            CallCxml::Url { url, method } => Some(Source::Url {
+                url,
+                method,
+                extra: Vec::new(),
+            }),
+            CallCxml::Document(text) => Some(Source::Document(text)),
+            CallCxml::Application(sid) => {
+                let found = self.app.state().voice_url(&self.project, &sid);
+                match found {
+                    Some((url, method)) => Some(Source::Url {
+                        url,
+                        method,
+                        extra: Vec::new(),
+                    }),
+                    None => {
+                        self.log(
+                            "error",
+                            json!({ "code": 21218, "message": format!("application {sid} has no voice_url") }),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    async fn go(&mut self, first: Option<Source>) {
+        let Some(mut source) = first else {
+            self.end(CallStatus::Completed, "it has no cXML to run");
+            return;
+        };
+        let mut documents = 0;
+        loop {
+            documents += 1;
+            if documents > MAX_DOCUMENTS {
+                self.log(
+                    "error",
+                    json!({ "code": 11215, "message": format!("more than {MAX_DOCUMENTS} documents asked for by one call: a loop?") }),
+                );
+                self.end(CallStatus::Completed, "too many documents");
+                return;
+            }
+            let text = match &source {
+                Source::Document(text) => {
+                    self.current = None;
+                    text.clone()
+                }
+                Source::Url { url, method, extra } => {
+                    match self.fetch(url, method, extra).await {
+                        Fetched::Document(text) => {
+                            self.current = Some((url.clone(), method.clone()));
+                            text
+                        }
+                        Fetched::Failed(code, message) => {
+                            self.log("error", json!({ "code": code, "message": message }));
+                            self.end(CallStatus::Completed, "its document could not be had");
+                            return;
+                        }
+                        Fetched::NotAsked => {
+                            // Nothing to run: the call waits until it is ended.
+                            match self.wait(None, false).await {
+                                Woke::Interrupted => match self.redirected() {
+                                    Some(next) => {
+                                        source = next;
+                                        continue;
+                                    }
+                                    None => return,
+                                },
+                                _ => return,
+                            }
+                        }
+                    }
+                }
+            };
+            let document = match VoiceResponse::parse(&text) {
+                Ok(document) => document,
+                Err(e) => {
+                    self.log(
+                        "error",
+                        json!({ "code": 12100, "message": format!("the document is not cXML: {e}") }),
+                    );
+                    self.end(CallStatus::Completed, "its document is not cXML");
+                    return;
+                }
+            };
+            let mut next = None;
+            for verb in &document.verbs {
+                match self.verb(verb).await {
+                    Flow::Next => {}
+                    Flow::Ask(to) => {
+                        next = Some(to);
+                        break;
+                    }
+                    Flow::End(status, why) => {
+                        self.end(status, why);
+                        return;
+                    }
+                    Flow::Interrupted => match self.redirected() {
+                        Some(to) => {
+                            next = Some(to);
+                            break;
+                        }
+                        None => return,
+                    },
+                }
+            }
+            match next {
+                Some(to) => source = to,
+                None => {
+                    self.end(CallStatus::Completed, "its document has no more verbs");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The new cXML the REST API sent the call to, if that is why the runner was
+    /// interrupted (and not the call's end).
+    fn redirected(&mut self) -> Option<Source> {
+        let view = self.app.state().run_view(&self.project, &self.call)?;
+        if !view.live || view.generation == self.generation {
+            return None;
+        }
+        self.generation = view.generation;
+        self.log("input", json!({ "redirect": true }));
+        self.source(view.handler)
+    }
+
+    /// Ends the call, unless it is over already, with its events.
+    fn end(&self, status: CallStatus, why: &'static str) {
+        let now = self.now();
+        let mut state = self.app.state();
+        let pending = state.end_call(&self.project, &self.call, status.clone(), now);
+        if let Some(pending) = pending {
+            if let Some(run) = state.run_mut(&self.project, &self.call) {
+                run.log(now, "ended", json!({ "status": status, "why": why }));
+            }
+            state.settle(&self.project, now);
+            self.app.dispatch_held(&state, &self.project, pending);
+        }
+    }
+
+    /// Waits until `until` (forever for `None`), or until input comes (when `input`), or
+    /// until the call ends or goes to new cXML.
+    async fn wait(&self, until: Option<DateTime<Utc>>, input: bool) -> Woke {
+        let mut stopping = self.app.stopping.clone();
+        loop {
+            let notified = self.start.wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut state = self.app.state();
+                let Some(view) = state.run_view(&self.project, &self.call) else {
+                    return Woke::Interrupted;
+                };
+                if !view.live || view.generation != self.generation {
+                    return Woke::Interrupted;
+                }
+                if input
+                    && state
+                        .run_mut(&self.project, &self.call)
+                        .is_some_and(|r| r.has_input())
+                {
+                    return Woke::Input;
+                }
+            }
+            let sleep = async {
+                match until {
+                    Some(at) => self.app.clock.sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = sleep => return Woke::Time,
+                () = &mut notified => {}
+                _ = stopping.wait_for(|stop| *stop) => return Woke::Interrupted,
+            }
+        }
+    }
+
+    /// Waits `length` on the clock `loops` times (0: until interrupted), broken off by input
+    /// when `input`.
+    async fn take(&self, length: Duration, loops: u32, input: bool) -> Woke {
+        let until = match loops {
+            0 => None,
+            n => Some(later(self.now(), length.saturating_mul(n))),
+        };
+        self.wait(until, input).await
+    }
+
+    async fn verb(&mut self, verb: &VoiceVerb) -> Flow {
+        match verb {
+            VoiceVerb::Say(say) => {
+                let text = say.text();
+                let loops = say.loops.unwrap_or(1);
+                self.log(
+                    "verb",
+                    json!({ "verb": "Say", "text": text, "loop": loops }),
+                );
+                flow(self.take(say_length(&text), loops, false).await)
+            }
+            VoiceVerb::Play(play) => {
+                let loops = play.loops.unwrap_or(1);
+                self.log(
+                    "verb",
+                    json!({ "verb": "Play", "url": play.text, "digits": play.digits, "loop": loops }),
+                );
+                flow(self.take(play_length(play), loops, false).await)
+            }
+            VoiceVerb::Pause(pause) => {
+                let length = pause.length.unwrap_or(1);
+                self.log("verb", json!({ "verb": "Pause", "length": length }));
+                flow(
+                    self.take(Duration::from_secs(length.into()), 1, false)
+                        .await,
+                )
+            }
+            VoiceVerb::Gather(gather) => self.gather(gather).await,
+            VoiceVerb::Redirect(redirect) => {
+                let method = method(redirect.method.as_ref());
+                self.log(
+                    "verb",
+                    json!({ "verb": "Redirect", "url": redirect.text, "method": method }),
+                );
+                match self.resolve(&redirect.text) {
+                    Ok(url) => Flow::Ask(Source::Url {
+                        url,
+                        method,
+                        extra: Vec::new(),
+                    }),
+                    Err(e) => self.bad(e),
+                }
+            }
+            VoiceVerb::Hangup(_) => {
+                self.log("verb", json!({ "verb": "Hangup" }));
+                Flow::End(CallStatus::Completed, "<Hangup>")
+            }
+            VoiceVerb::Reject(reject) => {
+                let busy = reject.reason == Some(RejectReason::Busy);
+                self.log(
+                    "verb",
+                    json!({ "verb": "Reject", "reason": if busy { "busy" } else { "rejected" } }),
+                );
+                if busy {
+                    Flow::End(CallStatus::Busy, "<Reject reason=\"busy\">")
+                } else {
+                    Flow::End(CallStatus::NoAnswer, "<Reject>")
+                }
+            }
+            other => {
+                let name = verb_name(other);
+                self.log(
+                    "skipped",
+                    json!({ "verb": name, "why": "the emulator does not carry this verb out yet" }),
+                );
+                Flow::Next
+            }
+        }
+    }
+
+    /// A verb that names a URL that is not one: the call ends as a document error.
+    fn bad(&self, e: String) -> Flow {
+        self.log("error", json!({ "code": 12100, "message": e }));
+        Flow::End(CallStatus::Completed, "its document names a bad URL")
+    }
+
+    async fn gather(&mut self, gather: &crate::cxml::Gather) -> Flow {
+        let inputs: Vec<GatherInput> = gather
+            .input
+            .as_ref()
+            .map(|i| i.0.clone())
+            .unwrap_or_default();
+        let dtmf = inputs.is_empty() || inputs.contains(&GatherInput::Dtmf);
+        let speech = inputs.contains(&GatherInput::Speech);
+        let timeout = Duration::from_secs(gather.timeout.unwrap_or(5).into());
+        let finish = gather
+            .finish_on_key
+            .clone()
+            .unwrap_or_else(|| "#".to_owned());
+        let wanted = gather.num_digits.map(|n| n as usize);
+        self.log(
+            "verb",
+            json!({
+                "verb": "Gather", "action": gather.action, "timeout": timeout.as_secs(),
+                "numDigits": wanted, "finishOnKey": finish, "input": if speech && dtmf { "dtmf speech" } else if speech { "speech" } else { "dtmf" },
+            }),
+        );
+        // Its prompts play until the caller gives input.
+        for prompt in &gather.children {
+            let (length, loops) = match prompt {
+                GatherPrompt::Say(say) => (say_length(&say.text()), say.loops.unwrap_or(1)),
+                GatherPrompt::Play(play) => (play_length(play), play.loops.unwrap_or(1)),
+                GatherPrompt::Pause(pause) => {
+                    (Duration::from_secs(pause.length.unwrap_or(1).into()), 1)
+                }
+            };
+            match self.take(length, loops, true).await {
+                Woke::Time => {}
+                Woke::Input => break,
+                Woke::Interrupted => return Flow::Interrupted,
+            }
+        }
+        let mut digits = String::new();
+        let mut said = None;
+        let mut deadline = later(self.now(), timeout);
+        loop {
+            {
+                let mut state = self.app.state();
+                if let Some(run) = state.run_mut(&self.project, &self.call) {
+                    if dtmf {
+                        digits.push_str(&std::mem::take(&mut run.digits));
+                    }
+                    if speech && let Some(text) = run.speech.take() {
+                        said = Some(text);
+                    }
+                }
+            }
+            if let Some(at) = digits.find(|c: char| !finish.is_empty() && finish.contains(c)) {
+                digits.truncate(at);
+                break;
+            }
+            if wanted.is_some_and(|n| digits.chars().count() >= n) {
+                if let Some(n) = wanted {
+                    digits = digits.chars().take(n).collect();
+                }
+                break;
+            }
+            if said.is_some() {
+                break;
+            }
+            match self.wait(Some(deadline), true).await {
+                Woke::Time => break,
+                // Each key starts the timeout again: it is the silence allowed.
+                Woke::Input => deadline = later(self.now(), timeout),
+                Woke::Interrupted => return Flow::Interrupted,
+            }
+        }
+        self.log("input", json!({ "digits": digits, "speech": said }));
+        if digits.is_empty() && said.is_none() && gather.action_on_empty_result != Some(true) {
+            return Flow::Next;
+        }
+        let mut extra = Vec::new();
+        if dtmf {
+            extra.push(("Digits".to_owned(), digits));
+        }
+        if let Some(text) = said {
+            extra.push(("SpeechResult".to_owned(), text));
+            extra.push(("Confidence".to_owned(), SPEECH_CONFIDENCE.to_owned()));
+        }
+        let method = method(gather.method.as_ref());
+        let url = match &gather.action {
+            Some(action) => match self.resolve(action) {
+                Ok(url) => url,
+                Err(e) => return self.bad(e),
+            },
+            // Without an action, the document's own URL is asked again, as SignalWire does.
+            None => match &self.current {
+                Some((url, _)) => url.clone(),
+                None => return Flow::Next,
+            },
+        };
+        Flow::Ask(Source::Url { url, method, extra })
+    }
+
+    /// A URL of the document, made absolute against the document's own.
+    fn resolve(&self, text: &str) -> Result<String, String> {
+        let text = text.trim();
+        match url::Url::parse(text) {
+            Ok(url) => Ok(url.to_string()),
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                let Some((base, _)) = &self.current else {
+                    return Err(format!(
+                        "{text:?} is a relative URL, and the document has no URL of its own"
+                    ));
+                };
+                url::Url::parse(base)
+                    .and_then(|b| b.join(text))
+                    .map(|u| u.to_string())
+                    .map_err(|e| format!("{text:?} is not a URL: {e}"))
+            }
+            Err(e) => Err(format!("{text:?} is not a URL: {e}")),
+        }
+    }
+
+    /// Asks `url` for a document, signed, with the call's parameters and `extra`.
+    async fn fetch(&self, url: &str, method: &str, extra: &[(String, String)]) -> Fetched {
+        if let Err(why) = self.reachable(url) {
+            self.log(
+                "skipped",
+                json!({ "url": url, "method": method, "why": why }),
+            );
+            return Fetched::NotAsked;
+        }
+        let Some(key) = self.app.state().signing_key(&self.project) else {
+            return Fetched::Failed(11200, "the project is gone".into());
+        };
+        let mut params = vec![
+            ("AccountSid".to_owned(), self.project.to_string()),
+            ("ApiVersion".to_owned(), "2010-04-01".to_owned()),
+            ("CallSid".to_owned(), self.call.to_string()),
+            ("CallStatus".to_owned(), "in-progress".to_owned()),
+            ("Direction".to_owned(), "outbound-api".to_owned()),
+            ("From".to_owned(), self.start.from.clone()),
+            ("To".to_owned(), self.start.to.clone()),
+        ];
+        params.extend(extra.iter().cloned());
+        let began = std::time::Instant::now();
+        let (outcome, status) = fetch(&self.app.fetcher, &key, url, method, &params).await;
+        let ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let error = match &outcome {
+            Fetched::Failed(code, message) => Some(json!({ "code": code, "message": message })),
+            _ => None,
+        };
+        self.log(
+            "request",
+            json!({ "url": url, "method": method, "status": status, "ms": ms, "params": params.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect::<serde_json::Map<_, _>>(), "error": error }),
+        );
+        outcome
+    }
+
+    /// Whether the emulator may ask `url`: on this machine, unless remote callbacks are
+    /// allowed.
+    fn reachable(&self, url: &str) -> Result<(), String> {
+        let parsed = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!("{url:?} is not http or https"));
+        }
+        if self.app.allow_remote_callbacks || super::callbacks::is_loopback(&parsed) {
+            return Ok(());
+        }
+        Err("not on this machine: the emulator asks only loopback URLs unless it allows remote callbacks; the call waits until it is ended".into())
+    }
+}
+
+/// What asking an app gave.
+enum Fetched {
+    Document(String),
+    /// The error code SignalWire reports, and what happened.
+    Failed(u32, String),
+    /// Not asked: the URL is not one the emulator may reach.
+    NotAsked,
+}
+
+/// Asks `url` for a document; answers what it gave and the HTTP status, if one came.
+async fn fetch(
+    http: &reqwest::Client,
+    key: &SigningKey,
+    url: &str,
+    method: &str,
+    params: &[(String, String)],
+) -> (Fetched, Option<u16>) {
+    let request = super::callbacks::signed(http, url, method, params, key);
+    let mut response = match request.send().await {
+        Ok(response) => response,
+        Err(e) if e.is_redirect() => {
+            return (
+                Fetched::Failed(
+                    11215,
+                    format!("more than {MAX_HTTP_REDIRECTS} redirects in a row"),
+                ),
+                None,
+            );
+        }
+        Err(e) if e.is_timeout() => {
+            return (
+                Fetched::Failed(
+                    11200,
+                    "no answer in time (2 s to connect, 5 s to answer)".into(),
+                ),
+                None,
+            );
+        }
+        Err(e) => return (Fetched::Failed(11200, super::callbacks::describe(&e)), None),
+    };
+    let status = response.status().as_u16();
+    if !response.status().is_success() {
+        return (
+            Fetched::Failed(11200, format!("the app answered HTTP {status}")),
+            Some(status),
+        );
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
+                    return (
+                        Fetched::Failed(
+                            11750,
+                            format!(
+                                "the document is larger than {} kB",
+                                MAX_DOCUMENT_BYTES / 1024
+                            ),
+                        ),
+                        Some(status),
+                    );
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return (
+                    Fetched::Failed(11200, super::callbacks::describe(&e)),
+                    Some(status),
+                );
+            }
+        }
+    }
+    match String::from_utf8(body) {
+        Ok(text) => (Fetched::Document(text), Some(status)),
+        Err(_) => (
+            Fetched::Failed(12100, "the document is not UTF-8 text".into()),
+            Some(status),
+        ),
+    }
+}
+
+fn flow(woke: Woke) -> Flow {
+    match woke {
+        Woke::Interrupted => Flow::Interrupted,
+        Woke::Time | Woke::Input => Flow::Next,
+    }
+}
+
+fn method(method: Option<&CallbackMethod>) -> String {
+    method.map_or("POST", CallbackMethod::as_str).to_uppercase()
+}
+
+fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(by)
+        .ok()
+        .and_then(|by| at.checked_add_signed(by))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// How long `<Say>` speaks `text`.
+fn say_length(text: &str) -> Duration {
+    let words = u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX);
+    SAY_PER_WORD
+        .saturating_mul(words)
+        .max(Duration::from_secs(1))
+}
+
+/// How long `<Play>` plays once.
+fn play_length(play: &crate::cxml::Play) -> Duration {
+    match &play.digits {
+        Some(keys) => keys
+            .chars()
+            .map(|c| {
+                if c.eq_ignore_ascii_case(&'w') {
+                    Duration::from_millis(500)
+                } else {
+                    KEY_LENGTH
+                }
+            })
+            .sum(),
+        None => PLAY_LENGTH,
+    }
+}
+
+/// A verb's element name, for the log.
+fn verb_name(verb: &VoiceVerb) -> &'static str {
+    match verb {
+        VoiceVerb::Say(_) => "Say",
+        VoiceVerb::Play(_) => "Play",
+        VoiceVerb::Pause(_) => "Pause",
+        VoiceVerb::Gather(_) => "Gather",
+        VoiceVerb::Dial(_) => "Dial",
+        VoiceVerb::Record(_) => "Record",
+        VoiceVerb::Hangup(_) => "Hangup",
+        VoiceVerb::Redirect(_) => "Redirect",
+        VoiceVerb::Reject(_) => "Reject",
+        VoiceVerb::Enqueue(_) => "Enqueue",
+        VoiceVerb::Leave(_) => "Leave",
+        VoiceVerb::Echo(_) => "Echo",
+        VoiceVerb::Denoise(_) => "Denoise",
+        VoiceVerb::Sms(_) => "Sms",
+        VoiceVerb::Connect(_) => "Connect",
+        VoiceVerb::Start(_) => "Start",
+        VoiceVerb::Refer(_) => "Refer",
+        VoiceVerb::Stop(_) => "Stop",
+        VoiceVerb::Pay(_) => "Pay",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn say_takes_its_words_and_at_least_a_second() {
+        assert_eq!(say_length("hi"), Duration::from_secs(1));
+        assert_eq!(
+            say_length("one two three four five"),
+            Duration::from_secs(2)
+        );
+    }
+
+    #[test]
+    fn digits_are_keys() {
+        assert!(check_digits("12#*").is_ok());
+        assert!(check_digits("").is_err());
+        assert!(check_digits("1w").is_err());
+        assert!(check_digits(&"1".repeat(65)).is_err());
+    }
+}

@@ -1,0 +1,469 @@
+//! The emulator runs a call's cXML: it asks the app (signed, with SignalWire's parameters),
+//! follows its verbs on the emulator's clock, takes the called party's keys, asks a
+//! `<Gather>`'s action, and ends the call as SignalWire would when the app fails.
+
+#![cfg(feature = "emulator")]
+
+mod support;
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::IntoResponse,
+    routing::{any, post},
+};
+use serde_json::{Value, json};
+use signalwire_compat::{
+    CallStatus,
+    emulator::{Clock, Emulator},
+    webhooks::{Payload, Validator},
+};
+
+/// What the app was asked: the path, the signature, and the form.
+type Asked = Arc<Mutex<Vec<(String, String, Vec<(String, String)>)>>>;
+
+fn xml(body: impl Into<String>) -> impl IntoResponse {
+    ([("content-type", "text/xml")], body.into())
+}
+
+/// An app on loopback: a menu, what pressing its keys does, and the ways an app fails.
+async fn app() -> (String, Asked) {
+    let asked: Asked = Arc::default();
+    let record = |path: &'static str| {
+        move |State(asked): State<Asked>, headers: HeaderMap, body: Bytes| async move {
+            let form: Vec<(String, String)> =
+                url::form_urlencoded::parse(&body).into_owned().collect();
+            let signature = headers
+                .get("x-signalwire-signature")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            asked
+                .lock()
+                .unwrap()
+                .push((path.to_owned(), signature, form.clone()));
+            form
+        }
+    };
+    let menu = record("/voice");
+    let chosen = record("/menu");
+    let quiet = record("/quiet");
+    let router = Router::new()
+        .route(
+            "/voice",
+            post(move |s, h, f| async move {
+                menu(s, h, f).await;
+                xml(r#"<Response><Gather numDigits="1" action="/menu"><Say>Press 1 for sales, 2 to hear this again</Say></Gather><Say>Goodbye</Say></Response>"#)
+            }),
+        )
+        .route(
+            "/menu",
+            post(move |s, h, f| async move {
+                let form = chosen(s, h, f).await;
+                let digits = form.iter().find(|(k, _)| k == "Digits").map(|(_, v)| v.clone());
+                match digits.as_deref() {
+                    Some("2") => xml("<Response><Redirect>/voice</Redirect></Response>"),
+                    _ => xml("<Response><Say>Connecting you</Say><Hangup/></Response>"),
+                }
+            }),
+        )
+        .route(
+            "/quiet",
+            post(move |s, h, f| async move {
+                quiet(s, h, f).await;
+                xml(r#"<Response><Gather timeout="3" action="/menu"><Say>Press a key</Say></Gather><Say>Nobody pressed anything</Say><Reject reason="busy"/></Response>"#)
+            }),
+        )
+        .route("/fail", any(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }))
+        .route("/html", any(|| async { ([("content-type", "text/html")], "<html><body>Hi</body></html>") }))
+        .route("/big", any(|| async { xml(format!("<Response><Say>{}</Say></Response>", "a ".repeat(35_000))) }))
+        .route(
+            "/hop",
+            any(|| async { (StatusCode::FOUND, [("location", "/hop")], "") }),
+        )
+        .route("/loop", any(|| async { xml("<Response><Redirect>/loop</Redirect></Response>") }))
+        .route("/pause", any(|| async { xml(r#"<Response><Pause length="600"/></Response>"#) }))
+        .with_state(asked.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (format!("http://{addr}"), asked)
+}
+
+async fn emulator() -> Emulator {
+    Emulator::builder()
+        .clock(Clock::starting_at("2026-12-01T09:00:00Z".parse().unwrap()))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A control request with the project's credentials: its status and JSON.
+async fn control(emulator: &Emulator, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let url = format!("http://{}/__emulator{path}", emulator.addr());
+    let request = support::raw()
+        .request(method.parse().unwrap(), url)
+        .basic_auth(emulator.project_id(), Some(emulator.api_token()));
+    let request = if method == "GET" {
+        request
+    } else {
+        request.json(&body)
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn log(emulator: &Emulator, call: &str) -> Vec<Value> {
+    let (status, body) = control(emulator, "GET", &format!("/calls/{call}/log"), Value::Null).await;
+    assert_eq!(status, 200, "{body}");
+    body["log"].as_array().cloned().unwrap_or_default()
+}
+
+/// Waits (in real time, at most 5 s) until the call's log has an entry `wanted` accepts.
+async fn until(
+    emulator: &Emulator,
+    call: &str,
+    what: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> Vec<Value> {
+    for _ in 0..500 {
+        let entries = log(emulator, call).await;
+        if entries.iter().any(&wanted) {
+            return entries;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no {what} in the log: {:#?}", log(emulator, call).await);
+}
+
+/// Waits (in real time, at most 5 s) until `n` entries of the call's log are `wanted`.
+async fn until_count(
+    emulator: &Emulator,
+    call: &str,
+    what: &str,
+    wanted: impl Fn(&Value) -> bool,
+    n: usize,
+) {
+    for _ in 0..500 {
+        if log(emulator, call)
+            .await
+            .iter()
+            .filter(|e| wanted(e))
+            .count()
+            >= n
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!(
+        "not {n} of {what} in the log: {:#?}",
+        log(emulator, call).await
+    );
+}
+
+/// Moves the clock a second at a time (at most 30) until the call's cXML ends it: its log.
+async fn step_until_ended(emulator: &Emulator, call: &str) -> Vec<Value> {
+    let ended = |e: &Value| e["event"] == "ended";
+    for _ in 0..30 {
+        if log(emulator, call).await.iter().any(ended) {
+            break;
+        }
+        emulator.clock().advance(Duration::from_secs(1)).unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    until(emulator, call, "the end", ended).await
+}
+
+/// Places a call to `path` of the app and lets it be answered.
+async fn answered(emulator: &Emulator, app: &str, path: &str) -> String {
+    let call = emulator
+        .client()
+        .calls()
+        .create("+15551230002", "+15551230001")
+        .url(format!("{app}{path}"))
+        .send()
+        .await
+        .unwrap();
+    emulator.clock().advance(Duration::from_secs(3)).unwrap();
+    call.sid.to_string()
+}
+
+fn verb(name: &'static str) -> impl Fn(&Value) -> bool {
+    move |e| e["event"] == "verb" && e["verb"] == name
+}
+
+#[tokio::test]
+async fn a_caller_presses_through_a_menu_and_the_app_is_asked_signed() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let call = answered(&emulator, &app, "/voice").await;
+    until(&emulator, &call, "the menu", verb("Gather")).await;
+
+    // 2 hears the menu again, through a <Redirect>; 1 goes on to sales.
+    let (status, body) = control(
+        &emulator,
+        "POST",
+        &format!("/calls/{call}/digits"),
+        json!({"digits": "2"}),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    until_count(&emulator, &call, "the menu again", verb("Gather"), 2).await;
+    control(
+        &emulator,
+        "POST",
+        &format!("/calls/{call}/digits"),
+        json!({"digits": "1"}),
+    )
+    .await;
+    until(&emulator, &call, "sales", |e| {
+        verb("Say")(e) && e["text"] == "Connecting you"
+    })
+    .await;
+    let entries = step_until_ended(&emulator, &call).await;
+
+    let fetched = emulator.client().call(call.as_str()).fetch().await.unwrap();
+    assert_eq!(fetched.status, CallStatus::Completed);
+    let ended = entries.iter().find(|e| e["event"] == "ended").unwrap();
+    assert_eq!(ended["why"], "<Hangup>");
+
+    // Every request the app had: signed with the project's key over its URL and form, with
+    // SignalWire's parameters, and the keys pressed where a Gather's action is asked.
+    let asked = asked.lock().unwrap().clone();
+    let paths: Vec<&str> = asked.iter().map(|(p, _, _)| p.as_str()).collect();
+    assert_eq!(paths, ["/voice", "/menu", "/voice", "/menu"]);
+    let validator = Validator::new(emulator.signing_key());
+    for (path, signature, form) in &asked {
+        assert!(
+            validator
+                .check(signature, &format!("{app}{path}"), Payload::Form(form))
+                .is_ok(),
+            "{path}: the signature does not hold"
+        );
+        let value = |k: &str| {
+            form.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(value("CallSid"), Some(call.as_str()));
+        assert_eq!(
+            value("AccountSid"),
+            Some(emulator.project_id().to_string().as_str())
+        );
+        assert_eq!(value("CallStatus"), Some("in-progress"));
+        assert_eq!(value("To"), Some("+15551230002"));
+        assert_eq!(value("From"), Some("+15551230001"));
+        assert_eq!(value("Direction"), Some("outbound-api"));
+    }
+    let digits: Vec<Option<&str>> = asked
+        .iter()
+        .map(|(_, _, f)| {
+            f.iter()
+                .find(|(k, _)| k == "Digits")
+                .map(|(_, v)| v.as_str())
+        })
+        .collect();
+    assert_eq!(digits, [None, Some("2"), None, Some("1")]);
+}
+
+fn log_count(asked: &Asked, path: &str) -> usize {
+    asked
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, _, _)| p == path)
+        .count()
+}
+
+#[tokio::test]
+async fn a_gather_nobody_answers_goes_on_to_the_next_verb() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let call = answered(&emulator, &app, "/quiet").await;
+    until(&emulator, &call, "the Gather", verb("Gather")).await;
+    // Its prompt (1 s), then 3 s of silence: a second at a time, as a test would step
+    // through an IVR, until the verb after the Gather runs.
+    let next = |e: &Value| verb("Say")(e) && e["text"] == "Nobody pressed anything";
+    let mut seconds = 0;
+    while !log(&emulator, &call).await.iter().any(next) {
+        assert!(
+            seconds < 30,
+            "the Gather never timed out: {:#?}",
+            log(&emulator, &call).await
+        );
+        emulator.clock().advance(Duration::from_secs(1)).unwrap();
+        seconds += 1;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        seconds >= 4,
+        "the prompt and the timeout take 4 s; it took {seconds}"
+    );
+    step_until_ended(&emulator, &call).await;
+    let fetched = emulator.client().call(call.as_str()).fetch().await.unwrap();
+    assert_eq!(fetched.status, CallStatus::Busy, "<Reject reason=\"busy\">");
+    assert_eq!(
+        log_count(&asked, "/menu"),
+        0,
+        "no input: the action is not asked"
+    );
+}
+
+#[tokio::test]
+async fn an_app_that_fails_ends_the_call_with_signalwires_error_code() {
+    let emulator = emulator().await;
+    let (app, _) = app().await;
+    for (path, code) in [
+        ("/fail", 11200),
+        ("/html", 12100),
+        ("/big", 11750),
+        ("/hop", 11215),
+        ("/loop", 11215),
+        ("/nothing-here", 11200),
+    ] {
+        let call = answered(&emulator, &app, path).await;
+        let entries = until(&emulator, &call, "the end", |e| e["event"] == "ended").await;
+        let error = entries
+            .iter()
+            .find(|e| e["event"] == "error")
+            .unwrap_or_else(|| panic!("{path}: no error in {entries:#?}"));
+        assert_eq!(error["code"], code, "{path}: {error}");
+        let fetched = emulator.client().call(call.as_str()).fetch().await.unwrap();
+        assert_eq!(fetched.status, CallStatus::Completed, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_or_a_hang_up_interrupts_the_verb_under_way() {
+    let emulator = emulator().await;
+    let (app, _) = app().await;
+    let client = emulator.client();
+
+    // Through the REST API: new cXML at once, in the middle of a ten-minute pause.
+    let call = answered(&emulator, &app, "/pause").await;
+    until(&emulator, &call, "the pause", verb("Pause")).await;
+    client
+        .call(call.as_str())
+        .redirect_to_cxml(&signalwire_compat::cxml::VoiceResponse::new().hangup())
+        .send()
+        .await
+        .unwrap();
+    until(&emulator, &call, "the end", |e| e["event"] == "ended").await;
+    assert_eq!(
+        client.call(call.as_str()).fetch().await.unwrap().status,
+        CallStatus::Completed
+    );
+
+    // The called party hangs up: the call is over, and takes no more keys.
+    let call = answered(&emulator, &app, "/pause").await;
+    until(&emulator, &call, "the pause", verb("Pause")).await;
+    let (status, _) = control(
+        &emulator,
+        "POST",
+        &format!("/calls/{call}/hangup"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        client.call(call.as_str()).fetch().await.unwrap().status,
+        CallStatus::Completed
+    );
+    let (status, body) = control(
+        &emulator,
+        "POST",
+        &format!("/calls/{call}/digits"),
+        json!({"digits": "1"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (422, json!(21220)),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn control_requests_are_checked() {
+    let emulator = emulator().await;
+    let (app, _) = app().await;
+    let call = answered(&emulator, &app, "/pause").await;
+    until(&emulator, &call, "the pause", verb("Pause")).await;
+    for (body, status) in [
+        (json!({"digits": ""}), 400),
+        (json!({"digits": "12a"}), 400),
+        (json!({"digits": "1".repeat(65)}), 400),
+        (json!({"keys": "1"}), 400),
+    ] {
+        let (got, answer) = control(
+            &emulator,
+            "POST",
+            &format!("/calls/{call}/digits"),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(got, status, "{body}: {answer}");
+    }
+    let (got, _) = control(
+        &emulator,
+        "POST",
+        &format!("/calls/{call}/speech"),
+        json!({"text": " "}),
+    )
+    .await;
+    assert_eq!(got, 400);
+    let unknown = "ca000000-0000-4000-8000-0000000000ff";
+    let (got, _) = control(
+        &emulator,
+        "GET",
+        &format!("/calls/{unknown}/log"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(got, 404);
+    let (got, _) = control(
+        &emulator,
+        "DELETE",
+        &format!("/calls/{call}/log"),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(got, 405);
+}
+
+#[tokio::test]
+async fn a_url_off_this_machine_is_not_asked_and_the_call_waits() {
+    let emulator = emulator().await;
+    let (app, _) = app().await;
+    let _ = app;
+    let call = emulator
+        .client()
+        .calls()
+        .create("+15551230002", "+15551230001")
+        .url("https://example.com/voice.xml")
+        .send()
+        .await
+        .unwrap();
+    emulator.clock().advance(Duration::from_secs(3)).unwrap();
+    let call = call.sid.to_string();
+    let entries = until(&emulator, &call, "the skipped request", |e| {
+        e["event"] == "skipped"
+    })
+    .await;
+    assert!(
+        entries.iter().all(|e| e["event"] != "request"),
+        "{entries:#?}"
+    );
+    let fetched = emulator.client().call(call.as_str()).fetch().await.unwrap();
+    assert_eq!(fetched.status, CallStatus::InProgress);
+}
