@@ -63,6 +63,9 @@ pub const PLAY_LENGTH: Duration = Duration::from_secs(5);
 /// How long `<Play digits>` takes a key (`w`, a wait, takes half a second).
 pub const KEY_LENGTH: Duration = Duration::from_millis(200);
 
+/// The most keys a call keeps while no `<Gather>` takes them.
+pub const MAX_KEYS: usize = 256;
+
 /// The confidence reported for speech the called party gives.
 pub const SPEECH_CONFIDENCE: &str = "0.9";
 
@@ -115,9 +118,13 @@ impl RunState {
         json!({ "call_sid": call, "dropped": self.dropped, "log": self.log })
     }
 
-    /// The called party presses keys.
+    /// The called party presses keys; of those no `<Gather>` has taken, the last
+    /// [`MAX_KEYS`] are kept.
     pub(crate) fn press(&mut self, digits: &str) {
         self.digits.push_str(digits);
+        let extra = self.digits.len().saturating_sub(MAX_KEYS);
+        // Keys are ASCII: any byte index is a character boundary.
+        self.digits.drain(..extra);
         self.wake.notify_one();
     }
 
@@ -854,6 +861,17 @@ mod tests {
             say_length("one two three four five"),
             Duration::from_secs(2)
         );
+    }
+
+    #[test]
+    fn keys_waiting_for_a_gather_are_bounded() {
+        let mut run = RunState::default();
+        for _ in 0..100 {
+            run.press(&"1".repeat(63));
+            run.press("#");
+        }
+        assert_eq!(run.digits.len(), MAX_KEYS);
+        assert!(run.digits.ends_with('#'));
     }
 
     #[test]
