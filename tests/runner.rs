@@ -444,8 +444,6 @@ async fn control_requests_are_checked() {
 #[tokio::test]
 async fn a_url_off_this_machine_is_not_asked_and_the_call_waits() {
     let emulator = emulator().await;
-    let (app, _) = app().await;
-    let _ = app;
     let call = emulator
         .client()
         .calls()

@@ -253,7 +253,8 @@ fn listing(account: &Uuid) -> String {
     format!("{API_ROOT_PATH}/Accounts/{account}/Calls")
 }
 
-fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+/// `at` moved on by `by`; the latest time there is, if that is past it.
+pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
     chrono::Duration::from_std(by)
         .ok()
         .and_then(|by| at.checked_add_signed(by))

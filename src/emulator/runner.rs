@@ -24,7 +24,10 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::{calls::CallCxml, http::App};
+use super::{
+    calls::{CallCxml, later},
+    http::App,
+};
 use crate::{
     CallStatus, CallbackMethod,
     cxml::{GatherInput, GatherPrompt, RejectReason, VoiceResponse, VoiceVerb},
@@ -791,13 +794,6 @@ fn flow(woke: Woke) -> Flow {
 
 fn method(method: Option<&CallbackMethod>) -> String {
     method.map_or("POST", CallbackMethod::as_str).to_uppercase()
-}
-
-fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
-    chrono::Duration::from_std(by)
-        .ok()
-        .and_then(|by| at.checked_add_signed(by))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// How long `<Say>` speaks `text`.
