@@ -88,6 +88,7 @@ fn serve_emulator() {
                 project_id: demo::PROJECT_ID,
                 api_token: demo::API_TOKEN.into(),
                 signing_key: None,
+                numbers: Vec::new(),
                 conferences: vec![SeedConference {
                     sid: demo::CONFERENCE_SID,
                     participants: (0..n)

@@ -42,6 +42,7 @@ async fn emulator() -> Emulator {
             project_id: PROJECT,
             api_token: TOKEN.into(),
             signing_key: Some(KEY.into()),
+            numbers: Vec::new(),
             conferences: vec![SeedConference {
                 status: "init".into(),
                 friendly_name: Some("Standup".into()),
@@ -442,6 +443,7 @@ async fn control_requests_are_checked() {
                 project_id: PROJECT,
                 api_token: TOKEN.into(),
                 signing_key: None,
+                numbers: Vec::new(),
                 conferences: vec![SeedConference {
                     status_callback: Some(
                         serde_json::from_value(json!({ "url": "https://example.com/e" })).unwrap(),
@@ -645,6 +647,7 @@ async fn a_seeded_callback_is_used_and_the_last_to_leave_ends_the_conference() {
             project_id: PROJECT,
             api_token: TOKEN.into(),
             signing_key: None,
+            numbers: Vec::new(),
             conferences: vec![SeedConference {
                 participants: vec![signalwire_compat::emulator::SeedParticipant::new(call(1))],
                 status_callback: Some(

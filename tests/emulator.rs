@@ -678,6 +678,7 @@ async fn seeded_from_the_callers_data_and_stopped_on_request() {
             project_id: project,
             api_token: "my-token".into(),
             signing_key: None,
+            numbers: Vec::new(),
             conferences: vec![SeedConference {
                 sid: conference,
                 participants: calls

@@ -56,6 +56,7 @@ async fn sixty_four_clients_ten_thousand_requests_nothing_lost() {
                 project_id: project,
                 api_token: "load-token".into(),
                 signing_key: None,
+                numbers: Vec::new(),
                 conferences: vec![SeedConference {
                     sid: conference,
                     participants,
@@ -66,6 +67,7 @@ async fn sixty_four_clients_ten_thousand_requests_nothing_lost() {
                 project_id: other_project,
                 api_token: "other-token".into(),
                 signing_key: None,
+                numbers: Vec::new(),
                 conferences: vec![],
             },
         ],

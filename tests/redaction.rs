@@ -53,6 +53,7 @@ async fn the_token_is_in_no_error_and_no_log_line() {
             project_id: project,
             api_token: TOKEN.into(),
             signing_key: None,
+            numbers: Vec::new(),
             conferences: vec![SeedConference {
                 sid: conference,
                 participants: calls.iter().map(|c| SeedParticipant::new(*c)).collect(),

@@ -5,8 +5,11 @@
 //!
 //! The timeline, on the emulator's clock: a call is `queued` when created (the `initiated`
 //! event), `ringing` [`RING_AFTER`] later, and answered (`in-progress`, the `answered`
-//! event) [`ANSWER_AFTER`] after that. The `completed` event goes out whichever way it
-//! ends, with its status (`completed` or `canceled`) and its duration.
+//! event) [`ANSWER_AFTER`] after that, unless the called number's rule (see `numbers.rs`)
+//! says it rings longer, is busy, does not answer or cannot be reached. A call that rings
+//! for its `Timeout` ([`RING_TIMEOUT`] when not given) ends `no-answer`. The `completed`
+//! event goes out whichever way it ends, with its status (`completed`, `canceled`, `busy`,
+//! `no-answer`, `failed`) and its duration.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -21,6 +24,7 @@ use super::{
     callbacks::{Event, StatusCallback},
     conferences::Pending,
     form::{DayFilter, listing_filters, listing_pairs},
+    numbers::{Answer, Rules},
     paging::{Position, page},
     participants::whole_seconds,
     response::Refusal,
@@ -35,8 +39,12 @@ use crate::{
 /// How long after it is created a call starts to ring.
 pub const RING_AFTER: Duration = Duration::from_secs(1);
 
-/// How long a call rings before it is answered.
+/// How long a call rings before it is answered, unless the called number's rule says
+/// otherwise.
 pub const ANSWER_AFTER: Duration = Duration::from_secs(2);
+
+/// How long a call rings before it ends `no-answer` when its `Timeout` is not given.
+pub const RING_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The events a call's status callback may ask for; the last two (a call forwarded or
 /// queued while it rings) never happen on the emulator.
@@ -103,8 +111,11 @@ struct EmulatedCall {
     date_updated: DateTime<FixedOffset>,
     start_time: Option<DateTime<FixedOffset>>,
     end_time: Option<DateTime<FixedOffset>>,
+    direction: CallDirection,
     ring_at: DateTime<Utc>,
-    answer_at: DateTime<Utc>,
+    /// When it is answered, busy or given up on, by `outcome`.
+    outcome_at: DateTime<Utc>,
+    outcome: Answer,
     handler: CallCxml,
     callback: Option<CallCallback>,
     answered_by: Option<AnsweredBy>,
@@ -120,6 +131,8 @@ pub(crate) struct Calls {
     by_seq: BTreeMap<u64, EmulatedCall>,
     seq_of: HashMap<Uuid, u64>,
     made: u64,
+    /// What the numbers the project calls do.
+    pub(crate) rules: Rules,
 }
 
 /// A call listing's request: its filters and position, already checked.
@@ -262,6 +275,14 @@ pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
 }
 
 impl Calls {
+    /// No calls yet, and these rules for the numbers called.
+    pub(crate) fn new(rules: Rules) -> Self {
+        Self {
+            rules,
+            ..Self::default()
+        }
+    }
+
     /// Places a call from its form (checked: exactly one of `Url`, `ApplicationSid` and
     /// `Twiml`). Answers the call as created, with the `initiated` event if it is wanted.
     pub(crate) fn create(
@@ -304,10 +325,51 @@ impl Calls {
             form.status_callback_event,
             allow_remote,
         )?;
-        let answered_by = form
+        let detect = form
             .machine_detection
-            .filter(|m| *m != MachineDetection::None)
-            .map(|_| AnsweredBy::Human);
+            .is_some_and(|m| m != MachineDetection::None);
+        let timeout = form
+            .timeout
+            .map_or(RING_TIMEOUT, |s| Duration::from_secs(s.into()));
+        let call = self.placed(sid, to, from, None, handler, timeout, detect, now);
+        call.callback = callback;
+        let events = call.event(project, "initiated", now).into_iter().collect();
+        Ok((call.render(project), events))
+    }
+
+    /// A new call to `to`, queued now: it rings after [`RING_AFTER`], and then does what
+    /// `to`'s rule says, or gives up after `timeout`.
+    #[allow(clippy::too_many_arguments)]
+    fn placed(
+        &mut self,
+        sid: Uuid,
+        to: String,
+        from: String,
+        parent: Option<Uuid>,
+        handler: CallCxml,
+        timeout: Duration,
+        detect: bool,
+        now: DateTime<Utc>,
+    ) -> &mut EmulatedCall {
+        let rule = self.rules.of(&to);
+        let ring = Duration::from_millis(rule.after_ms);
+        let (outcome, rings) = match rule.answer {
+            Answer::NoAnswer => (Answer::NoAnswer, timeout),
+            answer if ring >= timeout => (
+                if answer == Answer::Busy {
+                    Answer::Busy
+                } else {
+                    Answer::NoAnswer
+                },
+                timeout.min(ring),
+            ),
+            answer => (answer, ring),
+        };
+        let answered_by = match outcome {
+            Answer::Human if detect => Some(AnsweredBy::Human),
+            Answer::Machine if detect => Some(AnsweredBy::MachineStart),
+            _ => None,
+        };
         let created = whole_seconds(now);
         let ring_at = later(now, RING_AFTER);
         self.made += 1;
@@ -318,23 +380,27 @@ impl Calls {
             to,
             from,
             status: CallStatus::Queued,
-            parent: None,
+            parent,
             date_created: created,
             date_updated: created,
             start_time: None,
             end_time: None,
+            direction: if parent.is_some() {
+                CallDirection::OutboundDial
+            } else {
+                CallDirection::OutboundApi
+            },
             ring_at,
-            answer_at: later(ring_at, ANSWER_AFTER),
+            outcome_at: later(ring_at, rings),
+            outcome,
             handler,
-            callback,
+            callback: None,
             answered_by,
             sequence: 0,
             run: RunState::default(),
         };
         self.seq_of.insert(sid, seq);
-        let call = self.by_seq.entry(seq).or_insert(call);
-        let events = call.event(project, "initiated", now).into_iter().collect();
-        Ok((call.render(project), events))
+        self.by_seq.entry(seq).or_insert(call)
     }
 
     fn get(&self, sid: &Uuid) -> Option<&EmulatedCall> {
@@ -553,15 +619,28 @@ impl Calls {
         let mut events = Vec::new();
         for call in self.by_seq.values_mut() {
             if call.status == CallStatus::Queued && now >= call.ring_at {
-                call.status = CallStatus::Ringing;
                 call.date_updated = whole_seconds(call.ring_at);
+                if call.outcome == Answer::Fail {
+                    events.extend(call.end(account, CallStatus::Failed, call.ring_at));
+                    call.run.wake.notify_one();
+                    continue;
+                }
+                call.status = CallStatus::Ringing;
                 events.extend(call.event(account, "ringing", call.ring_at));
             }
-            if call.status == CallStatus::Ringing && now >= call.answer_at {
-                call.status = CallStatus::InProgress;
-                call.start_time = Some(whole_seconds(call.answer_at));
-                call.date_updated = whole_seconds(call.answer_at);
-                events.extend(call.event(account, "answered", call.answer_at));
+            if call.status == CallStatus::Ringing && now >= call.outcome_at {
+                let at = call.outcome_at;
+                call.date_updated = whole_seconds(at);
+                match call.outcome {
+                    Answer::Human | Answer::Machine => {
+                        call.status = CallStatus::InProgress;
+                        call.start_time = Some(whole_seconds(at));
+                        events.extend(call.event(account, "answered", at));
+                    }
+                    Answer::Busy => events.extend(call.end(account, CallStatus::Busy, at)),
+                    _ => events.extend(call.end(account, CallStatus::NoAnswer, at)),
+                }
+                call.run.wake.notify_one();
             }
         }
         events
@@ -577,7 +656,7 @@ impl Calls {
         let call = self.get(sid)?;
         match call.status {
             CallStatus::Queued => Some(call.ring_at),
-            CallStatus::Ringing => Some(call.answer_at),
+            CallStatus::Ringing => Some(call.outcome_at),
             _ => None,
         }
     }
@@ -631,7 +710,7 @@ impl EmulatedCall {
             ("CallSid".into(), self.sid.to_string()),
             ("CallStatus".into(), status),
             ("CallbackSource".into(), "call-progress-events".into()),
-            ("Direction".into(), CallDirection::OutboundApi.to_string()),
+            ("Direction".into(), self.direction.to_string()),
             ("From".into(), self.from.clone()),
             ("SequenceNumber".into(), self.sequence.to_string()),
             (
@@ -682,7 +761,7 @@ impl EmulatedCall {
             duration: Some(self.duration().unwrap_or(0)),
             price: None,
             price_unit: Some("USD".into()),
-            direction: Some(CallDirection::OutboundApi),
+            direction: Some(self.direction.clone()),
             answered_by: self
                 .answered_by
                 .clone()

@@ -389,6 +389,8 @@ pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
 /// - `POST /calls/{sid}/digits` (`{"digits": "1#"}`) and `/speech` (`{"text": "sales"}`):
 ///   the called party of a call in progress presses keys or speaks; `POST
 ///   /calls/{sid}/hangup`: it hangs up; `GET /calls/{sid}/log`: what the call's cXML did.
+/// - `PUT /numbers/{number}/behavior` says what a number does when called (`GET` reads
+///   it, `DELETE` takes it away).
 async fn control(
     app: &App,
     project: Uuid,
@@ -411,6 +413,7 @@ async fn control(
         }
         ["calls", c, "digits" | "speech" | "hangup"] if sid(c).is_some() => "POST",
         ["calls", c, "log"] if sid(c).is_some() => "GET",
+        ["numbers", _, "behavior"] => "GET, PUT, DELETE",
         _ => return refusal(Refusal::not_found(&format!("{CONTROL_PATH}{rest}"))),
     };
     if !allowed.split(", ").any(|m| m == method.as_str()) {
@@ -436,6 +439,10 @@ async fn control(
     };
     if segments == ["clock"] {
         return clock(app, method, &bytes).unwrap_or_else(refusal);
+    }
+    if let ["numbers", number, "behavior"] = segments.as_slice() {
+        let path = format!("{CONTROL_PATH}{rest}");
+        return behavior(app, project, method, number, &bytes, &path).unwrap_or_else(refusal);
     }
     let path = format!("{CONTROL_PATH}{rest}");
     let conference = segments.get(1).and_then(|c| sid(c)).unwrap_or_default();
@@ -554,6 +561,39 @@ struct Digits {
 #[serde(deny_unknown_fields)]
 struct Said {
     text: String,
+}
+
+/// `GET`, `PUT` or `DELETE /__emulator/numbers/{number}/behavior`: what a number the
+/// project calls does ([`NumberBehavior`](super::NumberBehavior), JSON), or with `default`,
+/// every number without a rule of its own. Each answers the rule now in force, and whether
+/// it is the number's own (`"own": false` is the default's).
+fn behavior(
+    app: &App,
+    project: Uuid,
+    method: &Method,
+    number: &str,
+    body: &[u8],
+    path: &str,
+) -> Result<Response, Refusal> {
+    let number = percent_encoding::percent_decode_str(number)
+        .decode_utf8()
+        .map_err(|_| Refusal::bad("The number is not UTF-8 text"))?;
+    super::numbers::check_number(&number)?;
+    let mut state = app.state();
+    let (calls, _) = state.calls_mut(&project, path)?;
+    match *method {
+        Method::PUT => {
+            let rule = json_body::<super::NumberBehavior>(body)?;
+            calls.rules.set(&number, rule)?;
+        }
+        Method::DELETE => calls.rules.remove(&number),
+        _ => {}
+    }
+    let (rule, own) = calls.rules.get(&number);
+    Ok(ok(
+        StatusCode::OK,
+        json!({ "number": number, "behavior": rule, "own": own }),
+    ))
 }
 
 /// A step of the emulator's virtual clock, as `POST /__emulator/clock` takes it.

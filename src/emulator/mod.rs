@@ -72,6 +72,7 @@ mod faults;
 mod form;
 mod http;
 mod laml_bins;
+mod numbers;
 mod paging;
 mod participants;
 mod recordings;
@@ -95,18 +96,20 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub use callbacks::{CallbackAttempt, StatusCallback};
-pub use calls::{ANSWER_AFTER, CallCxml, RING_AFTER};
+pub use calls::{ANSWER_AFTER, CallCxml, RING_AFTER, RING_TIMEOUT};
 pub use clock::{Clock, ClockError, MAX_ADVANCE};
 pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
 };
+pub use numbers::{Answer, MAX_RING_MS, MAX_RULES, NumberBehavior};
 pub use runner::{
     CONNECT_TIMEOUT, KEY_LENGTH, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, MAX_HTTP_REDIRECTS, MAX_KEYS,
     MAX_LOG, PLAY_LENGTH, READ_TIMEOUT, SAY_PER_WORD, SPEECH_CONFIDENCE, TOTAL_TIMEOUT,
 };
 pub use seed::{
-    InvalidSeed, Seed, SeedConference, SeedParticipant, SeedProject, SeedRecording, demo,
+    InvalidSeed, Seed, SeedConference, SeedNumber, SeedParticipant, SeedProject, SeedRecording,
+    demo,
 };
 pub use streams::EmulatedStream;
 

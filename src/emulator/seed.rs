@@ -52,6 +52,79 @@ pub struct SeedProject {
     /// The project's conferences.
     #[serde(default)]
     pub conferences: Vec<SeedConference>,
+    /// The project's phone numbers (where an inbound call goes), and rules for numbers it
+    /// calls; none when not given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<SeedNumber>,
+}
+
+/// A phone number of the project, or one it calls: what runs when a call comes in to it, and
+/// what it does when called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SeedNumber {
+    /// The number (`+15551234567`).
+    pub number: String,
+    /// Where a call that comes in to it asks for cXML; a number with neither this nor
+    /// `voice_application_sid` takes no calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_url: Option<String>,
+    /// `GET` or `POST` (the default) for `voice_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_method: Option<String>,
+    /// What it does when the project calls it; a person answering when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behavior: Option<super::NumberBehavior>,
+}
+
+impl SeedNumber {
+    /// A number whose inbound calls ask `voice_url` (by `POST`) for cXML.
+    pub fn new(number: impl Into<String>, voice_url: impl Into<String>) -> Self {
+        Self {
+            number: number.into(),
+            voice_url: Some(voice_url.into()),
+            voice_method: None,
+            behavior: None,
+        }
+    }
+
+    /// A number the project calls, which does what `behavior` says.
+    pub fn called(number: impl Into<String>, behavior: super::NumberBehavior) -> Self {
+        Self {
+            number: number.into(),
+            voice_url: None,
+            voice_method: None,
+            behavior: Some(behavior),
+        }
+    }
+
+    fn check(&self, project: &Uuid) -> Result<(), String> {
+        let n = &self.number;
+        super::numbers::check_number(n)
+            .map_err(|_| format!("project {project} has a number {n:?} that is not one"))?;
+        if let Some(url) = &self.voice_url {
+            let ok = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return Err(format!(
+                    "number {n}'s voice_url {url:?} is not an http or https URL"
+                ));
+            }
+        }
+        if let Some(m) = &self.voice_method
+            && !m.eq_ignore_ascii_case("GET")
+            && !m.eq_ignore_ascii_case("POST")
+        {
+            return Err(format!(
+                "number {n}'s voice_method {m:?} is not GET or POST"
+            ));
+        }
+        if let Some(b) = &self.behavior {
+            b.check()
+                .map_err(|e| format!("number {n}'s behavior: {e}"))?;
+        }
+        Ok(())
+    }
 }
 
 /// A conference and the participants in it, in the order they joined. Only `sid` is
@@ -220,6 +293,13 @@ impl Seed {
             if project.signing_key.as_deref() == Some("") {
                 return fail(format!("project {id} has an empty signing_key"));
             }
+            let mut numbers = std::collections::HashSet::new();
+            for number in &project.numbers {
+                if !numbers.insert(number.number.as_str()) {
+                    return fail(format!("project {id} has number {} twice", number.number));
+                }
+                number.check(&id).map_err(|reason| InvalidSeed { reason })?;
+            }
             for conference in &project.conferences {
                 let sid = conference.sid;
                 if !conferences.insert(sid) {
@@ -336,6 +416,7 @@ pub mod demo {
                     project_id: PROJECT_ID,
                     api_token: API_TOKEN.to_owned(),
                     signing_key: Some(SIGNING_KEY.to_owned()),
+                    numbers: Vec::new(),
                     conferences: vec![
                         SeedConference {
                             status: "completed".into(),
@@ -413,6 +494,7 @@ pub mod demo {
                     project_id: OTHER_PROJECT_ID,
                     api_token: OTHER_API_TOKEN.to_owned(),
                     signing_key: None,
+                    numbers: Vec::new(),
                     conferences: vec![conference(
                         OTHER_CONFERENCE_SID,
                         "Other project's call",

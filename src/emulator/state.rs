@@ -58,7 +58,7 @@ impl State {
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
-                        calls: Calls::default(),
+                        calls: Calls::new(super::numbers::Rules::from_seed(&p.numbers)),
                         participants: Participants::from_seed(&p.conferences, now),
                         recordings: Recordings::from_seed(&p.conferences, now),
                         streams: Streams::default(),
