@@ -66,8 +66,7 @@ pub struct SeedProject {
 pub struct SeedNumber {
     /// The number (`+15551234567`).
     pub number: String,
-    /// Where a call that comes in to it asks for cXML; a number with neither this nor
-    /// `voice_application_sid` takes no calls.
+    /// Where a call that comes in to it asks for cXML; a number without one takes no calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_url: Option<String>,
     /// `GET` or `POST` (the default) for `voice_url`.
