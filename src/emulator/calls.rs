@@ -551,6 +551,11 @@ impl Calls {
         })
     }
 
+    /// Every call's runner share.
+    pub(crate) fn runs_mut(&mut self) -> impl Iterator<Item = (&Uuid, &mut RunState)> {
+        self.by_seq.values_mut().map(|c| (&c.sid, &mut c.run))
+    }
+
     /// The runner's share of the call `sid`.
     pub(crate) fn run_mut(&mut self, sid: &Uuid) -> Option<&mut RunState> {
         self.get_mut(sid).map(|c| &mut c.run)

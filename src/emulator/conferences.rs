@@ -241,6 +241,28 @@ impl Conference {
         }
     }
 
+    /// A conference a `<Dial><Conference>` opens: `init` until a participant starts it,
+    /// with the first participant's status callback.
+    pub(crate) fn opened(
+        sid: Uuid,
+        friendly_name: &str,
+        now: DateTime<Utc>,
+        status_callback: Option<StatusCallback>,
+    ) -> Self {
+        let at = whole_seconds(now);
+        Self {
+            sid,
+            friendly_name: friendly_name.to_owned(),
+            status: ConferenceStatus::Init,
+            region: "us1".to_owned(),
+            date_created: at,
+            date_updated: at,
+            announcements: Vec::new(),
+            status_callback,
+            sequence: 0,
+        }
+    }
+
     fn matches(&self, request: &ListRequest) -> bool {
         request
             .friendly_name
@@ -522,6 +544,11 @@ impl Conference {
             .collect())
     }
 
+    /// Whether the conference waits to start.
+    pub(crate) fn is_init(&self) -> bool {
+        self.status == ConferenceStatus::Init
+    }
+
     /// Whether the conference is over.
     pub(crate) fn is_over(&self) -> bool {
         self.status == ConferenceStatus::Completed
@@ -585,6 +612,22 @@ impl Conferences {
     pub(crate) fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Conference> {
         let seq = *self.seq_of.get(sid)?;
         self.by_seq.get_mut(&seq)
+    }
+
+    /// The newest conference named `friendly_name` that is not over.
+    pub(crate) fn live_named(&self, friendly_name: &str) -> Option<Uuid> {
+        self.by_seq
+            .values()
+            .rev()
+            .find(|c| !c.is_over() && c.friendly_name == friendly_name)
+            .map(|c| c.sid)
+    }
+
+    /// Adds a conference, the newest.
+    pub(crate) fn insert(&mut self, conference: Conference) {
+        let seq = self.by_seq.last_key_value().map_or(0, |(s, _)| s + 1);
+        self.seq_of.insert(conference.sid, seq);
+        self.by_seq.insert(seq, conference);
     }
 
     pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {

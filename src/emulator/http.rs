@@ -81,7 +81,7 @@ impl App {
         }
     }
 
-    fn new_sid(&self) -> Uuid {
+    pub(crate) fn new_sid(&self) -> Uuid {
         let n = self
             .next_sid
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

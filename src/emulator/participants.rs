@@ -244,6 +244,16 @@ impl Participants {
         Some(rendered)
     }
 
+    /// Whether `call` is in `conference`.
+    pub(crate) fn contains(&self, conference: &Uuid, call: &Uuid) -> bool {
+        self.seq_of.contains_key(&(*conference, *call))
+    }
+
+    /// How many participants `conference` has.
+    pub(crate) fn count(&self, conference: &Uuid) -> usize {
+        self.seq_of.keys().filter(|(c, _)| c == conference).count()
+    }
+
     /// Every participant of `conference`'s JSON, in the order they joined.
     pub(crate) fn values(&self, account: &Uuid, conference: &Uuid) -> Vec<Value> {
         self.by_seq

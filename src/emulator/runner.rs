@@ -25,12 +25,16 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::{
+    callbacks::{Join, StatusCallback},
     calls::{CallCxml, later},
     http::App,
 };
 use crate::{
     CallStatus, CallbackMethod,
-    cxml::{GatherInput, GatherPrompt, RejectReason, VoiceResponse, VoiceVerb},
+    cxml::{
+        AttrValue, Conference, Dial, DialNoun, GatherInput, GatherPrompt, RejectReason,
+        VoiceResponse, VoiceVerb,
+    },
     webhooks::SigningKey,
 };
 
@@ -69,6 +73,16 @@ pub const KEY_LENGTH: Duration = Duration::from_millis(200);
 /// The most keys a call keeps while no `<Gather>` takes them.
 pub const MAX_KEYS: usize = 256;
 
+/// The longest a `<Dial>` lasts when it sets no `timeLimit`, in seconds, as SignalWire's
+/// default.
+pub const DIAL_TIME_LIMIT: u32 = 14_400;
+
+/// The most participants a conference takes, and what `maxParticipants` is held to.
+pub const MAX_PARTICIPANTS: usize = 250;
+
+/// The longest room name `<Conference>` takes, in characters.
+pub const MAX_ROOM_NAME: usize = 128;
+
 /// The confidence reported for speech the called party gives.
 pub const SPEECH_CONFIDENCE: &str = "0.9";
 
@@ -96,6 +110,8 @@ pub(crate) struct RunState {
     speech: Option<String>,
     /// Bumped each time the REST API sends the call to new cXML.
     pub(crate) generation: u64,
+    /// The conference a `<Dial><Conference>` put the call in, while it is there.
+    pub(crate) conference: Option<Uuid>,
     /// Whether the runner has started.
     pub(crate) started: bool,
     /// Wakes the runner: input, a redirect, the call's end.
@@ -388,7 +404,14 @@ impl Runner {
     /// interrupted (and not the call's end).
     fn redirected(&mut self) -> Option<Source> {
         let view = self.app.state().run_view(&self.project, &self.call)?;
-        if !view.live || view.generation == self.generation {
+        if !view.live {
+            self.log(
+                "ended",
+                json!({ "why": "it was hung up, or ended over the REST API" }),
+            );
+            return None;
+        }
+        if view.generation == self.generation {
             return None;
         }
         self.generation = view.generation;
@@ -413,6 +436,23 @@ impl Runner {
     /// Waits until `until` (forever for `None`), or until input comes (when `input`), or
     /// until the call ends or goes to new cXML.
     async fn wait(&self, until: Option<DateTime<Utc>>, input: bool) -> Woke {
+        let (project, call) = (self.project, self.call);
+        self.wait_for(until, |state| {
+            input
+                && state
+                    .run_mut(&project, &call)
+                    .is_some_and(|r| r.has_input())
+        })
+        .await
+    }
+
+    /// Waits until `until` (forever for `None`), or until `ready` says so (answering
+    /// [`Woke::Input`]), or until the call ends or goes to new cXML.
+    async fn wait_for(
+        &self,
+        until: Option<DateTime<Utc>>,
+        ready: impl Fn(&mut super::state::State) -> bool,
+    ) -> Woke {
         let mut stopping = self.app.stopping.clone();
         loop {
             let notified = self.start.wake.notified();
@@ -426,11 +466,7 @@ impl Runner {
                 if !view.live || view.generation != self.generation {
                     return Woke::Interrupted;
                 }
-                if input
-                    && state
-                        .run_mut(&self.project, &self.call)
-                        .is_some_and(|r| r.has_input())
-                {
+                if ready(&mut state) {
                     return Woke::Input;
                 }
             }
@@ -501,6 +537,16 @@ impl Runner {
                     Err(e) => self.bad(e),
                 }
             }
+            VoiceVerb::Dial(dial) => match dial.children.first() {
+                Some(DialNoun::Conference(room)) => self.dial_conference(dial, room).await,
+                _ => {
+                    self.log(
+                        "skipped",
+                        json!({ "verb": "Dial", "why": "the emulator dials only a <Conference> yet" }),
+                    );
+                    Flow::Next
+                }
+            },
             VoiceVerb::Hangup(_) => {
                 self.log("verb", json!({ "verb": "Hangup" }));
                 Flow::End(CallStatus::Completed, "<Hangup>")
@@ -525,6 +571,159 @@ impl Runner {
                 );
                 Flow::Next
             }
+        }
+    }
+
+    /// `<Dial><Conference>`: the call enters the room of that name (opening it when none
+    /// is live), stays until it is taken out, the conference ends or the `<Dial>`'s
+    /// `timeLimit` passes, and then goes to the `<Dial>`'s `action` (with `DialCallStatus`
+    /// `answered` and `DialCallDuration`) or on to the next verb.
+    async fn dial_conference(&mut self, dial: &Dial, room: &Conference) -> Flow {
+        let name = room.text().trim().to_owned();
+        if name.is_empty() || name.chars().count() > MAX_ROOM_NAME {
+            return self.bad(format!(
+                "a <Conference> needs a room name of 1 to {MAX_ROOM_NAME} characters"
+            ));
+        }
+        let callback = match &room.status_callback {
+            Some(url) => match self.conference_callback(url, room) {
+                Ok(callback) => Some(callback),
+                Err(why) => {
+                    self.log("skipped", json!({ "statusCallback": url, "why": why }));
+                    None
+                }
+            },
+            None => None,
+        };
+        let entry = super::state::Entry {
+            name: name.clone(),
+            callback,
+            join: Join {
+                call_sid: self.call,
+                muted: room.muted.unwrap_or(false),
+                hold: false,
+                end_conference_on_exit: room.end_conference_on_exit.unwrap_or(false),
+                start_conference_on_enter: room.start_conference_on_enter.unwrap_or(true),
+            },
+            max_participants: room.max_participants.map_or(MAX_PARTICIPANTS, |n| {
+                (n as usize).clamp(1, MAX_PARTICIPANTS)
+            }),
+        };
+        let limit = Duration::from_secs(dial.time_limit.unwrap_or(DIAL_TIME_LIMIT).into());
+        let joined_at = self.now();
+        let entered = {
+            let mut state = self.app.state();
+            let app = self.app.clone();
+            let entered = state.enter_conference(&self.project, entry, joined_at, || app.new_sid());
+            if let Ok((sid, _, events)) = &entered {
+                if let Some(run) = state.run_mut(&self.project, &self.call) {
+                    run.conference = Some(*sid);
+                }
+                self.app
+                    .dispatch_held(&state, &self.project, events.clone());
+            }
+            entered.map(|(sid, started, _)| (sid, started))
+        };
+        let (conference, started) = match entered {
+            Ok(entered) => entered,
+            Err(why) => {
+                self.log(
+                    "error",
+                    json!({ "verb": "Dial", "conference": name, "message": why }),
+                );
+                return self.dial_action(dial, "failed", 0);
+            }
+        };
+        self.log(
+            "verb",
+            json!({
+                "verb": "Dial", "conference": name, "conference_sid": conference,
+                "muted": room.muted.unwrap_or(false),
+                "startConferenceOnEnter": room.start_conference_on_enter.unwrap_or(true),
+                "endConferenceOnExit": room.end_conference_on_exit.unwrap_or(false),
+                "timeLimit": limit.as_secs(),
+            }),
+        );
+        if !started && let Some(url) = &room.wait_url {
+            self.log(
+                "skipped",
+                json!({ "waitUrl": url, "why": "the emulator plays no hold music: the call waits in silence" }),
+            );
+        }
+        let (project, call) = (self.project, self.call);
+        let woke = self
+            .wait_for(Some(later(joined_at, limit)), |state| {
+                !state.in_conference(&project, &conference, &call)
+            })
+            .await;
+        let now = self.now();
+        let left = {
+            let mut state = self.app.state();
+            if let Some(run) = state.run_mut(&self.project, &self.call) {
+                run.conference = None;
+            }
+            let events = state.leave_conference(&self.project, &conference, &self.call, now);
+            state.settle(&self.project, now);
+            self.app.dispatch_held(&state, &self.project, events);
+            now
+        };
+        // The clock may move past the limit in one step; the call was in no longer than it.
+        let seconds = (left - joined_at)
+            .num_seconds()
+            .clamp(0, i64::try_from(limit.as_secs()).unwrap_or(i64::MAX));
+        match woke {
+            Woke::Interrupted => Flow::Interrupted,
+            Woke::Time => {
+                self.log("input", json!({ "left": conference, "why": "timeLimit" }));
+                self.dial_action(dial, "answered", seconds)
+            }
+            Woke::Input => {
+                self.log(
+                    "input",
+                    json!({ "left": conference, "why": "taken out, or the conference ended" }),
+                );
+                self.dial_action(dial, "answered", seconds)
+            }
+        }
+    }
+
+    /// Where a `<Conference>`'s events go: its `statusCallback`, made absolute and
+    /// checked, with the events it asks for (`start` and `end` when it names none).
+    fn conference_callback(&self, url: &str, room: &Conference) -> Result<StatusCallback, String> {
+        let url = self.resolve(url)?;
+        let events = match &room.status_callback_event {
+            Some(events) => events
+                .0
+                .iter()
+                .map(|e| e.write().into_owned())
+                .filter(|e| super::callbacks::EVENTS.contains(&e.as_str()))
+                .collect(),
+            None => vec!["start".to_owned(), "end".to_owned()],
+        };
+        StatusCallback {
+            url,
+            method: method(room.status_callback_method.as_ref()),
+            events,
+            twilio_fields: false,
+        }
+        .checked(self.app.allow_remote_callbacks)
+    }
+
+    /// After a `<Dial>`: its `action`, asked with the outcome, or the next verb.
+    fn dial_action(&self, dial: &Dial, status: &str, seconds: i64) -> Flow {
+        let Some(action) = &dial.action else {
+            return Flow::Next;
+        };
+        match self.resolve(action) {
+            Ok(url) => Flow::Ask(Source::Url {
+                url,
+                method: method(dial.method.as_ref()),
+                extra: vec![
+                    ("DialCallStatus".to_owned(), status.to_owned()),
+                    ("DialCallDuration".to_owned(), seconds.to_string()),
+                ],
+            }),
+            Err(e) => self.bad(e),
         }
     }
 

@@ -19,6 +19,19 @@ use super::{
     streams::Streams,
 };
 
+/// A call entering a conference by name, as `<Dial><Conference>` asks.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    /// The room's name.
+    pub(crate) name: String,
+    /// Where the conference's events go, if the call opens it.
+    pub(crate) callback: Option<super::callbacks::StatusCallback>,
+    /// The call, and how it is in the room.
+    pub(crate) join: super::callbacks::Join,
+    /// The most participants the room takes.
+    pub(crate) max_participants: usize,
+}
+
 #[derive(Debug)]
 pub(crate) struct State {
     projects: HashMap<Uuid, Project>,
@@ -226,6 +239,97 @@ impl State {
             p.recordings.complete_of(&call, now);
             p.streams.stop_of(&call, now);
         }
+        // A runner waiting in a conference it is no longer in goes on.
+        for (call, run) in p.calls.runs_mut() {
+            if let Some(conference) = run.conference
+                && !p.participants.contains(&conference, call)
+            {
+                run.wake.notify_one();
+            }
+        }
+    }
+
+    /// A call enters the conference named `name` (`<Dial><Conference>`): the newest one of
+    /// that name not over, or a new one, `init`, taking `callback` (the first participant's
+    /// status callback, as SignalWire keeps it). Answers the conference, whether it has
+    /// started, and the events; or why the call cannot enter.
+    pub(crate) fn enter_conference(
+        &mut self,
+        account: &Uuid,
+        entry: Entry,
+        now: DateTime<Utc>,
+        new_sid: impl FnOnce() -> Uuid,
+    ) -> Result<(Uuid, bool, Vec<super::conferences::Pending>), String> {
+        let Entry {
+            name,
+            callback,
+            join,
+            max_participants,
+        } = entry;
+        let name = name.as_str();
+        let join = &join;
+        let p = self
+            .projects
+            .get_mut(account)
+            .ok_or_else(|| "the project is gone".to_owned())?;
+        let sid = match p.conferences.live_named(name) {
+            Some(sid) => sid,
+            None => {
+                let sid = new_sid();
+                p.conferences
+                    .insert(Conference::opened(sid, name, now, callback));
+                sid
+            }
+        };
+        if p.participants.count(&sid) >= max_participants {
+            return Err(format!(
+                "conference {name:?} is full: it takes at most {max_participants} participants"
+            ));
+        }
+        let c = p
+            .conferences
+            .get_mut(&sid)
+            .ok_or_else(|| "the conference is gone".to_owned())?;
+        let (_, events) = c
+            .join(&mut p.participants, account, join, now)
+            .map_err(|r| r.message)?;
+        Ok((sid, !c.is_init(), events))
+    }
+
+    /// Whether `call` is in `conference`.
+    pub(crate) fn in_conference(&self, account: &Uuid, conference: &Uuid, call: &Uuid) -> bool {
+        self.projects
+            .get(account)
+            .is_some_and(|p| p.participants.contains(conference, call))
+    }
+
+    /// A participant a call's runner put in a conference leaves it: its call hung up, was
+    /// sent to new cXML, or its `<Dial>`'s time ran out. The events of its leaving.
+    pub(crate) fn leave_conference(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        call: &Uuid,
+        now: DateTime<Utc>,
+    ) -> Vec<super::conferences::Pending> {
+        let Some(p) = self.projects.get_mut(account) else {
+            return Vec::new();
+        };
+        if !p.participants.contains(conference, call) {
+            return Vec::new();
+        }
+        let Some(c) = p.conferences.get_mut(conference) else {
+            return Vec::new();
+        };
+        c.leave(
+            &mut p.participants,
+            account,
+            call,
+            super::conferences::Departure::HungUp,
+            now,
+            "",
+        )
+        .unwrap_or_default()
     }
 
     /// A conference, or the 404 for `path`.

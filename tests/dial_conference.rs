@@ -1,0 +1,322 @@
+//! `<Dial><Conference>` in the emulator: calls that dial a room by name meet in one
+//! conference (opened by the first, with its status callback), stay until they are taken
+//! out, hang up or run out of time, and then go to the `<Dial>`'s action with its outcome.
+
+#![cfg(feature = "emulator")]
+
+mod support;
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{Router, body::Bytes, extract::State, response::IntoResponse, routing::post};
+use serde_json::{Value, json};
+use signalwire_compat::{
+    CallStatus, ConferenceStatus,
+    emulator::{Clock, Emulator},
+};
+
+/// What the app was asked: the path and the form.
+type Asked = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
+
+fn xml(body: impl Into<String>) -> impl IntoResponse {
+    ([("content-type", "text/xml")], body.into())
+}
+
+/// An app on loopback whose calls dial the room `standup`, and that hears the room's events.
+async fn app() -> (String, Asked) {
+    let asked: Asked = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let room = format!(
+        r#"<Conference statusCallback="{origin}/events" statusCallbackEvent="start end join leave" startConferenceOnEnter="true">standup</Conference>"#
+    );
+    let pages: Vec<(&'static str, String)> = vec![
+        ("/join", format!(r#"<Response><Dial action="/after">{room}</Dial></Response>"#)),
+        (
+            "/short",
+            format!(r#"<Response><Dial action="/after" timeLimit="10">{room}</Dial></Response>"#),
+        ),
+        (
+            "/on",
+            format!(r#"<Response><Dial>{room}</Dial><Say>Still here</Say><Hangup/></Response>"#),
+        ),
+        (
+            "/full",
+            r#"<Response><Dial action="/after"><Conference maxParticipants="1">tiny</Conference></Dial></Response>"#.to_owned(),
+        ),
+        (
+            "/nameless",
+            "<Response><Dial><Conference>  </Conference></Dial></Response>".to_owned(),
+        ),
+        ("/after", "<Response><Say>Bye</Say><Hangup/></Response>".to_owned()),
+        ("/events", String::new()),
+    ];
+    let mut router = Router::new();
+    for (path, body) in pages {
+        router = router.route(
+            path,
+            post(move |State(asked): State<Asked>, form: Bytes| async move {
+                let form = url::form_urlencoded::parse(&form).into_owned().collect();
+                asked.lock().unwrap().push((path.to_owned(), form));
+                xml(body)
+            }),
+        );
+    }
+    let router = router.with_state(asked.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (origin, asked)
+}
+
+async fn emulator() -> Emulator {
+    Emulator::builder()
+        .clock(Clock::starting_at("2026-12-01T09:00:00Z".parse().unwrap()))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A control request with the project's credentials: its status and JSON.
+async fn control(emulator: &Emulator, method: &str, path: &str) -> (u16, Value) {
+    let url = format!("http://{}/__emulator{path}", emulator.addr());
+    let response = support::raw()
+        .request(method.parse().unwrap(), url)
+        .basic_auth(emulator.project_id(), Some(emulator.api_token()))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn log(emulator: &Emulator, call: &str) -> Vec<Value> {
+    let (status, body) = control(emulator, "GET", &format!("/calls/{call}/log")).await;
+    assert_eq!(status, 200, "{body}");
+    body["log"].as_array().cloned().unwrap_or_default()
+}
+
+/// Waits (in real time, at most 5 s) until the call's log has an entry `wanted` accepts.
+async fn until(emulator: &Emulator, call: &str, what: &str, wanted: impl Fn(&Value) -> bool) {
+    for _ in 0..500 {
+        if log(emulator, call).await.iter().any(&wanted) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no {what} in the log: {:#?}", log(emulator, call).await);
+}
+
+/// Waits (in real time, at most 5 s) until the app has been asked for `path` `n` times: the
+/// forms it was sent there.
+async fn asked_for(asked: &Asked, path: &str, n: usize) -> Vec<Vec<(String, String)>> {
+    for _ in 0..500 {
+        let forms: Vec<_> = asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, f)| f.clone())
+            .collect();
+        if forms.len() >= n {
+            return forms;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{path} not asked {n} times: {:#?}", asked.lock().unwrap());
+}
+
+fn value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// Places a call to `path` of the app and lets it be answered.
+async fn answered(emulator: &Emulator, app: &str, path: &str, to: &str) -> String {
+    let call = emulator
+        .client()
+        .calls()
+        .create(to, "+15551230001")
+        .url(format!("{app}{path}"))
+        .send()
+        .await
+        .unwrap();
+    emulator.clock().advance(Duration::from_secs(3)).unwrap();
+    call.sid.to_string()
+}
+
+fn dialed(e: &Value) -> bool {
+    e["event"] == "verb" && e["verb"] == "Dial"
+}
+
+#[tokio::test]
+async fn two_calls_meet_in_one_room_and_each_goes_to_the_action_as_it_leaves() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let alice = answered(&emulator, &app, "/join", "+15550000001").await;
+    until(&emulator, &alice, "the Dial", dialed).await;
+    let bob = answered(&emulator, &app, "/join", "+15550000002").await;
+    until(&emulator, &bob, "the Dial", dialed).await;
+
+    // One conference of that name, started, with both calls in it.
+    let rooms = emulator
+        .client()
+        .conferences()
+        .list()
+        .friendly_name("standup")
+        .send()
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(rooms.len(), 1, "{rooms:#?}");
+    assert_eq!(rooms[0].status, ConferenceStatus::InProgress);
+    let room = rooms[0].sid.to_string();
+    let people = emulator
+        .client()
+        .conference(room.as_str())
+        .participants()
+        .list()
+        .send()
+        .await
+        .unwrap()
+        .items;
+    let mut calls: Vec<String> = people.iter().map(|p| p.call_sid.to_string()).collect();
+    calls.sort();
+    let mut both = vec![alice.clone(), bob.clone()];
+    both.sort();
+    assert_eq!(calls, both);
+
+    // Alice is taken out over REST 30 s later: her Dial's action hears how it went, and
+    // her call goes on.
+    emulator.clock().advance(Duration::from_secs(30)).unwrap();
+    emulator
+        .client()
+        .conference(room.as_str())
+        .participant(alice.as_str())
+        .remove()
+        .await
+        .unwrap();
+    let after = asked_for(&asked, "/after", 1).await;
+    assert_eq!(value(&after[0], "CallSid"), Some(alice.as_str()));
+    assert_eq!(value(&after[0], "DialCallStatus"), Some("answered"));
+    assert_eq!(value(&after[0], "DialCallDuration"), Some("33"));
+    assert_eq!(value(&after[0], "DialCallSid"), None);
+
+    // Bob hangs up: the last one out ends the conference, and his runner leaves it.
+    let (status, body) = control(&emulator, "POST", &format!("/calls/{bob}/hangup")).await;
+    assert_eq!(status, 204, "{body}");
+    until(&emulator, &bob, "the end", |e| e["event"] == "ended").await;
+    let fetched = emulator
+        .client()
+        .conference(room.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status, ConferenceStatus::Completed);
+    let bob_call = emulator.client().call(bob.as_str()).fetch().await.unwrap();
+    assert_eq!(bob_call.status, CallStatus::Completed);
+
+    // The room's events went to the first participant's callback, in order.
+    let events = asked_for(&asked, "/events", 6).await;
+    let names: Vec<(&str, Option<&str>)> = events
+        .iter()
+        .map(|f| {
+            (
+                value(f, "StatusCallbackEvent").unwrap_or_default(),
+                value(f, "CallSid"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("conference-start", None),
+            ("participant-join", Some(alice.as_str())),
+            ("participant-join", Some(bob.as_str())),
+            ("participant-leave", Some(alice.as_str())),
+            ("participant-leave", Some(bob.as_str())),
+            ("conference-end", None),
+        ]
+    );
+    for form in &events {
+        assert_eq!(value(form, "ConferenceSid"), Some(room.as_str()));
+        assert_eq!(value(form, "FriendlyName"), Some("standup"));
+    }
+
+    // A call that dials the name now opens a new conference: the old one is over.
+    let carol = answered(&emulator, &app, "/join", "+15550000003").await;
+    until(&emulator, &carol, "the Dial", dialed).await;
+    let entries = log(&emulator, &carol).await;
+    let dial = entries.iter().find(|e| dialed(e)).unwrap();
+    assert_ne!(dial["conference_sid"], json!(room));
+    assert_eq!(dial["conference"], "standup");
+}
+
+#[tokio::test]
+async fn a_time_limit_takes_the_call_out_and_without_an_action_the_next_verb_runs() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let short = answered(&emulator, &app, "/short", "+15550000001").await;
+    until(&emulator, &short, "the Dial", dialed).await;
+    emulator.clock().advance(Duration::from_secs(9)).unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(asked.lock().unwrap().iter().all(|(p, _)| p != "/after"));
+    emulator.clock().advance(Duration::from_secs(2)).unwrap();
+    let after = asked_for(&asked, "/after", 1).await;
+    assert_eq!(value(&after[0], "DialCallStatus"), Some("answered"));
+    assert_eq!(value(&after[0], "DialCallDuration"), Some("10"));
+
+    // Without an action, the call goes on to the verb after the <Dial> when it is taken
+    // out: here, when the conference is ended over REST.
+    let on = answered(&emulator, &app, "/on", "+15550000002").await;
+    until(&emulator, &on, "the Dial", dialed).await;
+    let entries = log(&emulator, &on).await;
+    let room = entries.iter().find(|e| dialed(e)).unwrap()["conference_sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    emulator
+        .client()
+        .conference(room.as_str())
+        .end()
+        .await
+        .unwrap();
+    until(&emulator, &on, "the Say after the Dial", |e| {
+        e["event"] == "verb" && e["verb"] == "Say" && e["text"] == "Still here"
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_full_room_fails_the_dial_and_a_room_without_a_name_ends_the_call() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let first = answered(&emulator, &app, "/full", "+15550000001").await;
+    until(&emulator, &first, "the Dial", dialed).await;
+    let second = answered(&emulator, &app, "/full", "+15550000002").await;
+    let after = asked_for(&asked, "/after", 1).await;
+    assert_eq!(value(&after[0], "CallSid"), Some(second.as_str()));
+    assert_eq!(value(&after[0], "DialCallStatus"), Some("failed"));
+    let entries = log(&emulator, &second).await;
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["event"] == "error" && e["message"].as_str().unwrap().contains("full")),
+        "{entries:#?}"
+    );
+
+    let nameless = answered(&emulator, &app, "/nameless", "+15550000003").await;
+    until(&emulator, &nameless, "the end", |e| e["event"] == "ended").await;
+    let entries = log(&emulator, &nameless).await;
+    let error = entries.iter().find(|e| e["event"] == "error").unwrap();
+    assert_eq!(error["code"], 12100);
+    let call = emulator
+        .client()
+        .call(nameless.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(call.status, CallStatus::Completed);
+}
