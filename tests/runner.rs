@@ -22,7 +22,7 @@ use axum::{
 use serde_json::{Value, json};
 use signalwire_compat::{
     CallStatus,
-    emulator::{Clock, Emulator},
+    emulator::{Clock, Emulator, SeedNumber, demo},
     webhooks::{Payload, Validator},
 };
 
@@ -464,4 +464,109 @@ async fn a_url_off_this_machine_is_not_asked_and_the_call_waits() {
     );
     let fetched = emulator.client().call(call.as_str()).fetch().await.unwrap();
     assert_eq!(fetched.status, CallStatus::InProgress);
+}
+
+#[tokio::test]
+async fn a_call_to_one_of_the_projects_numbers_runs_its_voice_url() {
+    let (app, asked) = app().await;
+    let mut seed = demo::seed();
+    seed.projects[0]
+        .numbers
+        .push(SeedNumber::new("+15550002000", format!("{app}/voice")));
+    let emulator = Emulator::builder()
+        .clock(Clock::starting_at("2026-12-01T09:00:00Z".parse().unwrap()))
+        .seed(seed)
+        .start()
+        .await
+        .unwrap();
+
+    let (status, call) = control(
+        &emulator,
+        "POST",
+        "/calls",
+        json!({"from": "+15557654321", "to": "+15550002000"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{call}");
+    assert_eq!(call["direction"], "inbound");
+    assert_eq!(call["status"], "in-progress");
+    assert_eq!(call["from"], "+15557654321");
+    assert_eq!(call["to"], "+15550002000");
+    let sid = call["sid"].as_str().unwrap().to_owned();
+
+    // The number's voice URL is asked at once, as a call that is still ringing; the menu's
+    // action later hears the call in progress. Both are signed and say `inbound`.
+    until(&emulator, &sid, "the menu", verb("Gather")).await;
+    control(
+        &emulator,
+        "POST",
+        &format!("/calls/{sid}/digits"),
+        json!({"digits": "1"}),
+    )
+    .await;
+    until(&emulator, &sid, "sales", |e| {
+        verb("Say")(e) && e["text"] == "Connecting you"
+    })
+    .await;
+    let asked = asked.lock().unwrap().clone();
+    let validator = Validator::new(emulator.signing_key());
+    let statuses: Vec<(&str, Option<&str>)> = asked
+        .iter()
+        .map(|(path, signature, form)| {
+            assert!(
+                validator
+                    .check(signature, &format!("{app}{path}"), Payload::Form(form))
+                    .is_ok(),
+                "{path}: the signature does not hold"
+            );
+            let value = |k: &str| {
+                form.iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(value("CallSid"), Some(sid.as_str()));
+            assert_eq!(value("Direction"), Some("inbound"));
+            assert_eq!(value("From"), Some("+15557654321"));
+            assert_eq!(value("To"), Some("+15550002000"));
+            (path.as_str(), value("CallStatus"))
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [("/voice", Some("ringing")), ("/menu", Some("in-progress"))]
+    );
+    let fetched = emulator.client().call(sid.as_str()).fetch().await.unwrap();
+    assert_eq!(
+        fetched
+            .direction
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("inbound")
+    );
+    assert_eq!(fetched.status, CallStatus::InProgress);
+
+    // A number that takes no calls, and requests that are not an arrival, are refused.
+    let (status, body) = control(
+        &emulator,
+        "POST",
+        "/calls",
+        json!({"from": "+15557654321", "to": "+15550009999"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (404, json!(20404)),
+        "{body}"
+    );
+    for bad in [
+        json!({"from": "+15557654321"}),
+        json!({"from": "+1 555", "to": "+15550002000"}),
+        json!({"from": "+15557654321", "to": "+15550002000", "body": "hi"}),
+    ] {
+        let (status, body) = control(&emulator, "POST", "/calls", bad.clone()).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    let (status, _) = control(&emulator, "GET", "/calls", Value::Null).await;
+    assert_eq!(status, 405);
 }

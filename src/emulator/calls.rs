@@ -73,6 +73,9 @@ pub enum CallCxml {
     Application(Uuid),
     /// This document, given inline.
     Document(String),
+    /// None of its own: the call was placed by the `<Dial>` of this call, and is bridged to
+    /// it until it hangs up or is sent to cXML of its own.
+    Bridged(Uuid),
 }
 
 impl CallCxml {
@@ -92,9 +95,20 @@ impl CallCxml {
     }
 }
 
+/// The call a `<Dial>` places: from the call `parent`, as `sid`, to `to` from `from`,
+/// ringing at most `timeout`, its events to `callback`.
+pub(crate) struct DialOut {
+    pub(crate) parent: Uuid,
+    pub(crate) sid: Uuid,
+    pub(crate) to: String,
+    pub(crate) from: String,
+    pub(crate) timeout: Duration,
+    pub(crate) callback: Option<CallCallback>,
+}
+
 /// Where a call's status callbacks go, and which events they hear of.
 #[derive(Debug, Clone)]
-struct CallCallback {
+pub(crate) struct CallCallback {
     url: String,
     method: String,
     events: Vec<String>,
@@ -125,6 +139,16 @@ struct EmulatedCall {
     run: RunState,
 }
 
+/// What a `<Dial>` sees of the call it placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Dialed {
+    pub(crate) status: CallStatus,
+    /// Still bridged: not sent to cXML of its own.
+    pub(crate) bridged: bool,
+    /// Once it is over, how long it was answered, in seconds.
+    pub(crate) duration: Option<i64>,
+}
+
 /// A project's calls, newest first.
 #[derive(Debug, Default)]
 pub(crate) struct Calls {
@@ -133,6 +157,8 @@ pub(crate) struct Calls {
     made: u64,
     /// What the numbers the project calls do.
     pub(crate) rules: Rules,
+    /// The project's numbers that take calls, and where each asks for cXML.
+    lines: HashMap<String, CallCxml>,
 }
 
 /// A call listing's request: its filters and position, already checked.
@@ -200,9 +226,9 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
     Ok(request)
 }
 
-/// A call's status callback, as its form gives it: loopback unless remote callbacks are
-/// allowed; `completed` only when no event is named.
-fn callback(
+/// A call's status callback, as its form (or a `<Number>`) gives it: loopback unless
+/// remote callbacks are allowed; `completed` only when no event is named.
+pub(crate) fn callback(
     url: Option<String>,
     method: Option<crate::CallbackMethod>,
     events: Option<Vec<crate::cxml::CallEvent>>,
@@ -275,12 +301,52 @@ pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
 }
 
 impl Calls {
-    /// No calls yet, and these rules for the numbers called.
-    pub(crate) fn new(rules: Rules) -> Self {
+    /// No calls yet: what the seed's numbers do when called, and where those that take
+    /// calls ask for cXML.
+    pub(crate) fn from_seed(numbers: &[super::SeedNumber]) -> Self {
+        let lines = numbers
+            .iter()
+            .filter_map(|n| {
+                let url = n.voice_url.clone()?;
+                let method = n.voice_method.as_deref().unwrap_or("POST").to_uppercase();
+                Some((n.number.clone(), CallCxml::Url { url, method }))
+            })
+            .collect();
         Self {
-            rules,
+            rules: Rules::from_seed(numbers),
+            lines,
             ..Self::default()
         }
+    }
+
+    /// A call comes in from `from` to the project's number `to`: it is answered at once
+    /// (direction `inbound`) and runs the number's voice URL.
+    pub(crate) fn arrive(
+        &mut self,
+        account: &Uuid,
+        sid: Uuid,
+        from: String,
+        to: String,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Refusal> {
+        let Some(handler) = self.lines.get(&to).cloned() else {
+            return Err(Refusal::new(
+                404,
+                20404,
+                format!(
+                    "{to} is not a number of this project that takes calls: give it a voice_url in the seed"
+                ),
+            ));
+        };
+        let call = self.placed(sid, to, from, None, handler, RING_TIMEOUT, false, now);
+        let answered = whole_seconds(now);
+        call.direction = CallDirection::Inbound;
+        call.status = CallStatus::InProgress;
+        call.start_time = Some(answered);
+        call.outcome = Answer::Human;
+        call.ring_at = now;
+        call.outcome_at = now;
+        Ok(call.render(account))
     }
 
     /// Places a call from its form (checked: exactly one of `Url`, `ApplicationSid` and
@@ -401,6 +467,65 @@ impl Calls {
         };
         self.seq_of.insert(sid, seq);
         self.by_seq.entry(seq).or_insert(call)
+    }
+
+    /// Places the call a `<Dial>` of the call `out.parent` makes (with `ParentCallSid`,
+    /// direction `outbound-dial`): it rings and is answered, or not, by its number's rule
+    /// within `out.timeout`, and the parent's run watches it. Answers its `initiated` event,
+    /// if its callback asks for it.
+    pub(crate) fn dial(
+        &mut self,
+        account: &Uuid,
+        out: DialOut,
+        now: DateTime<Utc>,
+    ) -> Option<Pending> {
+        let DialOut {
+            parent,
+            sid,
+            to,
+            from,
+            timeout,
+            callback,
+        } = out;
+        let bridged = CallCxml::Bridged(parent);
+        let call = self.placed(sid, to, from, Some(parent), bridged, timeout, false, now);
+        call.callback = callback;
+        let event = call.event(account, "initiated", now);
+        if let Some(run) = self.run_mut(&parent) {
+            run.dialing = Some(sid);
+            run.dial_seen = None;
+        }
+        event
+    }
+
+    /// Whether the call `sid` is in progress with cXML of its own that no runner runs yet.
+    pub(crate) fn needs_runner(&self, sid: &Uuid) -> bool {
+        self.get(sid).is_some_and(EmulatedCall::needs_runner)
+    }
+
+    /// What a `<Dial>` sees of the call it placed.
+    pub(crate) fn dialed(&self, sid: &Uuid) -> Option<Dialed> {
+        self.get(sid).map(|c| Dialed {
+            status: c.status.clone(),
+            bridged: matches!(c.handler, CallCxml::Bridged(_)),
+            duration: c.duration(),
+        })
+    }
+
+    /// Wakes each runner whose `<Dial>`ed call has moved on since the runner last looked.
+    pub(crate) fn wake_dialers(&mut self) {
+        let dialing: Vec<(u64, Option<Dialed>)> = self
+            .by_seq
+            .iter()
+            .filter_map(|(seq, c)| Some((*seq, self.dialed(&c.run.dialing?))))
+            .collect();
+        for (seq, status) in dialing {
+            if let Some(call) = self.by_seq.get_mut(&seq)
+                && call.run.dial_seen != status
+            {
+                call.run.wake.notify_one();
+            }
+        }
     }
 
     fn get(&self, sid: &Uuid) -> Option<&EmulatedCall> {
@@ -528,7 +653,7 @@ impl Calls {
     /// The call's runner may start: the call is in progress and its cXML does not run yet.
     pub(crate) fn start_run(&mut self, sid: &Uuid) -> Option<RunStart> {
         let call = self.get_mut(sid)?;
-        if call.status != CallStatus::InProgress || call.run.started {
+        if !call.needs_runner() {
             return None;
         }
         call.run.started = true;
@@ -536,6 +661,7 @@ impl Calls {
             handler: call.handler.clone(),
             from: call.from.clone(),
             to: call.to.clone(),
+            direction: call.direction.clone(),
             generation: call.run.generation,
             wake: call.run.wake.clone(),
         })
@@ -668,6 +794,13 @@ impl Calls {
 }
 
 impl EmulatedCall {
+    /// In progress, with cXML of its own (not bridged by a `<Dial>`), and no runner yet.
+    fn needs_runner(&self) -> bool {
+        self.status == CallStatus::InProgress
+            && !self.run.started
+            && !matches!(self.handler, CallCxml::Bridged(_))
+    }
+
     fn matches(&self, r: &ListRequest) -> bool {
         r.to.as_ref().is_none_or(|to| *to == self.to)
             && r.from.as_ref().is_none_or(|from| *from == self.from)
@@ -726,6 +859,9 @@ impl EmulatedCall {
         ];
         if let Some(duration) = self.duration() {
             params.push(("CallDuration".into(), duration.to_string()));
+        }
+        if let Some(parent) = self.parent {
+            params.push(("ParentCallSid".into(), parent.to_string()));
         }
         if let Some(by) = &self.answered_by
             && self.start_time.is_some()

@@ -386,13 +386,15 @@ pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
 /// - `POST /conferences/{sid}/participants/{call}/speech` starts or stops it speaking
 ///   ([`Speech`], JSON).
 /// - `GET /callbacks` lists the project's delivery attempts.
+/// - `POST /calls` (`{"from": "+15550001111", "to": "+15551230001"}`): a call comes in to a
+///   number of the project, and runs its voice URL.
 /// - `POST /calls/{sid}/digits` (`{"digits": "1#"}`) and `/speech` (`{"text": "sales"}`):
 ///   the called party of a call in progress presses keys or speaks; `POST
 ///   /calls/{sid}/hangup`: it hangs up; `GET /calls/{sid}/log`: what the call's cXML did.
 /// - `PUT /numbers/{number}/behavior` says what a number does when called (`GET` reads
 ///   it, `DELETE` takes it away).
 async fn control(
-    app: &App,
+    app: &Arc<App>,
     project: Uuid,
     method: &Method,
     rest: &str,
@@ -411,6 +413,7 @@ async fn control(
         ["conferences", c, "participants", p, "speech"] if sid(c).is_some() && sid(p).is_some() => {
             "POST"
         }
+        ["calls"] => "POST",
         ["calls", c, "digits" | "speech" | "hangup"] if sid(c).is_some() => "POST",
         ["calls", c, "log"] if sid(c).is_some() => "GET",
         ["numbers", _, "behavior"] => "GET, PUT, DELETE",
@@ -445,6 +448,9 @@ async fn control(
         return behavior(app, project, method, number, &bytes, &path).unwrap_or_else(refusal);
     }
     let path = format!("{CONTROL_PATH}{rest}");
+    if segments == ["calls"] {
+        return arrive(app, project, &bytes, &path).unwrap_or_else(refusal);
+    }
     let conference = segments.get(1).and_then(|c| sid(c)).unwrap_or_default();
     // Below `calls/`, the SID is a call's.
     let call_sid = conference;
@@ -547,6 +553,35 @@ async fn control(
     drop(state);
     app.dispatch(&project, pending);
     outcome.unwrap_or_else(refusal)
+}
+
+/// A call coming in, as `POST /__emulator/calls` takes it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Arrival {
+    from: String,
+    to: String,
+}
+
+/// `POST /__emulator/calls`: a call from `from` comes in to the project's number `to`; it
+/// is answered and runs the number's voice URL. Answers the call (201).
+fn arrive(app: &Arc<App>, project: Uuid, body: &[u8], path: &str) -> Result<Response, Refusal> {
+    let Arrival { from, to } = json_body::<Arrival>(body)?;
+    super::numbers::check_number(&from).map_err(|_| {
+        Refusal::bad("from is 1 to 64 characters with no spaces, such as +15551234567")
+    })?;
+    super::numbers::check_number(&to).map_err(|_| {
+        Refusal::bad("to is 1 to 64 characters with no spaces, such as +15551234567")
+    })?;
+    let sid = super::store::random_sid();
+    let now = app.clock.now();
+    let call = {
+        let mut state = app.state();
+        let (calls, _) = state.calls_mut(&project, path)?;
+        calls.arrive(&project, sid, from, to, now)?
+    };
+    wake_call(app.clone(), project, sid);
+    Ok(ok(StatusCode::CREATED, call))
 }
 
 /// Keys the called party presses, as `POST /__emulator/calls/{sid}/digits` takes them.

@@ -147,6 +147,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             let (calls, _) = c.state.calls_mut(&account, c.path)?;
             let (updated, events) =
                 calls.update(&account, &call, c.body, c.now, c.allow_remote, c.path)?;
+            // A dialed call sent to cXML of its own leaves its bridge and runs it.
+            if calls.needs_runner(&call) {
+                c.wake.push(call);
+            }
             c.pending = events;
             Ok(changed(updated))
         },

@@ -32,7 +32,7 @@ use super::{
 use crate::{
     CallStatus, CallbackMethod,
     cxml::{
-        AttrValue, Conference, Dial, DialNoun, GatherInput, GatherPrompt, RejectReason,
+        AttrValue, Conference, Dial, DialNoun, GatherInput, GatherPrompt, Number, RejectReason,
         VoiceResponse, VoiceVerb,
     },
     webhooks::SigningKey,
@@ -80,6 +80,10 @@ pub const DIAL_TIME_LIMIT: u32 = 14_400;
 /// The most participants a conference takes, and what `maxParticipants` is held to.
 pub const MAX_PARTICIPANTS: usize = 250;
 
+/// How long a `<Dial>` lets its call ring when it sets no `timeout`, in seconds, as
+/// SignalWire's default (a `timeout` is held to 5 to 600).
+pub const DIAL_TIMEOUT: u32 = 30;
+
 /// The longest room name `<Conference>` takes, in characters.
 pub const MAX_ROOM_NAME: usize = 128;
 
@@ -112,6 +116,12 @@ pub(crate) struct RunState {
     pub(crate) generation: u64,
     /// The conference a `<Dial><Conference>` put the call in, while it is there.
     pub(crate) conference: Option<Uuid>,
+    /// The call a `<Dial><Number>` placed, while the `<Dial>` lasts.
+    pub(crate) dialing: Option<Uuid>,
+    /// That call's status when the runner last looked: the runner is woken when it changes.
+    pub(crate) dial_seen: Option<super::calls::Dialed>,
+    /// Whether a `*` ended the bridge of a `<Dial hangupOnStar>`.
+    pub(crate) star: bool,
     /// Whether the runner has started.
     pub(crate) started: bool,
     /// Wakes the runner: input, a redirect, the call's end.
@@ -181,6 +191,7 @@ pub(crate) struct RunStart {
     pub(crate) handler: CallCxml,
     pub(crate) from: String,
     pub(crate) to: String,
+    pub(crate) direction: crate::CallDirection,
     pub(crate) generation: u64,
     pub(crate) wake: Arc<Notify>,
 }
@@ -243,6 +254,8 @@ struct Runner {
     /// The URL of the document being run, for relative URLs and a `<Gather>` without an
     /// `action`.
     current: Option<(String, String)>,
+    /// How many documents the call has asked for.
+    asked: usize,
 }
 
 /// Runs the call's cXML until the call ends; returns at once if the call is not in progress
@@ -263,6 +276,7 @@ pub(crate) async fn run(app: Arc<App>, project: Uuid, call: Uuid) {
         start,
         generation,
         current: None,
+        asked: 0,
     };
     let first = runner.source(runner.start.handler.clone());
     runner.go(first).await;
@@ -290,6 +304,8 @@ impl Runner {
                 extra: Vec::new(),
             }),
             CallCxml::Document(text) => Some(Source::Document(text)),
+            // Not run: a bridged call has no runner (see `Calls::needs_runner`).
+            CallCxml::Bridged(_) => None,
             CallCxml::Application(sid) => {
                 let found = self.app.state().voice_url(&self.project, &sid);
                 match found {
@@ -537,16 +553,28 @@ impl Runner {
                     Err(e) => self.bad(e),
                 }
             }
-            VoiceVerb::Dial(dial) => match dial.children.first() {
-                Some(DialNoun::Conference(room)) => self.dial_conference(dial, room).await,
-                _ => {
+            VoiceVerb::Dial(dial) => {
+                for other in dial.children.iter().skip(1) {
                     self.log(
                         "skipped",
-                        json!({ "verb": "Dial", "why": "the emulator dials only a <Conference> yet" }),
+                        json!({ "verb": "Dial", "noun": noun_name(other), "why": "the emulator dials the first noun of a <Dial> only" }),
                     );
-                    Flow::Next
                 }
-            },
+                match dial.children.first() {
+                    Some(DialNoun::Conference(room)) => self.dial_conference(dial, room).await,
+                    Some(DialNoun::Number(number)) => {
+                        self.dial_number(dial, &number.text, Some(number)).await
+                    }
+                    Some(DialNoun::Phone(text)) => self.dial_number(dial, text, None).await,
+                    other => {
+                        self.log(
+                            "skipped",
+                            json!({ "verb": "Dial", "noun": other.map_or("nothing", noun_name), "why": "the emulator dials a <Number> or a <Conference>" }),
+                        );
+                        Flow::Next
+                    }
+                }
+            }
             VoiceVerb::Hangup(_) => {
                 self.log("verb", json!({ "verb": "Hangup" }));
                 Flow::End(CallStatus::Completed, "<Hangup>")
@@ -631,7 +659,7 @@ impl Runner {
                     "error",
                     json!({ "verb": "Dial", "conference": name, "message": why }),
                 );
-                return self.dial_action(dial, "failed", 0);
+                return self.dial_action(dial, "failed", None, 0);
             }
         };
         self.log(
@@ -675,14 +703,14 @@ impl Runner {
             Woke::Interrupted => Flow::Interrupted,
             Woke::Time => {
                 self.log("input", json!({ "left": conference, "why": "timeLimit" }));
-                self.dial_action(dial, "answered", seconds)
+                self.dial_action(dial, "answered", None, seconds)
             }
             Woke::Input => {
                 self.log(
                     "input",
                     json!({ "left": conference, "why": "taken out, or the conference ended" }),
                 );
-                self.dial_action(dial, "answered", seconds)
+                self.dial_action(dial, "answered", None, seconds)
             }
         }
     }
@@ -709,19 +737,217 @@ impl Runner {
         .checked(self.app.allow_remote_callbacks)
     }
 
+    /// `<Dial><Number>` (or a number as the `<Dial>`'s text): a child call to the number
+    /// (`ParentCallSid` this call, from `callerId` or this call's `From`) rings under the
+    /// number's rule for the `<Dial>`'s `timeout`; answered, it is bridged to this call until
+    /// either hangs up, the caller presses `*` (with `hangupOnStar`), or `timeLimit` passes.
+    /// Then the `<Dial>`'s `action` is asked with `DialCallStatus`, `DialCallSid` and
+    /// `DialCallDuration`, or the next verb runs.
+    async fn dial_number(&mut self, dial: &Dial, text: &str, noun: Option<&Number>) -> Flow {
+        let to = text.trim().to_owned();
+        if to.is_empty() || to.chars().any(char::is_control) || to.len() > 64 {
+            return self.bad("a <Number> needs a number of 1 to 64 characters".to_owned());
+        }
+        let from = match dial.caller_id.as_deref().map(str::trim) {
+            Some(id) if !is_e164(id) => {
+                self.log(
+                    "error",
+                    json!({ "verb": "Dial", "message": format!("callerId {id:?} is not an E.164 number (+ and 2 to 15 digits)") }),
+                );
+                return self.dial_action(dial, "failed", None, 0);
+            }
+            Some(id) => id.to_owned(),
+            None => self.start.from.clone(),
+        };
+        let timeout = dial.timeout.unwrap_or(DIAL_TIMEOUT).clamp(5, 600);
+        let limit = Duration::from_secs(dial.time_limit.unwrap_or(DIAL_TIME_LIMIT).into());
+        let callback = match noun.and_then(|n| n.status_callback.clone()) {
+            Some(url) => {
+                let checked = self.resolve(&url).and_then(|resolved| {
+                    super::calls::callback(
+                        Some(resolved),
+                        noun.and_then(|n| n.status_callback_method),
+                        noun.and_then(|n| n.status_callback_event.as_ref().map(|e| e.0.clone())),
+                        self.app.allow_remote_callbacks,
+                    )
+                    .map_err(|r| r.message)
+                });
+                match checked {
+                    Ok(callback) => callback,
+                    Err(why) => {
+                        self.log("skipped", json!({ "statusCallback": url, "why": why }));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        if let Some(url) = noun.and_then(|n| n.url.as_ref()) {
+            self.log(
+                "skipped",
+                json!({ "url": url, "why": "the emulator runs no cXML for the called party before bridging" }),
+            );
+        }
+        let child = self.app.new_sid();
+        {
+            let now = self.now();
+            let mut state = self.app.state();
+            let out = super::calls::DialOut {
+                parent: self.call,
+                sid: child,
+                to: to.clone(),
+                from: from.clone(),
+                timeout: Duration::from_secs(timeout.into()),
+                callback,
+            };
+            let event = state.dial(&self.project, out, now);
+            self.app
+                .dispatch_held(&state, &self.project, event.into_iter().collect());
+        }
+        super::http::wake_call(self.app.clone(), self.project, child);
+        self.log(
+            "verb",
+            json!({
+                "verb": "Dial", "number": to, "callerId": from, "timeout": timeout,
+                "timeLimit": limit.as_secs(), "dial_call_sid": child,
+            }),
+        );
+        // It rings until it is answered or ends.
+        let (project, call) = (self.project, self.call);
+        let seen =
+            move |state: &mut super::state::State| state.look_at_dialed(&project, &call, &child);
+        let woke = self
+            .wait_for(None, |state| {
+                seen(state).is_none_or(|d| {
+                    d.status != CallStatus::Queued && d.status != CallStatus::Ringing
+                })
+            })
+            .await;
+        if woke == Woke::Interrupted {
+            self.hang_up_dialed(child, self.now());
+            return Flow::Interrupted;
+        }
+        let now = self.now();
+        let status = self.app.state().look_at_dialed(&project, &call, &child);
+        match status {
+            Some(d) if d.status == CallStatus::InProgress && d.bridged => {}
+            Some(d) if d.status == CallStatus::InProgress => {
+                // Sent to cXML of its own the moment it answered.
+                self.stop_dialing();
+                return self.dial_action(dial, "completed", Some(child), 0);
+            }
+            Some(d) => {
+                self.stop_dialing();
+                self.log(
+                    "input",
+                    json!({ "dial_call_sid": child, "dial_call_status": d.status }),
+                );
+                let status = match d.status {
+                    CallStatus::Busy => "busy",
+                    CallStatus::NoAnswer => "no-answer",
+                    CallStatus::Canceled => "canceled",
+                    _ => "failed",
+                };
+                return self.dial_action(dial, status, Some(child), 0);
+            }
+            None => {
+                self.stop_dialing();
+                return self.dial_action(dial, "failed", Some(child), 0);
+            }
+        }
+        self.log("input", json!({ "bridged": child }));
+        let star = dial.hangup_on_star == Some(true);
+        let woke = self
+            .wait_for(Some(later(now, limit)), |state| {
+                if star
+                    && let Some(run) = state.run_mut(&project, &call)
+                    && let Some(at) = run.digits.find('*')
+                {
+                    run.digits.drain(..=at);
+                    run.star = true;
+                    return true;
+                }
+                seen(state).is_none_or(|d| d.status.is_over() || !d.bridged)
+            })
+            .await;
+        let pressed = {
+            let mut state = self.app.state();
+            state
+                .run_mut(&project, &call)
+                .is_some_and(|run| std::mem::take(&mut run.star))
+        };
+        // The clock may step past the limit: the bridge ends at it.
+        let end = self.now().min(later(now, limit));
+        match woke {
+            Woke::Interrupted => {
+                self.hang_up_dialed(child, end);
+                return Flow::Interrupted;
+            }
+            Woke::Time => self.log("input", json!({ "unbridged": child, "why": "timeLimit" })),
+            Woke::Input if pressed => {
+                self.log(
+                    "input",
+                    json!({ "unbridged": child, "why": "the caller pressed *" }),
+                );
+            }
+            Woke::Input => self.log(
+                "input",
+                json!({ "unbridged": child, "why": "the dialed call hung up or left" }),
+            ),
+        }
+        let ended = self.hang_up_dialed(child, end);
+        let seconds = ended
+            .unwrap_or_else(|| (end - now).num_seconds())
+            .clamp(0, i64::try_from(limit.as_secs()).unwrap_or(i64::MAX));
+        self.dial_action(dial, "completed", Some(child), seconds)
+    }
+
+    /// The `<Dial>` no longer waits on the call it placed.
+    fn stop_dialing(&self) {
+        if let Some(run) = self.app.state().run_mut(&self.project, &self.call) {
+            run.dialing = None;
+            run.dial_seen = None;
+        }
+    }
+
+    /// Ends the call the `<Dial>` placed at `now`, if it is still bridged (canceled while it
+    /// rings, completed once answered), and stops waiting on it. Answers its duration, once
+    /// over.
+    fn hang_up_dialed(&self, child: Uuid, now: DateTime<Utc>) -> Option<i64> {
+        self.stop_dialing();
+        let mut state = self.app.state();
+        let dialed = state.look_at_dialed(&self.project, &self.call, &child)?;
+        if dialed.bridged && !dialed.status.is_over() {
+            let status = if dialed.status == CallStatus::InProgress {
+                CallStatus::Completed
+            } else {
+                CallStatus::Canceled
+            };
+            if let Some(events) = state.end_call(&self.project, &child, status, now) {
+                state.settle(&self.project, now);
+                self.app.dispatch_held(&state, &self.project, events);
+            }
+        }
+        state
+            .look_at_dialed(&self.project, &self.call, &child)
+            .and_then(|d| d.duration.filter(|_| d.bridged))
+    }
+
     /// After a `<Dial>`: its `action`, asked with the outcome, or the next verb.
-    fn dial_action(&self, dial: &Dial, status: &str, seconds: i64) -> Flow {
+    fn dial_action(&self, dial: &Dial, status: &str, sid: Option<Uuid>, seconds: i64) -> Flow {
         let Some(action) = &dial.action else {
             return Flow::Next;
         };
+        let mut extra = vec![("DialCallStatus".to_owned(), status.to_owned())];
+        if let Some(sid) = sid {
+            extra.push(("DialCallSid".to_owned(), sid.to_string()));
+        }
+        extra.push(("DialCallDuration".to_owned(), seconds.to_string()));
         match self.resolve(action) {
             Ok(url) => Flow::Ask(Source::Url {
                 url,
                 method: method(dial.method.as_ref()),
-                extra: vec![
-                    ("DialCallStatus".to_owned(), status.to_owned()),
-                    ("DialCallDuration".to_owned(), seconds.to_string()),
-                ],
+                extra,
             }),
             Err(e) => self.bad(e),
         }
@@ -851,8 +1077,16 @@ impl Runner {
         }
     }
 
-    /// Asks `url` for a document, signed, with the call's parameters and `extra`.
-    async fn fetch(&self, url: &str, method: &str, extra: &[(String, String)]) -> Fetched {
+    /// Asks `url` for a document, signed, with the call's parameters and `extra`. An
+    /// inbound call's first request says `ringing`, as SignalWire's does: the call is
+    /// answered by the document it gets.
+    async fn fetch(&mut self, url: &str, method: &str, extra: &[(String, String)]) -> Fetched {
+        self.asked += 1;
+        let status = if self.asked == 1 && self.start.direction == crate::CallDirection::Inbound {
+            "ringing"
+        } else {
+            "in-progress"
+        };
         if let Err(why) = self.reachable(url) {
             self.log(
                 "skipped",
@@ -867,8 +1101,8 @@ impl Runner {
             ("AccountSid".to_owned(), self.project.to_string()),
             ("ApiVersion".to_owned(), "2010-04-01".to_owned()),
             ("CallSid".to_owned(), self.call.to_string()),
-            ("CallStatus".to_owned(), "in-progress".to_owned()),
-            ("Direction".to_owned(), "outbound-api".to_owned()),
+            ("CallStatus".to_owned(), status.to_owned()),
+            ("Direction".to_owned(), self.start.direction.to_string()),
             ("From".to_owned(), self.start.from.clone()),
             ("To".to_owned(), self.start.to.clone()),
         ];
@@ -981,6 +1215,22 @@ async fn fetch(
             Fetched::Failed(12100, "the document is not UTF-8 text".into()),
             Some(status),
         ),
+    }
+}
+
+/// Whether `text` is an E.164 number: `+` and 2 to 15 digits.
+fn is_e164(text: &str) -> bool {
+    text.strip_prefix('+')
+        .is_some_and(|d| (2..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn noun_name(noun: &DialNoun) -> &'static str {
+    match noun {
+        DialNoun::Number(_) | DialNoun::Phone(_) => "Number",
+        DialNoun::Conference(_) => "Conference",
+        DialNoun::Sip(_) => "Sip",
+        DialNoun::Queue(_) => "Queue",
+        DialNoun::Verto(_) => "Verto",
     }
 }
 

@@ -71,7 +71,7 @@ impl State {
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
-                        calls: Calls::new(super::numbers::Rules::from_seed(&p.numbers)),
+                        calls: Calls::from_seed(&p.numbers),
                         participants: Participants::from_seed(&p.conferences, now),
                         recordings: Recordings::from_seed(&p.conferences, now),
                         streams: Streams::default(),
@@ -182,6 +182,35 @@ impl State {
             .end_call(account, call, status, now)
     }
 
+    /// Places the call a `<Dial>` makes; see [`Calls::dial`].
+    pub(crate) fn dial(
+        &mut self,
+        account: &Uuid,
+        out: super::calls::DialOut,
+        now: DateTime<Utc>,
+    ) -> Option<super::conferences::Pending> {
+        self.projects
+            .get_mut(account)?
+            .calls
+            .dial(account, out, now)
+    }
+
+    /// What a `<Dial>` of an account's call sees of the call it placed, noting that it
+    /// looked (so that it is woken only when that changes).
+    pub(crate) fn look_at_dialed(
+        &mut self,
+        account: &Uuid,
+        parent: &Uuid,
+        child: &Uuid,
+    ) -> Option<super::calls::Dialed> {
+        let calls = &mut self.projects.get_mut(account)?.calls;
+        let seen = calls.dialed(child);
+        if let Some(run) = calls.run_mut(parent) {
+            run.dial_seen.clone_from(&seen);
+        }
+        seen
+    }
+
     /// An application's voice URL and its method, if it has one.
     pub(crate) fn voice_url(&self, account: &Uuid, application: &Uuid) -> Option<(String, String)> {
         let app = self
@@ -239,6 +268,7 @@ impl State {
             p.recordings.complete_of(&call, now);
             p.streams.stop_of(&call, now);
         }
+        p.calls.wake_dialers();
         // A runner waiting in a conference it is no longer in goes on.
         for (call, run) in p.calls.runs_mut() {
             if let Some(conference) = run.conference

@@ -1,6 +1,8 @@
-//! `<Dial><Conference>` in the emulator: calls that dial a room by name meet in one
-//! conference (opened by the first, with its status callback), stay until they are taken
-//! out, hang up or run out of time, and then go to the `<Dial>`'s action with its outcome.
+//! `<Dial>` in the emulator. With `<Conference>`: calls that dial a room by name meet in
+//! one conference (opened by the first, with its status callback), stay until they are
+//! taken out, hang up or run out of time, and then go to the `<Dial>`'s action with its
+//! outcome. With `<Number>`: a child call rings under the number's rule and, answered, is
+//! bridged until one side hangs up, the caller presses `*` or the time limit passes.
 
 #![cfg(feature = "emulator")]
 
@@ -51,7 +53,22 @@ async fn app() -> (String, Asked) {
             "/nameless",
             "<Response><Dial><Conference>  </Conference></Dial></Response>".to_owned(),
         ),
+        (
+            "/number",
+            r#"<Response><Dial action="/after" callerId="+15557770000" timeLimit="60" hangupOnStar="true"><Number statusCallback="/leg" statusCallbackEvent="initiated ringing answered completed">+15550001000</Number></Dial></Response>"#.to_owned(),
+        ),
+        (
+            "/phone",
+            r#"<Response><Dial action="/after" timeout="10">+15550001000</Dial></Response>"#
+                .to_owned(),
+        ),
+        (
+            "/bad-caller",
+            r#"<Response><Dial action="/after" callerId="sales">+15550001000</Dial></Response>"#
+                .to_owned(),
+        ),
         ("/after", "<Response><Say>Bye</Say><Hangup/></Response>".to_owned()),
+        ("/leg", String::new()),
         ("/events", String::new()),
     ];
     let mut router = Router::new();
@@ -80,11 +97,16 @@ async fn emulator() -> Emulator {
 
 /// A control request with the project's credentials: its status and JSON.
 async fn control(emulator: &Emulator, method: &str, path: &str) -> (u16, Value) {
+    control_with(emulator, method, path, &json!({})).await
+}
+
+/// A control request with a JSON body.
+async fn control_with(emulator: &Emulator, method: &str, path: &str, body: &Value) -> (u16, Value) {
     let url = format!("http://{}/__emulator{path}", emulator.addr());
     let response = support::raw()
         .request(method.parse().unwrap(), url)
         .basic_auth(emulator.project_id(), Some(emulator.api_token()))
-        .json(&json!({}))
+        .json(body)
         .send()
         .await
         .unwrap();
@@ -319,4 +341,263 @@ async fn a_full_room_fails_the_dial_and_a_room_without_a_name_ends_the_call() {
         .await
         .unwrap();
     assert_eq!(call.status, CallStatus::Completed);
+}
+
+/// The SID of the call the parent's `<Dial>` placed, once it is in the log.
+async fn dial_call_sid(emulator: &Emulator, parent: &str) -> String {
+    until(emulator, parent, "the Dial", dialed).await;
+    let entries = log(emulator, parent).await;
+    let dial = entries.iter().find(|e| dialed(e)).unwrap();
+    dial["dial_call_sid"].as_str().unwrap().to_owned()
+}
+
+/// Lets the dialed call ring and be answered (3 s), and waits until it is bridged.
+async fn bridge(emulator: &Emulator, parent: &str, child: &str) {
+    emulator.clock().advance(Duration::from_secs(3)).unwrap();
+    until(emulator, parent, "the bridge", |e| {
+        e["bridged"] == json!(child)
+    })
+    .await;
+}
+
+/// The calls the call `parent` placed, as the REST API lists them.
+async fn children(emulator: &Emulator, parent: &str) -> Vec<signalwire_compat::Call> {
+    emulator
+        .client()
+        .calls()
+        .list()
+        .parent_call_sid(parent)
+        .send()
+        .await
+        .unwrap()
+        .items
+}
+
+/// What the dialed number does.
+async fn rule(emulator: &Emulator, number: &str, behavior: Value) {
+    let path = format!("/numbers/{}/behavior", number.replace('+', "%2B"));
+    let (status, body) = control_with(emulator, "PUT", &path, &behavior).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn a_dialed_number_rings_is_bridged_and_the_action_hears_how_it_went() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let parent = answered(&emulator, &app, "/number", "+15550000001").await;
+    let child = dial_call_sid(&emulator, &parent).await;
+
+    // The child call: placed by the parent's Dial, from its callerId, to the number.
+    let leg = emulator
+        .client()
+        .call(child.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(
+        leg.parent_call_sid.as_ref().map(ToString::to_string),
+        Some(parent.clone())
+    );
+    assert_eq!(
+        leg.direction.as_ref().map(ToString::to_string).as_deref(),
+        Some("outbound-dial")
+    );
+    assert_eq!(leg.from.as_deref(), Some("+15557770000"));
+    assert_eq!(leg.to.as_deref(), Some("+15550001000"));
+    assert_eq!(leg.status, CallStatus::Queued);
+    let children = children(&emulator, &parent).await;
+    assert_eq!(children.len(), 1);
+    assert_eq!(children[0].sid.to_string(), child);
+
+    // It rings (1 s) and is answered (2 s later): bridged.
+    bridge(&emulator, &parent, &child).await;
+    let leg = emulator
+        .client()
+        .call(child.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(leg.status, CallStatus::InProgress);
+
+    // The called party hangs up 20 s later: the parent goes to the Dial's action.
+    emulator.clock().advance(Duration::from_secs(20)).unwrap();
+    let (status, body) = control(&emulator, "POST", &format!("/calls/{child}/hangup")).await;
+    assert_eq!(status, 204, "{body}");
+    let after = asked_for(&asked, "/after", 1).await;
+    assert_eq!(value(&after[0], "CallSid"), Some(parent.as_str()));
+    assert_eq!(value(&after[0], "DialCallStatus"), Some("completed"));
+    assert_eq!(value(&after[0], "DialCallSid"), Some(child.as_str()));
+    assert_eq!(value(&after[0], "DialCallDuration"), Some("20"));
+    // The parent goes on (here to its Say, a second on the clock, and Hangup); the child is over.
+    until(&emulator, &parent, "the Say", |e| e["verb"] == "Say").await;
+    emulator.clock().advance(Duration::from_secs(1)).unwrap();
+    until(&emulator, &parent, "the parent's end", |e| {
+        e["event"] == "ended"
+    })
+    .await;
+    let leg = emulator
+        .client()
+        .call(child.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(leg.status, CallStatus::Completed);
+    assert_eq!(leg.duration, Some(20));
+
+    // The Number's statusCallback heard the child's every step, with its parent.
+    let events = asked_for(&asked, "/leg", 4).await;
+    let steps: Vec<&str> = events
+        .iter()
+        .map(|f| value(f, "CallStatus").unwrap_or_default())
+        .collect();
+    assert_eq!(steps, ["initiated", "ringing", "in-progress", "completed"]);
+    for form in &events {
+        assert_eq!(value(form, "CallSid"), Some(child.as_str()));
+        assert_eq!(value(form, "ParentCallSid"), Some(parent.as_str()));
+        assert_eq!(value(form, "Direction"), Some("outbound-dial"));
+    }
+    // A dialed call runs no cXML of its own: the app was never asked for it.
+    assert!(
+        asked
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|(_, form)| value(form, "CallSid") != Some(child.as_str())
+                || value(form, "CallbackSource").is_some()),
+    );
+}
+
+#[tokio::test]
+async fn busy_no_answer_and_failing_numbers_are_the_dials_status() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let cases = [
+        (json!({"answer": "busy", "after_ms": 1000}), "busy", 2),
+        // The Dial's timeout (10 s) ends it before the number would answer.
+        (
+            json!({"answer": "human", "after_ms": 20000}),
+            "no-answer",
+            11,
+        ),
+        (json!({"answer": "no-answer"}), "no-answer", 11),
+        (json!({"answer": "fail"}), "failed", 1),
+    ];
+    for (n, (behavior, expected, seconds)) in cases.into_iter().enumerate() {
+        rule(&emulator, "+15550001000", behavior).await;
+        let parent = answered(&emulator, &app, "/phone", "+15550000001").await;
+        let child = dial_call_sid(&emulator, &parent).await;
+        emulator
+            .clock()
+            .advance(Duration::from_secs(seconds))
+            .unwrap();
+        let after = asked_for(&asked, "/after", n + 1).await;
+        let form = &after[n];
+        assert_eq!(value(form, "CallSid"), Some(parent.as_str()));
+        assert_eq!(value(form, "DialCallStatus"), Some(expected), "{form:?}");
+        assert_eq!(value(form, "DialCallSid"), Some(child.as_str()));
+        assert_eq!(value(form, "DialCallDuration"), Some("0"));
+    }
+}
+
+#[tokio::test]
+async fn the_caller_ends_the_bridge_with_a_star_or_the_time_limit_does() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let parent = answered(&emulator, &app, "/number", "+15550000001").await;
+    let child = dial_call_sid(&emulator, &parent).await;
+    bridge(&emulator, &parent, &child).await;
+    emulator.clock().advance(Duration::from_secs(5)).unwrap();
+    // Other keys go nowhere; a star hangs up the dialed call.
+    let digits = format!("/calls/{parent}/digits");
+    let (status, _) = control_with(&emulator, "POST", &digits, &json!({"digits": "12"})).await;
+    assert_eq!(status, 204);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(asked.lock().unwrap().iter().all(|(p, _)| p != "/after"));
+    let (status, _) = control_with(&emulator, "POST", &digits, &json!({"digits": "*"})).await;
+    assert_eq!(status, 204);
+    let after = asked_for(&asked, "/after", 1).await;
+    assert_eq!(value(&after[0], "DialCallStatus"), Some("completed"));
+    assert_eq!(value(&after[0], "DialCallDuration"), Some("5"));
+    let leg = emulator
+        .client()
+        .call(child.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(leg.status, CallStatus::Completed);
+    until(&emulator, &parent, "the star", |e| {
+        e["why"] == "the caller pressed *"
+    })
+    .await;
+
+    // timeLimit is 60: the bridge ends then, and the call is in no longer than that.
+    let parent = answered(&emulator, &app, "/number", "+15550000002").await;
+    let child = dial_call_sid(&emulator, &parent).await;
+    bridge(&emulator, &parent, &child).await;
+    emulator.clock().advance(Duration::from_secs(61)).unwrap();
+    let after = asked_for(&asked, "/after", 2).await;
+    assert_eq!(value(&after[1], "DialCallSid"), Some(child.as_str()));
+    assert_eq!(value(&after[1], "DialCallStatus"), Some("completed"));
+    assert_eq!(value(&after[1], "DialCallDuration"), Some("60"));
+}
+
+#[tokio::test]
+async fn hanging_up_the_caller_cancels_a_ringing_dial_and_completes_a_bridged_one() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    // Ringing: the caller hangs up over REST, and the dialed call is canceled.
+    let parent = answered(&emulator, &app, "/number", "+15550000001").await;
+    let child = dial_call_sid(&emulator, &parent).await;
+    emulator.clock().advance(Duration::from_secs(1)).unwrap();
+    emulator
+        .client()
+        .call(parent.as_str())
+        .hangup()
+        .await
+        .unwrap();
+    until(&emulator, &parent, "the end", |e| e["event"] == "ended").await;
+    let leg = emulator
+        .client()
+        .call(child.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(leg.status, CallStatus::Canceled);
+
+    // Bridged: the caller hangs up, and the dialed call completes.
+    let parent = answered(&emulator, &app, "/number", "+15550000002").await;
+    let child = dial_call_sid(&emulator, &parent).await;
+    bridge(&emulator, &parent, &child).await;
+    emulator.clock().advance(Duration::from_secs(7)).unwrap();
+    let (status, _) = control(&emulator, "POST", &format!("/calls/{parent}/hangup")).await;
+    assert_eq!(status, 204);
+    let events = asked_for(&asked, "/leg", 7).await;
+    let last = events
+        .iter()
+        .rev()
+        .find(|f| value(f, "CallSid") == Some(child.as_str()))
+        .unwrap();
+    assert_eq!(value(last, "CallStatus"), Some("completed"));
+    assert_eq!(value(last, "CallDuration"), Some("7"));
+    // The caller is gone: no action is asked.
+    assert!(asked.lock().unwrap().iter().all(|(p, _)| p != "/after"));
+}
+
+#[tokio::test]
+async fn a_caller_id_that_is_not_a_number_fails_the_dial_without_a_call() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let parent = answered(&emulator, &app, "/bad-caller", "+15550000001").await;
+    let after = asked_for(&asked, "/after", 1).await;
+    assert_eq!(value(&after[0], "DialCallStatus"), Some("failed"));
+    assert_eq!(value(&after[0], "DialCallSid"), None);
+    let entries = log(&emulator, &parent).await;
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["event"] == "error" && e["message"].as_str().unwrap().contains("callerId")),
+        "{entries:#?}"
+    );
+    let children = children(&emulator, &parent).await;
+    assert!(children.is_empty());
 }
