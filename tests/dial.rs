@@ -8,34 +8,23 @@
 
 mod support;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
+use support::voice::{
+    Asked, answered, asked_for, call_log as log, control, emulator, pages_app, until, value,
 };
 
-use axum::{Router, body::Bytes, extract::State, response::IntoResponse, routing::post};
+use std::time::Duration;
+
 use serde_json::{Value, json};
-use signalwire_compat::{
-    CallStatus, ConferenceStatus,
-    emulator::{Clock, Emulator},
-};
+use signalwire_compat::{CallStatus, ConferenceStatus, emulator::Emulator};
 
-/// What the app was asked: the path and the form.
-type Asked = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
-
-fn xml(body: impl Into<String>) -> impl IntoResponse {
-    ([("content-type", "text/xml")], body.into())
-}
-
-/// An app on loopback whose calls dial the room `standup`, and that hears the room's events.
+/// An app on loopback whose calls dial the room `standup` or a number, and that hears the
+/// room's and the dialed call's events.
 async fn app() -> (String, Asked) {
-    let asked: Asked = Arc::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
+    pages_app(|origin| {
     let room = format!(
         r#"<Conference statusCallback="{origin}/events" statusCallbackEvent="start end join leave" startConferenceOnEnter="true">standup</Conference>"#
     );
-    let pages: Vec<(&'static str, String)> = vec![
+    vec![
         ("/join", format!(r#"<Response><Dial action="/after">{room}</Dial></Response>"#)),
         (
             "/short",
@@ -70,103 +59,9 @@ async fn app() -> (String, Asked) {
         ("/after", "<Response><Say>Bye</Say><Hangup/></Response>".to_owned()),
         ("/leg", String::new()),
         ("/events", String::new()),
-    ];
-    let mut router = Router::new();
-    for (path, body) in pages {
-        router = router.route(
-            path,
-            post(move |State(asked): State<Asked>, form: Bytes| async move {
-                let form = url::form_urlencoded::parse(&form).into_owned().collect();
-                asked.lock().unwrap().push((path.to_owned(), form));
-                xml(body)
-            }),
-        );
-    }
-    let router = router.with_state(asked.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (origin, asked)
-}
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .clock(Clock::starting_at("2026-12-01T09:00:00Z".parse().unwrap()))
-        .start()
-        .await
-        .unwrap()
-}
-
-/// A control request with the project's credentials: its status and JSON.
-async fn control(emulator: &Emulator, method: &str, path: &str) -> (u16, Value) {
-    control_with(emulator, method, path, &json!({})).await
-}
-
-/// A control request with a JSON body.
-async fn control_with(emulator: &Emulator, method: &str, path: &str, body: &Value) -> (u16, Value) {
-    let url = format!("http://{}/__emulator{path}", emulator.addr());
-    let response = support::raw()
-        .request(method.parse().unwrap(), url)
-        .basic_auth(emulator.project_id(), Some(emulator.api_token()))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-async fn log(emulator: &Emulator, call: &str) -> Vec<Value> {
-    let (status, body) = control(emulator, "GET", &format!("/calls/{call}/log")).await;
-    assert_eq!(status, 200, "{body}");
-    body["log"].as_array().cloned().unwrap_or_default()
-}
-
-/// Waits (in real time, at most 5 s) until the call's log has an entry `wanted` accepts.
-async fn until(emulator: &Emulator, call: &str, what: &str, wanted: impl Fn(&Value) -> bool) {
-    for _ in 0..500 {
-        if log(emulator, call).await.iter().any(&wanted) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("no {what} in the log: {:#?}", log(emulator, call).await);
-}
-
-/// Waits (in real time, at most 5 s) until the app has been asked for `path` `n` times: the
-/// forms it was sent there.
-async fn asked_for(asked: &Asked, path: &str, n: usize) -> Vec<Vec<(String, String)>> {
-    for _ in 0..500 {
-        let forms: Vec<_> = asked
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(p, _)| p == path)
-            .map(|(_, f)| f.clone())
-            .collect();
-        if forms.len() >= n {
-            return forms;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("{path} not asked {n} times: {:#?}", asked.lock().unwrap());
-}
-
-fn value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
-/// Places a call to `path` of the app and lets it be answered.
-async fn answered(emulator: &Emulator, app: &str, path: &str, to: &str) -> String {
-    let call = emulator
-        .client()
-        .calls()
-        .create(to, "+15551230001")
-        .url(format!("{app}{path}"))
-        .send()
-        .await
-        .unwrap();
-    emulator.clock().advance(Duration::from_secs(3)).unwrap();
-    call.sid.to_string()
+    ]
+    })
+    .await
 }
 
 fn dialed(e: &Value) -> bool {
@@ -227,7 +122,13 @@ async fn two_calls_meet_in_one_room_and_each_goes_to_the_action_as_it_leaves() {
     assert_eq!(value(&after[0], "DialCallSid"), None);
 
     // Bob hangs up: the last one out ends the conference, and his runner leaves it.
-    let (status, body) = control(&emulator, "POST", &format!("/calls/{bob}/hangup")).await;
+    let (status, body) = control(
+        &emulator,
+        "POST",
+        &format!("/calls/{bob}/hangup"),
+        Value::Null,
+    )
+    .await;
     assert_eq!(status, 204, "{body}");
     until(&emulator, &bob, "the end", |e| e["event"] == "ended").await;
     let fetched = emulator
@@ -284,7 +185,7 @@ async fn a_time_limit_takes_the_call_out_and_without_an_action_the_next_verb_run
     until(&emulator, &short, "the Dial", dialed).await;
     emulator.clock().advance(Duration::from_secs(9)).unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(asked.lock().unwrap().iter().all(|(p, _)| p != "/after"));
+    assert!(asked.lock().unwrap().iter().all(|(p, _, _)| p != "/after"));
     emulator.clock().advance(Duration::from_secs(2)).unwrap();
     let after = asked_for(&asked, "/after", 1).await;
     assert_eq!(value(&after[0], "DialCallStatus"), Some("answered"));
@@ -376,7 +277,7 @@ async fn children(emulator: &Emulator, parent: &str) -> Vec<signalwire_compat::C
 /// What the dialed number does.
 async fn rule(emulator: &Emulator, number: &str, behavior: Value) {
     let path = format!("/numbers/{}/behavior", number.replace('+', "%2B"));
-    let (status, body) = control_with(emulator, "PUT", &path, &behavior).await;
+    let (status, body) = control(emulator, "PUT", &path, behavior.clone()).await;
     assert_eq!(status, 200, "{body}");
 }
 
@@ -421,7 +322,13 @@ async fn a_dialed_number_rings_is_bridged_and_the_action_hears_how_it_went() {
 
     // The called party hangs up 20 s later: the parent goes to the Dial's action.
     emulator.clock().advance(Duration::from_secs(20)).unwrap();
-    let (status, body) = control(&emulator, "POST", &format!("/calls/{child}/hangup")).await;
+    let (status, body) = control(
+        &emulator,
+        "POST",
+        &format!("/calls/{child}/hangup"),
+        Value::Null,
+    )
+    .await;
     assert_eq!(status, 204, "{body}");
     let after = asked_for(&asked, "/after", 1).await;
     assert_eq!(value(&after[0], "CallSid"), Some(parent.as_str()));
@@ -462,8 +369,10 @@ async fn a_dialed_number_rings_is_bridged_and_the_action_hears_how_it_went() {
             .lock()
             .unwrap()
             .iter()
-            .all(|(_, form)| value(form, "CallSid") != Some(child.as_str())
-                || value(form, "CallbackSource").is_some()),
+            .all(
+                |(_, _, form)| value(form, "CallSid") != Some(child.as_str())
+                    || value(form, "CallbackSource").is_some()
+            ),
     );
 }
 
@@ -509,11 +418,11 @@ async fn the_caller_ends_the_bridge_with_a_star_or_the_time_limit_does() {
     emulator.clock().advance(Duration::from_secs(5)).unwrap();
     // Other keys go nowhere; a star hangs up the dialed call.
     let digits = format!("/calls/{parent}/digits");
-    let (status, _) = control_with(&emulator, "POST", &digits, &json!({"digits": "12"})).await;
+    let (status, _) = control(&emulator, "POST", &digits, json!({"digits": "12"})).await;
     assert_eq!(status, 204);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(asked.lock().unwrap().iter().all(|(p, _)| p != "/after"));
-    let (status, _) = control_with(&emulator, "POST", &digits, &json!({"digits": "*"})).await;
+    assert!(asked.lock().unwrap().iter().all(|(p, _, _)| p != "/after"));
+    let (status, _) = control(&emulator, "POST", &digits, json!({"digits": "*"})).await;
     assert_eq!(status, 204);
     let after = asked_for(&asked, "/after", 1).await;
     assert_eq!(value(&after[0], "DialCallStatus"), Some("completed"));
@@ -569,7 +478,13 @@ async fn hanging_up_the_caller_cancels_a_ringing_dial_and_completes_a_bridged_on
     let child = dial_call_sid(&emulator, &parent).await;
     bridge(&emulator, &parent, &child).await;
     emulator.clock().advance(Duration::from_secs(7)).unwrap();
-    let (status, _) = control(&emulator, "POST", &format!("/calls/{parent}/hangup")).await;
+    let (status, _) = control(
+        &emulator,
+        "POST",
+        &format!("/calls/{parent}/hangup"),
+        Value::Null,
+    )
+    .await;
     assert_eq!(status, 204);
     let events = asked_for(&asked, "/leg", 7).await;
     let last = events
@@ -580,7 +495,7 @@ async fn hanging_up_the_caller_cancels_a_ringing_dial_and_completes_a_bridged_on
     assert_eq!(value(last, "CallStatus"), Some("completed"));
     assert_eq!(value(last, "CallDuration"), Some("7"));
     // The caller is gone: no action is asked.
-    assert!(asked.lock().unwrap().iter().all(|(p, _)| p != "/after"));
+    assert!(asked.lock().unwrap().iter().all(|(p, _, _)| p != "/after"));
 }
 
 #[tokio::test]

@@ -5,43 +5,15 @@
 
 mod support;
 
+use support::voice::{control_raw as control, emulator};
+
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use signalwire_compat::{
     AnsweredBy, CallDirection, CallStatus, MachineDetection,
     emulator::{Answer, Clock, Emulator, NumberBehavior, SeedNumber, demo},
 };
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .clock(Clock::starting_at("2026-12-01T09:00:00Z".parse().unwrap()))
-        .start()
-        .await
-        .unwrap()
-}
-
-/// A control request with the project's credentials: its status and JSON.
-async fn control(
-    emulator: &Emulator,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> (u16, Value) {
-    let url = format!("http://{}/__emulator{path}", emulator.addr());
-    let mut request = support::raw()
-        .request(method.parse().unwrap(), url)
-        .basic_auth(emulator.project_id(), Some(emulator.api_token()));
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_owned());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 /// Places a call to `to` (with `timeout` seconds of ringing, and AMD when `detect`), moves
 /// the clock `seconds` a second at a time, and reads the call back.

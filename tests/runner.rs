@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::voice::{call_log as log, control, emulator, until, until_count, verb};
+
 use std::{
     sync::{Arc, Mutex},
     time::Duration,
@@ -40,11 +42,7 @@ async fn app() -> (String, Asked) {
         move |State(asked): State<Asked>, headers: HeaderMap, body: Bytes| async move {
             let form: Vec<(String, String)> =
                 url::form_urlencoded::parse(&body).into_owned().collect();
-            let signature = headers
-                .get("x-signalwire-signature")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
+            let signature = support::voice::signature(&headers);
             asked
                 .lock()
                 .unwrap()
@@ -97,80 +95,6 @@ async fn app() -> (String, Asked) {
     (format!("http://{addr}"), asked)
 }
 
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .clock(Clock::starting_at("2026-12-01T09:00:00Z".parse().unwrap()))
-        .start()
-        .await
-        .unwrap()
-}
-
-/// A control request with the project's credentials: its status and JSON.
-async fn control(emulator: &Emulator, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let url = format!("http://{}/__emulator{path}", emulator.addr());
-    let request = support::raw()
-        .request(method.parse().unwrap(), url)
-        .basic_auth(emulator.project_id(), Some(emulator.api_token()));
-    let request = if method == "GET" {
-        request
-    } else {
-        request.json(&body)
-    };
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-async fn log(emulator: &Emulator, call: &str) -> Vec<Value> {
-    let (status, body) = control(emulator, "GET", &format!("/calls/{call}/log"), Value::Null).await;
-    assert_eq!(status, 200, "{body}");
-    body["log"].as_array().cloned().unwrap_or_default()
-}
-
-/// Waits (in real time, at most 5 s) until the call's log has an entry `wanted` accepts.
-async fn until(
-    emulator: &Emulator,
-    call: &str,
-    what: &str,
-    wanted: impl Fn(&Value) -> bool,
-) -> Vec<Value> {
-    for _ in 0..500 {
-        let entries = log(emulator, call).await;
-        if entries.iter().any(&wanted) {
-            return entries;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("no {what} in the log: {:#?}", log(emulator, call).await);
-}
-
-/// Waits (in real time, at most 5 s) until `n` entries of the call's log are `wanted`.
-async fn until_count(
-    emulator: &Emulator,
-    call: &str,
-    what: &str,
-    wanted: impl Fn(&Value) -> bool,
-    n: usize,
-) {
-    for _ in 0..500 {
-        if log(emulator, call)
-            .await
-            .iter()
-            .filter(|e| wanted(e))
-            .count()
-            >= n
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!(
-        "not {n} of {what} in the log: {:#?}",
-        log(emulator, call).await
-    );
-}
-
 /// Moves the clock a second at a time (at most 30) until the call's cXML ends it: its log.
 async fn step_until_ended(emulator: &Emulator, call: &str) -> Vec<Value> {
     let ended = |e: &Value| e["event"] == "ended";
@@ -184,22 +108,9 @@ async fn step_until_ended(emulator: &Emulator, call: &str) -> Vec<Value> {
     until(emulator, call, "the end", ended).await
 }
 
-/// Places a call to `path` of the app and lets it be answered.
+/// Places a call to +15551230002 that runs `path` of the app, and lets it be answered.
 async fn answered(emulator: &Emulator, app: &str, path: &str) -> String {
-    let call = emulator
-        .client()
-        .calls()
-        .create("+15551230002", "+15551230001")
-        .url(format!("{app}{path}"))
-        .send()
-        .await
-        .unwrap();
-    emulator.clock().advance(Duration::from_secs(3)).unwrap();
-    call.sid.to_string()
-}
-
-fn verb(name: &'static str) -> impl Fn(&Value) -> bool {
-    move |e| e["event"] == "verb" && e["verb"] == name
+    support::voice::answered(emulator, app, path, "+15551230002").await
 }
 
 #[tokio::test]
@@ -317,6 +228,29 @@ async fn a_gather_nobody_answers_goes_on_to_the_next_verb() {
         0,
         "no input: the action is not asked"
     );
+}
+
+// On worker threads, so that a runner that never yields cannot hang the test with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn speech_a_keys_only_gather_does_not_hear_neither_ends_it_nor_stops_its_timeout() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let call = answered(&emulator, &app, "/quiet").await;
+    until(&emulator, &call, "the Gather", verb("Gather")).await;
+    let path = format!("/calls/{call}/speech");
+    let (status, _) = control(&emulator, "POST", &path, json!({"text": "sales"})).await;
+    assert_eq!(status, 204);
+    // Its prompt (1 s) and 3 s of silence, as if nothing had been said.
+    let next = |e: &Value| verb("Say")(e) && e["text"] == "Nobody pressed anything";
+    let mut seconds = 0;
+    while !log(&emulator, &call).await.iter().any(next) {
+        assert!(seconds < 30, "the Gather never timed out");
+        emulator.clock().advance(Duration::from_secs(1)).unwrap();
+        seconds += 1;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seconds <= 6, "the timeout took {seconds} s");
+    assert_eq!(log_count(&asked, "/menu"), 0, "speech is not a key");
 }
 
 #[tokio::test]

@@ -48,7 +48,7 @@ pub const RING_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The events a call's status callback may ask for; the last two (a call forwarded or
 /// queued while it rings) never happen on the emulator.
-const EVENTS: [&str; 6] = [
+pub(crate) const EVENTS: [&str; 6] = [
     "initiated",
     "ringing",
     "answered",
@@ -234,12 +234,46 @@ pub(crate) fn callback(
     events: Option<Vec<crate::cxml::CallEvent>>,
     allow_remote: bool,
 ) -> Result<Option<CallCallback>, Refusal> {
+    let events = events
+        .unwrap_or_default()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let Some(url) = url else { return Ok(None) };
+    let wanted = Wanted {
+        what: "StatusCallback",
+        events,
+        known: &EVENTS,
+    };
+    checked_callback(url, method, wanted, allow_remote).map(Some)
+}
+
+/// The events a callback asks for, and those it may ask for (`completed` when it names
+/// none).
+pub(crate) struct Wanted<'a> {
+    /// What the callback is called where it is given, for errors.
+    pub(crate) what: &'a str,
+    pub(crate) events: Vec<String>,
+    pub(crate) known: &'a [&'a str],
+}
+
+/// A callback to the events `wanted` names, checked as a conference's callback is: loopback
+/// unless remote callbacks are allowed, and `GET` or `POST`.
+pub(crate) fn checked_callback(
+    url: String,
+    method: Option<crate::CallbackMethod>,
+    wanted: Wanted<'_>,
+    allow_remote: bool,
+) -> Result<CallCallback, Refusal> {
+    let Wanted {
+        what,
+        events,
+        known,
+    } = wanted;
     let method = method
         .unwrap_or(crate::CallbackMethod::Post)
         .as_str()
         .to_owned();
-    // Checked as a conference's callback is, for its URL and method.
     let checked = StatusCallback {
         url,
         method,
@@ -247,22 +281,46 @@ pub(crate) fn callback(
         twilio_fields: false,
     }
     .checked(allow_remote)
-    .map_err(|e| Refusal::bad(format!("StatusCallback: {e}")))?;
-    let events: Vec<String> = match events {
-        Some(events) if !events.is_empty() => events.iter().map(|e| e.to_string()).collect(),
-        _ => vec!["completed".to_owned()],
+    .map_err(|e| Refusal::bad(format!("{what}: {e}")))?;
+    let events = if events.is_empty() {
+        vec!["completed".to_owned()]
+    } else {
+        events
     };
-    if let Some(unknown) = events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
+    if let Some(unknown) = events.iter().find(|e| !known.contains(&e.as_str())) {
         return Err(Refusal::bad(format!(
-            "StatusCallbackEvent {unknown:?} is not one of {}",
-            EVENTS.join(", ")
+            "{what}Event {unknown:?} is not one of {}",
+            known.join(", ")
         )));
     }
-    Ok(Some(CallCallback {
+    Ok(CallCallback {
         url: checked.url,
         method: checked.method,
         events,
-    }))
+    })
+}
+
+impl CallCallback {
+    /// The event `name` of the call `call`, with `params`, if the callback asks for `event`.
+    pub(crate) fn pending(
+        &self,
+        project: &Uuid,
+        call: &Uuid,
+        event: &str,
+        name: &str,
+        params: Vec<(String, String)>,
+    ) -> Option<Pending> {
+        if !self.events.iter().any(|e| e == event) {
+            return None;
+        }
+        let target = StatusCallback {
+            url: self.url.clone(),
+            method: self.method.clone(),
+            events: Vec::new(),
+            twilio_fields: false,
+        };
+        Some((Event::of_call(*project, *call, name, params), target))
+    }
 }
 
 /// The form with `Laml`, which SignalWire's documents name beside `Twiml`, under the name
@@ -869,13 +927,7 @@ impl EmulatedCall {
             params.push(("AnsweredBy".into(), by.to_string()));
         }
         self.sequence += 1;
-        let target = StatusCallback {
-            url: callback.url.clone(),
-            method: callback.method.clone(),
-            events: Vec::new(),
-            twilio_fields: false,
-        };
-        Some((Event::of_call(*account, self.sid, name, params), target))
+        callback.pending(account, &self.sid, name, name, params)
     }
 
     /// The call in the API's JSON shape, written by serializing the public model: every

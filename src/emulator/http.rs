@@ -528,7 +528,7 @@ async fn control(
             let (calls, _) = state.calls_mut(&project, &path)?;
             let run = calls.live_run_mut(&call_sid, &path)?;
             run.log(now, "input", json!({ "said": said.text }));
-            run.say(&said.text);
+            run.say(&said.text, now);
             Ok(StatusCode::NO_CONTENT.into_response())
         }),
         (["calls", _, "hangup"], _) => state.calls_mut(&project, &path).and_then(|(calls, _)| {

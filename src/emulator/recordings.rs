@@ -68,6 +68,11 @@ struct Recording {
     date_updated: DateTime<FixedOffset>,
     start_time: DateTime<FixedOffset>,
     end_time: Option<DateTime<FixedOffset>>,
+    /// `trim-silence` or `do-not-trim`.
+    trim: &'static str,
+    /// Seconds of audio, where that is not the time from its start to its end (a
+    /// `<Record>` that cut its silence).
+    audio: Option<i64>,
 }
 
 /// A project's recordings, in the order they started.
@@ -254,6 +259,8 @@ impl Recordings {
                         start_time: created,
                         end_time: is_over(&r.status)
                             .then(|| created + chrono::Duration::seconds(i64::from(r.duration))),
+                        trim: "do-not-trim",
+                        audio: None,
                     },
                 ));
             }
@@ -314,8 +321,57 @@ impl Recordings {
             date_updated: started,
             start_time: started,
             end_time: None,
+            trim: "do-not-trim",
+            audio: None,
         });
         Ok(r.render(account, now))
+    }
+
+    /// Starts the recording a `<Record>` of the call `call` makes (source `RecordVerb`, one
+    /// channel), cutting its silence when `trim`.
+    pub(crate) fn start_for_record(
+        &mut self,
+        call: &Uuid,
+        sid: Uuid,
+        trim: bool,
+        now: DateTime<Utc>,
+    ) {
+        let started = whole_seconds(now);
+        let seq = self.by_seq.keys().next_back().map_or(0, |last| last + 1);
+        self.seq_of.insert(sid, seq);
+        self.by_seq.insert(
+            seq,
+            Recording {
+                sid,
+                conference: None,
+                call: Some(*call),
+                status: RecordingStatus::InProgress,
+                source: "RecordVerb".into(),
+                channels: "1".into(),
+                pause_behavior: None,
+                date_created: started,
+                date_updated: started,
+                start_time: started,
+                end_time: None,
+                trim: if trim { "trim-silence" } else { "do-not-trim" },
+                audio: None,
+            },
+        );
+    }
+
+    /// Ends a `<Record>`'s recording at `now`: `completed` with `seconds` of audio, or
+    /// `absent` when it has none. Done even when the call's end completed it first.
+    pub(crate) fn finish_record(&mut self, sid: &Uuid, seconds: i64, now: DateTime<Utc>) {
+        if let Some(r) = self.get_mut(sid, None) {
+            r.status = if seconds > 0 {
+                RecordingStatus::Completed
+            } else {
+                RecordingStatus::Absent
+            };
+            r.end_time = Some(whole_seconds(now));
+            r.date_updated = whole_seconds(now);
+            r.audio = Some(seconds);
+        }
     }
 
     /// A page of the recordings of `owner` (a conference), or of the account's when none is
@@ -441,7 +497,9 @@ impl Recording {
     /// every field SignalWire documents.
     fn render(&self, account: &Uuid, now: DateTime<Utc>) -> Value {
         let end = self.end_time.unwrap_or_else(|| whole_seconds(now));
-        let duration = (end - self.start_time).num_seconds().max(0);
+        let duration = self
+            .audio
+            .unwrap_or_else(|| (end - self.start_time).num_seconds().max(0));
         let uri = format!(
             "{}/{}",
             listing(account, self.conference.as_ref()),
@@ -466,7 +524,7 @@ impl Recording {
             price_unit: Some("USD".into()),
             error_code: None,
             encryption_details: None,
-            trim: Some("do-not-trim".into()),
+            trim: Some(self.trim.into()),
             uri: Some(format!("{uri}.json")),
             subresource_uris: Some(crate::RecordingSubresourceUris {
                 transcriptions: Some(format!("{uri}/Transcriptions.json")),

@@ -87,6 +87,21 @@ pub const DIAL_TIMEOUT: u32 = 30;
 /// The longest room name `<Conference>` takes, in characters.
 pub const MAX_ROOM_NAME: usize = 128;
 
+/// The longest `<Record>`, in seconds, when its `maxLength` is not given or is 0.
+pub const RECORD_MAX_LENGTH: u32 = 3_600;
+
+/// The seconds of silence that end a `<Record>` without a `timeout`.
+pub const RECORD_TIMEOUT: u32 = 5;
+
+/// The keys that end a `<Record>` without a `finishOnKey`.
+pub const RECORD_FINISH_KEYS: &str = "1234567890*#";
+
+/// How long the beep before a `<Record>` takes.
+pub const BEEP_LENGTH: Duration = Duration::from_millis(500);
+
+/// The events a `<Record>`'s `recordingStatusCallback` may ask for.
+const RECORDING_EVENTS: [&str; 3] = ["in-progress", "completed", "absent"];
+
 /// The confidence reported for speech the called party gives.
 pub const SPEECH_CONFIDENCE: &str = "0.9";
 
@@ -95,7 +110,7 @@ pub const SPEECH_CONFIDENCE: &str = "0.9";
 pub(crate) struct LogEntry {
     /// When, on the emulator's clock (RFC 3339).
     at: String,
-    /// `request`, `verb`, `skipped`, `input`, `error` or `ended`.
+    /// `request`, `verb`, `skipped`, `input`, `recording`, `error` or `ended`.
     event: &'static str,
     /// What happened, by the event.
     #[serde(flatten)]
@@ -112,6 +127,9 @@ pub(crate) struct RunState {
     digits: String,
     /// Speech given and not yet gathered.
     speech: Option<String>,
+    /// When the called party was heard since a `<Record>` last looked: from the start of
+    /// the first thing said to the end of the last.
+    heard: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Bumped each time the REST API sends the call to new cXML.
     pub(crate) generation: u64,
     /// The conference a `<Dial><Conference>` put the call in, while it is there.
@@ -157,9 +175,14 @@ impl RunState {
         self.wake.notify_one();
     }
 
-    /// The called party says something.
-    pub(crate) fn say(&mut self, text: &str) {
+    /// The called party says something, starting `at` and taking as long as `<Say>` would.
+    pub(crate) fn say(&mut self, text: &str, at: DateTime<Utc>) {
         self.speech = Some(text.to_owned());
+        let end = later(at, say_length(text));
+        self.heard = Some(match self.heard {
+            Some((first, last)) => (first.min(at), last.max(end)),
+            None => (at, end),
+        });
         self.wake.notify_one();
     }
 
@@ -538,6 +561,7 @@ impl Runner {
                 )
             }
             VoiceVerb::Gather(gather) => self.gather(gather).await,
+            VoiceVerb::Record(record) => self.record(record).await,
             VoiceVerb::Redirect(redirect) => {
                 let method = method(redirect.method.as_ref());
                 self.log(
@@ -761,27 +785,23 @@ impl Runner {
         };
         let timeout = dial.timeout.unwrap_or(DIAL_TIMEOUT).clamp(5, 600);
         let limit = Duration::from_secs(dial.time_limit.unwrap_or(DIAL_TIME_LIMIT).into());
-        let callback = match noun.and_then(|n| n.status_callback.clone()) {
-            Some(url) => {
-                let checked = self.resolve(&url).and_then(|resolved| {
-                    super::calls::callback(
-                        Some(resolved),
-                        noun.and_then(|n| n.status_callback_method),
-                        noun.and_then(|n| n.status_callback_event.as_ref().map(|e| e.0.clone())),
-                        self.app.allow_remote_callbacks,
-                    )
-                    .map_err(|r| r.message)
-                });
-                match checked {
-                    Ok(callback) => callback,
-                    Err(why) => {
-                        self.log("skipped", json!({ "statusCallback": url, "why": why }));
-                        None
-                    }
-                }
-            }
-            None => None,
-        };
+        let callback = noun.and_then(|n| {
+            let events = n.status_callback_event.as_ref().map(|e| e.0.clone());
+            let wanted = super::calls::Wanted {
+                what: "statusCallback",
+                events: events
+                    .unwrap_or_default()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                known: &super::calls::EVENTS,
+            };
+            self.callback_of(
+                n.status_callback.as_deref(),
+                n.status_callback_method,
+                wanted,
+            )
+        });
         if let Some(url) = noun.and_then(|n| n.url.as_ref()) {
             self.log(
                 "skipped",
@@ -902,6 +922,34 @@ impl Runner {
         self.dial_action(dial, "completed", Some(child), seconds)
     }
 
+    /// The callback a verb names (`url`, relative to the document), checked; one that cannot
+    /// be called is logged as skipped, and the verb goes on without it.
+    fn callback_of(
+        &self,
+        url: Option<&str>,
+        method: Option<CallbackMethod>,
+        wanted: super::calls::Wanted<'_>,
+    ) -> Option<super::calls::CallCallback> {
+        let url = url?;
+        let what = wanted.what.to_owned();
+        let checked = self.resolve(url).and_then(|resolved| {
+            super::calls::checked_callback(
+                resolved,
+                method,
+                wanted,
+                self.app.allow_remote_callbacks,
+            )
+            .map_err(|r| r.message)
+        });
+        match checked {
+            Ok(callback) => Some(callback),
+            Err(why) => {
+                self.log("skipped", json!({ what: url, "why": why }));
+                None
+            }
+        }
+    }
+
     /// The `<Dial>` no longer waits on the call it placed.
     fn stop_dialing(&self) {
         if let Some(run) = self.app.state().run_mut(&self.project, &self.call) {
@@ -1002,10 +1050,15 @@ impl Runner {
             {
                 let mut state = self.app.state();
                 if let Some(run) = state.run_mut(&self.project, &self.call) {
+                    // What the Gather does not listen for is dropped, so that it cannot
+                    // wake the Gather again and again.
+                    let keys = std::mem::take(&mut run.digits);
                     if dtmf {
-                        digits.push_str(&std::mem::take(&mut run.digits));
+                        digits.push_str(&keys);
                     }
-                    if speech && let Some(text) = run.speech.take() {
+                    if let Some(text) = run.speech.take()
+                        && speech
+                    {
                         said = Some(text);
                     }
                 }
@@ -1057,6 +1110,212 @@ impl Runner {
         Flow::Ask(Source::Url { url, method, extra })
     }
 
+    /// `<Record>`: after its beep, records the called party until a key of `finishOnKey`,
+    /// `timeout` seconds of silence after the last thing said, `maxLength`, a hang-up or a
+    /// redirect. The recording (source `RecordVerb`) is `completed` with the seconds heard
+    /// (or its whole length with `trim="do-not-trim"`), or `absent` with none; its
+    /// `recordingStatusCallback` hears the events it asks for; then `action` (or the
+    /// document's own URL) is asked with `RecordingUrl`, `RecordingSid`,
+    /// `RecordingDuration` and `Digits`, also after a hang-up, whose document is not run.
+    async fn record(&mut self, record: &crate::cxml::Record) -> Flow {
+        let finish = record
+            .finish_on_key
+            .clone()
+            .unwrap_or_else(|| RECORD_FINISH_KEYS.to_owned());
+        let max_length = match record.max_length {
+            None | Some(0) => RECORD_MAX_LENGTH,
+            Some(n) => n.min(DIAL_TIME_LIMIT),
+        };
+        let timeout = record.timeout.unwrap_or(RECORD_TIMEOUT);
+        let trim = record.trim != Some(crate::cxml::Trim::DoNotTrim);
+        let beep = record.play_beep != Some(false);
+        self.log(
+            "verb",
+            json!({
+                "verb": "Record", "action": record.action, "finishOnKey": finish,
+                "maxLength": max_length, "timeout": timeout, "playBeep": beep,
+                "trim": if trim { "trim-silence" } else { "do-not-trim" },
+            }),
+        );
+        if record.transcribe == Some(true) {
+            self.log(
+                "skipped",
+                json!({ "transcribe": true, "why": "the emulator makes no transcriptions yet" }),
+            );
+        }
+        if let Some(url) = &record.storage_url {
+            self.log(
+                "skipped",
+                json!({ "storageUrl": url, "why": "the emulator keeps its recordings itself" }),
+            );
+        }
+        let wanted = super::calls::Wanted {
+            what: "recordingStatusCallback",
+            events: record
+                .recording_status_callback_event
+                .as_ref()
+                .map(|e| e.0.iter().map(ToString::to_string).collect())
+                .unwrap_or_default(),
+            known: &RECORDING_EVENTS,
+        };
+        let callback = self.callback_of(
+            record.recording_status_callback.as_deref(),
+            record.recording_status_callback_method,
+            wanted,
+        );
+        if beep && self.take(BEEP_LENGTH, 1, false).await == Woke::Interrupted {
+            return Flow::Interrupted;
+        }
+
+        let sid = self.app.new_sid();
+        let started = self.now();
+        {
+            let mut state = self.app.state();
+            if let Some(run) = state.run_mut(&self.project, &self.call) {
+                // What was pressed or said before the recording began is not part of it.
+                run.digits.clear();
+                run.speech = None;
+                run.heard = None;
+            }
+            if let Ok(all) = state.recordings_mut(&self.project, "") {
+                all.start_for_record(&self.call, sid, trim, started);
+            }
+        }
+        let url = format!(
+            "{}{}/Accounts/{}/Recordings/{sid}",
+            self.app.origin,
+            crate::API_ROOT_PATH,
+            self.project
+        );
+        self.log(
+            "recording",
+            json!({ "recording_sid": sid, "status": "in-progress" }),
+        );
+        self.recording_event(callback.as_ref(), sid, &url, "in-progress", 0);
+
+        let limit = later(started, Duration::from_secs(max_length.into()));
+        let mut heard: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+        let mut key = None;
+        let (end, woke) = loop {
+            {
+                let mut state = self.app.state();
+                if let Some(run) = state.run_mut(&self.project, &self.call) {
+                    let keys = std::mem::take(&mut run.digits);
+                    key = keys.chars().find(|c| finish.contains(*c));
+                    run.speech = None;
+                    if let Some((first, last)) = run.heard.take() {
+                        heard = Some(match heard {
+                            Some((a, b)) => (a.min(first), b.max(last)),
+                            None => (first, last),
+                        });
+                    }
+                }
+            }
+            if key.is_some() {
+                break (self.now(), Woke::Input);
+            }
+            let quiet_since = heard.map_or(started, |(_, last)| last.max(started));
+            let deadline = match timeout {
+                0 => limit,
+                n => later(quiet_since, Duration::from_secs(n.into())).min(limit),
+            };
+            match self.wait(Some(deadline), true).await {
+                Woke::Time => break (deadline.min(self.now()), Woke::Time),
+                Woke::Input => {}
+                Woke::Interrupted => break (self.now(), Woke::Interrupted),
+            }
+        };
+        let seconds = match (trim, heard) {
+            (true, Some((first, last))) => whole_up(last.min(end) - first.max(started)),
+            (true, None) => 0,
+            (false, _) => whole_up(end - started),
+        };
+        let status = if seconds > 0 { "completed" } else { "absent" };
+        if let Ok(all) = self.app.state().recordings_mut(&self.project, "") {
+            all.finish_record(&sid, seconds, end);
+        }
+        self.log(
+            "recording",
+            json!({ "recording_sid": sid, "status": status, "duration": seconds, "digits": key.map(String::from) }),
+        );
+        self.recording_event(callback.as_ref(), sid, &url, status, seconds);
+
+        let hung_up = woke == Woke::Interrupted
+            && !self
+                .app
+                .state()
+                .run_view(&self.project, &self.call)
+                .is_some_and(|v| v.live);
+        if woke == Woke::Interrupted && !hung_up {
+            // Sent to new cXML: that runs, and the action is not asked.
+            return Flow::Interrupted;
+        }
+        let target = match &record.action {
+            Some(action) => match self.resolve(action) {
+                Ok(url) => Some(url),
+                Err(e) if !hung_up => return self.bad(e),
+                Err(_) => None,
+            },
+            // Without an action, the document's own URL is asked again, as SignalWire does.
+            None => self.current.as_ref().map(|(url, _)| url.clone()),
+        };
+        let Some(target) = target else {
+            return if hung_up {
+                Flow::Interrupted
+            } else {
+                Flow::Next
+            };
+        };
+        let extra = vec![
+            ("RecordingUrl".to_owned(), url),
+            ("RecordingSid".to_owned(), sid.to_string()),
+            ("RecordingDuration".to_owned(), seconds.to_string()),
+            (
+                "Digits".to_owned(),
+                key.map(String::from).unwrap_or_default(),
+            ),
+        ];
+        let method = method(record.method.as_ref());
+        if hung_up {
+            // The app hears how the recording ended; the call is over, so its answer is
+            // not run.
+            let _ = self.fetch(&target, &method, &extra).await;
+            return Flow::Interrupted;
+        }
+        Flow::Ask(Source::Url {
+            url: target,
+            method,
+            extra,
+        })
+    }
+
+    /// Sends a `<Record>`'s recording status `status`, if its callback asks for it.
+    fn recording_event(
+        &self,
+        callback: Option<&super::calls::CallCallback>,
+        sid: Uuid,
+        url: &str,
+        status: &str,
+        seconds: i64,
+    ) {
+        let Some(callback) = callback else { return };
+        let params = vec![
+            ("AccountSid".to_owned(), self.project.to_string()),
+            ("CallSid".to_owned(), self.call.to_string()),
+            ("RecordingSid".to_owned(), sid.to_string()),
+            ("RecordingUrl".to_owned(), url.to_owned()),
+            ("RecordingStatus".to_owned(), status.to_owned()),
+            ("RecordingDuration".to_owned(), seconds.to_string()),
+            ("RecordingChannels".to_owned(), "1".to_owned()),
+            ("RecordingSource".to_owned(), "RecordVerb".to_owned()),
+        ];
+        let name = format!("recording-{status}");
+        if let Some(pending) = callback.pending(&self.project, &self.call, status, &name, params) {
+            let state = self.app.state();
+            self.app.dispatch_held(&state, &self.project, vec![pending]);
+        }
+    }
+
     /// A URL of the document, made absolute against the document's own.
     fn resolve(&self, text: &str) -> Result<String, String> {
         let text = text.trim();
@@ -1082,7 +1341,14 @@ impl Runner {
     /// answered by the document it gets.
     async fn fetch(&mut self, url: &str, method: &str, extra: &[(String, String)]) -> Fetched {
         self.asked += 1;
-        let status = if self.asked == 1 && self.start.direction == crate::CallDirection::Inbound {
+        let live = self
+            .app
+            .state()
+            .run_view(&self.project, &self.call)
+            .is_some_and(|v| v.live);
+        let status = if !live {
+            "completed"
+        } else if self.asked == 1 && self.start.direction == crate::CallDirection::Inbound {
             "ringing"
         } else {
             "in-progress"
@@ -1232,6 +1498,12 @@ fn noun_name(noun: &DialNoun) -> &'static str {
         DialNoun::Queue(_) => "Queue",
         DialNoun::Verto(_) => "Verto",
     }
+}
+
+/// A span in whole seconds, a part of a second counting as one.
+fn whole_up(span: chrono::TimeDelta) -> i64 {
+    let ms = span.num_milliseconds().max(0);
+    ms / 1000 + i64::from(ms % 1000 != 0)
 }
 
 fn flow(woke: Woke) -> Flow {

@@ -5,6 +5,9 @@
 
 use signalwire_compat::{Client, RetryPolicy};
 
+#[cfg(feature = "emulator")]
+pub mod voice;
+
 pub const PROJECT: &str = "b3877c40-da60-4998-90ad-b792e98472af";
 pub const TOKEN: &str = "PTsecret-token-0123456789abcdef";
 pub const CONFERENCE: &str = "b3877c40-da60-4998-90ad-b792e98472cf";
