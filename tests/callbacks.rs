@@ -786,3 +786,48 @@ async fn the_extractor_says_what_is_wrong_with_a_request_it_refuses() {
     assert_eq!(status, 403, "{text}");
     assert!(text.contains("does not match"), "{text}");
 }
+
+/// A receiver that answers the statuses given, one a request (the last one ever after).
+async fn answering(statuses: Vec<u16>) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let router = Router::new().route(
+        "/events",
+        any(move || {
+            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let status = statuses[n.min(statuses.len() - 1)];
+            async move { axum::http::StatusCode::from_u16(status).unwrap() }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    addr
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_tried_three_times_in_all_and_an_answer_ends_it() {
+    // Two 500s, then a 200: three tries, a second and then two apart.
+    let emulator = emulator().await;
+    let receiver = answering(vec![500, 503, 200]).await;
+    let started = std::time::Instant::now();
+    let log = join_and_wait(&emulator, receiver, &["join"], 3).await;
+    let tries: Vec<(u32, Option<u16>)> = log.iter().map(|a| (a.attempt, a.status)).collect();
+    assert_eq!(tries, [(1, Some(500)), (2, Some(503)), (3, Some(200))]);
+    assert!(started.elapsed() >= Duration::from_secs(3));
+
+    // Always 500: three tries and no more.
+    let emulator = self::emulator().await;
+    let receiver = answering(vec![500]).await;
+    let log = join_and_wait(&emulator, receiver, &["join"], 3).await;
+    tokio::time::sleep(Duration::from_millis(3_500)).await;
+    assert_eq!(emulator.callbacks().len(), 3, "{log:?}");
+
+    // A 4xx is an answer: it is not tried again.
+    let emulator = self::emulator().await;
+    let receiver = answering(vec![404]).await;
+    join_and_wait(&emulator, receiver, &["join"], 1).await;
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let log = emulator.callbacks();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!((log[0].attempt, log[0].status), (1, Some(404)));
+}

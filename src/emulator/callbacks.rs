@@ -32,6 +32,13 @@ pub(crate) const EVENTS: [&str; 7] = ["start", "end", "join", "leave", "mute", "
 /// How long one delivery may take.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How many times an event is tried, as SignalWire tries a status callback: once, and
+/// twice more when that fails.
+pub(crate) const MAX_ATTEMPTS: u32 = 3;
+
+/// How long the first retry waits; the second waits twice as long.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
 /// The most attempts the log keeps, oldest dropped first.
 const MAX_LOG: usize = 10_000;
 
@@ -109,6 +116,9 @@ pub struct CallbackAttempt {
     pub call_sid: Option<String>,
     /// Where it was sent.
     pub url: String,
+    /// Which try this was: 1, or 2 and 3 for the retries of an event whose delivery
+    /// failed (no answer, or a 5xx status).
+    pub attempt: u32,
     /// The status the receiver answered, if it answered.
     pub status: Option<u16>,
     /// Why it failed, if it did (no answer, a timeout, a refused connection).
@@ -271,6 +281,7 @@ impl Deliverer {
             event: event.name,
             call_sid,
             url: callback.url.clone(),
+            attempt: 1,
             status: None,
             error: None,
         };
@@ -301,16 +312,8 @@ impl Deliverer {
                 let (tx, mut rx) = mpsc::channel::<Delivery>(MAX_QUEUED);
                 let log = self.log.clone();
                 tokio::spawn(async move {
-                    while let Some(Delivery {
-                        request,
-                        mut attempt,
-                    }) = rx.recv().await
-                    {
-                        match request.send().await {
-                            Ok(response) => attempt.status = Some(response.status().as_u16()),
-                            Err(e) => attempt.error = Some(describe(&e)),
-                        }
-                        record(&log, attempt);
+                    while let Some(Delivery { request, attempt }) = rx.recv().await {
+                        deliver(&log, request, attempt).await;
                     }
                 });
                 tx
@@ -367,6 +370,38 @@ pub(crate) fn is_loopback(url: &url::Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+/// Sends one event, trying again (after [`RETRY_AFTER`], then twice that) while it gets no
+/// answer or a 5xx status, at most [`MAX_ATTEMPTS`] times in all; logs every try.
+async fn deliver(
+    log: &Mutex<VecDeque<CallbackAttempt>>,
+    request: reqwest::RequestBuilder,
+    attempt: CallbackAttempt,
+) {
+    let mut next = Some(request);
+    for n in 1..=MAX_ATTEMPTS {
+        let Some(request) = next.take() else { break };
+        // A form or a query is always cloneable; were it not, the one try is all.
+        next = request.try_clone();
+        let mut this = attempt.clone();
+        this.attempt = n;
+        let failed = match request.send().await {
+            Ok(response) => {
+                this.status = Some(response.status().as_u16());
+                response.status().is_server_error()
+            }
+            Err(e) => {
+                this.error = Some(describe(&e));
+                true
+            }
+        };
+        record(log, this);
+        if !failed || n == MAX_ATTEMPTS {
+            break;
+        }
+        tokio::time::sleep(RETRY_AFTER * n).await;
     }
 }
 
