@@ -278,6 +278,57 @@ async fn an_app_that_fails_ends_the_call_with_signalwires_error_code() {
 }
 
 #[tokio::test]
+async fn a_document_that_fails_sends_the_call_to_its_fallback_url_once() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let place = |url: &str, fallback: &str| {
+        emulator
+            .client()
+            .calls()
+            .create("+15551230002", "+15551230001")
+            .url(format!("{app}{url}"))
+            .fallback_url(format!("{app}{fallback}"))
+            .send()
+    };
+    // A 500: the fallback (the menu) is asked with the error, and runs.
+    let call = place("/fail", "/voice").await.unwrap().sid.to_string();
+    emulator.clock().advance(Duration::from_secs(3)).unwrap();
+    until(&emulator, &call, "the menu", verb("Gather")).await;
+    let menu = asked
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(p, _, _)| p == "/voice")
+        .cloned();
+    let form = menu.unwrap().2;
+    let value = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(value("ErrorCode").as_deref(), Some("11200"));
+    assert_eq!(value("ErrorUrl"), Some(format!("{app}/fail")));
+    let live = emulator.client().call(call.as_str()).fetch().await.unwrap();
+    assert_eq!(live.status, CallStatus::InProgress);
+
+    // HTML, then a fallback that fails too: the call ends, with both errors in its log.
+    let call = place("/html", "/fail").await.unwrap().sid.to_string();
+    emulator.clock().advance(Duration::from_secs(3)).unwrap();
+    let entries = until(&emulator, &call, "the end", |e| e["event"] == "ended").await;
+    let codes: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["event"] == "error")
+        .map(|e| &e["code"])
+        .collect();
+    assert_eq!(codes, [&json!(12100), &json!(11200)], "{entries:#?}");
+    let asked_fallback = entries
+        .iter()
+        .filter(|e| e["event"] == "request" && e["url"] == format!("{app}/fail"))
+        .count();
+    assert_eq!(asked_fallback, 1, "the fallback is asked once");
+}
+
+#[tokio::test]
 async fn a_redirect_or_a_hang_up_interrupts_the_verb_under_way() {
     let emulator = emulator().await;
     let (app, _) = app().await;

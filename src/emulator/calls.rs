@@ -131,6 +131,8 @@ struct EmulatedCall {
     outcome_at: DateTime<Utc>,
     outcome: Answer,
     handler: CallCxml,
+    /// Where a document that cannot be had or read is asked for instead: URL and method.
+    fallback: Option<(String, String)>,
     callback: Option<CallCallback>,
     answered_by: Option<AnsweredBy>,
     /// How many status callbacks the call has made, for `SequenceNumber`.
@@ -323,6 +325,16 @@ impl CallCallback {
     }
 }
 
+/// A `FallbackUrl` and its method (`POST` when not given); an empty URL is none.
+fn fallback(
+    url: Option<String>,
+    method: Option<crate::CallbackMethod>,
+) -> Option<(String, String)> {
+    let url = url.filter(|u| !u.trim().is_empty())?;
+    let method = method.unwrap_or(crate::CallbackMethod::Post);
+    Some((url, method.as_str().to_owned()))
+}
+
 /// The form with `Laml`, which SignalWire's documents name beside `Twiml`, under the name
 /// the spec's form takes.
 fn laml_as_twiml(body: &[u8]) -> Result<Vec<u8>, Refusal> {
@@ -457,6 +469,7 @@ impl Calls {
             .map_or(RING_TIMEOUT, |s| Duration::from_secs(s.into()));
         let call = self.placed(sid, to, from, None, handler, timeout, detect, now);
         call.callback = callback;
+        call.fallback = fallback(form.fallback_url, form.fallback_method);
         let events = call.event(project, "initiated", now).into_iter().collect();
         Ok((call.render(project), events))
     }
@@ -518,6 +531,7 @@ impl Calls {
             outcome_at: later(ring_at, rings),
             outcome,
             handler,
+            fallback: None,
             callback: None,
             answered_by,
             sequence: 0,
@@ -689,6 +703,9 @@ impl Calls {
         if let Some(callback) = new_callback {
             call.callback = callback;
         }
+        if let Some(fallback) = fallback(form.fallback_url, form.fallback_method) {
+            call.fallback = Some(fallback);
+        }
         if let Some(handler) = new_handler {
             call.handler = handler;
             // A live call's runner leaves its verb for the new cXML.
@@ -732,6 +749,7 @@ impl Calls {
             live: !call.status.is_over(),
             generation: call.run.generation,
             handler: call.handler.clone(),
+            fallback: call.fallback.clone(),
         })
     }
 

@@ -225,6 +225,8 @@ pub(crate) struct RunView {
     pub(crate) live: bool,
     pub(crate) generation: u64,
     pub(crate) handler: CallCxml,
+    /// The call's `FallbackUrl` and its method.
+    pub(crate) fallback: Option<(String, String)>,
 }
 
 /// The HTTP client that asks apps for their documents: SignalWire's timeouts, its bound on
@@ -355,6 +357,8 @@ impl Runner {
             return;
         };
         let mut documents = 0;
+        // Whether the document being asked for is the call's FallbackUrl.
+        let mut on_fallback = false;
         loop {
             documents += 1;
             if documents > MAX_DOCUMENTS {
@@ -378,6 +382,11 @@ impl Runner {
                         }
                         Fetched::Failed(code, message) => {
                             self.log("error", json!({ "code": code, "message": message }));
+                            if let Some(next) = self.fall_back(on_fallback, code, url) {
+                                source = next;
+                                on_fallback = true;
+                                continue;
+                            }
                             self.end(CallStatus::Completed, "its document could not be had");
                             return;
                         }
@@ -387,6 +396,7 @@ impl Runner {
                                 Woke::Interrupted => match self.redirected() {
                                     Some(next) => {
                                         source = next;
+                                        on_fallback = false;
                                         continue;
                                     }
                                     None => return,
@@ -404,6 +414,14 @@ impl Runner {
                         "error",
                         json!({ "code": 12100, "message": format!("the document is not cXML: {e}") }),
                     );
+                    let failed = self.current.as_ref().map(|(url, _)| url.clone());
+                    if let Some(next) =
+                        failed.and_then(|url| self.fall_back(on_fallback, 12100, &url))
+                    {
+                        source = next;
+                        on_fallback = true;
+                        continue;
+                    }
                     self.end(CallStatus::Completed, "its document is not cXML");
                     return;
                 }
@@ -429,6 +447,7 @@ impl Runner {
                     },
                 }
             }
+            on_fallback = false;
             match next {
                 Some(to) => source = to,
                 None => {
@@ -437,6 +456,40 @@ impl Runner {
                 }
             }
         }
+    }
+
+    /// Where the call goes when the document at `failed` could not be had or read (error
+    /// `code`): its `FallbackUrl` (or its application's), asked with `ErrorCode` and
+    /// `ErrorUrl`; nothing when it has none or the failed document was the fallback's.
+    fn fall_back(&self, on_fallback: bool, code: u32, failed: &str) -> Option<Source> {
+        if on_fallback {
+            return None;
+        }
+        let (url, method) = {
+            let state = self.app.state();
+            let view = state.run_view(&self.project, &self.call)?;
+            match (view.fallback, &view.handler) {
+                (Some(fallback), _) => fallback,
+                (None, CallCxml::Application(sid)) => state.voice_fallback(&self.project, sid)?,
+                (None, _) => return None,
+            }
+        };
+        let url = match self.resolve(&url) {
+            Ok(url) => url,
+            Err(why) => {
+                self.log("skipped", json!({ "fallbackUrl": url, "why": why }));
+                return None;
+            }
+        };
+        self.log("input", json!({ "fallback": url }));
+        Some(Source::Url {
+            url,
+            method,
+            extra: vec![
+                ("ErrorCode".to_owned(), code.to_string()),
+                ("ErrorUrl".to_owned(), failed.to_owned()),
+            ],
+        })
     }
 
     /// The new cXML the REST API sent the call to, if that is why the runner was

@@ -211,20 +211,32 @@ impl State {
         seen
     }
 
-    /// An application's voice URL and its method, if it has one.
-    pub(crate) fn voice_url(&self, account: &Uuid, application: &Uuid) -> Option<(String, String)> {
-        let app = self
-            .projects
+    /// An account's application.
+    fn application(&self, account: &Uuid, application: &Uuid) -> Option<&crate::Application> {
+        self.projects
             .get(account)?
             .tables
             .rows::<crate::Application>()?
-            .get(application)?;
-        let url = app.voice_url.clone().filter(|u| !u.is_empty())?;
-        let method = app
-            .voice_method
-            .as_ref()
-            .map_or_else(|| "POST".to_owned(), |m| m.to_string().to_uppercase());
-        Some((url, method))
+            .get(application)
+    }
+
+    /// An account's application's `voice_url` and its method.
+    pub(crate) fn voice_url(&self, account: &Uuid, application: &Uuid) -> Option<(String, String)> {
+        let app = self.application(account, application)?;
+        url_and_method(app.voice_url.as_ref(), app.voice_method.as_ref())
+    }
+
+    /// An account's application's `voice_fallback_url` and its method.
+    pub(crate) fn voice_fallback(
+        &self,
+        account: &Uuid,
+        application: &Uuid,
+    ) -> Option<(String, String)> {
+        let app = self.application(account, application)?;
+        url_and_method(
+            app.voice_fallback_url.as_ref(),
+            app.voice_fallback_method.as_ref(),
+        )
     }
 
     /// Where a call of any project takes its cXML from.
@@ -451,4 +463,14 @@ impl State {
             .flat_map(|c| c.announcements().iter().cloned())
             .collect()
     }
+}
+
+/// A URL an application gives (none when empty) and its method, `POST` when not given.
+fn url_and_method(
+    url: Option<&String>,
+    method: Option<&impl std::fmt::Display>,
+) -> Option<(String, String)> {
+    let url = url.filter(|u| !u.is_empty())?.clone();
+    let method = method.map_or_else(|| "POST".to_owned(), |m| m.to_string().to_uppercase());
+    Some((url, method))
 }
