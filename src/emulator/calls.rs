@@ -46,6 +46,11 @@ pub const ANSWER_AFTER: Duration = Duration::from_secs(2);
 /// How long a call rings before it ends `no-answer` when its `Timeout` is not given.
 pub const RING_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The most calls a project may have in flight (queued, ringing or in progress) before a
+/// new one, created or arriving, is refused with 429 and code 20429. A call a `<Dial>`
+/// places is not refused: each call dials at most one at a time.
+pub const MAX_CALLS_IN_FLIGHT: usize = 5_000;
+
 /// The events a call's status callback may ask for; the last two (a call forwarded or
 /// queued while it rings) never happen on the emulator.
 pub(crate) const EVENTS: [&str; 6] = [
@@ -95,14 +100,19 @@ impl CallCxml {
     }
 }
 
-/// The call a `<Dial>` places: from the call `parent`, as `sid`, to `to` from `from`,
-/// ringing at most `timeout`, its events to `callback`.
+/// The call a `<Dial>` places.
 pub(crate) struct DialOut {
+    /// The call whose `<Dial>` it is: its `ParentCallSid`.
     pub(crate) parent: Uuid,
+    /// Its own SID.
     pub(crate) sid: Uuid,
+    /// The number dialed.
     pub(crate) to: String,
+    /// The `callerId`, or the parent's `From`.
     pub(crate) from: String,
+    /// How long it may ring.
     pub(crate) timeout: Duration,
+    /// The `<Number>`'s status callback.
     pub(crate) callback: Option<CallCallback>,
 }
 
@@ -161,6 +171,8 @@ pub(crate) struct Calls {
     pub(crate) rules: Rules,
     /// The project's numbers that take calls, and where each asks for cXML.
     lines: HashMap<String, CallCxml>,
+    /// [`MAX_CALLS_IN_FLIGHT`] unless a test sets another.
+    in_flight_limit: Option<usize>,
 }
 
 /// A call listing's request: its filters and position, already checked.
@@ -389,6 +401,27 @@ impl Calls {
         }
     }
 
+    /// Refuses a new call while the project has its most calls in flight.
+    fn room_for_one_more(&self) -> Result<(), Refusal> {
+        let limit = self.in_flight_limit.unwrap_or(MAX_CALLS_IN_FLIGHT);
+        let in_flight = self
+            .by_seq
+            .values()
+            .filter(|c| !c.status.is_over())
+            .take(limit)
+            .count();
+        if in_flight < limit {
+            return Ok(());
+        }
+        Err(Refusal::new(
+            429,
+            20429,
+            format!(
+                "This project has {limit} calls in flight, the most it may have: end some, or wait for them to end, before placing another"
+            ),
+        ))
+    }
+
     /// A call comes in from `from` to the project's number `to`: it is answered at once
     /// (direction `inbound`) and runs the number's voice URL.
     pub(crate) fn arrive(
@@ -399,6 +432,7 @@ impl Calls {
         to: String,
         now: DateTime<Utc>,
     ) -> Result<Value, Refusal> {
+        self.room_for_one_more()?;
         let Some(handler) = self.lines.get(&to).cloned() else {
             return Err(Refusal::new(
                 404,
@@ -433,6 +467,7 @@ impl Calls {
         // `Laml` is SignalWire's other name for `Twiml`.
         let body = laml_as_twiml(body)?;
         let form: CallCreate = store::read_checked(&body, false)?;
+        self.room_for_one_more()?;
         let to = form.to.unwrap_or_default();
         let from = form.from.unwrap_or_default();
         let handler = match (form.url, form.application_sid, form.twiml) {
@@ -998,5 +1033,35 @@ impl EmulatedCall {
             audio_out_lost: None,
         };
         serde_json::to_value(model).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_in_flight_are_bounded_and_an_ended_one_makes_room() {
+        let mut calls = Calls {
+            in_flight_limit: Some(2),
+            ..Calls::default()
+        };
+        let account = Uuid::from_u128(1);
+        let now = Utc::now();
+        let body = b"To=%2B15550000001&From=%2B15550000002&Url=http%3A%2F%2F127.0.0.1%2Fvoice";
+        let place = |calls: &mut Calls, n: u128| {
+            calls.create(&account, body, Uuid::from_u128(100 + n), now, false, None)
+        };
+        assert!(place(&mut calls, 1).is_ok());
+        assert!(place(&mut calls, 2).is_ok());
+        let refused = place(&mut calls, 3).unwrap_err();
+        assert_eq!((refused.status, refused.code), (429, 20429));
+        assert!(
+            refused.message.contains("2 calls in flight"),
+            "{}",
+            refused.message
+        );
+        calls.end_call(&account, &Uuid::from_u128(101), CallStatus::Canceled, now);
+        assert!(place(&mut calls, 4).is_ok());
     }
 }

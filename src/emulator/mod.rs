@@ -96,7 +96,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub use callbacks::{CallbackAttempt, StatusCallback};
-pub use calls::{ANSWER_AFTER, CallCxml, RING_AFTER, RING_TIMEOUT};
+pub use calls::{ANSWER_AFTER, CallCxml, MAX_CALLS_IN_FLIGHT, RING_AFTER, RING_TIMEOUT};
 pub use clock::{Clock, ClockError, MAX_ADVANCE};
 pub use conferences::Announcement;
 pub use faults::{
