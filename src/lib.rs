@@ -36,6 +36,6 @@ pub use models::{
     stream::StreamStatus,
 };
 pub use sid::*;
-pub use text::{MAX_SHOWN_CHARS, Printable};
+pub use text::{MAX_SHOWN_CHARS, Printable, one_line};
 pub use wire::paging::Page;
 pub use wire::retry::RetryPolicy;

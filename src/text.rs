@@ -10,6 +10,28 @@ use std::{borrow::Cow, fmt};
 /// How many characters of a server's text an error shows; the rest is counted, not shown.
 pub const MAX_SHOWN_CHARS: usize = 1024;
 
+/// An error and its causes on one line, outermost first, joined by `: `; a cause whose text
+/// the line already holds is not said again (the HTTP stack often repeats its cause).
+///
+/// ```
+/// let io = std::io::Error::other("connection refused");
+/// let text = signalwire_compat::one_line(&io);
+/// assert_eq!(text, "connection refused");
+/// ```
+pub fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = cause.source();
+    }
+    text
+}
+
 /// Text from a server, displayed safely: control characters (newlines, carriage returns,
 /// escape sequences, C1 controls) and the invisible characters that reorder text on screen
 /// are written as `\n`, `\r`, `\t` or `\u{…}`, and text longer than the limit is cut with a

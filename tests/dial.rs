@@ -9,7 +9,8 @@
 mod support;
 
 use support::voice::{
-    Asked, answered, asked_for, call_log as log, control, emulator, pages_app, until, value,
+    Asked, answered, asked_for, call_log as log, control, emulator, hang_up, pages_app, until,
+    value,
 };
 
 use std::time::Duration;
@@ -122,14 +123,7 @@ async fn two_calls_meet_in_one_room_and_each_goes_to_the_action_as_it_leaves() {
     assert_eq!(value(&after[0], "DialCallSid"), None);
 
     // Bob hangs up: the last one out ends the conference, and his runner leaves it.
-    let (status, body) = control(
-        &emulator,
-        "POST",
-        &format!("/calls/{bob}/hangup"),
-        Value::Null,
-    )
-    .await;
-    assert_eq!(status, 204, "{body}");
+    hang_up(&emulator, &bob).await;
     until(&emulator, &bob, "the end", |e| e["event"] == "ended").await;
     let fetched = emulator
         .client()
@@ -322,14 +316,7 @@ async fn a_dialed_number_rings_is_bridged_and_the_action_hears_how_it_went() {
 
     // The called party hangs up 20 s later: the parent goes to the Dial's action.
     emulator.clock().advance(Duration::from_secs(20)).unwrap();
-    let (status, body) = control(
-        &emulator,
-        "POST",
-        &format!("/calls/{child}/hangup"),
-        Value::Null,
-    )
-    .await;
-    assert_eq!(status, 204, "{body}");
+    hang_up(&emulator, &child).await;
     let after = asked_for(&asked, "/after", 1).await;
     assert_eq!(value(&after[0], "CallSid"), Some(parent.as_str()));
     assert_eq!(value(&after[0], "DialCallStatus"), Some("completed"));
@@ -478,14 +465,7 @@ async fn hanging_up_the_caller_cancels_a_ringing_dial_and_completes_a_bridged_on
     let child = dial_call_sid(&emulator, &parent).await;
     bridge(&emulator, &parent, &child).await;
     emulator.clock().advance(Duration::from_secs(7)).unwrap();
-    let (status, _) = control(
-        &emulator,
-        "POST",
-        &format!("/calls/{parent}/hangup"),
-        Value::Null,
-    )
-    .await;
-    assert_eq!(status, 204);
+    hang_up(&emulator, &parent).await;
     let events = asked_for(&asked, "/leg", 7).await;
     let last = events
         .iter()

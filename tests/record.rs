@@ -8,14 +8,11 @@ mod support;
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use signalwire_compat::{
-    CallStatus, RecordingStatus,
-    emulator::Emulator,
-    webhooks::{Payload, Validator},
-};
+use serde_json::json;
+use signalwire_compat::{CallStatus, RecordingStatus, emulator::Emulator};
 use support::voice::{
-    Asked, answered, asked_for, call_log, control, emulator, pages_app, until, value, verb,
+    Asked, answered, asked_for, assert_signed, call_log, control, emulator, hang_up, pages_app,
+    until, value, verb,
 };
 
 async fn app() -> (String, Asked) {
@@ -141,15 +138,7 @@ async fn a_voicemail_is_recorded_until_its_key_and_the_action_and_callback_hear_
     assert_eq!(value(completed, "RecordingDuration"), Some("2"));
     assert_eq!(value(completed, "RecordingSource"), Some("RecordVerb"));
     assert_eq!(value(completed, "RecordingSid"), Some(sid.as_str()));
-    let validator = Validator::new(emulator.signing_key());
-    for (path, signature, form) in asked.lock().unwrap().iter() {
-        assert!(
-            validator
-                .check(signature, &format!("{app}{path}"), Payload::Form(form))
-                .is_ok(),
-            "{path}: the signature does not hold"
-        );
-    }
+    assert_signed(&emulator, &app, &asked.lock().unwrap());
 
     // The REST API has the recording, the call's and the account's.
     let fetched = emulator
@@ -235,14 +224,7 @@ async fn hanging_up_keeps_the_recording_and_tells_the_action_whose_document_is_n
     let call = voicemail(&emulator, &app, &asked).await;
     say(&emulator, &call, "call me back").await;
     advance(&emulator, 2_000);
-    let (status, body) = control(
-        &emulator,
-        "POST",
-        &format!("/calls/{call}/hangup"),
-        Value::Null,
-    )
-    .await;
-    assert_eq!(status, 204, "{body}");
+    hang_up(&emulator, &call).await;
 
     let action = asked_for(&asked, "/recorded", 1).await;
     assert_eq!(value(&action[0], "CallStatus"), Some("completed"));

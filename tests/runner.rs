@@ -6,12 +6,12 @@
 
 mod support;
 
-use support::voice::{call_log as log, control, emulator, until, until_count, verb};
-
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
+use support::voice::{
+    Asked, assert_signed, call_log as log, control, emulator, hang_up, until, until_count, value,
+    verb,
 };
+
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -25,11 +25,7 @@ use serde_json::{Value, json};
 use signalwire_compat::{
     CallStatus,
     emulator::{Clock, Emulator, SeedNumber, demo},
-    webhooks::{Payload, Validator},
 };
-
-/// What the app was asked: the path, the signature, and the form.
-type Asked = Arc<Mutex<Vec<(String, String, Vec<(String, String)>)>>>;
 
 fn xml(body: impl Into<String>) -> impl IntoResponse {
     ([("content-type", "text/xml")], body.into())
@@ -153,19 +149,9 @@ async fn a_caller_presses_through_a_menu_and_the_app_is_asked_signed() {
     let asked = asked.lock().unwrap().clone();
     let paths: Vec<&str> = asked.iter().map(|(p, _, _)| p.as_str()).collect();
     assert_eq!(paths, ["/voice", "/menu", "/voice", "/menu"]);
-    let validator = Validator::new(emulator.signing_key());
-    for (path, signature, form) in &asked {
-        assert!(
-            validator
-                .check(signature, &format!("{app}{path}"), Payload::Form(form))
-                .is_ok(),
-            "{path}: the signature does not hold"
-        );
-        let value = |k: &str| {
-            form.iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
+    assert_signed(&emulator, &app, &asked);
+    for (_, _, form) in &asked {
+        let value = |k: &str| value(form, k);
         assert_eq!(value("CallSid"), Some(call.as_str()));
         assert_eq!(
             value("AccountSid"),
@@ -301,13 +287,11 @@ async fn a_document_that_fails_sends_the_call_to_its_fallback_url_once() {
         .find(|(p, _, _)| p == "/voice")
         .cloned();
     let form = menu.unwrap().2;
-    let value = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
-    assert_eq!(value("ErrorCode").as_deref(), Some("11200"));
-    assert_eq!(value("ErrorUrl"), Some(format!("{app}/fail")));
+    assert_eq!(value(&form, "ErrorCode"), Some("11200"));
+    assert_eq!(
+        value(&form, "ErrorUrl"),
+        Some(format!("{app}/fail").as_str())
+    );
     let live = emulator.client().call(call.as_str()).fetch().await.unwrap();
     assert_eq!(live.status, CallStatus::InProgress);
 
@@ -352,14 +336,7 @@ async fn a_redirect_or_a_hang_up_interrupts_the_verb_under_way() {
     // The called party hangs up: the call is over, and takes no more keys.
     let call = answered(&emulator, &app, "/pause").await;
     until(&emulator, &call, "the pause", verb("Pause")).await;
-    let (status, _) = control(
-        &emulator,
-        "POST",
-        &format!("/calls/{call}/hangup"),
-        Value::Null,
-    )
-    .await;
-    assert_eq!(status, 204);
+    hang_up(&emulator, &call).await;
     assert_eq!(
         client.call(call.as_str()).fetch().await.unwrap().status,
         CallStatus::Completed
@@ -494,21 +471,11 @@ async fn a_call_to_one_of_the_projects_numbers_runs_its_voice_url() {
     })
     .await;
     let asked = asked.lock().unwrap().clone();
-    let validator = Validator::new(emulator.signing_key());
+    assert_signed(&emulator, &app, &asked);
     let statuses: Vec<(&str, Option<&str>)> = asked
         .iter()
-        .map(|(path, signature, form)| {
-            assert!(
-                validator
-                    .check(signature, &format!("{app}{path}"), Payload::Form(form))
-                    .is_ok(),
-                "{path}: the signature does not hold"
-            );
-            let value = |k: &str| {
-                form.iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.as_str())
-            };
+        .map(|(path, _, form)| {
+            let value = |k: &str| value(form, k);
             assert_eq!(value("CallSid"), Some(sid.as_str()));
             assert_eq!(value("Direction"), Some("inbound"));
             assert_eq!(value("From"), Some("+15557654321"));

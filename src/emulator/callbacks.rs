@@ -416,21 +416,10 @@ fn record(log: &Mutex<VecDeque<CallbackAttempt>>, attempt: CallbackAttempt) {
 
 /// A failed delivery, for the log: what went wrong and why, causes included.
 pub(crate) fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error as _;
     if e.is_timeout() {
         return format!("no answer within {} s", DELIVERY_TIMEOUT.as_secs());
     }
-    let mut text = e.to_string();
-    let mut next = e.source();
-    while let Some(cause) = next {
-        let part = cause.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        next = cause.source();
-    }
-    text
+    crate::one_line(e)
 }
 
 /// A control request that makes a participant join.

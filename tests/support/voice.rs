@@ -8,7 +8,10 @@ use std::{
 
 use axum::{Router, body::Bytes, extract::State, http::HeaderMap, routing::post};
 use serde_json::Value;
-use signalwire_compat::emulator::{Clock, Emulator};
+use signalwire_compat::{
+    emulator::{Clock, Emulator},
+    webhooks::{Payload, Validator},
+};
 
 /// An emulator whose clock stands at 2026-12-01 09:00 UTC until a test moves it.
 pub async fn emulator() -> Emulator {
@@ -173,4 +176,25 @@ pub async fn answered(emulator: &Emulator, app: &str, path: &str, to: &str) -> S
         .unwrap();
     emulator.clock().advance(Duration::from_secs(3)).unwrap();
     call.sid.to_string()
+}
+
+/// The called party hangs up the call (204).
+pub async fn hang_up(emulator: &Emulator, call: &str) {
+    let path = format!("/calls/{call}/hangup");
+    let (status, body) = control(emulator, "POST", &path, Value::Null).await;
+    assert_eq!(status, 204, "{body}");
+}
+
+/// Checks that each request the app at `app` was asked carries a signature made with the
+/// emulator's key over its URL and form.
+pub fn assert_signed(emulator: &Emulator, app: &str, asked: &[(String, String, Form)]) {
+    let validator = Validator::new(emulator.signing_key());
+    for (path, signature, form) in asked {
+        assert!(
+            validator
+                .check(signature, &format!("{app}{path}"), Payload::Form(form))
+                .is_ok(),
+            "{path}: the signature does not hold"
+        );
+    }
 }

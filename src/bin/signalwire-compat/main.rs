@@ -130,18 +130,7 @@ fn describe(failure: Failure) -> (u8, String) {
 /// An error and its causes on one line, outermost first, each said once: the error's own
 /// text says what happened, its causes (the HTTP stack's, the JSON reader's) say how.
 fn report(error: &Error) -> String {
-    use std::error::Error as _;
-    let mut text = error.to_string();
-    let mut next = error.source();
-    while let Some(cause) = next {
-        let part = cause.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        next = cause.source();
-    }
-    text
+    signalwire_compat::one_line(error)
 }
 
 /// The whole command line: the hand-written commands and a generic one for each resource the
