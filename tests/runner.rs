@@ -216,7 +216,8 @@ async fn a_gather_nobody_answers_goes_on_to_the_next_verb() {
     );
 }
 
-// On worker threads, so that a runner that never yields cannot hang the test with it.
+// A Gather that woke on input it did not take spun without yielding, and this test did not
+// finish; on worker threads the rest of the emulator goes on beside such a runner.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn speech_a_keys_only_gather_does_not_hear_neither_ends_it_nor_stops_its_timeout() {
     let emulator = emulator().await;

@@ -567,12 +567,13 @@ struct Arrival {
 /// is answered and runs the number's voice URL. Answers the call (201).
 fn arrive(app: &Arc<App>, project: Uuid, body: &[u8], path: &str) -> Result<Response, Refusal> {
     let Arrival { from, to } = json_body::<Arrival>(body)?;
-    super::numbers::check_number(&from).map_err(|_| {
-        Refusal::bad("from is 1 to 64 characters with no spaces, such as +15551234567")
-    })?;
-    super::numbers::check_number(&to).map_err(|_| {
-        Refusal::bad("to is 1 to 64 characters with no spaces, such as +15551234567")
-    })?;
+    for (name, number) in [("from", &from), ("to", &to)] {
+        super::numbers::check_number(number).map_err(|_| {
+            Refusal::bad(format!(
+                "{name} is 1 to 64 characters with no spaces, such as +15551234567"
+            ))
+        })?;
+    }
     let sid = super::store::random_sid();
     let now = app.clock.now();
     let call = {

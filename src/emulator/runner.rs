@@ -138,8 +138,6 @@ pub(crate) struct RunState {
     pub(crate) dialing: Option<Uuid>,
     /// That call's status when the runner last looked: the runner is woken when it changes.
     pub(crate) dial_seen: Option<super::calls::Dialed>,
-    /// Whether a `*` ended the bridge of a `<Dial hangupOnStar>`.
-    pub(crate) star: bool,
     /// Whether the runner has started.
     pub(crate) started: bool,
     /// Wakes the runner: input, a redirect, the call's end.
@@ -178,11 +176,7 @@ impl RunState {
     /// The called party says something, starting `at` and taking as long as `<Say>` would.
     pub(crate) fn say(&mut self, text: &str, at: DateTime<Utc>) {
         self.speech = Some(text.to_owned());
-        let end = later(at, say_length(text));
-        self.heard = Some(match self.heard {
-            Some((first, last)) => (first.min(at), last.max(end)),
-            None => (at, end),
-        });
+        self.heard = Some(widened(self.heard, (at, later(at, say_length(text)))));
         self.wake.notify_one();
     }
 
@@ -930,6 +924,7 @@ impl Runner {
         }
         self.log("input", json!({ "bridged": child }));
         let star = dial.hangup_on_star == Some(true);
+        let starred = std::sync::atomic::AtomicBool::new(false);
         let woke = self
             .wait_for(Some(later(now, limit)), |state| {
                 if star
@@ -937,18 +932,13 @@ impl Runner {
                     && let Some(at) = run.digits.find('*')
                 {
                     run.digits.drain(..=at);
-                    run.star = true;
+                    starred.store(true, std::sync::atomic::Ordering::Relaxed);
                     return true;
                 }
                 seen(state).is_none_or(|d| d.status.is_over() || !d.bridged)
             })
             .await;
-        let pressed = {
-            let mut state = self.app.state();
-            state
-                .run_mut(&project, &call)
-                .is_some_and(|run| std::mem::take(&mut run.star))
-        };
+        let pressed = starred.into_inner();
         // The clock may step past the limit: the bridge ends at it.
         let end = self.now().min(later(now, limit));
         match woke {
@@ -1256,11 +1246,8 @@ impl Runner {
                     let keys = std::mem::take(&mut run.digits);
                     key = keys.chars().find(|c| finish.contains(*c));
                     run.speech = None;
-                    if let Some((first, last)) = run.heard.take() {
-                        heard = Some(match heard {
-                            Some((a, b)) => (a.min(first), b.max(last)),
-                            None => (first, last),
-                        });
+                    if let Some(span) = run.heard.take() {
+                        heard = Some(widened(heard, span));
                     }
                 }
             }
@@ -1550,6 +1537,17 @@ fn noun_name(noun: &DialNoun) -> &'static str {
         DialNoun::Sip(_) => "Sip",
         DialNoun::Queue(_) => "Queue",
         DialNoun::Verto(_) => "Verto",
+    }
+}
+
+/// A span of time widened to take in `more` (or `more` itself when there is none yet).
+fn widened(
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    more: (DateTime<Utc>, DateTime<Utc>),
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    match span {
+        Some((first, last)) => (first.min(more.0), last.max(more.1)),
+        None => more,
     }
 }
 
