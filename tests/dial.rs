@@ -10,7 +10,7 @@ mod support;
 
 use support::voice::{
     Asked, answered, asked_for, call_log as log, control, emulator, hang_up, pages_app, until,
-    value,
+    until_count, value, verb,
 };
 
 use std::time::Duration;
@@ -57,12 +57,50 @@ async fn app() -> (String, Asked) {
             r#"<Response><Dial action="/after" callerId="sales">+15550001000</Dial></Response>"#
                 .to_owned(),
         ),
+        (
+            "/wait-board",
+            r#"<Response><Dial><Conference beep="false" startConferenceOnEnter="false">board</Conference></Dial></Response>"#.to_owned(),
+        ),
+        (
+            "/chair-board",
+            r#"<Response><Dial><Conference record="record-from-start" recordingStatusCallback="/room-recording" recordingStatusCallbackEvent="in-progress completed">board</Conference></Dial></Response>"#.to_owned(),
+        ),
+        (
+            "/wait-music",
+            r#"<Response><Dial><Conference waitUrl="/hold" startConferenceOnEnter="false">lobby</Conference></Dial></Response>"#.to_owned(),
+        ),
+        (
+            "/hold",
+            r#"<Response><Play>http://127.0.0.1:9/music.mp3</Play><Say>Not here</Say><Pause length="2"/></Response>"#.to_owned(),
+        ),
+        (
+            "/wait-nothing",
+            r#"<Response><Dial><Conference waitUrl="/no-music" startConferenceOnEnter="false">hall</Conference></Dial></Response>"#.to_owned(),
+        ),
+        ("/no-music", "<Response></Response>".to_owned()),
+        (
+            "/open-lobby",
+            "<Response><Dial><Conference>lobby</Conference></Dial></Response>".to_owned(),
+        ),
         ("/after", "<Response><Say>Bye</Say><Hangup/></Response>".to_owned()),
         ("/leg", String::new()),
         ("/events", String::new()),
+        ("/room-recording", String::new()),
     ]
     })
     .await
+}
+
+/// The conferences named `name`, newest last.
+async fn rooms(emulator: &Emulator, name: &str) -> Vec<signalwire_compat::Conference> {
+    let list = emulator.client().conferences().list().friendly_name(name);
+    list.send().await.unwrap().items
+}
+
+/// The participants of the conference `room`.
+async fn people(emulator: &Emulator, room: &str) -> Vec<signalwire_compat::Participant> {
+    let list = emulator.client().conference(room).participants().list();
+    list.send().await.unwrap().items
 }
 
 fn dialed(e: &Value) -> bool {
@@ -79,27 +117,11 @@ async fn two_calls_meet_in_one_room_and_each_goes_to_the_action_as_it_leaves() {
     until(&emulator, &bob, "the Dial", dialed).await;
 
     // One conference of that name, started, with both calls in it.
-    let rooms = emulator
-        .client()
-        .conferences()
-        .list()
-        .friendly_name("standup")
-        .send()
-        .await
-        .unwrap()
-        .items;
+    let rooms = rooms(&emulator, "standup").await;
     assert_eq!(rooms.len(), 1, "{rooms:#?}");
     assert_eq!(rooms[0].status, ConferenceStatus::InProgress);
     let room = rooms[0].sid.to_string();
-    let people = emulator
-        .client()
-        .conference(room.as_str())
-        .participants()
-        .list()
-        .send()
-        .await
-        .unwrap()
-        .items;
+    let people = people(&emulator, &room).await;
     let mut calls: Vec<String> = people.iter().map(|p| p.call_sid.to_string()).collect();
     calls.sort();
     let mut both = vec![alice.clone(), bob.clone()];
@@ -495,4 +517,266 @@ async fn a_caller_id_that_is_not_a_number_fails_the_dial_without_a_call() {
     );
     let children = children(&emulator, &parent).await;
     assert!(children.is_empty());
+}
+
+/// The `beep` entries of a call's log: who entered or left, as the call heard it.
+async fn beeps(emulator: &Emulator, call: &str) -> Vec<(String, String)> {
+    log(emulator, call)
+        .await
+        .iter()
+        .filter(|e| e["event"] == "heard")
+        .map(|e| {
+            (
+                e["beep"].as_str().unwrap().to_owned(),
+                e["call"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_room_recorded_from_its_start_records_from_then_to_its_end_and_beeps_are_heard() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    // The first call waits (no beep of its own): the room has not started, and nothing
+    // records it yet.
+    let waiter = answered(&emulator, &app, "/wait-board", "+15550000001").await;
+    until(&emulator, &waiter, "the Dial", dialed).await;
+    let rooms = rooms(&emulator, "board").await;
+    assert_eq!(rooms[0].status, ConferenceStatus::Init);
+    let room = rooms[0].sid.to_string();
+    let recordings = |emulator: &Emulator| {
+        let client = emulator.client();
+        let room = room.clone();
+        async move {
+            client
+                .conference(room.as_str())
+                .recordings()
+                .list()
+                .send()
+                .await
+                .unwrap()
+                .items
+        }
+    };
+    assert!(recordings(&emulator).await.is_empty());
+    assert!(beeps(&emulator, &waiter).await.is_empty());
+
+    // The chair starts the room 10 s later: the recording begins, and both hear the beep
+    // of the chair coming in.
+    emulator.clock().advance(Duration::from_secs(10)).unwrap();
+    let chair = answered(&emulator, &app, "/chair-board", "+15550000002").await;
+    until(&emulator, &chair, "the beep", |e| e["event"] == "heard").await;
+    let started = asked_for(&asked, "/room-recording", 1).await;
+    assert_eq!(value(&started[0], "RecordingStatus"), Some("in-progress"));
+    assert_eq!(value(&started[0], "RecordingSource"), Some("Conference"));
+    assert_eq!(value(&started[0], "ConferenceSid"), Some(room.as_str()));
+    assert_eq!(value(&started[0], "CallSid"), Some(chair.as_str()));
+    assert_eq!(value(&started[0], "RecordingDuration"), Some("0"));
+    let made = recordings(&emulator).await;
+    assert_eq!(made.len(), 1, "{made:#?}");
+    assert_eq!(
+        made[0].status,
+        signalwire_compat::RecordingStatus::InProgress
+    );
+    assert_eq!(
+        made[0].source,
+        Some(signalwire_compat::RecordingSource::Conference)
+    );
+    let sid = made[0].sid.to_string();
+    assert_eq!(value(&started[0], "RecordingSid"), Some(sid.as_str()));
+    assert!(
+        value(&started[0], "RecordingUrl")
+            .unwrap()
+            .ends_with(&format!("/Recordings/{sid}"))
+    );
+    let entered = vec![("enter".to_owned(), chair.clone())];
+    assert_eq!(beeps(&emulator, &waiter).await, entered);
+    assert_eq!(beeps(&emulator, &chair).await, entered);
+
+    // The chair leaves a minute later: the waiter hears it go, and the room goes on.
+    emulator.clock().advance(Duration::from_secs(60)).unwrap();
+    hang_up(&emulator, &chair).await;
+    until(&emulator, &waiter, "the exit beep", |e| {
+        e["event"] == "heard" && e["beep"] == "exit"
+    })
+    .await;
+    assert_eq!(
+        recordings(&emulator).await[0].status,
+        signalwire_compat::RecordingStatus::InProgress
+    );
+
+    // The waiter, last in, leaves (without a beep, as it asked): the room ends, and its
+    // recording is complete, 90 s long, its callback told.
+    emulator.clock().advance(Duration::from_secs(30)).unwrap();
+    hang_up(&emulator, &waiter).await;
+    let done = asked_for(&asked, "/room-recording", 2).await;
+    assert_eq!(value(&done[1], "RecordingStatus"), Some("completed"));
+    assert_eq!(value(&done[1], "RecordingDuration"), Some("90"));
+    assert_eq!(value(&done[1], "RecordingSid"), Some(sid.as_str()));
+    let made = recordings(&emulator).await;
+    assert_eq!(
+        made[0].status,
+        signalwire_compat::RecordingStatus::Completed
+    );
+    assert_eq!(made[0].duration, Some(90));
+    assert_eq!(
+        beeps(&emulator, &waiter).await,
+        vec![
+            ("enter".to_owned(), chair.clone()),
+            ("exit".to_owned(), chair.clone())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_coach_joins_coaching_a_call_in_the_room_and_one_that_is_not_there_fails() {
+    let emulator = emulator().await;
+    let (app, _) = app().await;
+    let alice = answered(&emulator, &app, "/join", "+15550000001").await;
+    until(&emulator, &alice, "the Dial", dialed).await;
+    let stranger = "5e000000-0000-4000-8000-00000000dead";
+    let (coaching, asked) = pages_app(|_| {
+        vec![
+            (
+                "/coach",
+                format!(r#"<Response><Dial action="/after"><Conference coach="{alice}">standup</Conference></Dial></Response>"#),
+            ),
+            (
+                "/stranger",
+                format!(r#"<Response><Dial action="/after"><Conference coach="{stranger}">standup</Conference></Dial></Response>"#),
+            ),
+            (
+                "/garbled",
+                r#"<Response><Dial action="/after"><Conference coach="alice">standup</Conference></Dial></Response>"#.to_owned(),
+            ),
+            ("/after", "<Response><Hangup/></Response>".to_owned()),
+        ]
+    })
+    .await;
+    let coach = answered(&emulator, &coaching, "/coach", "+15550000002").await;
+    until(&emulator, &coach, "the Dial", dialed).await;
+    let room = rooms(&emulator, "standup").await[0].sid.to_string();
+    let in_room = people(&emulator, &room).await;
+    let the_coach = in_room
+        .iter()
+        .find(|p| p.call_sid.to_string() == coach)
+        .unwrap();
+    assert!(the_coach.coaching);
+    assert_eq!(
+        the_coach
+            .call_sid_to_coach
+            .as_ref()
+            .map(ToString::to_string),
+        Some(alice.clone())
+    );
+    let the_coached = in_room
+        .iter()
+        .find(|p| p.call_sid.to_string() == alice)
+        .unwrap();
+    assert!(!the_coached.coaching);
+
+    // A call that is not in the room, or a coach that is no SID: the Dial fails with
+    // 13240, and the call does not join.
+    for (page, n) in [("/stranger", 1), ("/garbled", 2)] {
+        let call = answered(&emulator, &coaching, page, "+15550000003").await;
+        let after = asked_for(&asked, "/after", n).await;
+        assert_eq!(value(&after[n - 1], "DialCallStatus"), Some("failed"));
+        assert_eq!(value(&after[n - 1], "CallSid"), Some(call.as_str()));
+        let entries = log(&emulator, &call).await;
+        assert!(
+            entries
+                .iter()
+                .any(|e| e["event"] == "error" && e["code"] == 13240),
+            "{entries:#?}"
+        );
+    }
+    let in_room = people(&emulator, &room).await;
+    assert_eq!(in_room.len(), 2, "{in_room:#?}");
+}
+
+#[tokio::test]
+async fn a_waiting_call_plays_its_wait_url_again_and_again_until_the_room_starts() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let waiter = answered(&emulator, &app, "/wait-music", "+15550000001").await;
+    let hold = asked_for(&asked, "/hold", 1).await;
+    // The wait document is asked as any of the call's documents: signed, with its
+    // parameters.
+    assert_eq!(value(&hold[0], "CallSid"), Some(waiter.as_str()));
+    assert_eq!(value(&hold[0], "CallStatus"), Some("in-progress"));
+    until(&emulator, &waiter, "the Play", verb("Play")).await;
+    // Its Play takes 5 s, its Say is skipped, its Pause 2 s; then it is asked again.
+    emulator.clock().advance(Duration::from_secs(5)).unwrap();
+    until(&emulator, &waiter, "the Pause", verb("Pause")).await;
+    emulator.clock().advance(Duration::from_secs(2)).unwrap();
+    asked_for(&asked, "/hold", 2).await;
+    let entries = log(&emulator, &waiter).await;
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["event"] == "skipped" && e["verb"] == "Say"),
+        "{entries:#?}"
+    );
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e["event"] == "verb" && e["verb"] != "Dial")
+            .all(|e| e["while"] == "waiting"),
+        "{entries:#?}"
+    );
+
+    // A call that starts the room ends the waiting: the music stops mid-Play.
+    until_count(&emulator, &waiter, "the second Play", verb("Play"), 2).await;
+    let opener = answered(&emulator, &app, "/open-lobby", "+15550000002").await;
+    until(&emulator, &opener, "the Dial", dialed).await;
+    until(&emulator, &waiter, "the end of the wait", |e| {
+        e["event"] == "input" && e["why"] == "the conference started"
+    })
+    .await;
+    // Ten minutes on, in small steps: the wait document is not asked again.
+    for _ in 0..60 {
+        emulator.clock().advance(Duration::from_secs(10)).unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let asked_hold = asked
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, _, _)| p == "/hold")
+        .count();
+    assert_eq!(
+        asked_hold, 2,
+        "the wait music went on after the room started"
+    );
+    let room = rooms(&emulator, "lobby").await[0].sid.to_string();
+    let in_room = people(&emulator, &room).await;
+    assert_eq!(in_room.len(), 2, "{in_room:#?}");
+}
+
+#[tokio::test]
+async fn a_wait_url_whose_documents_take_no_time_is_asked_a_few_times_then_silence() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let waiter = answered(&emulator, &app, "/wait-nothing", "+15550000001").await;
+    until(&emulator, &waiter, "the silence", |e| {
+        e["event"] == "skipped" && e["why"].as_str().is_some_and(|w| w.contains("no time"))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let n = asked
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(p, _, _)| p == "/no-music")
+        .count();
+    assert_eq!(n, 4);
+    // The call is still in the room, waiting.
+    let call = emulator
+        .client()
+        .call(waiter.as_str())
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(call.status, CallStatus::InProgress);
 }

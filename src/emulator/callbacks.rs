@@ -435,6 +435,9 @@ pub(crate) struct Join {
     pub(crate) end_conference_on_exit: bool,
     #[serde(default = "yes")]
     pub(crate) start_conference_on_enter: bool,
+    /// The participant this one coaches: another call in the conference, which has started.
+    #[serde(default)]
+    pub(crate) call_sid_to_coach: Option<Uuid>,
 }
 
 fn yes() -> bool {

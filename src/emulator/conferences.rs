@@ -51,7 +51,23 @@ pub(crate) struct Conference {
     status_callback: Option<StatusCallback>,
     /// How many events the conference has made, for Twilio's `SequenceNumber`.
     sequence: u64,
+    /// The recording a `<Conference record="record-from-start">` asked for, made when the
+    /// conference starts; `Made` once it is, so it is made once.
+    record: Record,
 }
+
+/// Where a conference is with the recording its cXML may ask for.
+#[derive(Debug, Default)]
+enum Record {
+    #[default]
+    NotAsked,
+    Asked(super::recordings::Asked),
+    Made,
+}
+
+/// SignalWire's error for a coach whose call to coach is not connected to the conference in
+/// progress.
+pub(crate) const COACH_NOT_CONNECTED: u32 = 13240;
 
 /// An event ready to go: what to send, and where.
 pub(crate) type Pending = (Event, StatusCallback);
@@ -238,6 +254,7 @@ impl Conference {
             announcements: Vec::new(),
             status_callback: seed.status_callback.clone(),
             sequence: 0,
+            record: Record::NotAsked,
         }
     }
 
@@ -260,6 +277,26 @@ impl Conference {
             announcements: Vec::new(),
             status_callback,
             sequence: 0,
+            record: Record::NotAsked,
+        }
+    }
+
+    /// A participant's cXML asks for the conference to be recorded from its start: the
+    /// first to ask is heard, later ones are not.
+    pub(crate) fn ask_record(&mut self, asked: super::recordings::Asked) {
+        if matches!(self.record, Record::NotAsked) {
+            self.record = Record::Asked(asked);
+        }
+    }
+
+    /// The recording asked for, once the conference has started and while it is not over.
+    pub(crate) fn take_record(&mut self) -> Option<super::recordings::Asked> {
+        if self.is_init() || self.is_over() || !matches!(self.record, Record::Asked(_)) {
+            return None;
+        }
+        match std::mem::replace(&mut self.record, Record::Made) {
+            Record::Asked(asked) => Some(asked),
+            _ => None,
         }
     }
 
@@ -457,6 +494,17 @@ impl Conference {
     ) -> Result<(Value, Vec<Pending>), Refusal> {
         self.unless_over("take a new participant")?;
         let sid = self.sid;
+        if let Some(coached) = join.call_sid_to_coach
+            && (self.is_init() || coached == join.call_sid || !people.contains(&sid, &coached))
+        {
+            return Err(Refusal::new(
+                422,
+                COACH_NOT_CONNECTED,
+                format!(
+                    "call {coached}, to be coached, is not connected to conference {sid} in progress"
+                ),
+            ));
+        }
         let joined = people.join_new(account, &sid, join, now).ok_or_else(|| {
             Refusal::new(
                 422,
@@ -607,6 +655,10 @@ impl Conferences {
     /// The conferences, in the order they were created.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Conference> {
         self.by_seq.values()
+    }
+
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Conference> {
+        self.by_seq.values_mut()
     }
 
     pub(crate) fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Conference> {

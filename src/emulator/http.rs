@@ -336,7 +336,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     let outcome = (operation.run)(&mut call);
     moved.append(&mut call.pending);
     let wake = std::mem::take(&mut call.wake);
-    state.settle(&project, now);
+    moved.extend(state.settle(&project, now));
     app.dispatch_held(&state, &project, moved);
     drop(state);
     for sid in wake {
@@ -368,8 +368,8 @@ pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
             }
             let mut state = app.state();
             let now = app.clock.now();
-            let moved = state.advance_calls(&project, now);
-            state.settle(&project, now);
+            let mut moved = state.advance_calls(&project, now);
+            moved.extend(state.settle(&project, now));
             app.dispatch_held(&state, &project, moved);
         }
     });
@@ -549,7 +549,7 @@ async fn control(
             }),
         _ => Err(Refusal::not_found(&path)),
     };
-    state.settle(&project, now);
+    pending.extend(state.settle(&project, now));
     drop(state);
     app.dispatch(&project, pending);
     outcome.unwrap_or_else(refusal)

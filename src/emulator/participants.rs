@@ -231,7 +231,7 @@ impl Participants {
             call_sid: join.call_sid,
             muted: join.muted,
             hold: join.hold,
-            call_sid_to_coach: None,
+            call_sid_to_coach: join.call_sid_to_coach,
             end_conference_on_exit: join.end_conference_on_exit,
             start_conference_on_enter: join.start_conference_on_enter,
             status: ParticipantStatus::InProgress,
@@ -247,6 +247,15 @@ impl Participants {
     /// Whether `call` is in `conference`.
     pub(crate) fn contains(&self, conference: &Uuid, call: &Uuid) -> bool {
         self.seq_of.contains_key(&(*conference, *call))
+    }
+
+    /// The calls in `conference`, in the order they joined.
+    pub(crate) fn calls(&self, conference: &Uuid) -> Vec<Uuid> {
+        self.by_seq
+            .values()
+            .filter(|p| p.conference == *conference)
+            .map(|p| p.call_sid)
+            .collect()
     }
 
     /// How many participants `conference` has.

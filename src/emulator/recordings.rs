@@ -28,6 +28,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::conferences::Pending;
 use super::{
     form::{DayFilter, listing_filters, listing_pairs},
     paging::{Position, page},
@@ -73,6 +74,65 @@ struct Recording {
     /// Seconds of audio, where that is not the time from its start to its end (a
     /// `<Record>` that cut its silence).
     audio: Option<i64>,
+    /// Who hears that it is complete: a `<Conference record="record-from-start">`'s
+    /// `recordingStatusCallback`.
+    notify: Option<Notify>,
+}
+
+/// A conference recording a `<Conference record="record-from-start">` asked for: made when
+/// the conference starts, with its SID chosen when it was asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct Asked {
+    pub(crate) sid: Uuid,
+    pub(crate) trim: bool,
+    pub(crate) notify: Option<Notify>,
+}
+
+/// Where a recording's status goes: the callback, the call whose cXML asked for it (its
+/// events' `CallSid`), and the emulator's origin (for `RecordingUrl`).
+#[derive(Debug, Clone)]
+pub(crate) struct Notify {
+    pub(crate) callback: super::calls::CallCallback,
+    pub(crate) call: Uuid,
+    pub(crate) origin: String,
+}
+
+/// The parameters of a recording status callback: the eight of SignalWire's payload, and
+/// `ConferenceSid` for a conference's recording.
+pub(crate) struct StatusParams<'a> {
+    pub(crate) project: Uuid,
+    pub(crate) call: Uuid,
+    pub(crate) conference: Option<Uuid>,
+    pub(crate) sid: Uuid,
+    pub(crate) url: &'a str,
+    pub(crate) status: &'a str,
+    pub(crate) seconds: i64,
+    pub(crate) source: &'a str,
+}
+
+impl StatusParams<'_> {
+    /// The form's pairs, in SignalWire's order.
+    pub(crate) fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = vec![
+            ("AccountSid".to_owned(), self.project.to_string()),
+            ("CallSid".to_owned(), self.call.to_string()),
+            ("RecordingSid".to_owned(), self.sid.to_string()),
+            ("RecordingUrl".to_owned(), self.url.to_owned()),
+            ("RecordingStatus".to_owned(), self.status.to_owned()),
+            ("RecordingDuration".to_owned(), self.seconds.to_string()),
+            ("RecordingChannels".to_owned(), "1".to_owned()),
+            ("RecordingSource".to_owned(), self.source.to_owned()),
+        ];
+        if let Some(conference) = self.conference {
+            pairs.push(("ConferenceSid".to_owned(), conference.to_string()));
+        }
+        pairs
+    }
+}
+
+/// A recording's absolute URL, as its status callbacks name it.
+pub(crate) fn recording_url(origin: &str, project: &Uuid, sid: &Uuid) -> String {
+    format!("{origin}{API_ROOT_PATH}/Accounts/{project}/Recordings/{sid}")
 }
 
 /// A project's recordings, in the order they started.
@@ -261,6 +321,7 @@ impl Recordings {
                             .then(|| created + chrono::Duration::seconds(i64::from(r.duration))),
                         trim: "do-not-trim",
                         audio: None,
+                        notify: None,
                     },
                 ));
             }
@@ -287,6 +348,13 @@ impl Recordings {
         owner.is_none_or(|o| r.is_of(o)).then_some(r)
     }
 
+    /// Adds a recording that has just begun, after every other.
+    fn push(&mut self, r: Recording) -> &mut Recording {
+        let seq = self.by_seq.keys().next_back().map_or(0, |last| last + 1);
+        self.seq_of.insert(r.sid, seq);
+        self.by_seq.entry(seq).or_insert(r)
+    }
+
     /// Starts a recording of a call that is in progress (`live`).
     pub(crate) fn start_for_call(
         &mut self,
@@ -302,28 +370,14 @@ impl Recordings {
                 "Call {call} is not in progress: only a call in progress can be recorded"
             )]));
         }
-        let started = whole_seconds(now);
         let channels = match form.recording_channels {
             Some(crate::RecordingChannels::Dual) => "2",
             _ => "1",
         };
-        let seq = self.by_seq.keys().next_back().map_or(0, |last| last + 1);
-        self.seq_of.insert(sid, seq);
-        let r = self.by_seq.entry(seq).or_insert(Recording {
-            sid,
-            conference: None,
-            call: Some(*call),
-            status: RecordingStatus::InProgress,
-            source: "StartCallRecordingAPI".into(),
-            channels: channels.into(),
-            pause_behavior: None,
-            date_created: started,
-            date_updated: started,
-            start_time: started,
-            end_time: None,
-            trim: "do-not-trim",
-            audio: None,
-        });
+        let mut r = Recording::begun(sid, "StartCallRecordingAPI", false, now);
+        r.call = Some(*call);
+        r.channels = channels.into();
+        let r = self.push(r);
         Ok(r.render(account, now))
     }
 
@@ -336,27 +390,26 @@ impl Recordings {
         trim: bool,
         now: DateTime<Utc>,
     ) {
-        let started = whole_seconds(now);
-        let seq = self.by_seq.keys().next_back().map_or(0, |last| last + 1);
-        self.seq_of.insert(sid, seq);
-        self.by_seq.insert(
-            seq,
-            Recording {
-                sid,
-                conference: None,
-                call: Some(*call),
-                status: RecordingStatus::InProgress,
-                source: "RecordVerb".into(),
-                channels: "1".into(),
-                pause_behavior: None,
-                date_created: started,
-                date_updated: started,
-                start_time: started,
-                end_time: None,
-                trim: if trim { "trim-silence" } else { "do-not-trim" },
-                audio: None,
-            },
-        );
+        let mut r = Recording::begun(sid, "RecordVerb", trim, now);
+        r.call = Some(*call);
+        self.push(r);
+    }
+
+    /// Starts the recording of `conference` a `<Conference record="record-from-start">`
+    /// asked for (source `Conference`, one channel), with its `in-progress` event if its
+    /// callback asks for that one. Completed with the conference, as every recording of it.
+    pub(crate) fn start_for_conference(
+        &mut self,
+        project: &Uuid,
+        conference: &Uuid,
+        asked: Asked,
+        now: DateTime<Utc>,
+    ) -> Option<Pending> {
+        let mut r = Recording::begun(asked.sid, "Conference", asked.trim, now);
+        r.conference = Some(*conference);
+        r.notify = asked.notify;
+        let r = self.push(r);
+        r.event(project, "in-progress")
     }
 
     /// Ends a `<Record>`'s recording at `now`: `completed` with `seconds` of audio, or
@@ -476,18 +529,77 @@ impl Recordings {
     }
 
     /// The conference or the call ended: its active recordings are complete.
-    pub(crate) fn complete_of(&mut self, owner: &Uuid, now: DateTime<Utc>) {
+    /// Completes the active recordings of `owner` (a conference or a call), with the
+    /// `completed` events their callbacks ask for.
+    pub(crate) fn complete_of(
+        &mut self,
+        project: &Uuid,
+        owner: &Uuid,
+        now: DateTime<Utc>,
+    ) -> Vec<Pending> {
+        let mut events = Vec::new();
         for r in self.by_seq.values_mut() {
             if r.is_of(owner) && !is_over(r.status.as_str()) {
                 r.status = RecordingStatus::Completed;
                 r.end_time = Some(whole_seconds(now));
                 r.date_updated = whole_seconds(now);
+                events.extend(r.event(project, "completed"));
             }
         }
+        events
     }
 }
 
 impl Recording {
+    /// A recording of one channel from `source` that begins `now`, of nothing yet: its
+    /// starter says what it records.
+    fn begun(sid: Uuid, source: &str, trim: bool, now: DateTime<Utc>) -> Self {
+        let started = whole_seconds(now);
+        Self {
+            sid,
+            conference: None,
+            call: None,
+            status: RecordingStatus::InProgress,
+            source: source.into(),
+            channels: "1".into(),
+            pause_behavior: None,
+            date_created: started,
+            date_updated: started,
+            start_time: started,
+            end_time: None,
+            trim: if trim { "trim-silence" } else { "do-not-trim" },
+            audio: None,
+            notify: None,
+        }
+    }
+
+    /// The status callback event `status`, if the recording has a callback that asks for it.
+    fn event(&self, project: &Uuid, status: &str) -> Option<Pending> {
+        let notify = self.notify.as_ref()?;
+        let seconds = match self.end_time {
+            Some(end) => (end - self.start_time).num_seconds().max(0),
+            None => 0,
+        };
+        let url = recording_url(&notify.origin, project, &self.sid);
+        let params = StatusParams {
+            project: *project,
+            call: notify.call,
+            conference: self.conference,
+            sid: self.sid,
+            url: &url,
+            status,
+            seconds,
+            source: &self.source,
+        };
+        notify.callback.pending(
+            project,
+            &notify.call,
+            status,
+            &format!("recording-{status}"),
+            params.pairs(),
+        )
+    }
+
     /// Whether it records the conference or the call `owner`.
     fn is_of(&self, owner: &Uuid) -> bool {
         self.conference.as_ref() == Some(owner) || self.call.as_ref() == Some(owner)

@@ -27,13 +27,14 @@ use uuid::Uuid;
 use super::{
     callbacks::{Join, StatusCallback},
     calls::{CallCxml, later},
+    conferences::COACH_NOT_CONNECTED,
     http::App,
 };
 use crate::{
     CallStatus, CallbackMethod,
     cxml::{
-        AttrValue, Conference, Dial, DialNoun, GatherInput, GatherPrompt, Number, RejectReason,
-        VoiceResponse, VoiceVerb,
+        AttrValue, Beep, Conference, ConferenceRecord, Dial, DialNoun, GatherInput, GatherPrompt,
+        Number, RejectReason, VoiceResponse, VoiceVerb,
     },
     webhooks::SigningKey,
 };
@@ -102,6 +103,10 @@ pub const BEEP_LENGTH: Duration = Duration::from_millis(500);
 /// The events a `<Record>`'s `recordingStatusCallback` may ask for.
 const RECORDING_EVENTS: [&str; 3] = ["in-progress", "completed", "absent"];
 
+/// The events a `<Conference>`'s `recordingStatusCallback` may ask for (the emulator's
+/// recordings do not fail: `failed` is accepted and never sent).
+const CONFERENCE_RECORDING_EVENTS: [&str; 3] = ["in-progress", "completed", "failed"];
+
 /// The confidence reported for speech the called party gives.
 pub const SPEECH_CONFIDENCE: &str = "0.9";
 
@@ -110,7 +115,7 @@ pub const SPEECH_CONFIDENCE: &str = "0.9";
 pub(crate) struct LogEntry {
     /// When, on the emulator's clock (RFC 3339).
     at: String,
-    /// `request`, `verb`, `skipped`, `input`, `recording`, `error` or `ended`.
+    /// `request`, `verb`, `skipped`, `input`, `heard`, `recording`, `error` or `ended`.
     event: &'static str,
     /// What happened, by the event.
     #[serde(flatten)]
@@ -134,6 +139,9 @@ pub(crate) struct RunState {
     pub(crate) generation: u64,
     /// The conference a `<Dial><Conference>` put the call in, while it is there.
     pub(crate) conference: Option<Uuid>,
+    /// Whether the call plays its `waitUrl` until that conference starts: the runner is
+    /// woken when it does.
+    pub(crate) awaiting_start: bool,
     /// The call a `<Dial><Number>` placed, while the `<Dial>` lasts.
     pub(crate) dialing: Option<Uuid>,
     /// That call's status when the runner last looked: the runner is woken when it changes.
@@ -510,11 +518,11 @@ impl Runner {
         let now = self.now();
         let mut state = self.app.state();
         let pending = state.end_call(&self.project, &self.call, status.clone(), now);
-        if let Some(pending) = pending {
+        if let Some(mut pending) = pending {
             if let Some(run) = state.run_mut(&self.project, &self.call) {
                 run.log(now, "ended", json!({ "status": status, "why": why }));
             }
-            state.settle(&self.project, now);
+            pending.extend(state.settle(&self.project, now));
             self.app.dispatch_held(&state, &self.project, pending);
         }
     }
@@ -694,6 +702,37 @@ impl Runner {
             },
             None => None,
         };
+        let coach = match room.coach.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => match Uuid::parse_str(text) {
+                Ok(sid) => Some(sid),
+                Err(_) => {
+                    self.log(
+                        "error",
+                        json!({ "verb": "Dial", "conference": name, "code": COACH_NOT_CONNECTED, "message": format!("coach {text:?} is not a call SID") }),
+                    );
+                    return self.dial_action(dial, "failed", None, 0);
+                }
+            },
+        };
+        let record = (room.record == Some(ConferenceRecord::FromStart)).then(|| {
+            let callback = self.recording_callback(
+                room.recording_status_callback.as_deref(),
+                room.recording_status_callback_method,
+                room.recording_status_callback_event.as_ref(),
+                &CONFERENCE_RECORDING_EVENTS,
+            );
+            super::recordings::Asked {
+                sid: self.app.new_sid(),
+                trim: room.trim != Some(crate::cxml::Trim::DoNotTrim),
+                notify: callback.map(|callback| super::recordings::Notify {
+                    callback,
+                    call: self.call,
+                    origin: self.app.origin.clone(),
+                }),
+            }
+        });
+        let beep = room.beep.clone().unwrap_or(Beep::True);
         let entry = super::state::Entry {
             name: name.clone(),
             callback,
@@ -703,10 +742,12 @@ impl Runner {
                 hold: false,
                 end_conference_on_exit: room.end_conference_on_exit.unwrap_or(false),
                 start_conference_on_enter: room.start_conference_on_enter.unwrap_or(true),
+                call_sid_to_coach: coach,
             },
             max_participants: room.max_participants.map_or(MAX_PARTICIPANTS, |n| {
                 (n as usize).clamp(1, MAX_PARTICIPANTS)
             }),
+            record,
         };
         let limit = Duration::from_secs(dial.time_limit.unwrap_or(DIAL_TIME_LIMIT).into());
         let joined_at = self.now();
@@ -714,21 +755,22 @@ impl Runner {
             let mut state = self.app.state();
             let app = self.app.clone();
             let entered = state.enter_conference(&self.project, entry, joined_at, || app.new_sid());
-            if let Ok((sid, _, events)) = &entered {
+            entered.map(|entered| {
                 if let Some(run) = state.run_mut(&self.project, &self.call) {
-                    run.conference = Some(*sid);
+                    run.conference = Some(entered.conference);
                 }
-                self.app
-                    .dispatch_held(&state, &self.project, events.clone());
-            }
-            entered.map(|(sid, started, _)| (sid, started))
+                let mut events = entered.events;
+                events.extend(state.settle(&self.project, joined_at));
+                self.app.dispatch_held(&state, &self.project, events);
+                (entered.conference, entered.started)
+            })
         };
         let (conference, started) = match entered {
             Ok(entered) => entered,
-            Err(why) => {
+            Err((code, why)) => {
                 self.log(
                     "error",
-                    json!({ "verb": "Dial", "conference": name, "message": why }),
+                    json!({ "verb": "Dial", "conference": name, "code": code, "message": why }),
                 );
                 return self.dial_action(dial, "failed", None, 0);
             }
@@ -740,32 +782,43 @@ impl Runner {
                 "muted": room.muted.unwrap_or(false),
                 "startConferenceOnEnter": room.start_conference_on_enter.unwrap_or(true),
                 "endConferenceOnExit": room.end_conference_on_exit.unwrap_or(false),
+                "beep": beep.to_string(),
+                "coach": coach,
+                "record": room.record.as_ref().map_or("do-not-record", |r| r.as_str()),
                 "timeLimit": limit.as_secs(),
             }),
         );
-        if !started && let Some(url) = &room.wait_url {
-            self.log(
-                "skipped",
-                json!({ "waitUrl": url, "why": "the emulator plays no hold music: the call waits in silence" }),
+        if matches!(beep, Beep::True | Beep::OnEnter) {
+            self.app.state().hear_in_conference(
+                &self.project,
+                &conference,
+                joined_at,
+                json!({ "beep": "enter", "call": self.call }),
             );
+        }
+        let until = later(joined_at, limit);
+        if !started {
+            match &room.wait_url {
+                Some(url) => {
+                    let method = method(room.wait_method.as_ref());
+                    if self.wait_music(url, &method, conference, until).await == Woke::Interrupted {
+                        self.leave_room(conference, &beep);
+                        return Flow::Interrupted;
+                    }
+                }
+                None => self.log(
+                    "skipped",
+                    json!({ "waitUrl": null, "why": "no waitUrl: SignalWire plays its hold music, the emulator waits in silence" }),
+                ),
+            }
         }
         let (project, call) = (self.project, self.call);
         let woke = self
-            .wait_for(Some(later(joined_at, limit)), |state| {
+            .wait_for(Some(until), |state| {
                 !state.in_conference(&project, &conference, &call)
             })
             .await;
-        let now = self.now();
-        let left = {
-            let mut state = self.app.state();
-            if let Some(run) = state.run_mut(&self.project, &self.call) {
-                run.conference = None;
-            }
-            let events = state.leave_conference(&self.project, &conference, &self.call, now);
-            state.settle(&self.project, now);
-            self.app.dispatch_held(&state, &self.project, events);
-            now
-        };
+        let left = self.leave_room(conference, &beep);
         // The clock may move past the limit in one step; the call was in no longer than it.
         let seconds = (left - joined_at)
             .num_seconds()
@@ -784,6 +837,162 @@ impl Runner {
                 self.dial_action(dial, "answered", None, seconds)
             }
         }
+    }
+
+    /// The call leaves `conference` (if it is still in), beeping as it goes when `beep`
+    /// says so; answers when.
+    fn leave_room(&self, conference: Uuid, beep: &Beep) -> DateTime<Utc> {
+        let now = self.now();
+        let mut state = self.app.state();
+        if let Some(run) = state.run_mut(&self.project, &self.call) {
+            run.conference = None;
+            run.awaiting_start = false;
+        }
+        let mut events = state.leave_conference(&self.project, &conference, &self.call, now);
+        events.extend(state.settle(&self.project, now));
+        if matches!(beep, Beep::True | Beep::OnExit) {
+            state.hear_in_conference(
+                &self.project,
+                &conference,
+                now,
+                json!({ "beep": "exit", "call": self.call }),
+            );
+        }
+        self.app.dispatch_held(&state, &self.project, events);
+        now
+    }
+
+    /// Plays a `<Conference>`'s `waitUrl` until the conference starts, the call is taken out
+    /// or `until` passes: its document is asked for (with the call's parameters, signed) and
+    /// its `<Play>`, `<Pause>` and `<Redirect>` run, again and again, as SignalWire loops it.
+    /// Other verbs are skipped; a document that cannot be had, is not cXML, or takes no
+    /// time is logged, and the call waits in silence. Answers [`Woke::Interrupted`] when the
+    /// call ended or went to new cXML.
+    async fn wait_music(
+        &mut self,
+        url: &str,
+        wait_method: &str,
+        conference: Uuid,
+        until: DateTime<Utc>,
+    ) -> Woke {
+        let (project, call) = (self.project, self.call);
+        let done = move |state: &mut super::state::State| {
+            !state.in_conference(&project, &conference, &call)
+                || state.conference_started(&project, &conference)
+        };
+        if let Some(run) = self.app.state().run_mut(&self.project, &self.call) {
+            run.awaiting_start = true;
+        }
+        let document = self.current.clone();
+        let mut next = self.resolve(url).map(|url| (url, wait_method.to_owned()));
+        let mut idle = 0;
+        let woke = loop {
+            let (at, how) = match next {
+                Ok(asked) => asked,
+                Err(why) => {
+                    self.log("skipped", json!({ "waitUrl": url, "why": why }));
+                    break self.wait_for(Some(until), &done).await;
+                }
+            };
+            let began = self.now();
+            let text = match self.fetch(&at, &how, &[]).await {
+                Fetched::Document(text) => text,
+                Fetched::Failed(code, message) => {
+                    self.log(
+                        "error",
+                        json!({ "waitUrl": at, "code": code, "message": message, "then": "the call waits in silence" }),
+                    );
+                    break self.wait_for(Some(until), &done).await;
+                }
+                Fetched::NotAsked => break self.wait_for(Some(until), &done).await,
+            };
+            let verbs = match VoiceResponse::parse(&text) {
+                Ok(document) => document.verbs,
+                Err(e) => {
+                    self.log(
+                        "skipped",
+                        json!({ "waitUrl": at, "why": format!("not cXML ({e}); an audio file is not played: the call waits in silence") }),
+                    );
+                    break self.wait_for(Some(until), &done).await;
+                }
+            };
+            self.current = Some((at.clone(), how.clone()));
+            next = Ok((at, how));
+            let mut woke = None;
+            for verb in &verbs {
+                let length = match verb {
+                    VoiceVerb::Play(play) => {
+                        let loops = play.loops.unwrap_or(1);
+                        self.log(
+                            "verb",
+                            json!({ "verb": "Play", "url": play.text, "loop": loops, "while": "waiting" }),
+                        );
+                        // `loop="0"` plays until the wait ends.
+                        (loops > 0).then(|| play_length(play).saturating_mul(loops))
+                    }
+                    VoiceVerb::Pause(pause) => {
+                        let length = pause.length.unwrap_or(1);
+                        self.log(
+                            "verb",
+                            json!({ "verb": "Pause", "length": length, "while": "waiting" }),
+                        );
+                        Some(Duration::from_secs(length.into()))
+                    }
+                    VoiceVerb::Redirect(redirect) => {
+                        let method = method(redirect.method.as_ref());
+                        self.log(
+                            "verb",
+                            json!({ "verb": "Redirect", "url": redirect.text, "method": method, "while": "waiting" }),
+                        );
+                        next = self.resolve(&redirect.text).map(|url| (url, method));
+                        break;
+                    }
+                    other => {
+                        self.log(
+                            "skipped",
+                            json!({ "verb": verb_name(other), "why": "a waitUrl document plays <Play>, <Pause> and <Redirect> only" }),
+                        );
+                        continue;
+                    }
+                };
+                let end = length.map_or(until, |length| later(self.now(), length).min(until));
+                match self.wait_for(Some(end), &done).await {
+                    Woke::Time if end < until => {}
+                    other => {
+                        woke = Some(other);
+                        break;
+                    }
+                }
+            }
+            if let Some(woke) = woke {
+                break woke;
+            }
+            // Documents that take no time would be asked for without end: a few in a row
+            // (a redirect or two) are followed, and then the call waits in silence.
+            idle = if self.now() == began { idle + 1 } else { 0 };
+            if idle > MAX_HTTP_REDIRECTS {
+                self.log(
+                    "skipped",
+                    json!({ "waitUrl": url, "why": format!("{idle} documents in a row took no time: the call waits in silence") }),
+                );
+                break self.wait_for(Some(until), &done).await;
+            }
+        };
+        self.current = document;
+        let now = self.now();
+        let mut state = self.app.state();
+        let started = state.conference_started(&self.project, &conference);
+        if let Some(run) = state.run_mut(&self.project, &self.call) {
+            run.awaiting_start = false;
+            if woke == Woke::Input && started {
+                run.log(
+                    now,
+                    "input",
+                    json!({ "waited": conference, "why": "the conference started" }),
+                );
+            }
+        }
+        woke
     }
 
     /// Where a `<Conference>`'s events go: its `statusCallback`, made absolute and
@@ -993,6 +1202,24 @@ impl Runner {
         }
     }
 
+    /// A verb's `recordingStatusCallback`, with the events it asks for of those `known`.
+    fn recording_callback(
+        &self,
+        url: Option<&str>,
+        method: Option<CallbackMethod>,
+        events: Option<&crate::cxml::Events<crate::cxml::RecordingEvent>>,
+        known: &[&str],
+    ) -> Option<super::calls::CallCallback> {
+        let wanted = super::calls::Wanted {
+            what: "recordingStatusCallback",
+            events: events
+                .map(|e| e.0.iter().map(ToString::to_string).collect())
+                .unwrap_or_default(),
+            known,
+        };
+        self.callback_of(url, method, wanted)
+    }
+
     /// The `<Dial>` no longer waits on the call it placed.
     fn stop_dialing(&self) {
         if let Some(run) = self.app.state().run_mut(&self.project, &self.call) {
@@ -1014,8 +1241,8 @@ impl Runner {
             } else {
                 CallStatus::Canceled
             };
-            if let Some(events) = state.end_call(&self.project, &child, status, now) {
-                state.settle(&self.project, now);
+            if let Some(mut events) = state.end_call(&self.project, &child, status, now) {
+                events.extend(state.settle(&self.project, now));
                 self.app.dispatch_held(&state, &self.project, events);
             }
         }
@@ -1192,19 +1419,11 @@ impl Runner {
                 json!({ "storageUrl": url, "why": "the emulator keeps its recordings itself" }),
             );
         }
-        let wanted = super::calls::Wanted {
-            what: "recordingStatusCallback",
-            events: record
-                .recording_status_callback_event
-                .as_ref()
-                .map(|e| e.0.iter().map(ToString::to_string).collect())
-                .unwrap_or_default(),
-            known: &RECORDING_EVENTS,
-        };
-        let callback = self.callback_of(
+        let callback = self.recording_callback(
             record.recording_status_callback.as_deref(),
             record.recording_status_callback_method,
-            wanted,
+            record.recording_status_callback_event.as_ref(),
+            &RECORDING_EVENTS,
         );
         if beep && self.take(BEEP_LENGTH, 1, false).await == Woke::Interrupted {
             return Flow::Interrupted;
@@ -1339,16 +1558,17 @@ impl Runner {
         seconds: i64,
     ) {
         let Some(callback) = callback else { return };
-        let params = vec![
-            ("AccountSid".to_owned(), self.project.to_string()),
-            ("CallSid".to_owned(), self.call.to_string()),
-            ("RecordingSid".to_owned(), sid.to_string()),
-            ("RecordingUrl".to_owned(), url.to_owned()),
-            ("RecordingStatus".to_owned(), status.to_owned()),
-            ("RecordingDuration".to_owned(), seconds.to_string()),
-            ("RecordingChannels".to_owned(), "1".to_owned()),
-            ("RecordingSource".to_owned(), "RecordVerb".to_owned()),
-        ];
+        let params = super::recordings::StatusParams {
+            project: self.project,
+            call: self.call,
+            conference: None,
+            sid,
+            url,
+            status,
+            seconds,
+            source: "RecordVerb",
+        }
+        .pairs();
         let name = format!("recording-{status}");
         if let Some(pending) = callback.pending(&self.project, &self.call, status, &name, params) {
             let state = self.app.state();

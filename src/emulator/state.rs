@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{
     calls::Calls,
-    conferences::{Announcement, Conference, Conferences},
+    conferences::{Announcement, Conference, Conferences, Pending},
     participants::Participants,
     recordings::Recordings,
     response::Refusal,
@@ -30,6 +30,15 @@ pub(crate) struct Entry {
     pub(crate) join: super::callbacks::Join,
     /// The most participants the room takes.
     pub(crate) max_participants: usize,
+    /// The recording its `record="record-from-start"` asks for.
+    pub(crate) record: Option<super::recordings::Asked>,
+}
+
+/// A call that entered a conference: which, whether it has started, and the events.
+pub(crate) struct Entered {
+    pub(crate) conference: Uuid,
+    pub(crate) started: bool,
+    pub(crate) events: Vec<Pending>,
 }
 
 #[derive(Debug)]
@@ -129,11 +138,7 @@ impl State {
     }
 
     /// Moves an account's calls on to where the clock says they are, with their events.
-    pub(crate) fn advance_calls(
-        &mut self,
-        account: &Uuid,
-        now: DateTime<Utc>,
-    ) -> Vec<super::conferences::Pending> {
+    pub(crate) fn advance_calls(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
         self.projects
             .get_mut(account)
             .map(|p| p.calls.advance(account, now))
@@ -175,7 +180,7 @@ impl State {
         call: &Uuid,
         status: crate::CallStatus,
         now: DateTime<Utc>,
-    ) -> Option<Vec<super::conferences::Pending>> {
+    ) -> Option<Vec<Pending>> {
         self.projects
             .get_mut(account)?
             .calls
@@ -188,7 +193,7 @@ impl State {
         account: &Uuid,
         out: super::calls::DialOut,
         now: DateTime<Utc>,
-    ) -> Option<super::conferences::Pending> {
+    ) -> Option<Pending> {
         self.projects
             .get_mut(account)?
             .calls
@@ -266,29 +271,45 @@ impl State {
             .ok_or_else(|| Refusal::not_found(path))
     }
 
-    /// Brings what hangs off a conference in line with it after a change: the active
-    /// recordings of a conference that is over are complete, and its streams stopped.
-    pub(crate) fn settle(&mut self, account: &Uuid, now: DateTime<Utc>) {
+    /// Brings what hangs off a conference in line with it after a change: a conference that
+    /// has started makes the recording its cXML asked for; the active recordings of a
+    /// conference that is over are complete, and its streams stopped. Answers the
+    /// recordings' status events, to be sent.
+    #[must_use]
+    pub(crate) fn settle(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
         let Some(p) = self.projects.get_mut(account) else {
-            return;
+            return Vec::new();
         };
+        let mut events = Vec::new();
+        for c in p.conferences.iter_mut() {
+            if let Some(asked) = c.take_record() {
+                events.extend(
+                    p.recordings
+                        .start_for_conference(account, &c.sid, asked, now),
+                );
+            }
+        }
         for c in p.conferences.iter().filter(|c| c.is_over()) {
-            p.recordings.complete_of(&c.sid, now);
+            events.extend(p.recordings.complete_of(account, &c.sid, now));
             p.streams.stop_of(&c.sid, now);
         }
         for call in p.calls.ended() {
-            p.recordings.complete_of(&call, now);
+            events.extend(p.recordings.complete_of(account, &call, now));
             p.streams.stop_of(&call, now);
         }
         p.calls.wake_dialers();
         // A runner waiting in a conference it is no longer in goes on.
+        // So does one playing its waitUrl in a conference that has started.
         for (call, run) in p.calls.runs_mut() {
             if let Some(conference) = run.conference
-                && !p.participants.contains(&conference, call)
+                && (!p.participants.contains(&conference, call)
+                    || (run.awaiting_start
+                        && p.conferences.get(&conference).is_some_and(|c| !c.is_init())))
             {
                 run.wake.notify_one();
             }
         }
+        events
     }
 
     /// A call enters the conference named `name` (`<Dial><Conference>`): the newest one of
@@ -301,19 +322,20 @@ impl State {
         entry: Entry,
         now: DateTime<Utc>,
         new_sid: impl FnOnce() -> Uuid,
-    ) -> Result<(Uuid, bool, Vec<super::conferences::Pending>), String> {
+    ) -> Result<Entered, (Option<u32>, String)> {
         let Entry {
             name,
             callback,
             join,
             max_participants,
+            record,
         } = entry;
         let name = name.as_str();
         let join = &join;
         let p = self
             .projects
             .get_mut(account)
-            .ok_or_else(|| "the project is gone".to_owned())?;
+            .ok_or_else(|| (None, "the project is gone".to_owned()))?;
         let sid = match p.conferences.live_named(name) {
             Some(sid) => sid,
             None => {
@@ -324,18 +346,54 @@ impl State {
             }
         };
         if p.participants.count(&sid) >= max_participants {
-            return Err(format!(
-                "conference {name:?} is full: it takes at most {max_participants} participants"
+            return Err((
+                None,
+                format!(
+                    "conference {name:?} is full: it takes at most {max_participants} participants"
+                ),
             ));
         }
         let c = p
             .conferences
             .get_mut(&sid)
-            .ok_or_else(|| "the conference is gone".to_owned())?;
+            .ok_or_else(|| (None, "the conference is gone".to_owned()))?;
         let (_, events) = c
             .join(&mut p.participants, account, join, now)
-            .map_err(|r| r.message)?;
-        Ok((sid, !c.is_init(), events))
+            .map_err(|r| (Some(r.code), r.message))?;
+        if let Some(asked) = record {
+            c.ask_record(asked);
+        }
+        Ok(Entered {
+            conference: sid,
+            started: !c.is_init(),
+            events,
+        })
+    }
+
+    /// What everyone in `conference` hears (a beep as someone enters or leaves), written to
+    /// the log of each call in it.
+    pub(crate) fn hear_in_conference(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        now: DateTime<Utc>,
+        detail: serde_json::Value,
+    ) {
+        let Some(p) = self.projects.get_mut(account) else {
+            return;
+        };
+        for call in p.participants.calls(conference) {
+            if let Some(run) = p.calls.run_mut(&call) {
+                run.log(now, "heard", detail.clone());
+            }
+        }
+    }
+
+    /// Whether `conference` has started (and may be over).
+    pub(crate) fn conference_started(&self, account: &Uuid, conference: &Uuid) -> bool {
+        self.conferences(account)
+            .and_then(|c| c.get(conference))
+            .is_some_and(|c| !c.is_init())
     }
 
     /// Whether `call` is in `conference`.
@@ -353,7 +411,7 @@ impl State {
         conference: &Uuid,
         call: &Uuid,
         now: DateTime<Utc>,
-    ) -> Vec<super::conferences::Pending> {
+    ) -> Vec<Pending> {
         let Some(p) = self.projects.get_mut(account) else {
             return Vec::new();
         };
