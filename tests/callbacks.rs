@@ -490,7 +490,23 @@ async fn join_and_wait(
     events: &[&str],
     count: usize,
 ) -> Vec<signalwire_compat::emulator::CallbackAttempt> {
-    let callback = json!({ "url": format!("http://{receiver}/events"), "events": events });
+    join_and_wait_at(
+        emulator,
+        &format!("http://{receiver}/events"),
+        events,
+        count,
+    )
+    .await
+}
+
+/// [`join_and_wait`] with the callback at `url`.
+async fn join_and_wait_at(
+    emulator: &Emulator,
+    url: &str,
+    events: &[&str],
+    count: usize,
+) -> Vec<signalwire_compat::emulator::CallbackAttempt> {
+    let callback = json!({ "url": url, "events": events });
     assert_eq!(set_callback(emulator, callback).await.0, 200);
     let started = std::time::Instant::now();
     let body = json!({ "call_sid": call(1) });
@@ -683,7 +699,19 @@ async fn a_seeded_callback_is_used_and_the_last_to_leave_ends_the_conference() {
 #[tokio::test]
 async fn a_receiver_that_never_answers_times_out_without_holding_up_the_api() {
     let emulator = emulator().await;
-    // Accepts connections and reads, but never answers.
+    let silent = silent_receiver().await;
+    let started = std::time::Instant::now();
+    let log = join_and_wait(&emulator, silent, &["join"], 1).await;
+    assert_eq!(log[0].status, None);
+    assert_eq!(
+        log[0].error.as_deref(),
+        Some("no answer in time (2 s to connect, 5 s to answer, 15 s in all)")
+    );
+    assert!(started.elapsed() >= Duration::from_secs(5));
+}
+
+/// A receiver on loopback that takes connections and reads, but never answers.
+async fn silent_receiver() -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let silent = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -692,11 +720,30 @@ async fn a_receiver_that_never_answers_times_out_without_holding_up_the_api() {
             held.push(socket);
         }
     });
+    silent
+}
+
+#[tokio::test]
+async fn a_callback_urls_fragment_sets_its_timeouts_retries_included() {
+    let emulator = emulator().await;
+    let silent = silent_receiver().await;
+    // 0.5 s to answer and 1.2 s in all: one try times out, and no time is left to wait
+    // 1 s for another. The fragment is not part of the URL called.
+    let url = format!("http://{silent}/events#rt=500&tt=1200&ot=5");
     let started = std::time::Instant::now();
-    let log = join_and_wait(&emulator, silent, &["join"], 1).await;
-    assert_eq!(log[0].status, None);
-    assert_eq!(log[0].error.as_deref(), Some("no answer within 5 s"));
-    assert!(started.elapsed() >= Duration::from_secs(5));
+    let log = join_and_wait_at(&emulator, &url, &["join"], 1).await;
+    assert!(started.elapsed() < Duration::from_secs(3), "{log:?}");
+    assert_eq!(log[0].url, format!("http://{silent}/events"));
+    assert_eq!(
+        log[0].error.as_deref(),
+        Some("no answer in time (2 s to connect, 0.5 s to answer, 1.2 s in all)")
+    );
+    assert_eq!(
+        log[0].notes,
+        ["ot=5 is not used: the time to connect is 100 to 10000 ms"]
+    );
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(emulator.callbacks().len(), 1, "{:?}", emulator.callbacks());
 }
 
 #[tokio::test]

@@ -49,6 +49,7 @@ async fn app() -> (String, Asked) {
     let menu = record("/voice");
     let chosen = record("/menu");
     let quiet = record("/quiet");
+    let slow = record("/slow");
     let router = Router::new()
         .route(
             "/voice",
@@ -73,6 +74,14 @@ async fn app() -> (String, Asked) {
             post(move |s, h, f| async move {
                 quiet(s, h, f).await;
                 xml(r#"<Response><Gather timeout="3" action="/menu"><Say>Press a key</Say></Gather><Say>Nobody pressed anything</Say><Reject reason="busy"/></Response>"#)
+            }),
+        )
+        .route(
+            "/slow",
+            post(move |s, h, f| async move {
+                slow(s, h, f).await;
+                tokio::time::sleep(Duration::from_millis(1_200)).await;
+                xml("<Response><Hangup/></Response>")
             }),
         )
         .route("/fail", any(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }))
@@ -262,6 +271,39 @@ async fn an_app_that_fails_ends_the_call_with_signalwires_error_code() {
         let fetched = emulator.client().call(call.as_str()).fetch().await.unwrap();
         assert_eq!(fetched.status, CallStatus::Completed, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_url_fragment_sets_the_requests_timeouts_and_is_neither_sent_nor_signed() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    // 1 s to answer: the app, 1.2 s, is too slow (11200, saying what was allowed); an
+    // override out of its range is not used, and said.
+    let call = answered(&emulator, &app, "/slow#rt=1000&ot=20").await;
+    let entries = until(&emulator, &call, "the end", |e| e["event"] == "ended").await;
+    let error = entries.iter().find(|e| e["event"] == "error").unwrap();
+    assert_eq!(error["code"], 11200);
+    assert_eq!(
+        error["message"],
+        "no answer in time (2 s to connect, 1 s to answer, 15 s in all)"
+    );
+    assert!(
+        entries.iter().any(|e| e["event"] == "skipped"
+            && e["why"] == "ot=20 is not used: the time to connect is 100 to 10000 ms"),
+        "{entries:#?}"
+    );
+
+    // 3 s is enough: the request went to the URL without its fragment, signed as sent.
+    let call = answered(&emulator, &app, "/slow#rt=3000").await;
+    let entries = until(&emulator, &call, "the end", |e| e["event"] == "ended").await;
+    assert!(
+        entries.iter().all(|e| e["event"] != "error"),
+        "{entries:#?}"
+    );
+    assert!(entries.iter().any(verb("Hangup")), "{entries:#?}");
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 2);
+    assert_signed(&emulator, &app, &asked);
 }
 
 #[tokio::test]

@@ -9,7 +9,8 @@
 //! a conference starts). Each is sent form-encoded with SignalWire's parameter names, an RFC
 //! 2822 `Timestamp`, and an `X-SignalWire-Signature` made with the project's signing key;
 //! Twilio's extra fields (`SequenceNumber`, `Coaching`, the reasons) only when asked. A
-//! conference's events are delivered in order, one at a time, each within 5 seconds.
+//! conference's events are delivered in order, one at a time, with SignalWire's timeouts
+//! (see [`connection`](super::connection)).
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -23,14 +24,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::response::Refusal;
+use super::{
+    connection::{self, Clients, Timeouts},
+    response::Refusal,
+};
 use crate::webhooks::{SigningKey, Validator};
 
 /// The events a callback can ask for, as cXML's `statusCallbackEvent` names them.
 pub(crate) const EVENTS: [&str; 7] = ["start", "end", "join", "leave", "mute", "hold", "speaker"];
-
-/// How long one delivery may take.
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How many times an event is tried, as SignalWire tries a status callback: once, and
 /// twice more when that fails.
@@ -123,6 +124,9 @@ pub struct CallbackAttempt {
     pub status: Option<u16>,
     /// Why it failed, if it did (no answer, a timeout, a refused connection).
     pub error: Option<String>,
+    /// The connection overrides in the URL's fragment that were not used, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// An event to send: its name and parameters, before signing.
@@ -225,7 +229,7 @@ impl ConferenceInfo<'_> {
 /// conferences' events go out side by side.
 #[derive(Debug, Clone)]
 pub(crate) struct Deliverer {
-    http: reqwest::Client,
+    http: Arc<Clients>,
     log: Arc<Mutex<VecDeque<CallbackAttempt>>>,
     queues: Arc<Mutex<HashMap<Uuid, mpsc::Sender<Delivery>>>>,
 }
@@ -234,6 +238,7 @@ pub(crate) struct Deliverer {
 struct Delivery {
     request: reqwest::RequestBuilder,
     attempt: CallbackAttempt,
+    timeouts: Timeouts,
 }
 
 /// The most deliveries one conference may have waiting; past it, events are dropped (and
@@ -244,13 +249,8 @@ impl Deliverer {
     pub(crate) fn new() -> Result<Self, String> {
         // No proxy from the environment: callbacks go straight to the receiver, which is on
         // this machine unless remote callbacks are allowed.
-        let builder = reqwest::Client::builder()
-            .timeout(DELIVERY_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy();
-        let builder = crate::client::tls(builder).map_err(|e| e.to_string())?;
         Ok(Self {
-            http: builder.build().map_err(|e| e.to_string())?,
+            http: Arc::new(Clients::new(false)?),
             log: Arc::default(),
             queues: Arc::default(),
         })
@@ -259,13 +259,7 @@ impl Deliverer {
     /// Queues the event for the conference's callback, signed with the project's key.
     /// Returns at once: the request goes out from the conference's own delivery task.
     pub(crate) fn send(&self, event: Event, callback: &StatusCallback, key: &SigningKey) {
-        let request = signed(
-            &self.http,
-            &callback.url,
-            &callback.method,
-            &event.params,
-            key,
-        );
+        let target = connection::target(&callback.url);
         let call_sid = event
             .params
             .iter()
@@ -280,13 +274,28 @@ impl Deliverer {
             conference_sid: event.conference,
             event: event.name,
             call_sid,
-            url: callback.url.clone(),
+            url: target.url.clone(),
             attempt: 1,
             status: None,
             error: None,
+            notes: target.ignored.clone(),
+        };
+        let request = match self.http.client(&target.timeouts) {
+            Ok(http) => signed(&http, &target.url, &callback.method, &event.params, key),
+            Err(e) => {
+                let mut attempt = attempt;
+                attempt.error = Some(format!("not sent: no HTTP client: {e}"));
+                record(&self.log, attempt);
+                return;
+            }
+        };
+        let delivery = Delivery {
+            request,
+            attempt,
+            timeouts: target.timeouts,
         };
         let queue = self.queue(owner);
-        if let Err(refused) = queue.try_send(Delivery { request, attempt }) {
+        if let Err(refused) = queue.try_send(delivery) {
             let mut attempt = match refused {
                 mpsc::error::TrySendError::Full(d) | mpsc::error::TrySendError::Closed(d) => {
                     d.attempt
@@ -312,8 +321,8 @@ impl Deliverer {
                 let (tx, mut rx) = mpsc::channel::<Delivery>(MAX_QUEUED);
                 let log = self.log.clone();
                 tokio::spawn(async move {
-                    while let Some(Delivery { request, attempt }) = rx.recv().await {
-                        deliver(&log, request, attempt).await;
+                    while let Some(delivery) = rx.recv().await {
+                        deliver(&log, delivery).await;
                     }
                 });
                 tx
@@ -374,34 +383,39 @@ pub(crate) fn is_loopback(url: &url::Url) -> bool {
 }
 
 /// Sends one event, trying again (after [`RETRY_AFTER`], then twice that) while it gets no
-/// answer or a 5xx status, at most [`MAX_ATTEMPTS`] times in all; logs every try.
-async fn deliver(
-    log: &Mutex<VecDeque<CallbackAttempt>>,
-    request: reqwest::RequestBuilder,
-    attempt: CallbackAttempt,
-) {
+/// answer or a 5xx status, at most [`MAX_ATTEMPTS`] times in all and within its total time
+/// (the tries and the waits between them); logs every try.
+async fn deliver(log: &Mutex<VecDeque<CallbackAttempt>>, delivery: Delivery) {
+    let Delivery {
+        request,
+        attempt,
+        timeouts,
+    } = delivery;
+    let deadline = tokio::time::Instant::now() + timeouts.total;
     let mut next = Some(request);
     for n in 1..=MAX_ATTEMPTS {
         let Some(request) = next.take() else { break };
         // A form or a query is always cloneable; were it not, the one try is all.
         next = request.try_clone();
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let mut this = attempt.clone();
         this.attempt = n;
-        let failed = match request.send().await {
+        let failed = match request.timeout(left).send().await {
             Ok(response) => {
                 this.status = Some(response.status().as_u16());
                 response.status().is_server_error()
             }
             Err(e) => {
-                this.error = Some(describe(&e));
+                this.error = Some(describe(&e, &timeouts));
                 true
             }
         };
         record(log, this);
-        if !failed || n == MAX_ATTEMPTS {
+        let wait = RETRY_AFTER * n;
+        if !failed || n == MAX_ATTEMPTS || tokio::time::Instant::now() + wait >= deadline {
             break;
         }
-        tokio::time::sleep(RETRY_AFTER * n).await;
+        tokio::time::sleep(wait).await;
     }
 }
 
@@ -414,10 +428,10 @@ fn record(log: &Mutex<VecDeque<CallbackAttempt>>, attempt: CallbackAttempt) {
     log.push_back(attempt);
 }
 
-/// A failed delivery, for the log: what went wrong and why, causes included.
-pub(crate) fn describe(e: &reqwest::Error) -> String {
+/// A failed request to an app, for the log: what went wrong and why, causes included.
+pub(crate) fn describe(e: &reqwest::Error, timeouts: &Timeouts) -> String {
     if e.is_timeout() {
-        return format!("no answer within {} s", DELIVERY_TIMEOUT.as_secs());
+        return format!("no answer in time ({timeouts})");
     }
     crate::one_line(e)
 }

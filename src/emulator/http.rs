@@ -46,7 +46,7 @@ pub(crate) struct App {
     /// Sends status callbacks and keeps their log.
     pub(crate) deliverer: callbacks::Deliverer,
     /// Asks apps for the cXML their calls run.
-    pub(crate) fetcher: reqwest::Client,
+    pub(crate) fetcher: super::connection::Clients,
     /// Whether a status callback may go to another machine.
     pub(crate) allow_remote_callbacks: bool,
     /// What every date the emulator writes is read from.

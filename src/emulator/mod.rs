@@ -68,6 +68,7 @@ mod callbacks;
 mod calls;
 mod clock;
 mod conferences;
+mod connection;
 mod faults;
 mod form;
 mod http;
@@ -241,7 +242,7 @@ impl EmulatorBuilder {
             stopping,
             next_sid: std::sync::atomic::AtomicU64::new(1),
             deliverer,
-            fetcher: runner::fetcher().map_err(std::io::Error::other)?,
+            fetcher: connection::Clients::new(true).map_err(std::io::Error::other)?,
             allow_remote_callbacks: self.allow_remote_callbacks,
             clock: self.clock,
             origin: format!("http://{}", reachable(addr)),

@@ -231,19 +231,6 @@ pub(crate) struct RunView {
     pub(crate) fallback: Option<(String, String)>,
 }
 
-/// The HTTP client that asks apps for their documents: SignalWire's timeouts, its bound on
-/// redirects, and no proxy from the environment.
-pub(crate) fn fetcher() -> Result<reqwest::Client, String> {
-    let builder = reqwest::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
-        .timeout(TOTAL_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::limited(MAX_HTTP_REDIRECTS))
-        .no_proxy();
-    let builder = crate::client::tls(builder).map_err(|e| e.to_string())?;
-    builder.build().map_err(|e| e.to_string())
-}
-
 /// Where the next document comes from.
 #[derive(Debug, Clone)]
 enum Source {
@@ -1633,8 +1620,12 @@ impl Runner {
             ("To".to_owned(), self.start.to.clone()),
         ];
         params.extend(extra.iter().cloned());
+        let target = super::connection::target(url);
+        for why in &target.ignored {
+            self.log("skipped", json!({ "url": url, "why": why }));
+        }
         let began = std::time::Instant::now();
-        let (outcome, status) = fetch(&self.app.fetcher, &key, url, method, &params).await;
+        let (outcome, status) = fetch(&self.app.fetcher, &key, &target, method, &params).await;
         let ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
         let error = match &outcome {
             Fetched::Failed(code, message) => Some(json!({ "code": code, "message": message })),
@@ -1670,15 +1661,21 @@ enum Fetched {
     NotAsked,
 }
 
-/// Asks `url` for a document; answers what it gave and the HTTP status, if one came.
+/// Asks `target` for a document; answers what it gave and the HTTP status, if one came.
 async fn fetch(
-    http: &reqwest::Client,
+    clients: &super::connection::Clients,
     key: &SigningKey,
-    url: &str,
+    target: &super::connection::Target,
     method: &str,
     params: &[(String, String)],
 ) -> (Fetched, Option<u16>) {
-    let request = super::callbacks::signed(http, url, method, params, key);
+    let timeouts = &target.timeouts;
+    let http = match clients.client(timeouts) {
+        Ok(http) => http,
+        Err(e) => return (Fetched::Failed(11200, format!("no HTTP client: {e}")), None),
+    };
+    let request =
+        super::callbacks::signed(&http, &target.url, method, params, key).timeout(timeouts.total);
     let mut response = match request.send().await {
         Ok(response) => response,
         Err(e) if e.is_redirect() => {
@@ -1690,16 +1687,12 @@ async fn fetch(
                 None,
             );
         }
-        Err(e) if e.is_timeout() => {
+        Err(e) => {
             return (
-                Fetched::Failed(
-                    11200,
-                    "no answer in time (2 s to connect, 5 s to answer)".into(),
-                ),
+                Fetched::Failed(11200, super::callbacks::describe(&e, timeouts)),
                 None,
             );
         }
-        Err(e) => return (Fetched::Failed(11200, super::callbacks::describe(&e)), None),
     };
     let status = response.status().as_u16();
     if !response.status().is_success() {
@@ -1729,7 +1722,7 @@ async fn fetch(
             Ok(None) => break,
             Err(e) => {
                 return (
-                    Fetched::Failed(11200, super::callbacks::describe(&e)),
+                    Fetched::Failed(11200, super::callbacks::describe(&e, timeouts)),
                     Some(status),
                 );
             }
