@@ -262,7 +262,16 @@ async fn an_empty_filter_value_is_no_filter_and_an_empty_page_token_the_first_pa
         assert_eq!(status, 200, "{url}");
         let (status, _, with_empty) = send(demo_auth(raw().get(format!("{url}?{empty}")))).await;
         assert_eq!(status, 200, "{url}?{empty}: {with_empty}");
-        assert_eq!(with_empty[key], plain[key], "{key}");
+        // The same items (by SID: an active recording's duration grows with the clock).
+        let sids = |page: &Value| -> Vec<Value> {
+            page[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item.get("sid").unwrap_or(&item["call_sid"]).clone())
+                .collect()
+        };
+        assert_eq!(sids(&with_empty), sids(&plain), "{key}");
         // Each listing holds something, so that an empty filter that filtered would show.
         assert!(!plain[key].as_array().unwrap().is_empty(), "{key}");
     }
