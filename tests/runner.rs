@@ -399,6 +399,80 @@ async fn a_redirect_or_a_hang_up_interrupts_the_verb_under_way() {
 }
 
 #[tokio::test]
+async fn the_emulators_methods_press_speak_hang_up_and_read_the_log_as_the_endpoints_do() {
+    let emulator = emulator().await;
+    let (app, asked) = app().await;
+    let call = answered(&emulator, &app, "/voice").await;
+    let gather = emulator
+        .wait_for_log(call.as_str(), Duration::from_secs(5), |e| {
+            e.is_verb("Gather")
+        })
+        .await
+        .unwrap();
+    assert_eq!(gather.text("action"), Some("/menu"));
+    emulator.press(call.as_str(), "1").unwrap();
+    emulator
+        .wait_for_log(call.as_str(), Duration::from_secs(5), |e| {
+            e.event == "request" && e.text("url").is_some_and(|u| u.ends_with("/menu"))
+        })
+        .await
+        .unwrap();
+    let menu = log_count(&asked, "/menu");
+    assert_eq!(menu, 1);
+    emulator.say(call.as_str(), "hello there").unwrap();
+    emulator.hang_up(call.as_str()).unwrap();
+    emulator
+        .wait_for_log(call.as_str(), Duration::from_secs(5), |e| {
+            e.event == "ended"
+        })
+        .await
+        .unwrap();
+    let entries = emulator.call_log(call.as_str()).unwrap();
+    let inputs: Vec<_> = entries
+        .iter()
+        .filter(|e| e.event == "input")
+        .map(|e| serde_json::Value::Object(e.detail.clone()))
+        .collect();
+    assert!(inputs.contains(&json!({ "pressed": "1" })), "{inputs:#?}");
+    assert!(
+        inputs.contains(&json!({ "said": "hello there" })),
+        "{inputs:#?}"
+    );
+    assert!(inputs.contains(&json!({ "hung_up": true })), "{inputs:#?}");
+    // The log as the endpoint answers it is the same.
+    let (status, body) =
+        control(&emulator, "GET", &format!("/calls/{call}/log"), Value::Null).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["log"], serde_json::to_value(&entries).unwrap());
+
+    // Refused as the endpoints refuse: a call that is over, keys that are not keys, a call
+    // that is not there, text that is not a SID; and a wait that runs out says so.
+    let over = emulator.press(call.as_str(), "1").unwrap_err();
+    assert_eq!((over.status(), over.code()), (422, 21220), "{over}");
+    let e = emulator.hang_up(call.as_str()).unwrap_err();
+    assert_eq!(e.status(), 422, "{e}");
+    let live = answered(&emulator, &app, "/pause").await;
+    let bad = emulator.press(live.as_str(), "12a").unwrap_err();
+    assert_eq!(bad.status(), 400, "{bad}");
+    let empty = emulator.say(live.as_str(), "  ").unwrap_err();
+    assert_eq!(empty.status(), 400, "{empty}");
+    let stranger = uuid::Uuid::from_u128(7);
+    assert_eq!(emulator.press(stranger, "1").unwrap_err().status(), 404);
+    assert_eq!(emulator.call_log(stranger).unwrap_err().status(), 404);
+    let garbled = emulator.press("not-a-sid", "1").unwrap_err();
+    assert_eq!(garbled.status(), 400);
+    assert!(garbled.to_string().contains("not a call SID"), "{garbled}");
+    let waited = emulator
+        .wait_for_log(live.as_str(), Duration::from_millis(50), |e| {
+            e.event == "ended"
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(waited.status(), 408);
+    assert!(waited.message().contains("no such entry"), "{waited}");
+}
+
+#[tokio::test]
 async fn control_requests_are_checked() {
     let emulator = emulator().await;
     let (app, _) = app().await;

@@ -12,7 +12,7 @@
 //! `no-answer`, `failed`) and its duration.
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::{BTreeMap, HashMap, VecDeque},
     time::Duration,
 };
 
@@ -50,6 +50,11 @@ pub const RING_TIMEOUT: Duration = Duration::from_secs(60);
 /// new one, created or arriving, is refused with 429 and code 20429. A call a `<Dial>`
 /// places is not refused: each call dials at most one at a time.
 pub const MAX_CALLS_IN_FLIGHT: usize = 5_000;
+
+/// How many ended calls of a project keep their run logs (each bounded at
+/// [`MAX_LOG`](super::MAX_LOG) entries): past it, the log of the call that ended first is let
+/// go, and asking for it answers 410.
+pub const MAX_ENDED_LOGS: usize = 1_000;
 
 /// The events a call's status callback may ask for; the last two (a call forwarded or
 /// queued while it rings) never happen on the emulator.
@@ -173,6 +178,10 @@ pub(crate) struct Calls {
     lines: HashMap<String, CallCxml>,
     /// [`MAX_CALLS_IN_FLIGHT`] unless a test sets another.
     in_flight_limit: Option<usize>,
+    /// The ended calls whose run logs are kept, in the order they ended.
+    ended_logs: VecDeque<Uuid>,
+    /// [`MAX_ENDED_LOGS`] unless a test sets another.
+    ended_logs_limit: Option<usize>,
 }
 
 /// A call listing's request: its filters and position, already checked.
@@ -757,7 +766,11 @@ impl Calls {
         }
         call.date_updated = whole_seconds(now);
         call.run.wake.notify_one();
-        Ok((call.render(account), events))
+        let rendered = call.render(account);
+        if call.status.is_over() {
+            self.note_ended(*sid);
+        }
+        Ok((rendered, events))
     }
 
     /// The call's runner may start: the call is in progress and its cXML does not run yet.
@@ -833,7 +846,24 @@ impl Calls {
         }
         call.date_updated = whole_seconds(now);
         call.run.wake.notify_one();
-        Some(call.end(account, status, now).into_iter().collect())
+        let events = call.end(account, status, now).into_iter().collect();
+        self.note_ended(*sid);
+        Some(events)
+    }
+
+    /// The call `sid` has just ended: its log is kept, and the log of the call that ended
+    /// first is let go past the bound.
+    fn note_ended(&mut self, sid: Uuid) {
+        self.ended_logs.push_back(sid);
+        let limit = self.ended_logs_limit.unwrap_or(MAX_ENDED_LOGS);
+        while self.ended_logs.len() > limit {
+            let Some(oldest) = self.ended_logs.pop_front() else {
+                break;
+            };
+            if let Some(call) = self.get_mut(&oldest) {
+                call.run.forget();
+            }
+        }
     }
 
     /// Deletes the record of a call that is over.
@@ -859,12 +889,14 @@ impl Calls {
     /// events it makes.
     pub(crate) fn advance(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
         let mut events = Vec::new();
+        let mut ended = Vec::new();
         for call in self.by_seq.values_mut() {
             if call.status == CallStatus::Queued && now >= call.ring_at {
                 call.date_updated = whole_seconds(call.ring_at);
                 if call.outcome == Answer::Fail {
                     events.extend(call.end(account, CallStatus::Failed, call.ring_at));
                     call.run.wake.notify_one();
+                    ended.push(call.sid);
                     continue;
                 }
                 call.status = CallStatus::Ringing;
@@ -883,7 +915,13 @@ impl Calls {
                     _ => events.extend(call.end(account, CallStatus::NoAnswer, at)),
                 }
                 call.run.wake.notify_one();
+                if call.status.is_over() {
+                    ended.push(call.sid);
+                }
             }
+        }
+        for sid in ended {
+            self.note_ended(sid);
         }
         events
     }
@@ -1040,28 +1078,67 @@ impl EmulatedCall {
 mod tests {
     use super::*;
 
+    const ACCOUNT: Uuid = Uuid::from_u128(1);
+
+    fn sid(n: u128) -> Uuid {
+        Uuid::from_u128(100 + n)
+    }
+
+    /// Places call `n` (SID `100 + n`) to a URL on this machine.
+    fn place(calls: &mut Calls, n: u128, now: DateTime<Utc>) -> Result<Value, Refusal> {
+        let body = b"To=%2B15550000001&From=%2B15550000002&Url=http%3A%2F%2F127.0.0.1%2Fvoice";
+        calls
+            .create(&ACCOUNT, body, sid(n), now, false, None)
+            .map(|(call, _)| call)
+    }
+
     #[test]
     fn calls_in_flight_are_bounded_and_an_ended_one_makes_room() {
         let mut calls = Calls {
             in_flight_limit: Some(2),
             ..Calls::default()
         };
-        let account = Uuid::from_u128(1);
         let now = Utc::now();
-        let body = b"To=%2B15550000001&From=%2B15550000002&Url=http%3A%2F%2F127.0.0.1%2Fvoice";
-        let place = |calls: &mut Calls, n: u128| {
-            calls.create(&account, body, Uuid::from_u128(100 + n), now, false, None)
-        };
-        assert!(place(&mut calls, 1).is_ok());
-        assert!(place(&mut calls, 2).is_ok());
-        let refused = place(&mut calls, 3).unwrap_err();
+        assert!(place(&mut calls, 1, now).is_ok());
+        assert!(place(&mut calls, 2, now).is_ok());
+        let refused = place(&mut calls, 3, now).unwrap_err();
         assert_eq!((refused.status, refused.code), (429, 20429));
         assert!(
             refused.message.contains("2 calls in flight"),
             "{}",
             refused.message
         );
-        calls.end_call(&account, &Uuid::from_u128(101), CallStatus::Canceled, now);
-        assert!(place(&mut calls, 4).is_ok());
+        calls.end_call(&ACCOUNT, &sid(1), CallStatus::Canceled, now);
+        assert!(place(&mut calls, 4, now).is_ok());
+    }
+
+    #[test]
+    fn ended_calls_keep_their_logs_up_to_the_bound_and_the_first_to_end_goes_first() {
+        let mut calls = Calls {
+            ended_logs_limit: Some(2),
+            ..Calls::default()
+        };
+        let now = Utc::now();
+        for n in 1..=4 {
+            place(&mut calls, n, now).unwrap();
+            calls
+                .run_mut(&sid(n))
+                .unwrap()
+                .log(now, "input", Value::Null);
+        }
+        let kept = |calls: &mut Calls, n: u128| calls.run_mut(&sid(n)).unwrap().log_json(&sid(n));
+        // Ended out of order: 3, then 1, then 2. The one still in flight keeps its log.
+        for n in [3, 1, 2] {
+            calls.end_call(&ACCOUNT, &sid(n), CallStatus::Canceled, now);
+        }
+        assert!(kept(&mut calls, 3).is_none());
+        let one = kept(&mut calls, 1).unwrap();
+        assert_eq!(one["log"].as_array().unwrap().len(), 1);
+        assert!(kept(&mut calls, 2).is_some());
+        assert!(kept(&mut calls, 4).is_some());
+        // A log let go takes no more entries, and counts them.
+        let run = calls.run_mut(&sid(3)).unwrap();
+        run.log(now, "input", Value::Null);
+        assert!(run.log_json(&sid(3)).is_none());
     }
 }

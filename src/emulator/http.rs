@@ -58,7 +58,7 @@ pub(crate) struct App {
 impl App {
     /// A SID the emulator has not given before, shaped like a version-4 UUID.
     /// Sends each event to its callback, signed with `project`'s key.
-    fn dispatch(&self, project: &Uuid, pending: Vec<Pending>) {
+    pub(crate) fn dispatch(&self, project: &Uuid, pending: Vec<Pending>) {
         if pending.is_empty() {
             return;
         }
@@ -507,39 +507,22 @@ async fn control(
                     StatusCode::NO_CONTENT.into_response()
                 })
         }
-        (["calls", _, "log"], _) => state.calls_mut(&project, &path).and_then(|(calls, _)| {
-            calls
-                .run_mut(&call_sid)
-                .map(|run| ok(StatusCode::OK, run.log_json(&call_sid)))
-                .ok_or_else(|| Refusal::not_found(&path))
-        }),
+        (["calls", _, "log"], _) => super::caller::log(&mut state, &project, &call_sid, &path)
+            .map(|log| ok(StatusCode::OK, log)),
         (["calls", _, "digits"], _) => json_body::<Digits>(&bytes).and_then(|keys| {
-            super::runner::check_digits(&keys.digits).map_err(Refusal::bad)?;
-            let (calls, _) = state.calls_mut(&project, &path)?;
-            let run = calls.live_run_mut(&call_sid, &path)?;
-            run.log(now, "input", json!({ "pressed": keys.digits }));
-            run.press(&keys.digits);
+            super::caller::press(&mut state, &project, &call_sid, &keys.digits, now, &path)?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }),
         (["calls", _, "speech"], _) => json_body::<Said>(&bytes).and_then(|said| {
-            if said.text.trim().is_empty() || said.text.chars().count() > 1_000 {
-                return Err(Refusal::bad("text must have from 1 to 1000 characters"));
-            }
-            let (calls, _) = state.calls_mut(&project, &path)?;
-            let run = calls.live_run_mut(&call_sid, &path)?;
-            run.log(now, "input", json!({ "said": said.text }));
-            run.say(&said.text, now);
+            super::caller::say(&mut state, &project, &call_sid, &said.text, now, &path)?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }),
-        (["calls", _, "hangup"], _) => state.calls_mut(&project, &path).and_then(|(calls, _)| {
-            calls
-                .live_run_mut(&call_sid, &path)?
-                .log(now, "input", json!({ "hung_up": true }));
-            pending = calls
-                .end_call(&project, &call_sid, crate::CallStatus::Completed, now)
-                .unwrap_or_default();
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }),
+        (["calls", _, "hangup"], _) => {
+            super::caller::hang_up(&mut state, &project, &call_sid, now, &path).map(|events| {
+                pending = events;
+                StatusCode::NO_CONTENT.into_response()
+            })
+        }
         (["conferences", _, "participants", call, "speech"], _) => json_body::<Speech>(&bytes)
             .and_then(|speech| {
                 let call = sid(call).unwrap_or_default();

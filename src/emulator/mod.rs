@@ -65,6 +65,7 @@
 
 mod applications;
 mod callbacks;
+mod caller;
 mod calls;
 mod clock;
 mod conferences;
@@ -97,7 +98,10 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub use callbacks::{CallbackAttempt, StatusCallback};
-pub use calls::{ANSWER_AFTER, CallCxml, MAX_CALLS_IN_FLIGHT, RING_AFTER, RING_TIMEOUT};
+pub use caller::{CallLogEntry, ControlError};
+pub use calls::{
+    ANSWER_AFTER, CallCxml, MAX_CALLS_IN_FLIGHT, MAX_ENDED_LOGS, RING_AFTER, RING_TIMEOUT,
+};
 pub use clock::{Clock, ClockError, MAX_ADVANCE};
 pub use conferences::Announcement;
 pub use faults::{

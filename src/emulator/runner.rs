@@ -128,6 +128,8 @@ pub(crate) struct LogEntry {
 pub(crate) struct RunState {
     log: VecDeque<LogEntry>,
     dropped: u64,
+    /// Whether the log was let go, the call having ended long ago.
+    forgotten: bool,
     /// Keys pressed and not yet gathered.
     digits: String,
     /// Speech given and not yet gathered.
@@ -153,8 +155,12 @@ pub(crate) struct RunState {
 }
 
 impl RunState {
-    /// Adds an entry to the log.
+    /// Adds an entry to the log (none once it is let go).
     pub(crate) fn log(&mut self, at: DateTime<Utc>, event: &'static str, detail: Value) {
+        if self.forgotten {
+            self.dropped += 1;
+            return;
+        }
         if self.log.len() >= MAX_LOG {
             self.log.pop_front();
             self.dropped += 1;
@@ -166,9 +172,17 @@ impl RunState {
         });
     }
 
-    /// The log as the control request answers it.
-    pub(crate) fn log_json(&self, call: &Uuid) -> Value {
-        json!({ "call_sid": call, "dropped": self.dropped, "log": self.log })
+    /// The log as the control request answers it; `None` once it is let go.
+    pub(crate) fn log_json(&self, call: &Uuid) -> Option<Value> {
+        (!self.forgotten)
+            .then(|| json!({ "call_sid": call, "dropped": self.dropped, "log": self.log }))
+    }
+
+    /// Lets the log go: the call ended long ago (see [`MAX_ENDED_LOGS`](super::MAX_ENDED_LOGS)).
+    pub(crate) fn forget(&mut self) {
+        self.dropped += self.log.len() as u64;
+        self.log = VecDeque::new();
+        self.forgotten = true;
     }
 
     /// The called party presses keys; of those no `<Gather>` has taken, the last
