@@ -636,6 +636,9 @@ async fn a_coach_joins_coaching_a_call_in_the_room_and_one_that_is_not_there_fai
     let alice = answered(&emulator, &app, "/join", "+15550000001").await;
     until(&emulator, &alice, "the Dial", dialed).await;
     let stranger = "5e000000-0000-4000-8000-00000000dead";
+    let nowhere = format!(
+        r#"<Response><Dial action="/after"><Conference coach="{alice}">nowhere</Conference></Dial></Response>"#
+    );
     let (coaching, asked) = pages_app(|_| {
         vec![
             (
@@ -646,6 +649,7 @@ async fn a_coach_joins_coaching_a_call_in_the_room_and_one_that_is_not_there_fai
                 "/stranger",
                 format!(r#"<Response><Dial action="/after"><Conference coach="{stranger}">standup</Conference></Dial></Response>"#),
             ),
+            ("/nowhere", nowhere),
             (
                 "/garbled",
                 r#"<Response><Dial action="/after"><Conference coach="alice">standup</Conference></Dial></Response>"#.to_owned(),
@@ -678,7 +682,7 @@ async fn a_coach_joins_coaching_a_call_in_the_room_and_one_that_is_not_there_fai
 
     // A call that is not in the room, or a coach that is no SID: the Dial fails with
     // 13240, and the call does not join.
-    for (page, n) in [("/stranger", 1), ("/garbled", 2)] {
+    for (page, n) in [("/stranger", 1), ("/garbled", 2), ("/nowhere", 3)] {
         let call = answered(&emulator, &coaching, page, "+15550000003").await;
         let after = asked_for(&asked, "/after", n).await;
         assert_eq!(value(&after[n - 1], "DialCallStatus"), Some("failed"));
@@ -693,6 +697,8 @@ async fn a_coach_joins_coaching_a_call_in_the_room_and_one_that_is_not_there_fai
     }
     let in_room = people(&emulator, &room).await;
     assert_eq!(in_room.len(), 2, "{in_room:#?}");
+    // A coach opens no room: there is none by the name it asked for.
+    assert!(rooms(&emulator, "nowhere").await.is_empty());
 }
 
 #[tokio::test]
@@ -756,9 +762,23 @@ async fn a_waiting_call_plays_its_wait_url_again_and_again_until_the_room_starts
 
 #[tokio::test]
 async fn a_wait_url_whose_documents_take_no_time_is_asked_a_few_times_then_silence() {
-    let emulator = emulator().await;
+    // On the real clock, where time passes while a document is asked for: "no time" is what
+    // the document asks for, not what the clock says.
+    let emulator = Emulator::start().await.unwrap();
     let (app, asked) = app().await;
-    let waiter = answered(&emulator, &app, "/wait-nothing", "+15550000001").await;
+    let call = emulator
+        .client()
+        .calls()
+        .create("+15550000001", "+15551230001")
+        .url(format!("{app}/wait-nothing"))
+        .send()
+        .await
+        .unwrap();
+    let waiter = call.sid.to_string();
+    emulator
+        .wait_for_log(&call.sid, Duration::from_secs(10), |e| e.is_verb("Dial"))
+        .await
+        .unwrap();
     until(&emulator, &waiter, "the silence", |e| {
         e["event"] == "skipped" && e["why"].as_str().is_some_and(|w| w.contains("no time"))
     })

@@ -156,6 +156,13 @@ impl Event {
             params,
         }
     }
+
+    /// The event goes out in the order of `queue`'s events (a recording's), rather than of
+    /// its call's.
+    pub(crate) fn queued_by(mut self, queue: Uuid) -> Self {
+        self.queue = queue;
+        self
+    }
 }
 
 /// What a conference sends with every event.
@@ -259,7 +266,8 @@ impl Deliverer {
     /// Queues the event for the conference's callback, signed with the project's key.
     /// Returns at once: the request goes out from the conference's own delivery task.
     pub(crate) fn send(&self, event: Event, callback: &StatusCallback, key: &SigningKey) {
-        let target = connection::target(&callback.url);
+        let mut target = connection::target(&callback.url);
+        let http = self.http.client(&mut target);
         let call_sid = event
             .params
             .iter()
@@ -268,7 +276,12 @@ impl Deliverer {
         let owner = event.queue;
         // A call's `completed` is its last event: its queue goes once that is queued, and
         // its delivery task ends when the queue is drained.
-        let last = event.conference.is_none() && event.name == "completed";
+        // So is a recording's completion the last of its events.
+        let last = event.conference.is_none()
+            && matches!(
+                event.name.as_str(),
+                "completed" | "recording-completed" | "recording-absent" | "recording-failed"
+            );
         let attempt = CallbackAttempt {
             project_id: event.project,
             conference_sid: event.conference,
@@ -280,7 +293,7 @@ impl Deliverer {
             error: None,
             notes: target.ignored.clone(),
         };
-        let request = match self.http.client(&target.timeouts) {
+        let request = match http {
             Ok(http) => signed(&http, &target.url, &callback.method, &event.params, key),
             Err(e) => {
                 let mut attempt = attempt;

@@ -882,6 +882,7 @@ impl Calls {
         if let Some(seq) = self.seq_of.remove(sid) {
             self.by_seq.remove(&seq);
         }
+        self.ended_logs.retain(|ended| ended != sid);
         Ok(())
     }
 

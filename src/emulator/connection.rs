@@ -74,6 +74,9 @@ const OVERRIDES: [(&str, &str, u64, u64); 3] = [
     ("tt", "the time in all", 100, 15_000),
 ];
 
+/// The most overrides not used that are told one by one; the rest are counted.
+const MAX_NOTES: usize = 3;
+
 /// Reads `url`'s fragment for its connection overrides.
 pub(crate) fn target(url: &str) -> Target {
     let (url, fragment) = match url.split_once('#') {
@@ -82,6 +85,7 @@ pub(crate) fn target(url: &str) -> Target {
     };
     let mut timeouts = Timeouts::default();
     let mut ignored = Vec::new();
+    let mut more = 0;
     for pair in fragment.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let Some(&(_, what, low, high)) = OVERRIDES.iter().find(|(n, ..)| *n == name) else {
@@ -96,11 +100,15 @@ pub(crate) fn target(url: &str) -> Target {
                     _ => timeouts.total = set,
                 }
             }
+            _ if ignored.len() == MAX_NOTES => more += 1,
             _ => ignored.push(format!(
                 "{name}={value} is not used: {what} is {low} to {high} ms",
                 value = crate::Printable::with_limit(value, 40),
             )),
         }
+    }
+    if more > 0 {
+        ignored.push(format!("and {more} more overrides not used"));
     }
     Target {
         url: url.to_owned(),
@@ -109,8 +117,10 @@ pub(crate) fn target(url: &str) -> Target {
     }
 }
 
-/// The most HTTP clients kept for the timeouts asked for; past it one is made for each
-/// request that needs another, so that a stream of odd overrides cannot grow memory.
+/// The most HTTP clients made for the timeouts asked for: past it, a request that asks for
+/// other connect and read timeouts gets the defaults (its total still holds), and a note
+/// says so, so that a stream of odd overrides neither grows memory nor makes a client (which
+/// reads the system's certificates) for each request.
 const MAX_CLIENTS: usize = 16;
 
 /// The emulator's HTTP clients for apps, one for each connect and read timeout asked for,
@@ -130,15 +140,28 @@ impl Clients {
             follow_redirects,
             made: Mutex::default(),
         };
-        clients.client(&Timeouts::default())?;
+        clients.client(&mut target(""))?;
         Ok(clients)
     }
 
-    /// A client with these connect and read timeouts (the total is set on each request).
-    pub(crate) fn client(&self, timeouts: &Timeouts) -> Result<reqwest::Client, String> {
+    /// A client for `target`'s connect and read timeouts (the total is set on each
+    /// request); the defaults' once [`MAX_CLIENTS`] are made, noted in `target`.
+    pub(crate) fn client(&self, target: &mut Target) -> Result<reqwest::Client, String> {
+        let timeouts = target.timeouts;
         let key = (timeouts.connect, timeouts.read);
         let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(client) = made.get(&key) {
+            return Ok(client.clone());
+        }
+        let defaults = Timeouts::default();
+        if made.len() >= MAX_CLIENTS
+            && let Some(client) = made.get(&(defaults.connect, defaults.read))
+        {
+            target.timeouts.connect = defaults.connect;
+            target.timeouts.read = defaults.read;
+            target.ignored.push(format!(
+                "the emulator keeps {MAX_CLIENTS} pairs of connect and read timeouts: the defaults are used"
+            ));
             return Ok(client.clone());
         }
         let policy = if self.follow_redirects {
@@ -153,9 +176,7 @@ impl Clients {
             .no_proxy();
         let builder = crate::client::tls(builder).map_err(|e| e.to_string())?;
         let client = builder.build().map_err(|e| e.to_string())?;
-        if made.len() < MAX_CLIENTS {
-            made.insert(key, client.clone());
-        }
+        made.insert(key, client.clone());
         Ok(client)
     }
 }
@@ -211,5 +232,17 @@ mod tests {
         assert!(
             t.ignored[0].starts_with("ot=99 is not used: the time to connect is 100 to 10000 ms")
         );
+        assert_eq!(t.ignored[3], "and 1 more overrides not used");
+    }
+
+    #[test]
+    fn a_fragment_of_many_bad_overrides_makes_a_few_notes() {
+        let url = format!("http://a/b#{}", "ot=&".repeat(20_000));
+        let t = target(&url);
+        assert_eq!(t.ignored.len(), MAX_NOTES + 1);
+        assert_eq!(t.ignored[MAX_NOTES], "and 19997 more overrides not used");
+        let huge = target("http://a/b#rt=99999999999999999999999999999999");
+        assert_eq!(huge.timeouts, Timeouts::default());
+        assert_eq!(huge.ignored.len(), 1);
     }
 }

@@ -528,7 +528,6 @@ impl Recordings {
         Ok(())
     }
 
-    /// The conference or the call ended: its active recordings are complete.
     /// Completes the active recordings of `owner` (a conference or a call), with the
     /// `completed` events their callbacks ask for.
     pub(crate) fn complete_of(
@@ -591,13 +590,16 @@ impl Recording {
             seconds,
             source: &self.source,
         };
-        notify.callback.pending(
-            project,
-            &notify.call,
-            status,
-            &format!("recording-{status}"),
-            params.pairs(),
-        )
+        notify
+            .callback
+            .pending(
+                project,
+                &notify.call,
+                status,
+                &format!("recording-{status}"),
+                params.pairs(),
+            )
+            .map(|(event, to)| (event.queued_by(self.sid), to))
     }
 
     /// Whether it records the conference or the call `owner`.

@@ -733,7 +733,23 @@ impl Runner {
                 }),
             }
         });
-        let beep = room.beep.clone().unwrap_or(Beep::True);
+        let beep = match room.beep.clone() {
+            None => Beep::True,
+            Some(Beep::Other(value)) => {
+                self.log(
+                    "skipped",
+                    json!({ "beep": value, "why": "not one of true, false, onEnter, onExit: the default, true, is used" }),
+                );
+                Beep::True
+            }
+            Some(beep) => beep,
+        };
+        if let Some(ConferenceRecord::Other(value)) = &room.record {
+            self.log(
+                "skipped",
+                json!({ "record": value, "why": "not do-not-record or record-from-start: the conference is not recorded" }),
+            );
+        }
         let entry = super::state::Entry {
             name: name.clone(),
             callback,
@@ -789,7 +805,9 @@ impl Runner {
                 "timeLimit": limit.as_secs(),
             }),
         );
-        if matches!(beep, Beep::True | Beep::OnEnter) {
+        // The beep is heard in a room that has started: one entering a room that waits is
+        // not announced (the room's start is, by whoever starts it).
+        if started && matches!(beep, Beep::True | Beep::OnEnter) {
             self.app.state().hear_in_conference(
                 &self.project,
                 &conference,
@@ -895,7 +913,10 @@ impl Runner {
                     break self.wait_for(Some(until), &done).await;
                 }
             };
-            let began = self.now();
+            // The room may have started, or the call left it, while the last one played.
+            if done(&mut self.app.state()) {
+                break Woke::Input;
+            }
             let text = match self.fetch(&at, &how, &[]).await {
                 Fetched::Document(text) => text,
                 Fetched::Failed(code, message) => {
@@ -920,6 +941,9 @@ impl Runner {
             self.current = Some((at.clone(), how.clone()));
             next = Ok((at, how));
             let mut woke = None;
+            // Whether the document asked for any time: one that does not is asked for again
+            // at once, and a run of them would never end.
+            let mut played = false;
             for verb in &verbs {
                 let length = match verb {
                     VoiceVerb::Play(play) => {
@@ -956,6 +980,10 @@ impl Runner {
                         continue;
                     }
                 };
+                if length == Some(Duration::ZERO) {
+                    continue;
+                }
+                played = true;
                 let end = length.map_or(until, |length| later(self.now(), length).min(until));
                 match self.wait_for(Some(end), &done).await {
                     Woke::Time if end < until => {}
@@ -970,7 +998,7 @@ impl Runner {
             }
             // Documents that take no time would be asked for without end: a few in a row
             // (a redirect or two) are followed, and then the call waits in silence.
-            idle = if self.now() == began { idle + 1 } else { 0 };
+            idle = if played { 0 } else { idle + 1 };
             if idle > MAX_HTTP_REDIRECTS {
                 self.log(
                     "skipped",
@@ -1571,7 +1599,10 @@ impl Runner {
         }
         .pairs();
         let name = format!("recording-{status}");
-        if let Some(pending) = callback.pending(&self.project, &self.call, status, &name, params) {
+        if let Some(pending) = callback
+            .pending(&self.project, &self.call, status, &name, params)
+            .map(|(event, to)| (event.queued_by(sid), to))
+        {
             let state = self.app.state();
             self.app.dispatch_held(&state, &self.project, vec![pending]);
         }
@@ -1634,12 +1665,19 @@ impl Runner {
             ("To".to_owned(), self.start.to.clone()),
         ];
         params.extend(extra.iter().cloned());
-        let target = super::connection::target(url);
-        for why in &target.ignored {
-            self.log("skipped", json!({ "url": url, "why": why }));
+        let mut target = super::connection::target(url);
+        let http = self.app.fetcher.client(&mut target);
+        if !target.ignored.is_empty() {
+            self.log(
+                "skipped",
+                json!({ "url": url, "why": target.ignored.join("; ") }),
+            );
         }
         let began = std::time::Instant::now();
-        let (outcome, status) = fetch(&self.app.fetcher, &key, &target, method, &params).await;
+        let (outcome, status) = match http {
+            Ok(http) => fetch(&http, &key, &target, method, &params).await,
+            Err(e) => (Fetched::Failed(11200, format!("no HTTP client: {e}")), None),
+        };
         let ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
         let error = match &outcome {
             Fetched::Failed(code, message) => Some(json!({ "code": code, "message": message })),
@@ -1677,19 +1715,15 @@ enum Fetched {
 
 /// Asks `target` for a document; answers what it gave and the HTTP status, if one came.
 async fn fetch(
-    clients: &super::connection::Clients,
+    http: &reqwest::Client,
     key: &SigningKey,
     target: &super::connection::Target,
     method: &str,
     params: &[(String, String)],
 ) -> (Fetched, Option<u16>) {
     let timeouts = &target.timeouts;
-    let http = match clients.client(timeouts) {
-        Ok(http) => http,
-        Err(e) => return (Fetched::Failed(11200, format!("no HTTP client: {e}")), None),
-    };
     let request =
-        super::callbacks::signed(&http, &target.url, method, params, key).timeout(timeouts.total);
+        super::callbacks::signed(http, &target.url, method, params, key).timeout(timeouts.total);
     let mut response = match request.send().await {
         Ok(response) => response,
         Err(e) if e.is_redirect() => {

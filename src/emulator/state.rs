@@ -336,6 +336,17 @@ impl State {
             .projects
             .get_mut(account)
             .ok_or_else(|| (None, "the project is gone".to_owned()))?;
+        // A coach joins a conference that exists: none is opened for it.
+        if let Some(coached) = join.call_sid_to_coach
+            && p.conferences.live_named(name).is_none()
+        {
+            return Err((
+                Some(super::conferences::COACH_NOT_CONNECTED),
+                format!(
+                    "call {coached}, to be coached, is not connected to a conference named {name:?}"
+                ),
+            ));
+        }
         let sid = match p.conferences.live_named(name) {
             Some(sid) => sid,
             None => {
