@@ -8,32 +8,67 @@
 //! cargo run --example ivr --features emulator
 //! ```
 //!
-//! It prints each call's log (every request to the app, verb run, key pressed, recording
-//! made) and exits 0 when both calls went where their keys sent them.
+//! It prints what the app heard and each call's log (every request to the app, verb run, key
+//! pressed, recording made), and exits 0 only when both calls went where their keys sent
+//! them: the first caller was a participant of the conference, whose status callbacks reached
+//! the app; the second left a recording; and the app took every request (its extractors
+//! refuse one without a valid signature with 403, which the call's log would show).
 //!
 //! The app is the part to keep: point a number's voice URL at `/voice` of it on a public
 //! host and it serves a real space the same way (its signatures are checked with your
 //! project's Signing Key).
 
-use std::time::Duration;
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
-use axum::{Router, routing::post};
+use axum::{
+    Router,
+    extract::{FromRef, State},
+    routing::post,
+};
 use signalwire_compat::{
     Call,
-    cxml::{Conference, Dial, Gather, Record, Redirect, Say, VoiceResponse},
+    cxml::{
+        Conference, ConferenceEvent, Dial, Events, Gather, Record, Redirect, Say, VoiceResponse,
+    },
     emulator::{CallLogEntry, Emulator},
     webhooks::{
-        UrlSource, Validator, VoiceRequest,
-        axum::{Signed, WebhookConfig},
+        ConferenceEventKind, UrlSource, Validator, VoiceRequest,
+        axum::{Signed, SignedEvent, WebhookConfig},
     },
 };
 
+/// What the app heard, in order.
+type Heard = Arc<Mutex<Vec<String>>>;
+
+/// The app's state: how requests are checked, and what it heard (for the demo to look at).
+#[derive(Clone)]
+struct App {
+    config: WebhookConfig,
+    heard: Heard,
+}
+
+impl FromRef<App> for WebhookConfig {
+    fn from_ref(app: &App) -> Self {
+        app.config.clone()
+    }
+}
+
+impl App {
+    fn hear(&self, what: String) {
+        println!("app: {what}");
+        self.heard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(what);
+    }
+}
+
 /// The app's first document: the menu.
-async fn voice(Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
-    println!(
-        "app: call {} from {:?} asks for the menu",
-        call.call_sid, call.from
-    );
+async fn voice(State(app): State<App>, Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
+    app.hear(format!("call {} asks for the menu", call.call_sid));
     VoiceResponse::new()
         .gather(
             Gather::new()
@@ -45,11 +80,23 @@ async fn voice(Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
 }
 
 /// Where the menu's key sends the call.
-async fn menu(Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
+async fn menu(State(app): State<App>, Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
+    app.hear(format!("call {} pressed {:?}", call.call_sid, call.digits));
     match call.digits.as_deref() {
         Some("1") => VoiceResponse::new()
             .say(Say::new("Joining the standup."))
-            .dial(Dial::new().conference(Conference::new("standup"))),
+            .dial(
+                Dial::new().conference(
+                    Conference::new("standup")
+                        .status_callback("/events")
+                        .status_callback_event(Events::of([
+                            ConferenceEvent::Start,
+                            ConferenceEvent::End,
+                            ConferenceEvent::Join,
+                            ConferenceEvent::Leave,
+                        ])),
+                ),
+            ),
         Some("2") => VoiceResponse::new()
             .say(Say::new(
                 "Leave a message after the beep, then press pound.",
@@ -65,18 +112,28 @@ async fn menu(Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
 }
 
 /// After the voicemail: thanks, and goodbye.
-async fn recorded(Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
-    println!(
-        "app: voicemail {} of {} s at {}",
+async fn recorded(State(app): State<App>, Signed(call): Signed<VoiceRequest>) -> VoiceResponse {
+    app.hear(format!(
+        "call {} left voicemail {} of {} s",
+        call.call_sid,
         call.recording_sid
             .map(|s| s.to_string())
             .unwrap_or_default(),
         call.recording_duration.unwrap_or_default(),
-        call.recording_url.unwrap_or_default()
-    );
+    ));
     VoiceResponse::new()
         .say(Say::new("Thank you. Goodbye."))
         .hangup()
+}
+
+/// The conference's status callbacks.
+async fn events(State(app): State<App>, SignedEvent(event): SignedEvent) -> &'static str {
+    let call = event
+        .call_sid
+        .map(|c| format!(" of call {c}"))
+        .unwrap_or_default();
+    app.hear(format!("{}{call}", event.kind));
+    "ok"
 }
 
 #[tokio::main]
@@ -89,7 +146,7 @@ async fn main() {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = Emulator::start().await?;
-    let app = serve(&emulator).await?;
+    let (app, heard) = serve(&emulator).await?;
     println!("emulator at {}, app at {app}", emulator.base_url());
     let client = emulator.client();
     let wait = Duration::from_secs(20);
@@ -100,6 +157,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .wait_for_log(&alice.sid, wait, |e| e.is_verb("Dial"))
         .await?;
     let room = client.conferences().find_by_name("standup").await?;
+    let people = client
+        .conference(&room.sid)
+        .participants()
+        .list()
+        .send()
+        .await?;
+    if !people.items.iter().any(|p| p.call_sid == alice.sid) {
+        return Err(format!("alice is not in the standup: {:#?}", people.items).into());
+    }
     println!("alice is in conference {} ({})", room.sid, room.status);
 
     // Bob presses 2, leaves a message and presses pound.
@@ -141,6 +207,44 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     let room = client.conference(room.sid).fetch().await?;
     println!("the standup is {}", room.status);
+
+    // The conference's events reach the app as they are delivered, in the background.
+    let joined = format!(
+        "{} of call {}",
+        ConferenceEventKind::ParticipantJoin,
+        alice.sid
+    );
+    let ended = ConferenceEventKind::ConferenceEnd.to_string();
+    let has = |what: &str| {
+        heard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|h| h == what)
+    };
+    for _ in 0..500 {
+        if has(&ended) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for wanted in [&joined, &ended] {
+        if !has(wanted) {
+            return Err(format!("the app never heard {wanted:?}").into());
+        }
+    }
+    // A request the app refused (a bad signature is a 403) shows in the call's log.
+    for call in [&alice, &bob] {
+        let refused = emulator
+            .call_log(&call.sid)?
+            .into_iter()
+            .filter(|e| e.event == "request" && e.detail.get("status") != Some(&200.into()))
+            .count();
+        if refused > 0 {
+            return Err(format!("the app refused {refused} requests of call {}", call.sid).into());
+        }
+    }
+    println!("every request was taken, and both calls went where their keys sent them");
     Ok(())
 }
 
@@ -167,19 +271,24 @@ async fn call_the_menu(
 }
 
 /// Serves the app on a free port of this machine, checking every request's signature with
-/// the emulator's Signing Key: its origin.
-async fn serve(emulator: &Emulator) -> Result<String, Box<dyn std::error::Error>> {
-    let config = WebhookConfig {
-        validator: Validator::new(emulator.signing_key()),
-        url: UrlSource::Host {
-            scheme: "http".into(),
+/// the emulator's Signing Key: its origin, and what it hears.
+async fn serve(emulator: &Emulator) -> Result<(String, Heard), Box<dyn std::error::Error>> {
+    let heard = Heard::default();
+    let app = App {
+        config: WebhookConfig {
+            validator: Validator::new(emulator.signing_key()),
+            url: UrlSource::Host {
+                scheme: "http".into(),
+            },
         },
+        heard: heard.clone(),
     };
     let router = Router::new()
         .route("/voice", post(voice))
         .route("/menu", post(menu))
         .route("/recorded", post(recorded))
-        .with_state::<()>(config);
+        .route("/events", post(events))
+        .with_state(app);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let origin = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
@@ -187,7 +296,7 @@ async fn serve(emulator: &Emulator) -> Result<String, Box<dyn std::error::Error>
             eprintln!("error: the app stopped: {e}");
         }
     });
-    Ok(origin)
+    Ok((origin, heard))
 }
 
 /// A log entry on one line: its time, its event, and what happened.

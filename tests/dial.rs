@@ -127,6 +127,15 @@ async fn two_calls_meet_in_one_room_and_each_goes_to_the_action_as_it_leaves() {
     let mut both = vec![alice.clone(), bob.clone()];
     both.sort();
     assert_eq!(calls, both);
+    // Each call's log names the callbacks sent of it: here, its participant-join.
+    for call in [&alice, &bob] {
+        until(&emulator, call, "the join callback", |e| {
+            e["event"] == "callback"
+                && e["name"] == "participant-join"
+                && e["url"].as_str().is_some_and(|u| u.ends_with("/events"))
+        })
+        .await;
+    }
 
     // Alice is taken out over REST 30 s later: her Dial's action hears how it went, and
     // her call goes on.

@@ -84,6 +84,13 @@ async fn app() -> (String, Asked) {
                 xml("<Response><Hangup/></Response>")
             }),
         )
+        .route(
+            "/slower",
+            any(|| async {
+                tokio::time::sleep(Duration::from_millis(5_500)).await;
+                xml("<Response><Hangup/></Response>")
+            }),
+        )
         .route("/fail", any(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }))
         .route("/html", any(|| async { ([("content-type", "text/html")], "<html><body>Hi</body></html>") }))
         .route("/big", any(|| async { xml(format!("<Response><Say>{}</Say></Response>", "a ".repeat(35_000))) }))
@@ -111,6 +118,15 @@ async fn step_until_ended(emulator: &Emulator, call: &str) -> Vec<Value> {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     until(emulator, call, "the end", ended).await
+}
+
+/// Waits (in real time, at most `within`) until the call has ended: its log.
+async fn until_within(emulator: &Emulator, call: &str, within: Duration) -> Vec<Value> {
+    let ended = emulator
+        .wait_for_log(call, within, |e| e.event == "ended")
+        .await;
+    assert!(ended.is_ok(), "{ended:?}");
+    log(emulator, call).await
 }
 
 /// Places a call to +15551230002 that runs `path` of the app, and lets it be answered.
@@ -292,6 +308,18 @@ async fn a_url_fragment_sets_the_requests_timeouts_and_is_neither_sent_nor_signe
             && e["why"] == "ot=20 is not used: the time to connect is 100 to 10000 ms"),
         "{entries:#?}"
     );
+
+    // Without a fragment, an app that takes longer than SignalWire's 5 s is 11200 too.
+    let call = answered(&emulator, &app, "/slower").await;
+    let entries = until_within(&emulator, &call, Duration::from_secs(10)).await;
+    let error = entries.iter().find(|e| e["event"] == "error").unwrap();
+    assert_eq!(error["code"], 11200);
+    assert_eq!(
+        error["message"],
+        "no answer in time (2 s to connect, 5 s to answer, 15 s in all)"
+    );
+    let request = entries.iter().find(|e| e["event"] == "request").unwrap();
+    assert!(request["ms"].as_u64().unwrap() >= 5_000, "{request}");
 
     // 3 s is enough: the request went to the URL without its fragment, signed as sent.
     let call = answered(&emulator, &app, "/slow#rt=3000").await;

@@ -141,6 +141,19 @@ pub(crate) struct Event {
 }
 
 impl Event {
+    /// The event's name (`participant-join`, `answered`, `recording-completed`).
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The call the event is of, when it names one (`CallSid`).
+    pub(crate) fn call(&self) -> Option<Uuid> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == "CallSid")
+            .and_then(|(_, v)| Uuid::try_parse(v).ok())
+    }
+
     /// An event of a call's own (`initiated`, `ringing`, `answered`, `completed`).
     pub(crate) fn of_call(
         project: Uuid,

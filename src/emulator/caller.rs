@@ -101,7 +101,7 @@ pub(crate) fn log(
 pub struct CallLogEntry {
     /// When, on the emulator's clock (RFC 3339).
     pub at: String,
-    /// `request`, `verb`, `skipped`, `input`, `heard`, `recording`, `error` or `ended`.
+    /// `request`, `verb`, `skipped`, `input`, `heard`, `recording`, `callback`, `error` or `ended`.
     pub event: String,
     /// What happened, by the event: `{"verb": "Say", "text": …}`, `{"code": 11200, …}`.
     #[serde(flatten)]

@@ -62,21 +62,32 @@ impl App {
         if pending.is_empty() {
             return;
         }
-        let state = self.state();
-        self.dispatch_held(&state, project, pending);
+        let mut state = self.state();
+        self.dispatch_held(&mut state, project, pending);
     }
 
     /// [`dispatch`](Self::dispatch) with the state already held: events made under one hold
     /// of the lock are queued before another hold can queue its own, so a receiver hears of
     /// a call's changes in the order they happened. Queuing does not wait.
-    pub(crate) fn dispatch_held(&self, state: &State, project: &Uuid, pending: Vec<Pending>) {
+    pub(crate) fn dispatch_held(&self, state: &mut State, project: &Uuid, pending: Vec<Pending>) {
         if pending.is_empty() {
             return;
         }
         let Some(key) = state.signing_key(project) else {
             return;
         };
+        let now = self.clock.now();
         for (event, callback) in pending {
+            // The call the event is of (a participant's, for a conference's) logs it.
+            if let Some(call) = event.call()
+                && let Some(run) = state.run_mut(project, &call)
+            {
+                run.log(
+                    now,
+                    "callback",
+                    serde_json::json!({ "name": event.name(), "url": callback.url, "method": callback.method }),
+                );
+            }
             self.deliverer.send(event, &callback, &key);
         }
     }
@@ -337,7 +348,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     moved.append(&mut call.pending);
     let wake = std::mem::take(&mut call.wake);
     moved.extend(state.settle(&project, now));
-    app.dispatch_held(&state, &project, moved);
+    app.dispatch_held(&mut state, &project, moved);
     drop(state);
     for sid in wake {
         wake_call(app.clone(), project, sid);
@@ -370,7 +381,7 @@ pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
             let now = app.clock.now();
             let mut moved = state.advance_calls(&project, now);
             moved.extend(state.settle(&project, now));
-            app.dispatch_held(&state, &project, moved);
+            app.dispatch_held(&mut state, &project, moved);
         }
     });
 }

@@ -115,7 +115,7 @@ pub const SPEECH_CONFIDENCE: &str = "0.9";
 pub(crate) struct LogEntry {
     /// When, on the emulator's clock (RFC 3339).
     at: String,
-    /// `request`, `verb`, `skipped`, `input`, `heard`, `recording`, `error` or `ended`.
+    /// `request`, `verb`, `skipped`, `input`, `heard`, `recording`, `callback`, `error` or `ended`.
     event: &'static str,
     /// What happened, by the event.
     #[serde(flatten)]
@@ -524,7 +524,7 @@ impl Runner {
                 run.log(now, "ended", json!({ "status": status, "why": why }));
             }
             pending.extend(state.settle(&self.project, now));
-            self.app.dispatch_held(&state, &self.project, pending);
+            self.app.dispatch_held(&mut state, &self.project, pending);
         }
     }
 
@@ -778,7 +778,7 @@ impl Runner {
                 }
                 let mut events = entered.events;
                 events.extend(state.settle(&self.project, joined_at));
-                self.app.dispatch_held(&state, &self.project, events);
+                self.app.dispatch_held(&mut state, &self.project, events);
                 (entered.conference, entered.started)
             })
         };
@@ -877,7 +877,7 @@ impl Runner {
                 json!({ "beep": "exit", "call": self.call }),
             );
         }
-        self.app.dispatch_held(&state, &self.project, events);
+        self.app.dispatch_held(&mut state, &self.project, events);
         now
     }
 
@@ -1107,7 +1107,7 @@ impl Runner {
             };
             let event = state.dial(&self.project, out, now);
             self.app
-                .dispatch_held(&state, &self.project, event.into_iter().collect());
+                .dispatch_held(&mut state, &self.project, event.into_iter().collect());
         }
         super::http::wake_call(self.app.clone(), self.project, child);
         self.log(
@@ -1272,7 +1272,7 @@ impl Runner {
             };
             if let Some(mut events) = state.end_call(&self.project, &child, status, now) {
                 events.extend(state.settle(&self.project, now));
-                self.app.dispatch_held(&state, &self.project, events);
+                self.app.dispatch_held(&mut state, &self.project, events);
             }
         }
         state
@@ -1603,8 +1603,9 @@ impl Runner {
             .pending(&self.project, &self.call, status, &name, params)
             .map(|(event, to)| (event.queued_by(sid), to))
         {
-            let state = self.app.state();
-            self.app.dispatch_held(&state, &self.project, vec![pending]);
+            let mut state = self.app.state();
+            self.app
+                .dispatch_held(&mut state, &self.project, vec![pending]);
         }
     }
 

@@ -43,17 +43,7 @@ elif LIBRARY == "twilio":
 else:
     sys.exit("usage: helper_libraries.py signalwire|twilio")
 
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print("ok - %s" % name)
-    else:
-        failed += 1
-        print("FAIL - %s %s" % (name, detail))
+from checks import check, finish  # noqa: E402
 
 
 def refused(call):
@@ -201,5 +191,4 @@ check("calls: delete succeeds", calls(placed.sid).delete() is True)
 e = refused(lambda: calls(placed.sid).fetch())
 check("calls: fetch after delete is a 404", e is not None and e.status == 404, e and (e.status, e.code))
 
-print("%s: %d passed, %d failed" % (LIBRARY, passed, failed))
-sys.exit(1 if failed else 0)
+finish(LIBRARY)

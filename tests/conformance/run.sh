@@ -2,6 +2,8 @@
 # Drives the emulator with software nobody here wrote: SignalWire's Python library
 # (signalwire 2.1.1 on twilio 6.54), Twilio's Python library 9.x, and schemathesis with
 # openapi/compatibility.yaml. Each gets a fresh emulator started by the command-line tool.
+# With each library, a voice app written with it (voice_app.py) is run by the emulator and
+# checks every request it gets with the library's own validator.
 #
 # Needs python3 with venv and pip, and network access to PyPI the first time (the venvs are
 # kept under target/conformance/ and reused).
@@ -39,7 +41,8 @@ start_emulator() {
 import json, shlex, sys
 d = json.loads(open(sys.argv[1]).readline())
 for key, value in [("BASE_URL", d["base_url"]), ("PROJECT_ID", d["project_id"]),
-                   ("API_TOKEN", d["api_token"]), ("CONFERENCE_SID", d["conference_sid"])]:
+                   ("API_TOKEN", d["api_token"]), ("CONFERENCE_SID", d["conference_sid"]),
+                   ("SIGNING_KEY", d["signing_key"])]:
     print("export EMULATOR_%s=%s" % (key, shlex.quote(value)))
 PY
 )"
@@ -51,6 +54,8 @@ for library in signalwire twilio; do
   echo "== $library Python library against the emulator"
   start_emulator
   "$venvs/$library/bin/python" tests/conformance/helper_libraries.py "$library"
+  echo "== a voice app in Python, written with the $library library, run by the emulator"
+  "$venvs/$library/bin/python" tests/conformance/voice_app.py "$library"
   stop_emulator
 done
 
