@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every benchmark and prints one Markdown table: the machine, the build costs, and the
-# client against its hand-written baseline (see benches/client.rs).
+# Runs every benchmark and prints one Markdown table: the machine, the build costs, the
+# client against its hand-written baseline (see benches/client.rs), and the emulator running
+# 1,000 calls at once (benches/calls.rs).
 #
 # Build costs: a clean `cargo build` (default features, empty target directory), a rebuild
 # after touching only src/ (the build script must not run again), and one after touching only
@@ -39,12 +40,14 @@ cargo build >/dev/null 2>&1
 unset CARGO_TARGET_DIR
 
 table=$(cargo bench --quiet --features emulator --bench client 2>/dev/null)
+calls=$(cargo bench --quiet --features emulator --bench calls 2>/dev/null)
 
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 memory=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')
 echo "Machine: $(nproc) cores ($cpu), $memory, $(rustc --version | cut -d' ' -f1-2), $(date -u +%Y-%m-%d)."
 echo
 echo "$table"
+echo "$calls"
 printf '| clean `cargo build` (default features, empty target/) | %.0f s | | | < 60 s |\n' "$clean"
 printf '| rebuild after editing src/ only | %.1f s (build script ran: %s) | | | build.rs does not rerun |\n' \
   "$edit_src" "$([ "$reran_src" = 0 ] && echo no || echo yes)"

@@ -1362,11 +1362,7 @@ async fn acting_on_many_reports_each_participant_and_fails_only_on_real_failures
     ]))
     .await;
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let lines: Vec<serde_json::Value> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&r.stdout);
     assert!(lines.iter().all(|l| l["outcome"] == "unmuted"), "{lines:?}");
     assert!(lines.iter().all(|l| l["call_sid"] != BOB));
     assert!(
@@ -2626,4 +2622,107 @@ fn cxml_check_prints_a_document_normalized_or_its_first_error() {
         r.stderr
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Each line of `text` read as JSON.
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// An app on loopback that answers every request with `document`.
+async fn one_page_app(document: &'static str) -> String {
+    let router = axum::Router::new()
+        .fallback(move || async move { ([("content-type", "text/xml")], document) });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    origin
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_create_follow_prints_the_log_as_the_call_runs_and_calls_log_after() {
+    let app = one_page_app("<Response><Say>Hi</Say><Hangup/></Response>").await;
+    let url = format!("{app}/voice");
+    // With the built-in emulator: the call, then its log as it runs, to its end.
+    let r = run_async(cli(&[
+        "--emulator",
+        "calls",
+        "create",
+        "--to",
+        "+15550000001",
+        "--from",
+        "+15550000002",
+        "--url",
+        &url,
+        "--follow",
+        "--output",
+        "ndjson",
+    ]))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = json_lines(&r.stdout);
+    assert_eq!(lines[0]["status"], "queued", "{}", r.stdout);
+    let events: Vec<&str> = lines[1..]
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["request", "verb", "verb", "ended"], "{}", r.stdout);
+    assert_eq!(lines[1]["url"], url.as_str());
+
+    // Against an emulator in another process: `calls log` after, as a table and as JSON.
+    let emulator = Emulator::start().await.unwrap();
+    let call = emulator
+        .client()
+        .calls()
+        .create("+15550000001", "+15550000002")
+        .url(url.as_str())
+        .send()
+        .await
+        .unwrap();
+    emulator
+        .wait_for_log(&call.sid, Duration::from_secs(10), |e| e.event == "ended")
+        .await
+        .unwrap();
+    let sid = call.sid.to_string();
+    let r = run_async(to_emulator(
+        &emulator,
+        &["calls", "log", &sid, "--output", "table"],
+    ))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(rows.len(), 4, "{}", r.stdout);
+    assert!(
+        rows[1].contains("verb") && rows[1].contains(r#""text":"Hi""#),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("params"), "{}", r.stdout);
+    let r = run_async(to_emulator(
+        &emulator,
+        &["calls", "log", &sid, "--output", "json"],
+    ))
+    .await;
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(log["log"].as_array().unwrap().len(), 4);
+    assert_eq!(log["log"][0]["params"]["CallSid"], sid.as_str());
+
+    // A call it does not have, or a server that is not an emulator: not found (3), and
+    // where a call's log is kept.
+    let r = run_async(to_emulator(
+        &emulator,
+        &["calls", "log", "5e000000-0000-4000-8000-00000000beef"],
+    ))
+    .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a call's log is kept by the emulator"),
+        "{}",
+        r.stderr
+    );
+    let r = run_async(to_emulator(&emulator, &["calls", "log", "not-a-sid"])).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not a call SID"), "{}", r.stderr);
 }

@@ -78,6 +78,7 @@ mod numbers;
 mod paging;
 mod participants;
 mod recordings;
+mod remote;
 mod response;
 mod routes;
 mod runner;
@@ -108,6 +109,7 @@ pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
 };
 pub use numbers::{Answer, MAX_RING_MS, MAX_RULES, NumberBehavior};
+pub use remote::{CallLog, RemoteEmulator};
 pub use runner::{
     BEEP_LENGTH, CONNECT_TIMEOUT, DIAL_TIME_LIMIT, DIAL_TIMEOUT, KEY_LENGTH, MAX_DOCUMENT_BYTES,
     MAX_DOCUMENTS, MAX_HTTP_REDIRECTS, MAX_KEYS, MAX_LOG, MAX_PARTICIPANTS, MAX_ROOM_NAME,

@@ -22,6 +22,7 @@ pub(crate) async fn run(
     let context = Context {
         conference: Some(target.conference.clone()),
         call: None,
+        hint: None,
     };
     let conference = crate::conference(client, &target.conference).await?;
     let fail = |e| Failure::Api(e, context.clone());

@@ -5,6 +5,7 @@
 //! what a resource does of its own.
 
 mod args;
+mod calls;
 mod conferences;
 mod config;
 mod cxml;
@@ -39,6 +40,8 @@ enum Failure {
 struct Context {
     conference: Option<String>,
     call: Option<String>,
+    /// What to try, said after the error.
+    hint: Option<&'static str>,
 }
 
 fn main() -> ExitCode {
@@ -121,6 +124,10 @@ fn describe(failure: Failure) -> (u8, String) {
                     format!("conference {conference} was not found: {text}")
                 }
                 _ => text,
+            };
+            let message = match context.hint {
+                Some(hint) => format!("{message}\n  ({hint})"),
+                None => message,
             };
             (code, message)
         }

@@ -87,6 +87,7 @@ async fn one(
     let context = Context {
         conference: Some(selection.conference.clone()),
         call: Some(call.to_owned()),
+        hint: None,
     };
     let fail = |e: Error| Failure::Api(e, context.clone());
     let one = conference.participant(call);
@@ -142,6 +143,7 @@ async fn many(
     let context = Context {
         conference: Some(selection.conference.clone()),
         call: None,
+        hint: None,
     };
     // A mistyped --except would leave no one out: refuse it before anything changes.
     let mut except = Vec::new();

@@ -24,6 +24,7 @@ pub(crate) async fn run(
     let context = Context {
         conference: target.conference.clone(),
         call: None,
+        hint: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
     let behavior = match &command {

@@ -126,11 +126,13 @@ fn command(meta: &'static ResourceMeta) -> Command {
     }
     if let Some(fields) = meta.create.filter(|_| generic("create")) {
         actions.push("create");
-        cmd = cmd.subcommand(
-            with_parent(Command::new("create"))
-                .about(format!("Create {} {}", article(meta.what), meta.what))
-                .args(fields.iter().map(|f| flag(f, true))),
-        );
+        let mut create = with_parent(Command::new("create"))
+            .about(format!("Create {} {}", article(meta.what), meta.what))
+            .args(fields.iter().map(|f| flag(f, true)));
+        if meta.command == "calls" {
+            create = create.arg(follow_arg());
+        }
+        cmd = cmd.subcommand(create);
     }
     if let Some(fields) = meta.update.filter(|_| generic("update")) {
         actions.push("change");
@@ -172,6 +174,10 @@ fn command(meta: &'static ResourceMeta) -> Command {
 fn call_commands(meta: &ResourceMeta) -> Vec<Command> {
     match meta.command {
         "calls" => vec![
+            Command::new("log")
+                .about("Print the emulator's log of a call: every request to its app, verb run, key pressed, callback sent, recording and error, and its end")
+                .arg(sid_arg(meta))
+                .arg(follow_arg()),
             Command::new("hangup")
                 .about("Hang a call up (one not yet answered is cancelled)")
                 .arg(sid_arg(meta)),
@@ -209,6 +215,14 @@ fn call_commands(meta: &ResourceMeta) -> Vec<Command> {
         ],
         _ => Vec::new(),
     }
+}
+
+/// `--follow`: keep printing a call's log as it runs.
+fn follow_arg() -> Arg {
+    Arg::new("follow")
+        .long("follow")
+        .action(ArgAction::SetTrue)
+        .help("Keep printing the call's log as it runs, until it ends (the emulator's only; JSON as one entry a line)")
 }
 
 /// The form of a resource's own subcommand, for its generic update.
@@ -372,6 +386,7 @@ pub(crate) async fn run(
             _ => None,
         },
         call: given("sid").filter(|_| meta.parent == Some("conference") && meta.item == "call"),
+        hint: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
     let shown = match (action, ops) {
@@ -404,9 +419,20 @@ pub(crate) async fn run(
         }
         ("create", ops) if ops.create.is_some() => {
             let form = pairs(meta.create.unwrap_or_default(), args)?;
-            (ops.create.expect("checked"))(client, &parents, &form)
+            let created = (ops.create.expect("checked"))(client, &parents, &form)
                 .await
-                .map_err(fail)?
+                .map_err(fail)?;
+            let follow = meta.command == "calls"
+                && args.try_get_one::<bool>("follow").ok().flatten() == Some(&true);
+            if follow {
+                let mut printed = Printed::new(meta, output);
+                printed.single = true;
+                printed.push(&created);
+                printed.finish();
+                let sid = created["sid"].as_str().unwrap_or_default().to_owned();
+                return crate::calls::log(client, &sid, true, output).await;
+            }
+            created
         }
         ("update", ops) if ops.update.is_some() => {
             let fields = meta.update.unwrap_or_default();
@@ -483,7 +509,7 @@ mod own {
             "conferences" => Conferences::has_subcommand(name),
             "participants" => Participants::has_subcommand(name),
             "recordings" => Recordings::has_subcommand(name),
-            "calls" => matches!(name, "hangup" | "redirect"),
+            "calls" => matches!(name, "hangup" | "redirect" | "log"),
             _ => false,
         }
     }
@@ -494,7 +520,7 @@ mod own {
             "conferences" => &["end", "announce to"],
             "participants" => &["mute", "hold", "remove", "watch"],
             "recordings" => &["start", "pause", "resume", "stop"],
-            "calls" => &["hang up", "redirect"],
+            "calls" => &["hang up", "redirect", "read the emulator's log of"],
             _ => &[],
         }
     }
@@ -536,6 +562,11 @@ mod own {
                 Ok(command) => crate::recordings::run(client, command, output).await,
                 Err(e) => Err(usage(e)),
             },
+            "calls" if name == "log" => {
+                let args = matches.subcommand_matches("log")?;
+                let sid = args.get_one::<String>("sid").cloned().unwrap_or_default();
+                crate::calls::log(client, &sid, args.get_flag("follow"), output).await
+            }
             _ => return None,
         })
     }

@@ -19,6 +19,7 @@ pub(crate) async fn run(client: &Client, command: Streams, output: Output) -> Re
     let context = Context {
         conference: conference.clone(),
         call: None,
+        hint: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
     // The stream's owner: a conference (by SID or name) or a call.

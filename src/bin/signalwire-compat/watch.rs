@@ -76,6 +76,7 @@ pub(crate) async fn watch(
     let context = Context {
         conference: Some(args.conference.clone()),
         call: None,
+        hint: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
     let conference = crate::conference(client, &args.conference).await?;
