@@ -131,6 +131,27 @@ impl RemoteEmulator {
             "{}{CONTROL_PATH}{path}",
             origin.as_str().trim_end_matches('/')
         );
+        // A dry-run client sends nothing that changes anything: it says what it would send.
+        if limits.dry_run && method != Method::GET {
+            let form = match &body {
+                Some(Value::Object(fields)) => fields
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            return Err(Repr::DryRun(crate::RequestPreview {
+                method: method.to_string(),
+                url,
+                form,
+            })
+            .into());
+        }
         let mut request = api
             .client()
             .request(method, url)
