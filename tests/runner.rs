@@ -667,3 +667,91 @@ async fn a_call_to_one_of_the_projects_numbers_runs_its_voice_url() {
     let (status, _) = control(&emulator, "GET", "/calls", Value::Null).await;
     assert_eq!(status, 405);
 }
+
+/// An app whose calls start, stop and connect to streams, and that hears their events.
+async fn stream_app() -> (String, Asked) {
+    support::voice::pages_app(|_| {
+        vec![
+            (
+                "/start",
+                r#"<Response><Start><Stream name="transcript" url="wss://transcriber.example/audio" track="both_tracks" statusCallback="/stream-events"/></Start><Pause length="10"/><Stop><Stream name="transcript"/></Stop><Pause length="5"/><Hangup/></Response>"#.to_owned(),
+            ),
+            (
+                "/connect",
+                r#"<Response><Connect action="/after-connect"><Stream url="ws://127.0.0.1:9/media" statusCallback="/stream-events"/></Connect><Say>never</Say></Response>"#.to_owned(),
+            ),
+            ("/after-connect", "<Response><Hangup/></Response>".to_owned()),
+            (
+                "/bad-stream",
+                r#"<Response><Start><Stream url="http://example.com/audio"/></Start><Say>Still here</Say><Hangup/></Response>"#.to_owned(),
+            ),
+            ("/stream-events", String::new()),
+        ]
+    })
+    .await
+}
+
+#[tokio::test]
+async fn start_stop_and_connect_streams_make_the_calls_streams_and_tell_their_callbacks() {
+    let emulator = emulator().await;
+    let (app, asked) = stream_app().await;
+
+    // <Start><Stream>: the stream runs beside the call, which goes on at once; <Stop> by
+    // name stops it. Its callback hears both.
+    let call = answered(&emulator, &app, "/start").await;
+    until(&emulator, &call, "the Pause", verb("Pause")).await;
+    let sid: uuid::Uuid = call.parse().unwrap();
+    let streams = emulator.streams(sid);
+    assert_eq!(streams.len(), 1, "{streams:?}");
+    assert_eq!(streams[0].name.as_deref(), Some("transcript"));
+    assert_eq!(streams[0].url, "wss://transcriber.example/audio");
+    assert_eq!(
+        streams[0].status,
+        signalwire_compat::StreamStatus::InProgress
+    );
+    let started = support::voice::asked_for(&asked, "/stream-events", 1).await;
+    assert_eq!(value(&started[0], "StreamEvent"), Some("stream-started"));
+    assert_eq!(value(&started[0], "StreamName"), Some("transcript"));
+    assert_eq!(value(&started[0], "CallSid"), Some(call.as_str()));
+    let stream_sid = streams[0].sid.to_string();
+    assert_eq!(value(&started[0], "StreamSid"), Some(stream_sid.as_str()));
+    emulator.clock().advance(Duration::from_secs(10)).unwrap();
+    let stopped = support::voice::asked_for(&asked, "/stream-events", 2).await;
+    assert_eq!(value(&stopped[1], "StreamEvent"), Some("stream-stopped"));
+    assert_eq!(
+        emulator.streams(sid)[0].status,
+        signalwire_compat::StreamStatus::Stopped
+    );
+
+    // <Connect><Stream>: the call stays connected until the stream is stopped over the
+    // REST API, and then asks the Connect's action.
+    let call = answered(&emulator, &app, "/connect").await;
+    until(&emulator, &call, "the Connect", verb("Connect")).await;
+    let sid: uuid::Uuid = call.parse().unwrap();
+    let stream = emulator.streams(sid)[0].sid;
+    emulator.clock().advance(Duration::from_secs(60)).unwrap();
+    let still = emulator.client().call(call.as_str()).fetch().await.unwrap();
+    assert_eq!(still.status, CallStatus::InProgress);
+    emulator
+        .client()
+        .call(call.as_str())
+        .stream(stream)
+        .stop()
+        .await
+        .unwrap();
+    let entries = until(&emulator, &call, "the end", |e| e["event"] == "ended").await;
+    assert!(entries.iter().any(verb("Hangup")), "{entries:#?}");
+    assert!(!entries.iter().any(verb("Say")), "{entries:#?}");
+    let events = support::voice::asked_for(&asked, "/stream-events", 4).await;
+    assert_eq!(value(&events[3], "StreamEvent"), Some("stream-stopped"));
+
+    // A stream that cannot start is an error in the log, and the call goes on.
+    let call = answered(&emulator, &app, "/bad-stream").await;
+    let entries = step_until_ended(&emulator, &call).await;
+    let error = entries.iter().find(|e| e["event"] == "error").unwrap();
+    assert!(
+        error["message"].as_str().unwrap().contains("wss://"),
+        "{error}"
+    );
+    assert!(entries.iter().any(verb("Say")), "{entries:#?}");
+}

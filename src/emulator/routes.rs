@@ -232,7 +232,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 .ok_or_else(|| Refusal::not_found(c.path))?;
             let all = c.state.streams_mut(&account, c.path)?;
             let stopped = all.stop(&account, &call, &stream, c.now, c.path);
-            Ok(changed(stopped.map_err(Refusal::plain)?))
+            let (stopped, event) = stopped.map_err(Refusal::plain)?;
+            c.pending.extend(event);
+            Ok(changed(stopped))
         },
     },
     Operation {
@@ -452,13 +454,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             let [account, conference, stream] = [c.sids[0], c.sids[1], c.sids[2]];
             c.state.conference(&account, &conference, c.path)?;
             let all = c.state.streams_mut(&account, c.path)?;
-            Ok(changed(all.stop(
-                &account,
-                &conference,
-                &stream,
-                c.now,
-                c.path,
-            )?))
+            let (stopped, event) = all.stop(&account, &conference, &stream, c.now, c.path)?;
+            c.pending.extend(event);
+            Ok(changed(stopped))
         },
     },
 ];

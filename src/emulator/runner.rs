@@ -29,12 +29,13 @@ use super::{
     calls::{CallCxml, later},
     conferences::COACH_NOT_CONNECTED,
     http::App,
+    streams::STREAM_EVENTS,
 };
 use crate::{
     CallStatus, CallbackMethod,
     cxml::{
-        AttrValue, Beep, Conference, ConferenceRecord, Dial, DialNoun, GatherInput, GatherPrompt,
-        Number, RejectReason, VoiceResponse, VoiceVerb,
+        AttrValue, Beep, Conference, ConferenceRecord, ConnectNoun, Dial, DialNoun, GatherInput,
+        GatherPrompt, Number, RejectReason, StartNoun, VoiceResponse, VoiceVerb,
     },
     webhooks::SigningKey,
 };
@@ -144,6 +145,9 @@ pub(crate) struct RunState {
     /// Whether the call plays its `waitUrl` until that conference starts: the runner is
     /// woken when it does.
     pub(crate) awaiting_start: bool,
+    /// The stream a `<Connect><Stream>` connected the call to, while it lasts: the runner
+    /// is woken when it stops.
+    pub(crate) connected: Option<Uuid>,
     /// The call a `<Dial><Number>` placed, while the `<Dial>` lasts.
     pub(crate) dialing: Option<Uuid>,
     /// That call's status when the runner last looked: the runner is woken when it changes.
@@ -671,6 +675,21 @@ impl Runner {
                     Flow::End(CallStatus::NoAnswer, "<Reject>")
                 }
             }
+            VoiceVerb::Start(start) => {
+                for noun in &start.children {
+                    let StartNoun::Stream(stream) = noun;
+                    self.start_stream("Start", stream);
+                }
+                Flow::Next
+            }
+            VoiceVerb::Stop(stop) => {
+                for noun in &stop.children {
+                    let StartNoun::Stream(stream) = noun;
+                    self.stop_stream(stream);
+                }
+                Flow::Next
+            }
+            VoiceVerb::Connect(connect) => self.connect(connect).await,
             other => {
                 let name = verb_name(other);
                 self.log(
@@ -855,6 +874,150 @@ impl Runner {
                 );
                 self.dial_action(dial, "answered", None, seconds)
             }
+        }
+    }
+
+    /// Starts the stream a `<Start>` or `<Connect>` (`verb`) names, as the REST API starts
+    /// one (the same checks: a `wss://` URL, or `ws://` on this machine; a name not in use),
+    /// its `statusCallback` told `stream-started`: the stream's SID, or `None` (logged) when
+    /// it cannot start.
+    fn start_stream(&self, verb: &'static str, stream: &crate::cxml::Stream) -> Option<Uuid> {
+        let mut form = vec![("Url", stream.url.clone().unwrap_or_default())];
+        if let Some(name) = &stream.name {
+            form.push(("Name", name.clone()));
+        }
+        if let Some(track) = &stream.track {
+            form.push(("Track", track.as_str().to_owned()));
+        }
+        if let Some(token) = &stream.auth_bearer_token {
+            form.push(("AuthorizationBearerToken", token.clone()));
+        }
+        let body = serde_urlencoded::to_string(&form).unwrap_or_default();
+        let create = match super::streams::create_request(body.as_bytes(), true) {
+            Ok(create) => create,
+            Err(refused) => {
+                let why = refused.errors.map_or(refused.message, |e| e.join("; "));
+                self.log(
+                    "error",
+                    json!({ "verb": verb, "noun": "Stream", "message": why }),
+                );
+                return None;
+            }
+        };
+        let callback = self.callback_of(
+            stream.status_callback.as_deref(),
+            stream.status_callback_method,
+            super::calls::Wanted {
+                what: "statusCallback",
+                events: STREAM_EVENTS.iter().map(|e| (*e).to_owned()).collect(),
+                known: &STREAM_EVENTS,
+            },
+        );
+        let sid = self.app.new_sid();
+        let now = self.now();
+        let mut state = self.app.state();
+        let created = state.streams_mut(&self.project, "").and_then(|all| {
+            let created = all.create(&self.project, (&self.call, true), false, create, sid, now)?;
+            let started = callback.and_then(|c| all.notify(&self.project, &sid, c, now));
+            Ok((created, started))
+        });
+        let detail = match created {
+            Ok((_, started)) => {
+                self.app
+                    .dispatch_held(&mut state, &self.project, started.into_iter().collect());
+                json!({ "verb": verb, "noun": "Stream", "stream_sid": sid, "url": stream.url, "name": stream.name })
+            }
+            Err(refused) => {
+                let why = refused.errors.map_or(refused.message, |e| e.join("; "));
+                json!({ "verb": verb, "noun": "Stream", "message": why })
+            }
+        };
+        let ok = detail.get("stream_sid").is_some();
+        if let Some(run) = state.run_mut(&self.project, &self.call) {
+            run.log(now, if ok { "verb" } else { "error" }, detail);
+        }
+        ok.then_some(sid)
+    }
+
+    /// `<Stop><Stream name="…">`: stops the call's running stream of that name, its
+    /// `statusCallback` told `stream-stopped`.
+    fn stop_stream(&self, stream: &crate::cxml::Stream) {
+        let Some(name) = stream.name.as_deref() else {
+            self.log(
+                "skipped",
+                json!({ "verb": "Stop", "noun": "Stream", "why": "a <Stop><Stream> names the stream to stop" }),
+            );
+            return;
+        };
+        let now = self.now();
+        let mut state = self.app.state();
+        let stopped = state.streams_mut(&self.project, "").ok().and_then(|all| {
+            let sid = all.running_named(&self.call, name)?;
+            all.stop(&self.project, &self.call, &sid, now, "")
+                .ok()
+                .map(|(_, event)| (sid, event))
+        });
+        let detail = match stopped {
+            Some((sid, event)) => {
+                self.app
+                    .dispatch_held(&mut state, &self.project, event.into_iter().collect());
+                json!({ "verb": "Stop", "noun": "Stream", "name": name, "stream_sid": sid })
+            }
+            None => {
+                json!({ "verb": "Stop", "noun": "Stream", "name": name, "why": "no stream of that name runs" })
+            }
+        };
+        if let Some(run) = state.run_mut(&self.project, &self.call) {
+            run.log(now, "verb", detail);
+        }
+    }
+
+    /// `<Connect><Stream>`: the call is connected to the stream until it stops (over the
+    /// REST API, or the call ends or goes to new cXML), then asks `action` or goes on.
+    /// The emulator carries no audio: the stream is a record, as the REST API's are.
+    async fn connect(&mut self, connect: &crate::cxml::Connect) -> Flow {
+        let stream = match connect.children.first() {
+            Some(ConnectNoun::Stream(stream)) => stream,
+            other => {
+                let noun = match other {
+                    Some(ConnectNoun::Room(_)) => "Room",
+                    Some(ConnectNoun::VirtualAgent(_)) => "VirtualAgent",
+                    _ => "nothing",
+                };
+                self.log(
+                    "skipped",
+                    json!({ "verb": "Connect", "noun": noun, "why": "the emulator connects a call to a <Stream> only" }),
+                );
+                return Flow::Next;
+            }
+        };
+        let Some(sid) = self.start_stream("Connect", stream) else {
+            return Flow::Next;
+        };
+        if let Some(run) = self.app.state().run_mut(&self.project, &self.call) {
+            run.connected = Some(sid);
+        }
+        let project = self.project;
+        let woke = self
+            .wait_for(None, |state| !state.stream_running(&project, &sid))
+            .await;
+        if let Some(run) = self.app.state().run_mut(&self.project, &self.call) {
+            run.connected = None;
+        }
+        if woke == Woke::Interrupted {
+            return Flow::Interrupted;
+        }
+        self.log("input", json!({ "stream_stopped": sid }));
+        match &connect.action {
+            Some(action) => match self.resolve(action) {
+                Ok(url) => Flow::Ask(Source::Url {
+                    url,
+                    method: method(connect.method.as_ref()),
+                    extra: Vec::new(),
+                }),
+                Err(e) => self.bad(e),
+            },
+            None => Flow::Next,
         }
     }
 

@@ -291,21 +291,24 @@ impl State {
         }
         for c in p.conferences.iter().filter(|c| c.is_over()) {
             events.extend(p.recordings.complete_of(account, &c.sid, now));
-            p.streams.stop_of(&c.sid, now);
+            events.extend(p.streams.stop_of(account, &c.sid, now));
         }
         for call in p.calls.ended() {
             events.extend(p.recordings.complete_of(account, &call, now));
-            p.streams.stop_of(&call, now);
+            events.extend(p.streams.stop_of(account, &call, now));
         }
         p.calls.wake_dialers();
         // A runner waiting in a conference it is no longer in goes on.
-        // So does one playing its waitUrl in a conference that has started.
+        // So does one playing its waitUrl in a conference that has started, and one
+        // connected to a stream that has stopped.
         for (call, run) in p.calls.runs_mut() {
-            if let Some(conference) = run.conference
-                && (!p.participants.contains(&conference, call)
+            let in_room = run.conference.is_some_and(|conference| {
+                !p.participants.contains(&conference, call)
                     || (run.awaiting_start
-                        && p.conferences.get(&conference).is_some_and(|c| !c.is_init())))
-            {
+                        && p.conferences.get(&conference).is_some_and(|c| !c.is_init()))
+            });
+            let stream_over = run.connected.is_some_and(|s| !p.streams.is_running(&s));
+            if in_room || stream_over {
                 run.wake.notify_one();
             }
         }
@@ -398,6 +401,13 @@ impl State {
                 run.log(now, "heard", detail.clone());
             }
         }
+    }
+
+    /// Whether the stream `sid` runs.
+    pub(crate) fn stream_running(&self, account: &Uuid, sid: &Uuid) -> bool {
+        self.projects
+            .get(account)
+            .is_some_and(|p| p.streams.is_running(sid))
     }
 
     /// Whether `conference` has started (and may be over).

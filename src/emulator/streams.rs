@@ -20,6 +20,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::conferences::Pending;
 use super::{
     form::{boolean, callback_method, callback_url, pairs},
     participants::whole_seconds,
@@ -79,7 +80,12 @@ struct Stream {
     of_call: bool,
     kept: EmulatedStream,
     date_updated: DateTime<FixedOffset>,
+    /// Who hears that it started and stopped: a cXML `<Stream>`'s `statusCallback`.
+    notify: Option<super::calls::CallCallback>,
 }
+
+/// The events a `<Stream>`'s `statusCallback` hears, as SignalWire names them.
+pub(crate) const STREAM_EVENTS: [&str; 3] = ["stream-started", "stream-stopped", "stream-error"];
 
 /// A project's streams, in the order they were created, each linked by SID to the
 /// conference whose audio it carries.
@@ -268,9 +274,44 @@ impl Streams {
                 bearer_token: create.bearer_token,
             },
             date_updated: whole_seconds(now),
+            notify: None,
         });
         let stream = self.all.last().expect("just pushed");
         Ok(stream.render(account, conference))
+    }
+
+    /// The stream `sid` (just made by a cXML `<Stream>`) tells `callback` of its changes:
+    /// answers its `stream-started`.
+    pub(crate) fn notify(
+        &mut self,
+        account: &Uuid,
+        sid: &Uuid,
+        callback: super::calls::CallCallback,
+        now: DateTime<Utc>,
+    ) -> Option<Pending> {
+        let stream = self.all.iter_mut().find(|s| s.kept.sid == *sid)?;
+        stream.notify = Some(callback);
+        stream.event(account, "stream-started", now)
+    }
+
+    /// Whether the stream `sid` is running.
+    pub(crate) fn is_running(&self, sid: &Uuid) -> bool {
+        self.all
+            .iter()
+            .any(|s| s.kept.sid == *sid && s.kept.status != StreamStatus::Stopped)
+    }
+
+    /// The running stream of `call` named `name`, for `<Stop><Stream name="…">`.
+    pub(crate) fn running_named(&self, call: &Uuid, name: &str) -> Option<Uuid> {
+        self.all
+            .iter()
+            .find(|s| {
+                s.conference == *call
+                    && s.of_call
+                    && s.kept.status != StreamStatus::Stopped
+                    && s.kept.name.as_deref() == Some(name)
+            })
+            .map(|s| s.kept.sid)
     }
 
     pub(crate) fn stop(
@@ -280,7 +321,7 @@ impl Streams {
         sid: &Uuid,
         now: DateTime<Utc>,
         path: &str,
-    ) -> Result<Value, Refusal> {
+    ) -> Result<(Value, Option<Pending>), Refusal> {
         let stream = self
             .all
             .iter_mut()
@@ -293,17 +334,27 @@ impl Streams {
         }
         stream.kept.status = StreamStatus::Stopped;
         stream.date_updated = whole_seconds(now);
-        Ok(stream.render(account, conference))
+        let event = stream.event(account, "stream-stopped", now);
+        Ok((stream.render(account, conference), event))
     }
 
-    /// The conference ended: its streams stop.
-    pub(crate) fn stop_of(&mut self, conference: &Uuid, now: DateTime<Utc>) {
+    /// The conference or the call ended: its streams stop, with the `stream-stopped`
+    /// events their callbacks ask for.
+    pub(crate) fn stop_of(
+        &mut self,
+        account: &Uuid,
+        conference: &Uuid,
+        now: DateTime<Utc>,
+    ) -> Vec<Pending> {
+        let mut events = Vec::new();
         for s in &mut self.all {
             if s.conference == *conference && s.kept.status != StreamStatus::Stopped {
                 s.kept.status = StreamStatus::Stopped;
                 s.date_updated = whole_seconds(now);
+                events.extend(s.event(account, "stream-stopped", now));
             }
         }
+        events
     }
 
     /// What the emulator kept of a conference's streams, oldest first.
@@ -316,6 +367,29 @@ impl Streams {
 }
 
 impl Stream {
+    /// The status callback event `name`, if the stream has a callback.
+    fn event(&self, account: &Uuid, name: &str, now: DateTime<Utc>) -> Option<Pending> {
+        let callback = self.notify.as_ref()?;
+        let sid = self.kept.sid.to_string();
+        let params = vec![
+            ("AccountSid".to_owned(), account.to_string()),
+            ("CallSid".to_owned(), self.conference.to_string()),
+            ("StreamSid".to_owned(), sid.clone()),
+            (
+                "StreamName".to_owned(),
+                self.kept.name.clone().unwrap_or(sid),
+            ),
+            ("StreamEvent".to_owned(), name.to_owned()),
+            (
+                "Timestamp".to_owned(),
+                now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            ),
+        ];
+        callback
+            .pending(account, &self.conference, name, name, params)
+            .map(|(event, to)| (event.queued_by(self.kept.sid), to))
+    }
+
     /// The stream in the API's JSON shape, written by serializing the public model; its
     /// bearer token is never part of it.
     fn render(&self, account: &Uuid, conference: &Uuid) -> Value {
