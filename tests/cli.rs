@@ -606,16 +606,7 @@ async fn a_configured_client_reaches_a_server_through_the_environment() {
 
 #[test]
 fn the_emulator_command_prints_one_json_line_and_serves_until_told_to_stop() {
-    use std::io::{BufRead as _, BufReader};
-    let mut child = cli(&["emulator", "--output", "json", "--stop-after", "30"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let info: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    let (mut child, info, line) = started_emulator(&["--stop-after", "30"]);
     assert_eq!(info["project_id"], demo::PROJECT_ID.to_string());
     assert_eq!(info["conference_sid"], CONFERENCE);
     let base = info["base_url"].as_str().unwrap();
@@ -941,16 +932,8 @@ fn limit_zero_still_checks_the_arguments() {
 
 #[test]
 fn the_emulator_stops_on_time_while_a_client_dribbles_its_headers() {
-    use std::io::{BufRead as _, BufReader, Write as _};
-    let mut child = cli(&["emulator", "--output", "json", "--stop-after", "1"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let info: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    use std::io::Write as _;
+    let (mut child, info, _) = started_emulator(&["--stop-after", "1"]);
     let base = info["base_url"].as_str().unwrap();
     let addr = base
         .trim_start_matches("http://")
@@ -2624,6 +2607,23 @@ fn cxml_check_prints_a_document_normalized_or_its_first_error() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// `signalwire-compat emulator ARGS --output json`, started: the process, and the JSON line it
+/// printed (where it listens, its credentials).
+fn started_emulator(args: &[&str]) -> (std::process::Child, serde_json::Value, String) {
+    use std::io::{BufRead as _, BufReader};
+    let mut child = cli(&["emulator", "--output", "json"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info = serde_json::from_str(&line).expect("one JSON line");
+    (child, info, line)
+}
+
 /// Each line of `text` read as JSON.
 fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines()
@@ -2709,6 +2709,43 @@ async fn calls_create_follow_prints_the_log_as_the_call_runs_and_calls_log_after
     assert_eq!(log["log"].as_array().unwrap().len(), 4);
     assert_eq!(log["log"][0]["params"]["CallSid"], sid.as_str());
 
+    // A call that is busy runs no cXML, and has no `ended` entry: following it ends when
+    // its status does.
+    let put = support::raw()
+        .put(format!(
+            "http://{}/__emulator/numbers/+15550000009/behavior",
+            emulator.addr()
+        ))
+        .basic_auth(emulator.project_id(), Some(emulator.api_token()))
+        .json(&serde_json::json!({ "answer": "busy", "after_ms": 500 }))
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.text().await.unwrap());
+    let started = std::time::Instant::now();
+    let r = run_async(to_emulator(
+        &emulator,
+        &[
+            "calls",
+            "create",
+            "--to",
+            "+15550000009",
+            "--from",
+            "+15550000002",
+            "--url",
+            &url,
+            "--follow",
+            "--output",
+            "ndjson",
+        ],
+    ));
+    let r = tokio::time::timeout(Duration::from_secs(30), r)
+        .await
+        .expect("following a busy call ends");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(json_lines(&r.stdout)[0]["status"], "queued", "{}", r.stdout);
+
     // A call it does not have, or a server that is not an emulator: not found (3), and
     // where a call's log is kept.
     let r = run_async(to_emulator(
@@ -2725,4 +2762,66 @@ async fn calls_create_follow_prints_the_log_as_the_call_runs_and_calls_log_after
     let r = run_async(to_emulator(&emulator, &["calls", "log", "not-a-sid"])).await;
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not a call SID"), "{}", r.stderr);
+}
+
+#[test]
+fn the_emulator_runs_on_a_sped_up_clock_with_clock_speed() {
+    for (args, said) in [
+        (&["--clock-speed", "0"][..], "not a speed"),
+        (&["--clock-speed", "5000"][..], "not a speed"),
+        (
+            &["--clock-speed", "60", "--virtual-clock"][..],
+            "cannot be used with",
+        ),
+    ] {
+        let mut command = cli(&["emulator"]);
+        let r = run(command.args(args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(said), "{args:?}: {}", r.stderr);
+    }
+    let (mut child, info, _) = started_emulator(&[
+        "--stop-after",
+        "10",
+        "--clock-speed",
+        "1000",
+        "--clock-start",
+        "2026-01-01T09:00:00Z",
+    ]);
+    let base = info["base_url"].as_str().unwrap();
+    let origin = base.trim_end_matches("/api/laml/2010-04-01");
+    let token = info["api_token"].as_str().unwrap();
+    let project = info["project_id"].as_str().unwrap();
+    let now = || -> (chrono::DateTime<chrono::Utc>, serde_json::Value) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let body: serde_json::Value = runtime.block_on(async {
+            support::raw()
+                .get(format!("{origin}/__emulator/clock"))
+                .basic_auth(project, Some(token))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        });
+        (body["now"].as_str().unwrap().parse().unwrap(), body)
+    };
+    let (first, body) = now();
+    assert_eq!(body["virtual"], false);
+    assert!(
+        first
+            >= "2026-01-01T09:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let (second, _) = now();
+    // 0.3 s of real time is 300 s of its time, and more for the requests themselves.
+    let passed = (second - first).num_seconds();
+    assert!((250..=2_000).contains(&passed), "{passed} s passed");
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

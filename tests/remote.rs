@@ -162,3 +162,22 @@ async fn a_server_that_is_not_an_emulator_or_is_hostile_is_an_honest_error() {
     assert!(e.is_not_found(), "{e}");
     assert!(!e.to_string().contains(TOKEN), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_control_endpoints_are_beside_the_api_root_under_its_prefix() {
+    let router = Router::new().route(
+        "/sw/__emulator/calls/{sid}/log",
+        get(|| async { r#"{"call_sid": "x", "dropped": 2, "log": []}"# }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = Client::builder()
+        .base_url(format!("http://{addr}/sw/api/laml/2010-04-01"))
+        .project_id(PROJECT)
+        .api_token(TOKEN)
+        .build()
+        .unwrap();
+    let log = RemoteEmulator::new(&client).call_log(CALL).await.unwrap();
+    assert_eq!((log.dropped, log.entries.len()), (2, 0));
+}

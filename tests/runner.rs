@@ -745,6 +745,31 @@ async fn start_stop_and_connect_streams_make_the_calls_streams_and_tell_their_ca
     let events = support::voice::asked_for(&asked, "/stream-events", 4).await;
     assert_eq!(value(&events[3], "StreamEvent"), Some("stream-stopped"));
 
+    // Sent to new cXML, the call leaves the stream, which stops.
+    let call = answered(&emulator, &app, "/connect").await;
+    until(&emulator, &call, "the Connect", verb("Connect")).await;
+    let sid: uuid::Uuid = call.parse().unwrap();
+    emulator
+        .client()
+        .call(call.as_str())
+        .redirect_to_cxml(
+            &signalwire_compat::cxml::VoiceResponse::parse(
+                r#"<Response><Pause length="600"/></Response>"#,
+            )
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    until(&emulator, &call, "the new cXML", verb("Pause")).await;
+    assert_eq!(
+        emulator.streams(sid)[0].status,
+        signalwire_compat::StreamStatus::Stopped
+    );
+    let live = emulator.client().call(call.as_str()).fetch().await.unwrap();
+    assert_eq!(live.status, CallStatus::InProgress);
+    hang_up(&emulator, &call).await;
+
     // A stream that cannot start is an error in the log, and the call goes on.
     let call = answered(&emulator, &app, "/bad-stream").await;
     let entries = step_until_ended(&emulator, &call).await;

@@ -35,7 +35,19 @@ enum Inner {
     Real,
     /// The virtual now; sleepers watch it.
     Virtual(watch::Sender<DateTime<Utc>>),
+    /// Real time, `speed` times as fast, from `start` at `since`.
+    Scaled {
+        start: DateTime<Utc>,
+        since: tokio::time::Instant,
+        speed: f64,
+    },
 }
+
+/// The fastest a [scaled](Clock::scaled) clock runs: a thousand times real time.
+pub const MAX_SPEED: f64 = 1_000.0;
+
+/// The slowest a [scaled](Clock::scaled) clock runs: a thousandth of real time.
+pub const MIN_SPEED: f64 = 0.001;
 
 /// Why a clock could not be moved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,9 +55,12 @@ enum Inner {
 pub enum ClockError {
     /// The clock is the system's, which only time moves.
     #[error(
-        "the emulator's clock is real time and cannot be advanced; start the emulator with a virtual clock to move it by hand"
+        "the emulator's clock runs on its own (real time, or real time sped up) and cannot be advanced; start the emulator with a virtual clock to move it by hand"
     )]
     Real,
+    /// A scaled clock's speed is not from [`MIN_SPEED`] to [`MAX_SPEED`].
+    #[error("a clock's speed is from 0.001 to 1000 times real time")]
+    Speed,
     /// The step is longer than [`MAX_ADVANCE`], or would take the clock past the dates it
     /// can write.
     #[error("a step of {millis} ms is too long; the clock moves at most 100 years at a time")]
@@ -70,6 +85,31 @@ impl Clock {
         }
     }
 
+    /// A clock that runs on its own, `speed` times as fast as real time (from [`MIN_SPEED`]
+    /// to [`MAX_SPEED`]), from `start`: a ten-minute call takes ten seconds at 60. It cannot
+    /// be [advanced](Self::advance) by hand.
+    ///
+    /// ```
+    /// use signalwire_compat::emulator::Clock;
+    ///
+    /// let start = "2026-01-01T09:00:00Z".parse().unwrap();
+    /// assert!(Clock::scaled(start, 60.0).is_ok());
+    /// assert!(Clock::scaled(start, 0.0).is_err());
+    /// assert!(Clock::scaled(start, 5_000.0).is_err());
+    /// ```
+    pub fn scaled(start: DateTime<Utc>, speed: f64) -> Result<Self, ClockError> {
+        if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+            return Err(ClockError::Speed);
+        }
+        Ok(Self {
+            inner: Arc::new(Inner::Scaled {
+                start,
+                since: tokio::time::Instant::now(),
+                speed,
+            }),
+        })
+    }
+
     /// A virtual clock that starts at the system's time, to the second.
     pub fn virtual_now() -> Self {
         let now = Utc::now();
@@ -81,6 +121,17 @@ impl Clock {
         match &*self.inner {
             Inner::Real => Utc::now(),
             Inner::Virtual(now) => *now.borrow(),
+            Inner::Scaled {
+                start,
+                since,
+                speed,
+            } => {
+                let passed = since.elapsed().as_secs_f64() * speed;
+                let passed = chrono::Duration::microseconds((passed * 1e6) as i64);
+                start
+                    .checked_add_signed(passed)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            }
         }
     }
 
@@ -95,6 +146,7 @@ impl Clock {
         let Inner::Virtual(now) = &*self.inner else {
             return Err(ClockError::Real);
         };
+        // (A scaled clock runs on its own, as a real one does.)
         let too_far = ClockError::TooFar {
             millis: step.as_millis(),
         };
@@ -121,6 +173,16 @@ impl Clock {
             Inner::Real => {
                 let wait = (deadline - Utc::now()).to_std().unwrap_or(Duration::ZERO);
                 tokio::time::sleep(wait).await;
+            }
+            Inner::Scaled { speed, .. } => {
+                let wait = (deadline - self.now()).to_std().unwrap_or(Duration::ZERO);
+                // A deadline far off, on a slow clock, is a wait longer than any: forever.
+                let real = Duration::try_from_secs_f64(wait.as_secs_f64() / speed)
+                    .unwrap_or(Duration::MAX);
+                match tokio::time::Instant::now().checked_add(real) {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
             }
             Inner::Virtual(now) => {
                 let mut watching = now.subscribe();
@@ -152,6 +214,7 @@ impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &*self.inner {
             Inner::Real => f.write_str("Clock::Real"),
+            Inner::Scaled { speed, .. } => write!(f, "Clock::Scaled({speed}x)"),
             Inner::Virtual(now) => write!(f, "Clock::Virtual({})", now.borrow().to_rfc3339()),
         }
     }
@@ -203,6 +266,26 @@ mod tests {
         let before = tokio::time::Instant::now();
         clock.sleep(Duration::from_secs(5)).await;
         assert!(before.elapsed() >= Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_scaled_clock_runs_faster_and_its_sleepers_wake_in_its_time() {
+        let clock = Clock::scaled(start(), 60.0).unwrap();
+        let before = tokio::time::Instant::now();
+        // Ten minutes of its time are ten seconds of real time.
+        clock.sleep(Duration::from_secs(600)).await;
+        let real = before.elapsed();
+        assert!(real >= Duration::from_secs(10), "{real:?}");
+        assert!(real < Duration::from_secs(11), "{real:?}");
+        let now = clock.now();
+        assert!(now >= start() + chrono::Duration::seconds(600), "{now}");
+        assert_eq!(clock.advance(Duration::from_secs(1)), Err(ClockError::Real));
+        for speed in [0.0, -1.0, 1e-300, 5e-324, f64::NAN, f64::INFINITY, 1_000.5] {
+            assert_eq!(
+                Clock::scaled(start(), speed).unwrap_err(),
+                ClockError::Speed
+            );
+        }
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub use caller::{CallLogEntry, ControlError};
 pub use calls::{
     ANSWER_AFTER, CallCxml, MAX_CALLS_IN_FLIGHT, MAX_ENDED_LOGS, RING_AFTER, RING_TIMEOUT,
 };
-pub use clock::{Clock, ClockError, MAX_ADVANCE};
+pub use clock::{Clock, ClockError, MAX_ADVANCE, MAX_SPEED, MIN_SPEED};
 pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,

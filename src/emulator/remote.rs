@@ -124,11 +124,19 @@ impl RemoteEmulator {
     ) -> Result<(StatusCode, String, Vec<u8>), Error> {
         let api = &self.client.inner.api;
         let limits = api.inner();
-        let mut origin = self.client.inner.base.clone();
+        // The emulator's control endpoints are beside its API root, under any prefix the
+        // base URL has (a proxy's `/sw/api/laml/2010-04-01`).
+        let base = &self.client.inner.base;
+        let prefix = base
+            .path()
+            .trim_end_matches('/')
+            .strip_suffix(crate::API_ROOT_PATH)
+            .unwrap_or("");
+        let mut origin = base.clone();
         origin.set_path("");
         origin.set_query(None);
         let url = format!(
-            "{}{CONTROL_PATH}{path}",
+            "{}{prefix}{CONTROL_PATH}{path}",
             origin.as_str().trim_end_matches('/')
         );
         // A dry-run client sends nothing that changes anything: it says what it would send.

@@ -916,8 +916,12 @@ impl Runner {
         let sid = self.app.new_sid();
         let now = self.now();
         let mut state = self.app.state();
+        // A call hung up while its document was asked for has no audio to stream.
+        let over = !state
+            .run_view(&self.project, &self.call)
+            .is_some_and(|v| v.live);
         let created = state.streams_mut(&self.project, "").and_then(|all| {
-            let created = all.create(&self.project, (&self.call, true), false, create, sid, now)?;
+            let created = all.create(&self.project, (&self.call, true), over, create, sid, now)?;
             let started = callback.and_then(|c| all.notify(&self.project, &sid, c, now));
             Ok((created, started))
         });
@@ -1005,6 +1009,17 @@ impl Runner {
             run.connected = None;
         }
         if woke == Woke::Interrupted {
+            // Sent to new cXML, the call leaves the stream (one that ended stopped it).
+            let now = self.now();
+            let mut state = self.app.state();
+            let stopped = state
+                .streams_mut(&self.project, "")
+                .ok()
+                .and_then(|all| all.stop(&self.project, &self.call, &sid, now, "").ok());
+            if let Some((_, event)) = stopped {
+                self.app
+                    .dispatch_held(&mut state, &self.project, event.into_iter().collect());
+            }
             return Flow::Interrupted;
         }
         self.log("input", json!({ "stream_stopped": sid }));

@@ -507,9 +507,21 @@ pub struct EmulatorArgs {
     /// (POST /__emulator/clock with {"advance_ms": N})
     #[arg(long)]
     pub virtual_clock: bool,
-    /// Run on a virtual clock that starts at this time (RFC 3339, e.g. 2026-01-01T09:00:00Z)
+    /// Run on a virtual clock that starts at this time (RFC 3339, e.g. 2026-01-01T09:00:00Z);
+    /// with --clock-speed, a clock that starts there and runs on its own
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// Run on a clock that goes this many times as fast as real time (0.001 to 1000): at 60,
+    /// a ten-minute call takes ten seconds
+    #[arg(long, value_name = "TIMES", conflicts_with = "virtual_clock", value_parser = parse_speed)]
+    pub clock_speed: Option<f64>,
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(speed) if (0.001..=1_000.0).contains(&speed) => Ok(speed),
+        _ => Err("not a speed: a number from 0.001 to 1000, such as 60".to_owned()),
+    }
 }
 
 fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

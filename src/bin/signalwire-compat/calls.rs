@@ -58,6 +58,10 @@ pub(crate) async fn log(
     let mut printed: u64 = 0;
     let stop = crate::emulator::interrupted();
     tokio::pin!(stop);
+    // A call that ends without running cXML (busy, no answer, canceled while it rings, or a
+    // dialed call) has no `ended` entry: its status says it is over, and its log is read once
+    // more for what came last.
+    let mut over = false;
     loop {
         let log = emulator.call_log(call).await.map_err(fail)?;
         let mut ended = false;
@@ -70,9 +74,19 @@ pub(crate) async fn log(
             printed = at + 1;
             ended |= entry.event == "ended";
         }
-        if ended {
+        if ended || over {
             return Ok(());
         }
+        let status = client
+            .call(call)
+            .fetch()
+            .await
+            .map_err(|e| Failure::Api(e, Context::default()))?
+            .status;
+        over = matches!(
+            status.as_str(),
+            "completed" | "busy" | "no-answer" | "failed" | "canceled"
+        );
         tokio::select! {
             () = tokio::time::sleep(FOLLOW_EVERY) => {}
             () = &mut stop => return Ok(()),

@@ -33,10 +33,12 @@ pub(crate) async fn serve(args: &EmulatorArgs, output: Output) -> Result<(), Fai
         .first()
         .and_then(|p| p.conferences.iter().find(|c| c.status == "in-progress"))
         .map(|c| c.sid);
-    let clock = match (args.clock_start, args.virtual_clock) {
-        (Some(start), _) => Clock::starting_at(start),
-        (None, true) => Clock::virtual_now(),
-        (None, false) => Clock::real(),
+    let clock = match (args.clock_speed, args.clock_start, args.virtual_clock) {
+        (Some(speed), start, _) => Clock::scaled(start.unwrap_or_else(chrono::Utc::now), speed)
+            .map_err(|e| Failure::Usage(e.to_string()))?,
+        (None, Some(start), _) => Clock::starting_at(start),
+        (None, None, true) => Clock::virtual_now(),
+        (None, None, false) => Clock::real(),
     };
     let emulator = Emulator::builder()
         .listen(args.listen)
