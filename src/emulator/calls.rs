@@ -1085,6 +1085,13 @@ mod tests {
         Uuid::from_u128(100 + n)
     }
 
+    /// A project's calls with a bound of their own, and the time now.
+    fn bounded(set: impl FnOnce(&mut Calls)) -> (Calls, DateTime<Utc>) {
+        let mut calls = Calls::default();
+        set(&mut calls);
+        (calls, Utc::now())
+    }
+
     /// Places call `n` (SID `100 + n`) to a URL on this machine.
     fn place(calls: &mut Calls, n: u128, now: DateTime<Utc>) -> Result<Value, Refusal> {
         let body = b"To=%2B15550000001&From=%2B15550000002&Url=http%3A%2F%2F127.0.0.1%2Fvoice";
@@ -1095,11 +1102,7 @@ mod tests {
 
     #[test]
     fn calls_in_flight_are_bounded_and_an_ended_one_makes_room() {
-        let mut calls = Calls {
-            in_flight_limit: Some(2),
-            ..Calls::default()
-        };
-        let now = Utc::now();
+        let (mut calls, now) = bounded(|c| c.in_flight_limit = Some(2));
         assert!(place(&mut calls, 1, now).is_ok());
         assert!(place(&mut calls, 2, now).is_ok());
         let refused = place(&mut calls, 3, now).unwrap_err();
@@ -1115,11 +1118,7 @@ mod tests {
 
     #[test]
     fn ended_calls_keep_their_logs_up_to_the_bound_and_the_first_to_end_goes_first() {
-        let mut calls = Calls {
-            ended_logs_limit: Some(2),
-            ..Calls::default()
-        };
-        let now = Utc::now();
+        let (mut calls, now) = bounded(|c| c.ended_logs_limit = Some(2));
         for n in 1..=4 {
             place(&mut calls, n, now).unwrap();
             calls

@@ -159,28 +159,20 @@ pub(crate) struct Update {
     pause_behavior: Option<String>,
 }
 
-/// Reads a recording listing's query.
+/// Reads a conference's recording listing's query: its date filters and position.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
-    let mut request = ListRequest::default();
-    for (key, value) in listing_pairs(query, &["DateCreated", "DateCreated<", "DateCreated>"])? {
-        match key.as_str() {
-            "DateCreated" | "DateCreated<" | "DateCreated>" => {
-                request.dates.push(DayFilter::read(&key, &value)?)
-            }
-            _ if request.at.read(&key, &value)? => {}
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: this listing takes DateCreated, DateCreated<, DateCreated>, Page, PageSize and PageToken"
-                )));
-            }
-        }
-    }
-    Ok(request)
+    read_listing(query, false)
 }
 
 /// Reads the account's recording listing's query: whose recordings, their date filters,
 /// and the position.
 pub(crate) fn account_list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
+    read_listing(query, true)
+}
+
+/// A recording listing's query; the account's (`by_owner`) also filters by call and
+/// conference.
+fn read_listing(query: Option<&str>, by_owner: bool) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
     // An empty date means no filter, as for every listing; an empty SID is no SID (400).
     let names = ["DateCreated", "DateCreated<", "DateCreated>"];
@@ -190,15 +182,20 @@ pub(crate) fn account_list_request(query: Option<&str>) -> Result<ListRequest, R
                 .map_err(|_| Refusal::bad(format!("{key} must be a SID, not {value:?}")))
         };
         match key.as_str() {
-            "CallSid" => request.call = Some(sid()?),
-            "ConferenceSid" => request.conference = Some(sid()?),
+            "CallSid" if by_owner => request.call = Some(sid()?),
+            "ConferenceSid" if by_owner => request.conference = Some(sid()?),
             "DateCreated" | "DateCreated<" | "DateCreated>" => {
                 request.dates.push(DayFilter::read(&key, &value)?)
             }
             _ if request.at.read(&key, &value)? => {}
             _ => {
+                let owners = if by_owner {
+                    "CallSid, ConferenceSid, "
+                } else {
+                    ""
+                };
                 return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: this listing takes CallSid, ConferenceSid, DateCreated, DateCreated<, DateCreated>, Page, PageSize and PageToken"
+                    "Unknown parameter {key:?}: this listing takes {owners}DateCreated, DateCreated<, DateCreated>, Page, PageSize and PageToken"
                 )));
             }
         }
@@ -536,20 +533,23 @@ impl Recordings {
         owner: &Uuid,
         now: DateTime<Utc>,
     ) -> Vec<Pending> {
-        let mut events = Vec::new();
-        for r in self.by_seq.values_mut() {
-            if r.is_of(owner) && !is_over(r.status.as_str()) {
-                r.status = RecordingStatus::Completed;
-                r.end_time = Some(whole_seconds(now));
-                r.date_updated = whole_seconds(now);
-                events.extend(r.event(project, "completed"));
-            }
-        }
-        events
+        self.by_seq
+            .values_mut()
+            .filter(|r| r.is_of(owner) && !is_over(r.status.as_str()))
+            .filter_map(|r| r.complete(project, now))
+            .collect()
     }
 }
 
 impl Recording {
+    /// Completes the recording now: its `completed` event, if its callback asks for it.
+    fn complete(&mut self, project: &Uuid, now: DateTime<Utc>) -> Option<Pending> {
+        self.status = RecordingStatus::Completed;
+        self.end_time = Some(whole_seconds(now));
+        self.date_updated = whole_seconds(now);
+        self.event(project, "completed")
+    }
+
     /// A recording of one channel from `source` that begins `now`, of nothing yet: its
     /// starter says what it records.
     fn begun(sid: Uuid, source: &str, trim: bool, now: DateTime<Utc>) -> Self {

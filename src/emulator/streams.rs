@@ -332,9 +332,7 @@ impl Streams {
                 "Stream {sid} is already stopped"
             )]));
         }
-        stream.kept.status = StreamStatus::Stopped;
-        stream.date_updated = whole_seconds(now);
-        let event = stream.event(account, "stream-stopped", now);
+        let event = stream.stop(account, now);
         Ok((stream.render(account, conference), event))
     }
 
@@ -346,15 +344,11 @@ impl Streams {
         conference: &Uuid,
         now: DateTime<Utc>,
     ) -> Vec<Pending> {
-        let mut events = Vec::new();
-        for s in &mut self.all {
-            if s.conference == *conference && s.kept.status != StreamStatus::Stopped {
-                s.kept.status = StreamStatus::Stopped;
-                s.date_updated = whole_seconds(now);
-                events.extend(s.event(account, "stream-stopped", now));
-            }
-        }
-        events
+        self.all
+            .iter_mut()
+            .filter(|s| s.conference == *conference && s.kept.status != StreamStatus::Stopped)
+            .filter_map(|s| s.stop(account, now))
+            .collect()
     }
 
     /// What the emulator kept of a conference's streams, oldest first.
@@ -367,6 +361,13 @@ impl Streams {
 }
 
 impl Stream {
+    /// Stops the stream now: its `stream-stopped` event, if it has a callback.
+    fn stop(&mut self, account: &Uuid, now: DateTime<Utc>) -> Option<Pending> {
+        self.kept.status = StreamStatus::Stopped;
+        self.date_updated = whole_seconds(now);
+        self.event(account, "stream-stopped", now)
+    }
+
     /// The status callback event `name`, if the stream has a callback.
     fn event(&self, account: &Uuid, name: &str, now: DateTime<Utc>) -> Option<Pending> {
         let callback = self.notify.as_ref()?;
