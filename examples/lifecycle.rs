@@ -1,8 +1,10 @@
 //! Walks a conference's life: find it by name, a participant's whole life cycle in it (list,
 //! fetch, mute, hold, coach, remove, the 404 after removal), an announcement, and its end.
 //!
-//! With no configuration it starts the built-in emulator in-process and works on its demo
-//! conference, so it needs no account:
+//! With no configuration it starts the built-in emulator in-process, so it needs no account:
+//! three calls placed through the REST API run `<Dial><Conference>` and meet in a room, and
+//! the walk works on that room (the removed caller's call then goes on past its `<Dial>` and
+//! ends; the conference's end ends the others):
 //!
 //! ```text
 //! cargo run --example lifecycle --features emulator
@@ -36,16 +38,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         [conference, call] => (Client::from_env()?, conference.clone(), call.clone()),
         #[cfg(feature = "emulator")]
         [] => {
-            use signalwire_compat::emulator::{Emulator, demo};
-            let emulator = Emulator::start().await?;
+            let emulator = signalwire_compat::emulator::Emulator::start().await?;
             println!("started the emulator at {}", emulator.base_url());
             let client = emulator.client();
             _emulator = Some(emulator);
-            (
-                client,
-                demo::CONFERENCE_NAME.to_owned(),
-                demo::CALL_SIDS[1].to_string(),
-            )
+            let callers = seat_callers(&client).await?;
+            (client, ROOM.to_owned(), callers[1].clone())
         }
         _ => {
             return Err("give CONFERENCE_SID CALL_SID, or build with --features emulator to use the emulator".into());
@@ -124,6 +122,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Err(e) => return Err(e.into()),
         Ok(p) => return Err(format!("{} is still there after removal", p.call_sid).into()),
     }
+    // Its call goes on with the verbs after its <Dial>: the emulator's callers have none,
+    // so they hang up.
+    println!("its call: {}", settled(&client, &call_sid).await?);
 
     let c = conference
         .announce("https://example.com/closing-in-5-minutes.xml")
@@ -141,7 +142,73 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     let left = conference.participants().list().send().await?;
     println!("after the end: {} participants", left.items.len());
+    for p in &everyone {
+        let sid = p.call_sid.to_string();
+        if sid != call_sid {
+            println!("  call {sid}: {}", settled(&client, &sid).await?);
+        }
+    }
     Ok(())
+}
+
+/// The room the emulator's callers meet in.
+#[cfg(feature = "emulator")]
+const ROOM: &str = "Lifecycle walk";
+
+/// Places three calls whose cXML dials [`ROOM`] (the second joins muted), and waits until
+/// all three are participants: their call SIDs.
+#[cfg(feature = "emulator")]
+async fn seat_callers(client: &Client) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    use signalwire_compat::cxml::{Conference, Dial, VoiceResponse};
+    let mut callers = Vec::new();
+    for (n, muted) in [false, true, false].into_iter().enumerate() {
+        let dial = Dial::new().conference(Conference::new(ROOM).muted(muted));
+        let call = client
+            .calls()
+            .create(format!("+1555030000{n}"), "+15550300010")
+            .cxml(&VoiceResponse::new().dial(dial))
+            .send()
+            .await?;
+        println!(
+            "placed {} to {}: it dials {ROOM:?}",
+            call.sid,
+            call.to.unwrap_or_default()
+        );
+        callers.push(call.sid.to_string());
+    }
+    // The calls ring, are answered and run their cXML on the emulator's (real) clock.
+    for _ in 0..100 {
+        if let Ok(room) = client.conferences().find_by_name(ROOM).await {
+            let seated = client
+                .conference(&room.sid)
+                .participants()
+                .list()
+                .send()
+                .await?;
+            if seated.items.len() == callers.len() {
+                return Ok(callers);
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(format!("the calls did not all reach {ROOM:?} within 10 s").into())
+}
+
+/// The call's status once it is no longer in progress (or still so after 5 s), with its
+/// duration.
+async fn settled(client: &Client, sid: &str) -> Result<String, Error> {
+    let mut call = client.call(sid).fetch().await?;
+    for _ in 0..50 {
+        if call.status != signalwire_compat::CallStatus::InProgress {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        call = client.call(sid).fetch().await?;
+    }
+    Ok(match call.duration {
+        Some(seconds) => format!("{} after {seconds} s", call.status),
+        None => call.status.to_string(),
+    })
 }
 
 fn line(p: &Participant) -> String {

@@ -2189,6 +2189,8 @@ async fn calls_from_placing_to_deleting_with_their_recordings_and_streams() {
         "in-progress",
         "--started-on",
         "2026-11-25",
+        "--to",
+        "+15551230002",
         "--output",
         "table",
     ])

@@ -809,3 +809,89 @@ async fn a_wait_url_whose_documents_take_no_time_is_asked_a_few_times_then_silen
         .unwrap();
     assert_eq!(call.status, CallStatus::InProgress);
 }
+
+#[tokio::test]
+async fn the_demo_participants_are_calls_whose_dial_seats_them_and_they_go_on_when_they_leave() {
+    use signalwire_compat::emulator::{CallCxml, SEATED_LINE, demo};
+    let emulator = emulator().await;
+    let client = emulator.client();
+    let [chair, muted, held, _, coach, _] = demo::CALL_SIDS.map(|s| s.to_string());
+    // Each came in to the conference line when it joined and runs <Dial><Conference> with
+    // its participant's attributes.
+    let call = client.call(muted.as_str()).fetch().await.unwrap();
+    assert_eq!(call.status, CallStatus::InProgress);
+    assert_eq!(
+        call.direction.map(|d| d.to_string()).as_deref(),
+        Some("inbound")
+    );
+    assert_eq!(call.to.as_deref(), Some(SEATED_LINE));
+    assert_eq!(call.from.as_deref(), Some("+15550200002"));
+    let started = call.start_time.map(|t| t.to_rfc3339());
+    assert_eq!(started.as_deref(), Some("2026-11-25T10:01:00+00:00"));
+    let document = |sid| match emulator.call_cxml(sid) {
+        Some(CallCxml::Document(text)) => text,
+        other => panic!("{other:?}"),
+    };
+    let text = document(demo::CALL_SIDS[1]);
+    assert!(text.contains(r#"muted="true""#), "{text}");
+    assert!(text.contains(">Daily standup</Conference>"), "{text}");
+    let text = document(demo::CALL_SIDS[4]);
+    assert!(
+        text.contains(&format!(r#"coach="{chair}""#))
+            && text.contains(r#"startConferenceOnEnter="false""#),
+        "{text}"
+    );
+    for sid in [&chair, &muted, &coach] {
+        let entries = until(&emulator, sid, "the seated Dial", verb("Dial")).await;
+        let dial = entries.iter().find(|e| verb("Dial")(e)).unwrap();
+        assert_eq!(dial["conference_sid"], demo::CONFERENCE_SID.to_string());
+        assert!(dial["seated"].is_string(), "{dial}");
+    }
+    // Seated, it did not enter again: the room has its six, as the seed says.
+    let room = demo::CONFERENCE_SID.to_string();
+    assert_eq!(people(&emulator, &room).await.len(), 6);
+    assert!(emulator.callbacks().is_empty());
+
+    // Taken out over the REST API, the call goes on after its <Dial>: no more verbs, so it
+    // ends.
+    client
+        .conference(demo::CONFERENCE_SID)
+        .participant(muted.as_str())
+        .remove()
+        .await
+        .unwrap();
+    until(&emulator, &muted, "the end", |e| e["event"] == "ended").await;
+    let call = client.call(muted.as_str()).fetch().await.unwrap();
+    assert_eq!(call.status, CallStatus::Completed);
+    // Hung up over the REST API, a call leaves its room.
+    client.call(held.as_str()).hangup().await.unwrap();
+    let left: Vec<String> = people(&emulator, &room)
+        .await
+        .iter()
+        .map(|p| p.call_sid.to_string())
+        .collect();
+    assert_eq!(left.len(), 4, "{left:?}");
+    assert!(!left.contains(&held) && !left.contains(&muted));
+    // The chair ends the conference as it leaves: everyone else's call goes on, and ends.
+    client.call(chair.as_str()).hangup().await.unwrap();
+    let conference = client.conference(&room).fetch().await.unwrap();
+    assert_eq!(conference.status, ConferenceStatus::Completed);
+    until(&emulator, &coach, "the end", |e| e["event"] == "ended").await;
+    let calls = client
+        .calls()
+        .list()
+        .to(SEATED_LINE)
+        .status(CallStatus::InProgress)
+        .send()
+        .await
+        .unwrap();
+    let left: Vec<String> = calls.items.iter().map(|c| c.sid.to_string()).collect();
+    // Only "Design review"'s two are still in progress.
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(
+        demo::CALL_SIDS
+            .iter()
+            .all(|d| !left.contains(&d.to_string())),
+        "{left:?}"
+    );
+}

@@ -36,6 +36,10 @@ use crate::{
     api::generated::{CallCreate, CallUpdate},
 };
 
+/// The number the calls of a seed's participants came in to (see
+/// [`SeedParticipant`](super::SeedParticipant)).
+pub const SEATED_LINE: &str = "+15550100000";
+
 /// How long after it is created a call starts to ring.
 pub const RING_AFTER: Duration = Duration::from_secs(1);
 
@@ -392,9 +396,14 @@ pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
 }
 
 impl Calls {
-    /// No calls yet: what the seed's numbers do when called, and where those that take
-    /// calls ask for cXML.
-    pub(crate) fn from_seed(numbers: &[super::SeedNumber]) -> Self {
+    /// The seed's calls: what its numbers do when called, where those that take calls ask
+    /// for cXML, and a call for each participant it seats in a conference (see
+    /// [`Calls::seat`]).
+    pub(crate) fn from_seed(
+        numbers: &[super::SeedNumber],
+        conferences: &[super::SeedConference],
+        now: DateTime<Utc>,
+    ) -> Self {
         let lines = numbers
             .iter()
             .filter_map(|n| {
@@ -403,11 +412,79 @@ impl Calls {
                 Some((n.number.clone(), CallCxml::Url { url, method }))
             })
             .collect();
-        Self {
+        let mut calls = Self {
             rules: Rules::from_seed(numbers),
             lines,
             ..Self::default()
+        };
+        let mut callers = 0;
+        for conference in conferences.iter().filter(|c| c.status != "completed") {
+            for participant in conference.participants.iter().filter(|p| p.is_seated()) {
+                callers += 1;
+                calls.seat(conference, participant, callers, now);
+            }
         }
+        calls
+    }
+
+    /// A participant the seed puts in a conference is a call in progress, as if it had come
+    /// in from `+1555020nnnn` (`nnnn` its place among the project's seated callers) to
+    /// [`SEATED_LINE`] when it joined, and run `<Dial><Conference>` with the room's name and
+    /// the participant's attributes. It is in the room already: its runner's `<Dial>` finds
+    /// it there and does not enter again, and when it leaves the room the call ends, as the
+    /// document has no more verbs.
+    fn seat(
+        &mut self,
+        conference: &super::SeedConference,
+        participant: &super::SeedParticipant,
+        caller: usize,
+        now: DateTime<Utc>,
+    ) {
+        use crate::cxml::{Conference, Dial, VoiceResponse};
+        let joined = participant
+            .date_created
+            .as_deref()
+            .and_then(|d| crate::time::parse_rfc2822(d).ok())
+            .map_or(now, |d| d.with_timezone(&Utc));
+        let name = (conference.friendly_name.clone()).unwrap_or_else(|| conference.sid.to_string());
+        let mut room = Conference::new(name)
+            .muted(participant.muted)
+            .start_conference_on_enter(participant.start_conference_on_enter)
+            .end_conference_on_exit(participant.end_conference_on_exit);
+        if let Some(coached) = participant.call_sid_to_coach {
+            room = room.coach(coached.to_string());
+        }
+        let document = VoiceResponse::new().dial(Dial::new().conference(room));
+        let from = format!("+1555020{caller:04}");
+        let handler = CallCxml::Document(document.to_xml());
+        let line = SEATED_LINE.to_owned();
+        let call = self.placed(
+            participant.call_sid,
+            line,
+            from,
+            None,
+            handler,
+            RING_TIMEOUT,
+            false,
+            joined,
+        );
+        call.direction = CallDirection::Inbound;
+        call.status = CallStatus::InProgress;
+        call.start_time = Some(whole_seconds(joined));
+        call.outcome = Answer::Human;
+        call.ring_at = joined;
+        call.outcome_at = joined;
+        call.run.conference = Some(conference.sid);
+        call.run.seated = Some(conference.sid);
+    }
+
+    /// The calls a runner should run now: those in progress that no runner runs yet.
+    pub(crate) fn waiting_for_runners(&self) -> Vec<Uuid> {
+        self.by_seq
+            .values()
+            .filter(|c| c.needs_runner())
+            .map(|c| c.sid)
+            .collect()
     }
 
     /// Refuses a new call while the project has its most calls in flight.

@@ -102,6 +102,7 @@ pub use callbacks::{CallbackAttempt, StatusCallback};
 pub use caller::{CallLogEntry, ControlError};
 pub use calls::{
     ANSWER_AFTER, CallCxml, MAX_CALLS_IN_FLIGHT, MAX_ENDED_LOGS, RING_AFTER, RING_TIMEOUT,
+    SEATED_LINE,
 };
 pub use clock::{Clock, ClockError, MAX_ADVANCE, MAX_SPEED, MIN_SPEED};
 pub use conferences::Announcement;
@@ -257,6 +258,11 @@ impl EmulatorBuilder {
         let stopped = async move {
             let _ = stopped.await;
         };
+        // The seed's participants are calls running `<Dial><Conference>`.
+        let waiting = app.state().waiting_for_runners();
+        for (project, call) in waiting {
+            http::wake_call(app.clone(), project, call);
+        }
         let router = http::router(app.clone());
         let task = tokio::spawn(server::serve(
             listener,

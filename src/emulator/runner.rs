@@ -142,6 +142,9 @@ pub(crate) struct RunState {
     pub(crate) generation: u64,
     /// The conference a `<Dial><Conference>` put the call in, while it is there.
     pub(crate) conference: Option<Uuid>,
+    /// The conference the seed put the call in: the call's `<Dial><Conference>` finds it
+    /// there (taken by the runner when it gets there).
+    pub(crate) seated: Option<Uuid>,
     /// Whether the call plays its `waitUrl` until that conference starts: the runner is
     /// woken when it does.
     pub(crate) awaiting_start: bool,
@@ -712,6 +715,15 @@ impl Runner {
                 "a <Conference> needs a room name of 1 to {MAX_ROOM_NAME} characters"
             ));
         }
+        let seated = {
+            let mut state = self.app.state();
+            state
+                .run_mut(&self.project, &self.call)
+                .and_then(|run| run.seated.take())
+        };
+        if let Some(conference) = seated {
+            return self.seated(dial, room, conference).await;
+        }
         let callback = match &room.status_callback {
             Some(url) => match self.conference_callback(url, room) {
                 Ok(callback) => Some(callback),
@@ -752,17 +764,7 @@ impl Runner {
                 }),
             }
         });
-        let beep = match room.beep.clone() {
-            None => Beep::True,
-            Some(Beep::Other(value)) => {
-                self.log(
-                    "skipped",
-                    json!({ "beep": value, "why": "not one of true, false, onEnter, onExit: the default, true, is used" }),
-                );
-                Beep::True
-            }
-            Some(beep) => beep,
-        };
+        let beep = self.beep(room);
         if let Some(ConferenceRecord::Other(value)) = &room.record {
             self.log(
                 "skipped",
@@ -834,13 +836,69 @@ impl Runner {
                 json!({ "beep": "enter", "call": self.call }),
             );
         }
+        self.in_room(dial, room, conference, started, &beep, joined_at, limit)
+            .await
+    }
+
+    /// A `<Conference>`'s `beep`; one the emulator does not know is logged and taken as the
+    /// default, `true`.
+    fn beep(&self, room: &Conference) -> Beep {
+        match room.beep.clone() {
+            None => Beep::True,
+            Some(Beep::Other(value)) => {
+                self.log(
+                    "skipped",
+                    json!({ "beep": value, "why": "not one of true, false, onEnter, onExit: the default, true, is used" }),
+                );
+                Beep::True
+            }
+            Some(beep) => beep,
+        }
+    }
+
+    /// The `<Dial><Conference>` of a call the seed put in `conference`: it is in the room
+    /// already (unless taken out since), and stays as one that entered now would.
+    async fn seated(&mut self, dial: &Dial, room: &Conference, conference: Uuid) -> Flow {
+        let beep = self.beep(room);
+        let limit = Duration::from_secs(dial.time_limit.unwrap_or(DIAL_TIME_LIMIT).into());
+        self.log(
+            "verb",
+            json!({
+                "verb": "Dial", "conference": room.text().trim(), "conference_sid": conference,
+                "seated": "in the room from the emulator's seed",
+                "timeLimit": limit.as_secs(),
+            }),
+        );
+        let started = self
+            .app
+            .state()
+            .conference_started(&self.project, &conference);
+        let now = self.now();
+        self.in_room(dial, room, conference, started, &beep, now, limit)
+            .await
+    }
+
+    /// A call in `conference` (since `joined_at`; `started` whether the room had started
+    /// then) plays the room's `waitUrl` until it starts, and stays until it is taken out,
+    /// the conference ends or the `<Dial>`'s `limit` passes; then leaves it.
+    #[allow(clippy::too_many_arguments)]
+    async fn in_room(
+        &mut self,
+        dial: &Dial,
+        room: &Conference,
+        conference: Uuid,
+        started: bool,
+        beep: &Beep,
+        joined_at: DateTime<Utc>,
+        limit: Duration,
+    ) -> Flow {
         let until = later(joined_at, limit);
         if !started {
             match &room.wait_url {
                 Some(url) => {
                     let method = method(room.wait_method.as_ref());
                     if self.wait_music(url, &method, conference, until).await == Woke::Interrupted {
-                        self.leave_room(conference, &beep);
+                        self.leave_room(conference, beep);
                         return Flow::Interrupted;
                     }
                 }
@@ -856,7 +914,7 @@ impl Runner {
                 !state.in_conference(&project, &conference, &call)
             })
             .await;
-        let left = self.leave_room(conference, &beep);
+        let left = self.leave_room(conference, beep);
         // The clock may move past the limit in one step; the call was in no longer than it.
         let seconds = (left - joined_at)
             .num_seconds()

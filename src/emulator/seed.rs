@@ -221,6 +221,11 @@ impl SeedConference {
 }
 
 /// A participant as the emulator starts with it. Only `call_sid` is required.
+///
+/// One in the room (`in-progress`, the default, or `connected`) is also a call in progress,
+/// `inbound` to [`SEATED_LINE`](super::SEATED_LINE), running `<Dial><Conference>` with the
+/// room's name and this participant's attributes: taken out of the room, its call goes on
+/// after the `<Dial>` and ends; hanging the call up takes it out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedParticipant {
@@ -331,6 +336,13 @@ fn in_progress() -> String {
 }
 
 impl SeedParticipant {
+    /// Whether it is in the room (`in-progress` or `connected`): such a participant is a
+    /// call in progress running `<Dial><Conference>`; one in another status is a
+    /// participant only.
+    pub(crate) fn is_seated(&self) -> bool {
+        matches!(self.status.as_str(), "in-progress" | "connected")
+    }
+
     /// An unmuted, active participant that is not on hold.
     pub fn new(call_sid: Uuid) -> Self {
         Self {

@@ -80,7 +80,7 @@ impl State {
                             .clone()
                             .unwrap_or_else(|| format!("PSKemulator-{}", p.project_id)),
                         conferences: Conferences::from_seed(&p.conferences, now),
-                        calls: Calls::from_seed(&p.numbers),
+                        calls: Calls::from_seed(&p.numbers, &p.conferences, now.to_utc()),
                         participants: Participants::from_seed(&p.conferences, now),
                         recordings: Recordings::from_seed(&p.conferences, now),
                         streams: Streams::default(),
@@ -90,6 +90,17 @@ impl State {
             })
             .collect();
         Self { projects }
+    }
+
+    /// The calls of every project in progress that no runner runs yet (the seed's seated
+    /// participants, when the emulator starts).
+    pub(crate) fn waiting_for_runners(&self) -> Vec<(Uuid, Uuid)> {
+        self.projects
+            .iter()
+            .flat_map(|(project, p)| {
+                (p.calls.waiting_for_runners().into_iter()).map(move |call| (*project, call))
+            })
+            .collect()
     }
 
     /// Whether `token` opens `project`. Compares in time independent of where they differ.
