@@ -184,7 +184,8 @@ check("calls: list filters on to and status", [c.sid for c in calls.list(to="+15
 check("calls: list filters on start_time_after", [c.sid for c in calls.list(start_time_after=today - datetime.timedelta(days=1))] == [placed.sid])
 check("calls: list with page_size=1 follows next_page_uri", mine(page_size=1) == [inline.sid, placed.sid])
 seated = calls("ca000000-0000-4000-8000-000000000001").fetch()
-check("calls: a demo participant is a call in progress that came in", seated.status == "in-progress" and seated.direction == "inbound" and seated.to == "+15550100000", (seated.status, seated.direction, seated.to))
+# Its conference was ended above: its <Dial> was over, and so was the call.
+check("calls: a demo participant is a call that came in, and ended with its conference", seated.status == "completed" and seated.end_time is not None and seated.direction == "inbound" and seated.to == "+15550100000", (seated.status, seated.end_time, seated.direction, seated.to))
 redirected = calls(placed.sid).update(url="https://example.com/next.xml", method="POST")
 check("calls: update redirects a live call", redirected.status == "in-progress", redirected.status)
 ended = calls(placed.sid).update(status="completed")
