@@ -311,6 +311,40 @@ async fn signed_events_round_trip_and_tampered_copies_are_refused() {
     let (status, listed) = control(&emulator, Method::GET, "/callbacks", Value::Null).await;
     assert_eq!(status, 200);
     assert_eq!(listed["callbacks"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        (&listed["dropped"], &listed["next"]),
+        (&json!(0), &Value::Null)
+    );
+    // Paged: `next` asks for the rest, and the pages add up to the whole.
+    let mut path = "/callbacks?limit=3".to_owned();
+    let mut paged = Vec::new();
+    let mut pages = 0;
+    loop {
+        let (status, page) = control(&emulator, Method::GET, &path, Value::Null).await;
+        assert_eq!(status, 200, "{page}");
+        paged.extend(page["callbacks"].as_array().unwrap().iter().cloned());
+        pages += 1;
+        match page["next"].as_str() {
+            Some(next) => path = next.strip_prefix("/__emulator").unwrap().to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        (pages, &paged),
+        (3, listed["callbacks"].as_array().unwrap())
+    );
+    let (_, tail) = control(&emulator, Method::GET, "/callbacks?from=7", Value::Null).await;
+    assert_eq!(tail["callbacks"].as_array().unwrap().len(), 1);
+    for bad in ["limit=0", "limit=1001", "from=-1", "limit=two", "page=2"] {
+        let (status, body) = control(
+            &emulator,
+            Method::GET,
+            &format!("/callbacks?{bad}"),
+            Value::Null,
+        )
+        .await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
 }
 
 #[tokio::test]

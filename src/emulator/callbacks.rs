@@ -40,8 +40,41 @@ pub(crate) const MAX_ATTEMPTS: u32 = 3;
 /// How long the first retry waits; the second waits twice as long.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
-/// The most attempts the log keeps, oldest dropped first.
-const MAX_LOG: usize = 10_000;
+/// The most delivery attempts the log keeps for a project, its oldest dropped first; one
+/// project's callbacks never push another's out.
+pub const MAX_CALLBACK_LOG: usize = 10_000;
+
+/// The most characters of an attempt's URL and error the log keeps: a longer one is cut,
+/// and says how much was left out. An entry stays small however long the URL it was sent to.
+pub const MAX_LOGGED_TEXT: usize = 1_024;
+
+/// The most attempts one `GET /__emulator/callbacks` answers; its `next` asks for more.
+pub const CALLBACKS_PAGE: usize = 1_000;
+
+/// Every project's delivery attempts, each project's bounded on its own.
+#[derive(Debug, Default)]
+struct Log {
+    projects: HashMap<Uuid, ProjectLog>,
+}
+
+/// A project's delivery attempts: the last [`MAX_CALLBACK_LOG`], and how many came before
+/// them.
+#[derive(Debug, Default)]
+struct ProjectLog {
+    attempts: VecDeque<CallbackAttempt>,
+    dropped: u64,
+}
+
+/// A page of a project's delivery attempts (see [`Deliverer::page`]).
+#[derive(Debug)]
+pub(crate) struct AttemptPage {
+    /// The attempts, oldest first.
+    pub(crate) attempts: Vec<CallbackAttempt>,
+    /// How many of the project's attempts the log let go, oldest first.
+    pub(crate) dropped: u64,
+    /// Where the next page starts, if there are more.
+    pub(crate) next: Option<u64>,
+}
 
 /// Where and how a conference's status callbacks go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,7 +283,7 @@ impl ConferenceInfo<'_> {
 #[derive(Debug, Clone)]
 pub(crate) struct Deliverer {
     http: Arc<Clients>,
-    log: Arc<Mutex<VecDeque<CallbackAttempt>>>,
+    log: Arc<Mutex<Log>>,
     queues: Arc<Mutex<HashMap<Uuid, mpsc::Sender<Delivery>>>>,
 }
 
@@ -356,13 +389,45 @@ impl Deliverer {
             .clone()
     }
 
-    /// Every attempt for a project, oldest first.
+    /// Every attempt the log keeps for a project, oldest first.
     pub(crate) fn attempts(&self, project: &Uuid) -> Vec<CallbackAttempt> {
+        self.page(project, 0, usize::MAX).attempts
+    }
+
+    /// At most `limit` of a project's attempts from the `from`th it ever made (counting
+    /// from 0, those let go included: a page that starts among them starts at the oldest
+    /// kept).
+    pub(crate) fn page(&self, project: &Uuid, from: u64, limit: usize) -> AttemptPage {
         let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
-        log.iter()
-            .filter(|a| a.project_id == *project)
+        log.page(project, from, limit)
+    }
+}
+
+impl Log {
+    /// See [`Deliverer::page`].
+    fn page(&self, project: &Uuid, from: u64, limit: usize) -> AttemptPage {
+        let Some(kept) = self.projects.get(project) else {
+            return AttemptPage {
+                attempts: Vec::new(),
+                dropped: 0,
+                next: None,
+            };
+        };
+        let skip = usize::try_from(from.saturating_sub(kept.dropped)).unwrap_or(usize::MAX);
+        let attempts: Vec<CallbackAttempt> = kept
+            .attempts
+            .iter()
+            .skip(skip)
+            .take(limit)
             .cloned()
-            .collect()
+            .collect();
+        let end = kept.dropped.max(from) + attempts.len() as u64;
+        let total = kept.dropped + kept.attempts.len() as u64;
+        AttemptPage {
+            attempts,
+            dropped: kept.dropped,
+            next: (end < total).then_some(end),
+        }
     }
 }
 
@@ -411,7 +476,7 @@ pub(crate) fn is_loopback(url: &url::Url) -> bool {
 /// Sends one event, trying again (after [`RETRY_AFTER`], then twice that) while it gets no
 /// answer or a 5xx status, at most [`MAX_ATTEMPTS`] times in all and within its total time
 /// (the tries and the waits between them); logs every try.
-async fn deliver(log: &Mutex<VecDeque<CallbackAttempt>>, delivery: Delivery) {
+async fn deliver(log: &Mutex<Log>, delivery: Delivery) {
     let Delivery {
         request,
         attempt,
@@ -445,13 +510,30 @@ async fn deliver(log: &Mutex<VecDeque<CallbackAttempt>>, delivery: Delivery) {
     }
 }
 
-/// Adds an attempt to the log, dropping the oldest past [`MAX_LOG`].
-fn record(log: &Mutex<VecDeque<CallbackAttempt>>, attempt: CallbackAttempt) {
-    let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
-    if log.len() >= MAX_LOG {
-        log.pop_front();
+/// Adds an attempt to its project's log, its URL and error cut to [`MAX_LOGGED_TEXT`],
+/// dropping the project's oldest past [`MAX_CALLBACK_LOG`].
+fn record(log: &Mutex<Log>, mut attempt: CallbackAttempt) {
+    cut(&mut attempt.url);
+    if let Some(error) = &mut attempt.error {
+        cut(error);
     }
-    log.push_back(attempt);
+    let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+    let kept = log.projects.entry(attempt.project_id).or_default();
+    if kept.attempts.len() >= MAX_CALLBACK_LOG {
+        kept.attempts.pop_front();
+        kept.dropped += 1;
+    }
+    kept.attempts.push_back(attempt);
+}
+
+/// Cuts `text` to [`MAX_LOGGED_TEXT`] characters, saying how many were left out.
+fn cut(text: &mut String) {
+    if let Some((at, _)) = text.char_indices().nth(MAX_LOGGED_TEXT) {
+        let left = text[at..].chars().count();
+        text.truncate(at);
+        let s = if left == 1 { "" } else { "s" };
+        text.push_str(&format!("… ({left} more character{s})"));
+    }
 }
 
 /// A failed request to an app, for the log: what went wrong and why, causes included.
@@ -529,5 +611,88 @@ mod tests {
         let mut odd = callback("http://127.0.0.1/e");
         odd.events = vec!["teleport".into()];
         assert!(odd.checked(false).is_err());
+    }
+
+    fn attempt(project: Uuid, url: String) -> CallbackAttempt {
+        CallbackAttempt {
+            project_id: project,
+            conference_sid: None,
+            event: "completed".into(),
+            call_sid: None,
+            url,
+            attempt: 1,
+            status: Some(200),
+            error: None,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_project_keeps_its_own_bounded_log_and_pages_through_it() {
+        let log = Mutex::new(Log::default());
+        let (busy, quiet) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        record(&log, attempt(quiet, "http://127.0.0.1/quiet".into()));
+        for n in 0..MAX_CALLBACK_LOG + 5 {
+            record(&log, attempt(busy, format!("http://127.0.0.1/{n}")));
+        }
+        let log = log.into_inner().unwrap();
+        // The busy project pushed only its own oldest out.
+        let page = log.page(&quiet, 0, usize::MAX);
+        assert_eq!((page.attempts.len(), page.dropped, page.next), (1, 0, None));
+        let page = log.page(&busy, 0, 3);
+        assert_eq!(page.dropped, 5);
+        let urls: Vec<&str> = page.attempts.iter().map(|a| a.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "http://127.0.0.1/5",
+                "http://127.0.0.1/6",
+                "http://127.0.0.1/7"
+            ]
+        );
+        assert_eq!(page.next, Some(8));
+        let last = log.page(&busy, (MAX_CALLBACK_LOG + 3) as u64, 10);
+        let urls: Vec<&str> = last.attempts.iter().map(|a| a.url.as_str()).collect();
+        let n = MAX_CALLBACK_LOG;
+        assert_eq!(
+            urls,
+            [
+                format!("http://127.0.0.1/{}", n + 3),
+                format!("http://127.0.0.1/{}", n + 4)
+            ]
+        );
+        assert_eq!(last.next, None);
+        assert!(log.page(&busy, u64::MAX, 10).attempts.is_empty());
+        assert!(log.page(&Uuid::from_u128(3), 0, 10).attempts.is_empty());
+    }
+
+    #[test]
+    fn a_long_url_or_error_is_cut_in_the_log() {
+        let log = Mutex::new(Log::default());
+        let project = Uuid::from_u128(1);
+        let url = format!("http://127.0.0.1/{}", "é".repeat(65_000));
+        let mut long = attempt(project, url);
+        long.error = Some("x".repeat(MAX_LOGGED_TEXT + 1));
+        record(&log, long);
+        record(&log, attempt(project, "y".repeat(MAX_LOGGED_TEXT)));
+        let page = log.into_inner().unwrap().page(&project, 0, 10);
+        let cut = &page.attempts[0];
+        assert_eq!(
+            cut.url.chars().count(),
+            MAX_LOGGED_TEXT + "… (63993 more characters)".chars().count()
+        );
+        assert!(
+            cut.url.ends_with("é… (63993 more characters)"),
+            "{}",
+            &cut.url[cut.url.len() - 40..]
+        );
+        assert!(
+            cut.error
+                .as_deref()
+                .unwrap()
+                .ends_with("x… (1 more character)")
+        );
+        // One at the bound is kept whole.
+        assert_eq!(page.attempts[1].url, "y".repeat(MAX_LOGGED_TEXT));
     }
 }

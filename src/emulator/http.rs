@@ -265,7 +265,17 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         return manage_faults(&app, project, &parts.method, body).await;
     }
     if let Some(rest) = path.strip_prefix(CONTROL_PATH) {
-        return control(&app, project, &parts.method, rest, &parts.headers, body).await;
+        let query = parts.uri.query().unwrap_or("");
+        return control(
+            &app,
+            project,
+            &parts.method,
+            rest,
+            query,
+            &parts.headers,
+            body,
+        )
+        .await;
     }
     // Faults belong to the project that added them, and fire only for its own requests.
     let fault = app.faults().take(&project, &parts.method);
@@ -360,6 +370,45 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     }
 }
 
+/// `GET /__emulator/callbacks[?from=N&limit=M]`: the project's delivery attempts, oldest
+/// first, at most `limit` (1 to [`CALLBACKS_PAGE`](callbacks::CALLBACKS_PAGE), that when not given) from the `from`th
+/// it ever made (0 when not given); `dropped` counts those the log let go, and `next` is
+/// the request for the rest, or `null`.
+fn delivery_log(app: &App, project: &Uuid, query: &str) -> Result<Response, Refusal> {
+    let (mut from, mut limit) = (0u64, callbacks::CALLBACKS_PAGE);
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let number = |most: u64| {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= most && (key != "limit" || *n > 0))
+                .ok_or_else(|| {
+                    Refusal::bad(format!(
+                        "{key}={value:?} is not a number from {} to {most}",
+                        u64::from(key == "limit")
+                    ))
+                })
+        };
+        match key.as_ref() {
+            "from" => from = number(u64::MAX)?,
+            "limit" => limit = number(callbacks::CALLBACKS_PAGE as u64)? as usize,
+            _ => {
+                return Err(Refusal::bad(format!(
+                    "{key:?} is not a parameter here: give from and limit"
+                )));
+            }
+        }
+    }
+    let page = app.deliverer.page(project, from, limit);
+    let next = page
+        .next
+        .map(|at| format!("{CONTROL_PATH}/callbacks?from={at}&limit={limit}"));
+    Ok(ok(
+        StatusCode::OK,
+        json!({ "callbacks": page.attempts, "dropped": page.dropped, "next": next }),
+    ))
+}
+
 /// Moves a call on when the clock reaches its next change (it rings, it is answered), and
 /// sends the events it makes, until it has no change of its own to come or the emulator
 /// stops.
@@ -409,6 +458,7 @@ async fn control(
     project: Uuid,
     method: &Method,
     rest: &str,
+    query: &str,
     headers: &HeaderMap,
     body: Body,
 ) -> Response {
@@ -442,10 +492,7 @@ async fn control(
         return response;
     }
     if segments == ["callbacks"] {
-        return ok(
-            StatusCode::OK,
-            json!({ "callbacks": app.deliverer.attempts(&project) }),
-        );
+        return delivery_log(app, &project, query).unwrap_or_else(refusal);
     }
     let bytes = match read_body(headers, body).await {
         Ok(bytes) => bytes,

@@ -33,8 +33,8 @@
 //! `/__emulator/conferences/{sid}/status-callback`) are sent, signed with the project's
 //! signing key ([`Emulator::signing_key`]), for the REST operations that change state and
 //! for the control requests that do what the REST API cannot (a call joins, speaks, hangs
-//! up; a conference starts). [`Emulator::callbacks`] and `GET /__emulator/callbacks` list
-//! every delivery attempt. The README's "Receiving webhooks" section has the control
+//! up; a conference starts). [`Emulator::callbacks`] and `GET /__emulator/callbacks` (a
+//! page at a time) list each project's delivery attempts, its last [`MAX_CALLBACK_LOG`]. The README's "Receiving webhooks" section has the control
 //! requests, with curl examples.
 //!
 //! Request bodies: over 64 KiB is 413 (refused from `Content-Length` before reading when
@@ -98,7 +98,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-pub use callbacks::{CallbackAttempt, StatusCallback};
+pub use callbacks::{
+    CALLBACKS_PAGE, CallbackAttempt, MAX_CALLBACK_LOG, MAX_LOGGED_TEXT, StatusCallback,
+};
 pub use caller::{CallLogEntry, ControlError};
 pub use calls::{
     ANSWER_AFTER, CallCxml, MAX_CALLS_IN_FLIGHT, MAX_ENDED_LOGS, RING_AFTER, RING_TIMEOUT,
@@ -412,9 +414,10 @@ impl Emulator {
             .expect("the first project is always held, with a non-empty key")
     }
 
-    /// Every status callback the emulator tried to deliver for the first project, oldest
-    /// first, with what the receiver answered. Deliveries run in the background: one made
-    /// by a request just answered may not be here yet.
+    /// The status callbacks the emulator tried to deliver for the first project, oldest
+    /// first, with what the receiver answered: its last [`MAX_CALLBACK_LOG`] attempts, each
+    /// URL and error cut to [`MAX_LOGGED_TEXT`] characters. Deliveries run in the
+    /// background: one made by a request just answered may not be here yet.
     pub fn callbacks(&self) -> Vec<CallbackAttempt> {
         self.app.deliverer.attempts(&self.project_id)
     }
