@@ -912,3 +912,80 @@ async fn a_failed_delivery_is_tried_three_times_in_all_and_an_answer_ends_it() {
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!((log[0].attempt, log[0].status), (1, Some(404)));
 }
+
+#[tokio::test]
+async fn pointing_the_callback_elsewhere_or_removing_it_takes_its_waiting_events_with_it() {
+    let emulator = emulator().await;
+    let silent = silent_receiver().await;
+    // A receiver that never answers: with 0.3 s a try and 0.4 s in all, each event holds
+    // the queue 0.3 s, so three joins keep it busy for about a second.
+    let slow = json!({ "url": format!("http://{silent}/events#rt=300&tt=400"), "events": ["join", "leave"] });
+    assert_eq!(set_callback(&emulator, slow.clone()).await.0, 200);
+    for n in 1..=3 {
+        assert_eq!(
+            join_call(&emulator, json!({ "call_sid": call(n) })).await.0,
+            201
+        );
+    }
+    // Pointed elsewhere, the next event goes out at once, not after the old ones.
+    let (public, mut captured) = capturing_receiver().await;
+    let moved = json!({ "url": format!("http://{public}/events"), "events": ["join", "leave"] });
+    assert_eq!(set_callback(&emulator, moved.clone()).await.0, 200);
+    let started = std::time::Instant::now();
+    assert_eq!(
+        join_call(&emulator, json!({ "call_sid": call(4) })).await.0,
+        201
+    );
+    let got = tokio::time::timeout(Duration::from_millis(250), captured.recv())
+        .await
+        .expect("the new receiver is not held up by the old one's queue")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&got.body).contains("participant-join"));
+    assert!(started.elapsed() < Duration::from_millis(250));
+    // The old ones still waiting are logged as not sent, saying why; the one being tried
+    // when the callback moved finished its try.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let log = emulator.callbacks();
+    let not_sent: Vec<&str> = log
+        .iter()
+        .filter_map(|a| a.error.as_deref())
+        .filter(|e| e.starts_with("not sent"))
+        .collect();
+    assert_eq!(
+        not_sent,
+        ["not sent: the conference's status callback was pointed elsewhere before it went out"; 2],
+        "{log:#?}"
+    );
+    assert_eq!(
+        log.iter()
+            .filter(|a| a.url.contains(&silent.to_string()))
+            .count(),
+        3
+    );
+    // Pointed back, then set again as it is: what waits for it is kept. Removed: dropped.
+    assert_eq!(set_callback(&emulator, slow.clone()).await.0, 200);
+    for n in 5..=7 {
+        assert_eq!(
+            join_call(&emulator, json!({ "call_sid": call(n) })).await.0,
+            201
+        );
+    }
+    assert_eq!(set_callback(&emulator, slow).await.0, 200);
+    let path = format!("/conferences/{CONFERENCE}/status-callback");
+    assert_eq!(
+        control(&emulator, Method::DELETE, &path, Value::Null)
+            .await
+            .0,
+        204
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let log = emulator.callbacks();
+    let removed = log
+        .iter()
+        .filter(|a| {
+            a.error.as_deref()
+                == Some("not sent: the conference's status callback was removed before it went out")
+        })
+        .count();
+    assert_eq!(removed, 2, "{log:#?}");
+}

@@ -284,7 +284,15 @@ impl ConferenceInfo<'_> {
 pub(crate) struct Deliverer {
     http: Arc<Clients>,
     log: Arc<Mutex<Log>>,
-    queues: Arc<Mutex<HashMap<Uuid, mpsc::Sender<Delivery>>>>,
+    queues: Arc<Mutex<HashMap<Uuid, Queue>>>,
+}
+
+/// The deliveries waiting for one conference's or call's callback, and, once the callback
+/// changed or was removed, why those still waiting are not sent.
+#[derive(Debug, Clone)]
+struct Queue {
+    tx: mpsc::Sender<Delivery>,
+    retired: Arc<std::sync::OnceLock<&'static str>>,
 }
 
 /// One signed request waiting to go out, with the log entry it will fill in.
@@ -354,7 +362,7 @@ impl Deliverer {
             timeouts: target.timeouts,
         };
         let queue = self.queue(owner);
-        if let Err(refused) = queue.try_send(delivery) {
+        if let Err(refused) = queue.tx.try_send(delivery) {
             let mut attempt = match refused {
                 mpsc::error::TrySendError::Full(d) | mpsc::error::TrySendError::Closed(d) => {
                     d.attempt
@@ -372,21 +380,41 @@ impl Deliverer {
     }
 
     /// The delivery queue of a conference or a call, and its task, made the first time it is needed.
-    fn queue(&self, owner: Uuid) -> mpsc::Sender<Delivery> {
+    fn queue(&self, owner: Uuid) -> Queue {
         let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
         queues
             .entry(owner)
             .or_insert_with(|| {
                 let (tx, mut rx) = mpsc::channel::<Delivery>(MAX_QUEUED);
+                let retired = Arc::new(std::sync::OnceLock::<&'static str>::new());
                 let log = self.log.clone();
+                let why = retired.clone();
                 tokio::spawn(async move {
                     while let Some(delivery) = rx.recv().await {
-                        deliver(&log, delivery).await;
+                        match why.get() {
+                            Some(why) => {
+                                let mut attempt = delivery.attempt;
+                                attempt.error = Some(format!("not sent: {why} before it went out"));
+                                record(&log, attempt);
+                            }
+                            None => deliver(&log, delivery).await,
+                        }
                     }
                 });
-                tx
+                Queue { tx, retired }
             })
             .clone()
+    }
+
+    /// The callback of a conference (or call) `owner` changed or was removed (`why` says
+    /// which): the deliveries still waiting for the old one are not sent (each is logged,
+    /// saying so), and the next event starts a queue of its own, so a slow receiver that
+    /// is no longer asked holds nothing up. One already being tried finishes its tries.
+    pub(crate) fn retire(&self, owner: &Uuid, why: &'static str) {
+        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(queue) = queues.remove(owner) {
+            let _ = queue.retired.set(why);
+        }
     }
 
     /// Every attempt the log keeps for a project, oldest first.

@@ -446,7 +446,9 @@ impl Calls {
             .as_deref()
             .and_then(|d| crate::time::parse_rfc2822(d).ok())
             .map_or(now, |d| d.with_timezone(&Utc));
-        let name = (conference.friendly_name.clone()).unwrap_or_else(|| conference.sid.to_string());
+        let name = (conference.friendly_name.clone())
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or_else(|| conference.sid.to_string());
         let mut room = Conference::new(name)
             .muted(participant.muted)
             .start_conference_on_enter(participant.start_conference_on_enter)
@@ -476,6 +478,21 @@ impl Calls {
         call.outcome_at = joined;
         call.run.conference = Some(conference.sid);
         call.run.seated = Some(conference.sid);
+    }
+
+    /// The seated calls (see [`Calls::seat`]) that ended or were sent to new cXML before
+    /// their runner took their seat: no longer seated, each with the room it is to leave.
+    pub(crate) fn unseat_gone(&mut self) -> Vec<(Uuid, Uuid)> {
+        let mut gone = Vec::new();
+        for call in self.by_seq.values_mut() {
+            if call.run.seated.is_some() && (call.status.is_over() || call.run.generation > 0) {
+                if let Some(conference) = call.run.seated.take() {
+                    gone.push((call.sid, conference));
+                }
+                call.run.conference = None;
+            }
+        }
+        gone
     }
 
     /// The calls a runner should run now: those in progress that no runner runs yet.

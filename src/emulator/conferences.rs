@@ -419,9 +419,15 @@ impl Conference {
         Some((event, callback))
     }
 
-    /// Sets (or, with `None`, removes) where the conference's status callbacks go.
-    pub(crate) fn set_status_callback(&mut self, callback: Option<StatusCallback>) {
+    /// Sets (or, with `None`, removes) where the conference's status callbacks go; answers
+    /// whether they now go somewhere else (another URL or method, or nowhere).
+    pub(crate) fn set_status_callback(&mut self, callback: Option<StatusCallback>) -> bool {
+        let target =
+            |c: &Option<StatusCallback>| c.as_ref().map(|c| (c.url.clone(), c.method.clone()));
+        let moved =
+            self.status_callback.is_some() && target(&self.status_callback) != target(&callback);
         self.status_callback = callback;
+        moved
     }
 
     /// Changes a participant (a REST update), with the events the change makes: mute or

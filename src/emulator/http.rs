@@ -416,6 +416,9 @@ pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
     tokio::spawn(async move {
         let mut stopping = app.stopping.clone();
         loop {
+            if *stopping.borrow() {
+                return;
+            }
             let next = app.state().next_call_change(&project, &call);
             let Some(at) = next else {
                 // Answered (or over): its cXML runs, if it does not already.
@@ -518,7 +521,10 @@ async fn control(
     let outcome = match (segments.as_slice(), method) {
         (["conferences", _, "status-callback"], &Method::DELETE) => {
             state.conference_mut(&project, &conference, &path).map(|c| {
-                c.set_status_callback(None);
+                if c.set_status_callback(None) {
+                    app.deliverer
+                        .retire(&conference, "the conference's status callback was removed");
+                }
                 StatusCode::NO_CONTENT.into_response()
             })
         }
@@ -530,7 +536,12 @@ async fn control(
             })
             .and_then(|callback| {
                 let c = state.conference_mut(&project, &conference, &path)?;
-                c.set_status_callback(Some(callback.clone()));
+                if c.set_status_callback(Some(callback.clone())) {
+                    app.deliverer.retire(
+                        &conference,
+                        "the conference's status callback was pointed elsewhere",
+                    );
+                }
                 Ok(ok(StatusCode::OK, json!(callback)))
             }),
         (["conferences", _, "participants"], _) => json_body::<Join>(&bytes).and_then(|join| {

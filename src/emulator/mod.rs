@@ -415,8 +415,9 @@ impl Emulator {
     }
 
     /// The status callbacks the emulator tried to deliver for the first project, oldest
-    /// first, with what the receiver answered: its last [`MAX_CALLBACK_LOG`] attempts, each
-    /// URL and error cut to [`MAX_LOGGED_TEXT`] characters. Deliveries run in the
+    /// first, with what the receiver answered: its last [`MAX_CALLBACK_LOG`] attempts, a
+    /// URL or error over [`MAX_LOGGED_TEXT`] characters cut there (and saying how much was
+    /// left out). Deliveries run in the
     /// background: one made by a request just answered may not be here yet.
     pub fn callbacks(&self) -> Vec<CallbackAttempt> {
         self.app.deliverer.attempts(&self.project_id)

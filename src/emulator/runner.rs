@@ -914,6 +914,10 @@ impl Runner {
                 !state.in_conference(&project, &conference, &call)
             })
             .await;
+        if woke == Woke::Interrupted && *self.app.stopping.borrow() {
+            // The emulator stops: nobody leaves, and no callback says they did.
+            return Flow::Interrupted;
+        }
         let left = self.leave_room(conference, beep);
         // The clock may move past the limit in one step; the call was in no longer than it.
         let seconds = (left - joined_at)

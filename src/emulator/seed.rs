@@ -274,8 +274,8 @@ impl Seed {
     /// project ID twice (the second's credentials could never work); no empty API token; no
     /// conference SID twice, in any project; a known conference status, and no participants
     /// in a completed conference; names of at most 64 characters; no call twice in a
-    /// conference; a coached call that is another participant of the same conference; dates
-    /// that can be read.
+    /// conference, and no call in the rooms of two conferences of a project; a coached call
+    /// that is another participant of the same conference; dates that can be read.
     ///
     /// [`EmulatorBuilder::start`](super::EmulatorBuilder::start) refuses a seed that fails.
     pub fn check(&self) -> Result<(), InvalidSeed> {
@@ -304,8 +304,20 @@ impl Seed {
                 }
                 number.check(&id).map_err(|reason| InvalidSeed { reason })?;
             }
+            // A call is in one room at a time: each in-room participant is a call.
+            let mut seated = std::collections::HashMap::new();
             for conference in &project.conferences {
                 let sid = conference.sid;
+                for p in conference.participants.iter().filter(|p| p.is_seated()) {
+                    if let Some(first) = seated.insert(p.call_sid, sid)
+                        && first != sid
+                    {
+                        return fail(format!(
+                            "call {} is in conferences {first} and {sid}; a call is in one conference at a time",
+                            p.call_sid
+                        ));
+                    }
+                }
                 if !conferences.insert(sid) {
                     return fail(format!("conference {sid} appears twice"));
                 }
@@ -539,6 +551,18 @@ mod tests {
     #[test]
     fn a_seed_that_cannot_exist_is_refused_naming_what_is_wrong() {
         assert_eq!(reason(|s| s.projects.clear()), "the seed has no project");
+        assert_eq!(
+            reason(|s| {
+                let call = s.projects[0].conferences[1].participants[0].clone();
+                s.projects[0].conferences[2].participants.push(call);
+            }),
+            format!(
+                "call {} is in conferences {} and {}; a call is in one conference at a time",
+                demo::CALL_SIDS[0],
+                demo::CONFERENCE_SID,
+                demo::SMALL_CONFERENCE_SID
+            )
+        );
         assert_eq!(
             reason(|s| s.projects[1].project_id = demo::PROJECT_ID),
             format!("project {} appears twice", demo::PROJECT_ID)

@@ -292,6 +292,17 @@ impl State {
             return Vec::new();
         };
         let mut events = Vec::new();
+        // A seated call (see `Calls::seat`) that ended, or was sent to new cXML, before its
+        // runner reached its `<Dial>` leaves its room here, as its runner would have.
+        for (call, conference) in p.calls.unseat_gone() {
+            if p.participants.contains(&conference, &call)
+                && let Some(c) = p.conferences.get_mut(&conference)
+            {
+                let departure = super::conferences::Departure::HungUp;
+                let left = c.leave(&mut p.participants, account, &call, departure, now, "");
+                events.extend(left.unwrap_or_default());
+            }
+        }
         for c in p.conferences.iter_mut() {
             if let Some(asked) = c.take_record() {
                 events.extend(
@@ -563,4 +574,44 @@ fn url_and_method(
     let url = url.filter(|u| !u.is_empty())?.clone();
     let method = method.map_or_else(|| "POST".to_owned(), |m| m.to_string().to_uppercase());
     Some((url, method))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::demo;
+
+    #[test]
+    fn a_seated_call_that_ends_or_is_redirected_before_its_runner_runs_leaves_its_room() {
+        let now = "2026-12-01T09:00:00Z".parse().unwrap();
+        let mut state = State::new(&demo::seed(), now);
+        let (project, room) = (demo::PROJECT_ID, demo::CONFERENCE_SID);
+        let [_, muted, held, ..] = demo::CALL_SIDS;
+        assert!(state.settle(&project, now).is_empty());
+        assert!(state.in_conference(&project, &room, &muted));
+        // No runner has taken its seat: the call ends, and settling takes it out.
+        state
+            .end_call(&project, &muted, crate::CallStatus::Completed, now)
+            .unwrap();
+        let _ = state.settle(&project, now);
+        assert!(!state.in_conference(&project, &room, &muted));
+        // Sent to new cXML, likewise.
+        let calls = &mut state.projects.get_mut(&project).unwrap().calls;
+        let path = format!("/Calls/{held}");
+        calls
+            .update(
+                &project,
+                &held,
+                b"Url=http://127.0.0.1:9/next",
+                now,
+                false,
+                &path,
+            )
+            .unwrap();
+        let _ = state.settle(&project, now);
+        assert!(!state.in_conference(&project, &room, &held));
+        // The others stay seated.
+        let seated = state.projects[&project].participants.count(&room);
+        assert_eq!(seated, 4);
+    }
 }
