@@ -350,17 +350,21 @@ impl ClientBuilder {
         }
     }
 
-    /// The space: its name (`example`) or host (`example.signalwire.com`).
+    /// The space: its name (`example`) or host (`example.signalwire.com`). It replaces a
+    /// base URL given before (from the environment too): of the two, the last given is used.
     pub fn space(mut self, space: impl Into<String>) -> Self {
         self.space = Some(space.into());
+        self.base_url = None;
         self
     }
 
     /// An API root to use instead of the space's, e.g. an emulator's
     /// `http://127.0.0.1:8080/api/laml/2010-04-01`. Plain `http` is refused for hosts other
-    /// than loopback unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    /// than loopback unless [`allow_insecure_http`](Self::allow_insecure_http) is set. It
+    /// replaces a space given before: of the two, the last given is used.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.space = None;
         self
     }
 
@@ -702,6 +706,28 @@ mod tests {
         ] {
             assert!(space_url(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn of_a_space_and_a_base_url_the_last_given_is_used() {
+        let built = |b: ClientBuilder| {
+            b.project_id("6a0f0c1e-3b5d-4c8e-9f10-2a3b4c5d6e7f")
+                .api_token("t")
+                .build()
+                .unwrap()
+                .base_url()
+                .to_owned()
+        };
+        let local = "http://127.0.0.1:1/api/laml/2010-04-01";
+        let space = "https://example.signalwire.com/api/laml/2010-04-01";
+        assert_eq!(
+            built(Client::builder().space("example").base_url(local)),
+            local
+        );
+        assert_eq!(
+            built(Client::builder().base_url(local).space("example")),
+            space
+        );
     }
 
     #[test]

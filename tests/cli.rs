@@ -1807,11 +1807,226 @@ fn columns_tsv_no_header_and_local_time() {
 }
 
 /// A private directory for one test's files.
+/// Adds the profile `name` for the emulator, its token printed by `token_command`.
+async fn add_profile(
+    config: &std::path::Path,
+    name: &str,
+    emulator: &Emulator,
+    token_command: &str,
+) {
+    let project = emulator.project_id().to_string();
+    let mut add = with_config(config, &["config", "add", name]);
+    add.args([
+        "--set-base-url",
+        emulator.base_url(),
+        "--set-project",
+        &project,
+    ])
+    .args(["--token-command", token_command]);
+    let r = run_async(add).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// The tool with `args`, its configuration file at `config`.
+fn with_config(config: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = cli(args);
+    command.env("SIGNALWIRE_COMPAT_CONFIG", config);
+    command
+}
+
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("signalwire-compat-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_profile_beats_a_stray_environment_and_mixed_sources_are_told() {
+    let emulator = Emulator::start().await.unwrap();
+    let dir = scratch("precedence");
+    let config = dir.join("config.json");
+    let tool = |args: &[&str]| with_config(&config, args);
+    add_profile(
+        &config,
+        "local",
+        &emulator,
+        &format!("printf %s {}", emulator.api_token()),
+    )
+    .await;
+    let list = ["conferences", "list", "--output", "tsv", "--no-header"];
+    let stray = |command: &mut Command| {
+        command
+            .env("SIGNALWIRE_SPACE", "production")
+            .env(
+                "SIGNALWIRE_PROJECT_ID",
+                "b3877c40-da60-4998-90ad-b792e98472af",
+            )
+            .env("SIGNALWIRE_API_TOKEN", "PTproduction-token");
+    };
+    // Named on the command line, the profile wins over the environment: nothing of the
+    // environment's is sent.
+    let mut named = tool(&list);
+    named.args(["--profile", "local"]);
+    stray(&mut named);
+    let r = run_async(named).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("note:"), "{}", r.stderr);
+    // The default profile fills in what the environment leaves out, and a token from
+    // elsewhere than the space is told; refused, the message says where it came from.
+    let mut mixed = tool(&list);
+    mixed.env("SIGNALWIRE_API_TOKEN", "PTproduction-token");
+    let r = run_async(mixed).await;
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "note: the API token comes from the environment (SIGNALWIRE_API_TOKEN), the space from profile local"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("the API token from the environment (SIGNALWIRE_API_TOKEN) was refused"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("PTproduction-token"), "{}", r.stderr);
+    // With the profile's own token refused, the message names the profile.
+    add_profile(&config, "stale", &emulator, "printf %s PTold-token").await;
+    let mut stale = tool(&list);
+    stale.args(["--profile", "stale"]);
+    let r = run_async(stale).await;
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the API token from profile stale was refused"),
+        "{}",
+        r.stderr
+    );
+    // An option beats the environment.
+    let mut flag = to_emulator(&emulator, &["conferences", "list"]);
+    flag.args(["--token", emulator.api_token()]);
+    flag.env(
+        "SIGNALWIRE_BASE_URL",
+        "http://127.0.0.1:9/api/laml/2010-04-01",
+    );
+    assert_eq!(run_async(flag).await.code, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configuration_is_written_private_through_no_link_and_no_change_is_lost() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let dir = scratch("config-writes");
+    let config = dir.join("config.json");
+    let tool = |args: &[&str]| with_config(&config, args);
+    let add = |name: &str, token: &str| {
+        let token = format!("printf %s {token}");
+        let mut command = tool(&["config", "add", name, "--set-space", "example"]);
+        command.args(["--token-command", &token]);
+        command
+    };
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    // A file left where the new one is written, readable by all, or a link to elsewhere,
+    // is neither used nor followed.
+    let stale = dir.join("config.json.new");
+    std::fs::write(&stale, "left over").unwrap();
+    std::fs::set_permissions(&stale, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let elsewhere = dir.join("elsewhere");
+    std::fs::write(&elsewhere, "not the configuration").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("config.json.new-0-0")).unwrap();
+    assert_eq!(run_async(add("one", "PTone")).await.code, 0);
+    assert_eq!(mode(&config), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&elsewhere).unwrap(),
+        "not the configuration"
+    );
+    // A configuration that is a link stays one: its target is what changes.
+    let real = dir.join("real-config.json");
+    std::fs::rename(&config, &real).unwrap();
+    std::os::unix::fs::symlink("real-config.json", &config).unwrap();
+    assert_eq!(run_async(add("two", "PTtwo")).await.code, 0);
+    assert!(
+        std::fs::symlink_metadata(&config)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(mode(&real), 0o600);
+    assert!(std::fs::read_to_string(&real).unwrap().contains("\"two\""));
+    // Twelve at once: every one is kept.
+    let adds: Vec<_> = (0..12)
+        .map(|n| run_async(add(&format!("p{n}"), "PTx")))
+        .collect();
+    for r in futures_util::future::join_all(adds).await {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let r = run_async(tool(&["config", "list"])).await;
+    for n in 0..12 {
+        assert!(r.stdout.contains(&format!(" p{n} ")), "p{n}: {}", r.stdout);
+    }
+    // Adding over a profile changes what is given and keeps its token.
+    let r = run_async(tool(&["config", "add", "one", "--set-space", "other"])).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("kept its token"), "{}", r.stdout);
+    let r = run_async(tool(&["config", "show", "one"])).await;
+    assert!(
+        r.stdout.contains("command printf %s PTone") && r.stdout.contains("other"),
+        "{}",
+        r.stdout
+    );
+    // What cannot be reached is refused when added.
+    for bad in [
+        &["--set-project", "my-project"][..],
+        &["--set-space", "a/b"],
+    ] {
+        let mut command = tool(&["config", "add", "bad"]);
+        command.args(bad);
+        let r = run_async(command).await;
+        assert_eq!(r.code, 2, "{bad:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("the profile is not saved"),
+            "{}",
+            r.stderr
+        );
+    }
+    // A broken file is named with where it breaks, never what it holds; it does not stand
+    // in the way of a command with every setting on its command line.
+    std::fs::write(
+        &real,
+        r#"{"profiles": {"x": {"token": 12345678, "space": "PTsecret-value"}}}"#,
+    )
+    .unwrap();
+    let r = run_async(tool(&["config", "list"])).await;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("at line 1, column"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("12345678") && !r.stderr.contains("PTsecret"),
+        "{}",
+        r.stderr
+    );
+    let emulator = Emulator::start().await.unwrap();
+    let mut full = to_emulator(&emulator, &["conferences", "list"]);
+    full.args(["--token", emulator.api_token()])
+        .env("SIGNALWIRE_COMPAT_CONFIG", &config);
+    let r = run_async(full).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A directory where the file should be is said to be one.
+    let mut command = cli(&["config", "list"]);
+    command.env("SIGNALWIRE_COMPAT_CONFIG", &dir);
+    let r = run_async(command).await;
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("is not a file") && !r.stderr.contains("chmod"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
@@ -1822,11 +2037,7 @@ async fn profiles_settle_below_the_environment_and_the_options() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("profiles");
     let config = dir.join("config").join("config.json");
-    let tool = |args: &[&str]| {
-        let mut command = cli(args);
-        command.env("SIGNALWIRE_COMPAT_CONFIG", &config);
-        command
-    };
+    let tool = |args: &[&str]| with_config(&config, args);
     let list = ["conferences", "list", "--output", "tsv", "--no-header"];
 
     // A profile whose token is kept in the file, read from standard input.
@@ -1907,19 +2118,13 @@ async fn profiles_settle_below_the_environment_and_the_options() {
     assert_eq!(run_async(other_project).await.code, 4);
 
     // A token from a command, in a named profile.
-    let r = run_async(tool(&[
-        "config",
-        "add",
+    add_profile(
+        &config,
         "cmd",
-        "--set-base-url",
-        emulator.base_url(),
-        "--set-project",
-        &emulator.project_id().to_string(),
-        "--token-command",
+        &emulator,
         &format!("printf %s {}", emulator.api_token()),
-    ]))
+    )
     .await;
-    assert_eq!(r.code, 0, "{}", r.stderr);
     let mut by_name = tool(&list);
     by_name.args(["--profile", "cmd"]);
     assert_eq!(run_async(by_name).await.code, 0);
@@ -2471,11 +2676,7 @@ async fn a_token_command_gives_its_first_line_within_bounds_of_time_and_size() {
     let emulator = Emulator::start().await.unwrap();
     let dir = scratch("token-commands");
     let config = dir.join("config.json");
-    let tool = |args: &[&str]| {
-        let mut command = cli(args);
-        command.env("SIGNALWIRE_COMPAT_CONFIG", &config);
-        command
-    };
+    let tool = |args: &[&str]| with_config(&config, args);
     let add = |name: &str, command: String| {
         tool(&[
             "config",

@@ -35,7 +35,8 @@ Configuration comes from the options or from the environment:
   SIGNALWIRE_API_TOKEN   the API token; it needs the Voice scope
   SIGNALWIRE_BASE_URL    an API root that replaces the space's (an emulator, a proxy)
 or from a profile (`config add`; chosen with --profile or SIGNALWIRE_PROFILE, else the
-default one). The options win over the environment, and the environment over the profile.
+default one). The options win, then a profile named, then the environment, then the
+default profile.
 
 Wherever a command takes a conference, its SID or its name works: a name picks the one
 conference in progress by that name.

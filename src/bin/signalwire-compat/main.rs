@@ -125,7 +125,12 @@ fn describe(failure: Failure) -> (u8, String) {
                 }
                 _ => text,
             };
-            let message = match context.hint {
+            let hint = context.hint.map(str::to_owned).or_else(|| {
+                e.is_unauthorized()
+                    .then(config::refused_token_hint)
+                    .flatten()
+            });
+            let message = match hint {
                 Some(hint) => format!("{message}\n  ({hint})"),
                 None => message,
             };
