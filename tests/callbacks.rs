@@ -989,3 +989,65 @@ async fn pointing_the_callback_elsewhere_or_removing_it_takes_its_waiting_events
         .count();
     assert_eq!(removed, 2, "{log:#?}");
 }
+
+#[tokio::test]
+async fn a_callback_url_is_signed_as_it_is_called_however_it_was_written() {
+    let emulator = emulator().await;
+    let validator = Validator::new(emulator.signing_key());
+    let (public, mut captured) = capturing_receiver().await;
+    let port = public.port();
+    let forms = [
+        format!("HTTP://127.0.0.1:{port}/a/../events"),
+        format!("http://127.1:{port}/events"),
+        format!("http://127.0.0.1:0{port}/./events"),
+        format!("http://127.0.0.1:{port}/events?room=daily standup"),
+    ];
+    for (n, written) in forms.iter().enumerate() {
+        let callback = json!({ "url": written, "events": ["join"] });
+        let (status, set) = set_callback(&emulator, callback).await;
+        assert_eq!(status, 200, "{set}");
+        // Kept, and shown, as it will be called.
+        let shown = set["url"].as_str().unwrap();
+        assert!(
+            shown.starts_with(&format!("http://127.0.0.1:{port}/events")),
+            "{shown}"
+        );
+        let call = call(n as u128 + 1);
+        assert_eq!(
+            join_call(&emulator, json!({ "call_sid": call })).await.0,
+            201
+        );
+        let event = checked_events(&mut captured, public, &validator, 1).await;
+        assert_eq!(
+            event[0].call_sid.as_ref().map(|c| c.to_string()),
+            Some(call.to_string()),
+            "{written}"
+        );
+    }
+    // A GET callback with connection overrides in its fragment keeps its parameters, and
+    // its signature covers them.
+    let callback = json!({ "url": format!("http://127.0.0.1:{port}/events#rt=2000"), "method": "GET", "events": ["join"] });
+    assert_eq!(set_callback(&emulator, callback).await.0, 200);
+    assert_eq!(
+        join_call(&emulator, json!({ "call_sid": call(9) })).await.0,
+        201
+    );
+    let c = next(&mut captured).await;
+    assert_eq!(c.method, Method::GET);
+    let url = format!(
+        "http://{public}{}",
+        c.uri.path_and_query().unwrap().as_str()
+    );
+    assert!(
+        url.contains("StatusCallbackEvent=participant-join"),
+        "{url}"
+    );
+    let signature = c.signature.as_deref().unwrap_or_default();
+    validator
+        .check(
+            signature,
+            &url,
+            signalwire_compat::webhooks::Payload::Form(&[]),
+        )
+        .unwrap();
+}

@@ -118,6 +118,9 @@ impl StatusCallback {
                 self.url
             ));
         }
+        // Kept as it will be called (scheme and host in lower case, no default port, dot
+        // segments resolved, spaces escaped), so that what is shown is what is signed.
+        self.url = url.to_string();
         self.method.make_ascii_uppercase();
         if self.method != "GET" && self.method != "POST" {
             return Err(format!("method {:?} is not GET or POST", self.method));
@@ -477,6 +480,7 @@ pub(crate) fn signed(
             .finish();
         url.push(if url.contains('?') { '&' } else { '?' });
         url.push_str(&query);
+        let url = as_requested(&url);
         let signature = validator.sign(&url, &[]);
         (http.get(&url), signature)
     } else {
@@ -485,10 +489,18 @@ pub(crate) fn signed(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let signature = validator.sign(url, &sorted);
-        (http.post(url).form(params), signature)
+        let url = as_requested(url);
+        let signature = validator.sign(&url, &sorted);
+        (http.post(&url).form(params), signature)
     };
     request.header("X-SignalWire-Signature", signature)
+}
+
+/// `url` as the HTTP client sends it (the WHATWG form: `HTTP://127.1:080/a/../b c` is
+/// `http://127.0.0.1/b%20c`), which is what a receiver sees and so what is signed; text
+/// that is no URL is left as it is (its request fails).
+fn as_requested(url: &str) -> String {
+    url::Url::parse(url).map_or_else(|_| url.to_owned(), String::from)
 }
 
 /// Whether a URL's host is this machine: `localhost` or a loopback address.

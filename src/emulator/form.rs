@@ -60,10 +60,12 @@ pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, Refusal> {
 
 /// A callback URL: absolute, `http` or `https`.
 pub(crate) fn callback_url(key: &str, value: &str) -> Result<String, Refusal> {
-    let ok = url::Url::parse(value)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-    if ok {
-        Ok(value.to_owned())
+    let parsed = url::Url::parse(value)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    if let Some(url) = parsed {
+        // Kept as it will be called, which is what is signed.
+        Ok(url.to_string())
     } else {
         Err(Refusal::bad(format!(
             "{key} must be an absolute http or https URL, not {value:?}"
