@@ -143,12 +143,28 @@ fn every_kind_of_callback_reads_into_an_event() {
 }
 
 #[test]
-fn a_repeated_parameter_keeps_its_other_values() {
+fn a_repeated_parameter_is_kept_unless_the_event_reads_it_with_two_values() {
+    // A name the event reads, sent twice with different values: which counts cannot be
+    // told (a signature over sorted values does not order them), so it is refused.
     let mut pairs = callback("participant-join", &[]);
     pairs.push(("FriendlyName".into(), "Second name".into()));
+    assert_eq!(
+        ConferenceEvent::from_form(&pairs).unwrap_err(),
+        signalwire_compat::webhooks::WebhookError::AmbiguousParameter("FriendlyName".into())
+    );
+    // The same value twice is one value; a name it does not read keeps its others.
+    let mut pairs = callback("participant-join", &[]);
+    for (name, value) in [
+        ("Custom", "one"),
+        ("Custom", "two"),
+        ("FriendlyName", "Daily standup"),
+    ] {
+        pairs.push((name.into(), value.into()));
+    }
     let event = ConferenceEvent::from_form(&pairs).unwrap();
     assert_eq!(event.friendly_name.as_deref(), Some("Daily standup"));
-    assert_eq!(event.other["FriendlyName[2]"], "Second name");
+    assert_eq!(event.other["Custom"], "one");
+    assert_eq!(event.other["Custom[2]"], "two");
 }
 
 #[test]

@@ -73,8 +73,9 @@ pub struct VoiceRequest {
 }
 
 impl VoiceRequest {
-    /// Reads a request's form parameters (for a repeated name, the first value counts and
-    /// the others are kept in `other` under `Name[2]`, …).
+    /// Reads a request's form parameters. A name it reads that came twice with different
+    /// values is refused ([`WebhookError::AmbiguousParameter`]); the same value twice is
+    /// one; a name it does not read keeps its other values in `other` under `Name[2]`, ….
     pub fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
         let mut r = Reader::new(pairs);
         let call_sid = CallSid::from(r.required("CallSid")?);
@@ -101,6 +102,7 @@ impl VoiceRequest {
             dial_call_duration: r.parsed("DialCallDuration", number),
             other: BTreeMap::new(),
         };
+        r.unambiguous()?;
         Ok(Self {
             other: r.params,
             ..request
@@ -187,6 +189,7 @@ impl CallStatusCallback {
             recording_duration: r.parsed("RecordingDuration", number),
             other: BTreeMap::new(),
         };
+        r.unambiguous()?;
         Ok(Self {
             other: r.params,
             ..callback
@@ -249,6 +252,7 @@ impl RecordingStatusCallback {
             error_code: r.text("ErrorCode"),
             other: BTreeMap::new(),
         };
+        r.unambiguous()?;
         Ok(Self {
             other: r.params,
             ..callback

@@ -106,19 +106,28 @@ pub struct ConferenceEvent {
 /// Takes a callback's parameters out one by one; what is left is the event's `other`.
 pub(super) struct Reader {
     pub(super) params: BTreeMap<String, String>,
+    /// The names that came more than once with different values.
+    conflicting: std::collections::BTreeSet<String>,
+    /// The first such name the type asked for.
+    ambiguous: Option<String>,
 }
 
 impl Reader {
-    /// The parameters of a form. For a repeated name, the first value counts and the others
-    /// are kept under `Name[2]`, `Name[3]`, ….
+    /// The parameters of a form. For a repeated name, the first value is the name's and the
+    /// others are kept under `Name[2]`, `Name[3]`, …; a name read that came with different
+    /// values makes [`Reader::unambiguous`] fail.
     pub(super) fn new(pairs: &[(String, String)]) -> Self {
         let mut params: BTreeMap<String, String> = BTreeMap::new();
         // The next number to try for each repeated name, so that reading is linear in the
         // number of pairs however often a name repeats (a name sent literally as `Name[2]`
         // is stepped over, and each step is taken once).
         let mut next: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut conflicting = std::collections::BTreeSet::new();
         for (key, value) in pairs {
-            if params.contains_key(key) {
+            if let Some(first) = params.get(key) {
+                if first != value {
+                    conflicting.insert(key.clone());
+                }
                 let n = next.entry(key.as_str()).or_insert(2);
                 while params.contains_key(&format!("{key}[{n}]")) {
                     *n += 1;
@@ -129,7 +138,19 @@ impl Reader {
                 params.insert(key.clone(), value.clone());
             }
         }
-        Self { params }
+        Self {
+            params,
+            conflicting,
+            ambiguous: None,
+        }
+    }
+
+    /// Fails when a parameter the type read came more than once with different values.
+    pub(super) fn unambiguous(&self) -> Result<(), WebhookError> {
+        match &self.ambiguous {
+            Some(name) => Err(WebhookError::AmbiguousParameter(name.clone())),
+            None => Ok(()),
+        }
     }
 
     /// A required parameter's text.
@@ -139,6 +160,9 @@ impl Reader {
 
     /// A parameter's text; an empty one counts as absent.
     pub(super) fn text(&mut self, name: &str) -> Option<String> {
+        if self.ambiguous.is_none() && self.conflicting.contains(name) {
+            self.ambiguous = Some(name.to_owned());
+        }
         self.params.remove(name).filter(|v| !v.is_empty())
     }
 
@@ -163,8 +187,10 @@ fn lenient_bool(text: &str) -> Option<bool> {
 }
 
 impl ConferenceEvent {
-    /// Reads a callback's form parameters. For a repeated name, the first value counts and
-    /// the others are kept in `other` under `Name[2]`, `Name[3]`, ….
+    /// Reads a callback's form parameters. A name it reads that came twice with different
+    /// values is refused ([`WebhookError::AmbiguousParameter`]): a signature over sorted
+    /// values cannot say which came first. The same value twice is one; a name it does not
+    /// read keeps its other values in `other` under `Name[2]`, `Name[3]`, ….
     pub fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
         let mut r = Reader::new(pairs);
         let kind = r
@@ -200,6 +226,7 @@ impl ConferenceEvent {
             recording_url: r.text("RecordingUrl"),
             other: BTreeMap::new(),
         };
+        r.unambiguous()?;
         let params = r.params;
         Ok(Self {
             other: params,

@@ -28,10 +28,12 @@
 pub mod axum;
 mod calls;
 mod events;
+mod replays;
 mod signature;
 
 pub use calls::{CallStatusCallback, RecordingStatusCallback, VoiceRequest, Webhook};
 pub use events::{ConferenceEvent, ConferenceEventKind};
+pub use replays::Replays;
 pub use signature::{Payload, SIGNATURE_HEADERS, SigningKey, Validator, WebhookError};
 
 /// Where the URL SignalWire called comes from, for [`public_url`].
@@ -88,9 +90,8 @@ impl Validator {
         url: &str,
         body: &[u8],
     ) -> Result<ConferenceEvent, WebhookError> {
-        let pairs = signature::form_pairs(body);
-        self.check(signature, url, Payload::Form(&pairs))?;
-        ConferenceEvent::from_form(&pairs)
+        self.check(signature, url, Payload::FormBody(body))?;
+        ConferenceEvent::from_form(&signature::form_pairs(body))
     }
 
     /// Checks a webhook's signature and reads its form into `T`: a [`VoiceRequest`], a
@@ -109,9 +110,8 @@ impl Validator {
         url: &str,
         body: &[u8],
     ) -> Result<T, WebhookError> {
-        let pairs = signature::form_pairs(body);
-        self.check(signature, url, Payload::Form(&pairs))?;
-        T::from_form(&pairs)
+        self.check(signature, url, Payload::FormBody(body))?;
+        T::from_form(&signature::form_pairs(body))
     }
 }
 

@@ -47,6 +47,11 @@ pub enum Payload<'a> {
     /// A form body (`application/x-www-form-urlencoded`), as name-value pairs in the order
     /// they came, repeated names included.
     Form(&'a [(String, String)]),
+    /// A form body as it came, undecoded: the signature is checked over its names and
+    /// values as bytes, so a value that is not UTF-8 text (`%FF`, from a sender that
+    /// encodes Latin-1) is checked as it was signed and never as a replacement character.
+    /// [`Validator::read`] and the axum extractor check bodies this way.
+    FormBody(&'a [u8]),
     /// Any other body (JSON, say), as raw bytes: its SHA-256 must be in the URL's
     /// `bodySHA256` parameter, or the request is refused.
     Raw(&'a [u8]),
@@ -84,6 +89,23 @@ pub enum WebhookError {
     /// The signature header is there but is not text (a byte outside ASCII).
     #[error("the X-SignalWire-Signature header is not text; a signature is base64")]
     UnreadableSignature,
+    /// A parameter the webhook's type reads came more than once with different values:
+    /// which one counts cannot be told from a signature that covers its values sorted.
+    #[error(
+        "the {0} parameter came more than once with different values; which one counts cannot be told"
+    )]
+    AmbiguousParameter(String),
+    /// The callback's `Timestamp` is further from now than the window allows: a replay of
+    /// one captured earlier, or a clock far off.
+    #[error(
+        "the callback's Timestamp is {age_seconds} s from now, outside the {window_seconds} s window: a replay, or a clock far off"
+    )]
+    Stale {
+        /// How long ago it was signed, in seconds (negative: in the future).
+        age_seconds: i64,
+        /// The window allowed, in seconds.
+        window_seconds: u64,
+    },
     /// The body is larger than a callback can be, or broke off while it was read.
     #[error("the body is larger than {limit} bytes, or could not be read whole")]
     UnreadableBody {
@@ -97,9 +119,20 @@ pub enum WebhookError {
 /// The signature is HMAC-SHA1, in base64, over the URL SignalWire called followed by every
 /// form parameter's name and value, in name order. A signature over the URL as given, with
 /// its scheme's default port added, or with its port taken out, is accepted; the query is
-/// never re-encoded. For a repeated parameter, both orders senders use are accepted: values
-/// sorted (Twilio) and values as sent (SignalWire's own libraries). Comparison takes the
-/// same time wherever the signatures differ.
+/// never re-encoded. For a repeated parameter, the orders senders use are accepted: values
+/// as sent (SignalWire's own libraries), and sorted, with or without repeated pairs dropped
+/// (Twilio's libraries drop them, and its published test vector needs that; a pair sent
+/// twice changes no value a webhook type reads). Comparison takes the same time wherever
+/// the signatures differ.
+///
+/// What the scheme cannot cover, as the official libraries say of theirs: since a signature
+/// without the port is accepted, one made for any port of the host is; the names and values
+/// are joined with nothing between them, so `a=bc` and `ab=c` sign alike; a signature over
+/// sorted values does not say in which order a repeated name's values came (so a type read
+/// from a webhook refuses a parameter it reads that came twice with different values:
+/// [`WebhookError::AmbiguousParameter`]); and nothing in it dates the request (see
+/// [`ConferenceEvent::check_fresh`](super::ConferenceEvent::check_fresh) and
+/// [`Replays`](super::Replays)).
 ///
 /// ```
 /// use signalwire_compat::webhooks::{Payload, SigningKey, Validator};
@@ -144,8 +177,24 @@ impl Validator {
         if signature.is_empty() {
             return Err(WebhookError::MissingSignature);
         }
-        let orders: Vec<Vec<(&str, &str)>> = match payload {
-            Payload::Form(pairs) => parameter_orders(pairs),
+        let decoded;
+        let borrowed;
+        let orders: Vec<Vec<(&[u8], &[u8])>> = match payload {
+            Payload::Form(pairs) => {
+                borrowed = pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_bytes(), v.as_bytes()))
+                    .collect::<Vec<_>>();
+                parameter_orders(&borrowed)
+            }
+            Payload::FormBody(body) => {
+                decoded = form_bytes(body);
+                let pairs: Vec<(&[u8], &[u8])> = decoded
+                    .iter()
+                    .map(|(k, v)| (k.as_slice(), v.as_slice()))
+                    .collect();
+                parameter_orders(&pairs)
+            }
             Payload::Raw(body) => {
                 let wanted = body_hash(url).ok_or(WebhookError::MissingBodyHash)?;
                 let actual = hex(&Sha256::digest(body));
@@ -163,7 +212,7 @@ impl Validator {
         let mut matched = subtle::Choice::from(0);
         for candidate in url_variants(url) {
             for params in &orders {
-                let expected = self.sign(&candidate, params);
+                let expected = self.sign_bytes(&candidate, params);
                 matched |= expected.as_bytes().ct_eq(signature.as_bytes());
             }
         }
@@ -177,35 +226,83 @@ impl Validator {
     /// The signature SignalWire sends for a request to `url` with these form parameters,
     /// taken in the order given (the caller sorts them by name): HMAC-SHA1 in base64.
     pub(crate) fn sign(&self, url: &str, params: &[(&str, &str)]) -> String {
+        let params: Vec<(&[u8], &[u8])> = params
+            .iter()
+            .map(|(k, v)| (k.as_bytes(), v.as_bytes()))
+            .collect();
+        self.sign_bytes(url, &params)
+    }
+
+    /// [`sign`](Self::sign) over names and values as bytes.
+    fn sign_bytes(&self, url: &str, params: &[(&[u8], &[u8])]) -> String {
         let mut mac = Hmac::<Sha1>::new_from_slice(self.key.0.as_bytes())
             .expect("HMAC takes a key of any length");
         mac.update(url.as_bytes());
         for (name, value) in params {
-            mac.update(name.as_bytes());
-            mac.update(value.as_bytes());
+            mac.update(name);
+            mac.update(value);
         }
         base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
     }
 }
 
-/// The form's parameters in both orders senders sign them in: by name (bytes), then for a
-/// repeated name its values sorted and de-duplicated (Twilio), or as sent (SignalWire's own
-/// libraries). One order when no name repeats.
-fn parameter_orders(pairs: &[(String, String)]) -> Vec<Vec<(&str, &str)>> {
-    let mut as_sent: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+/// The form's parameters in the orders senders sign them in: by name (bytes), then for a
+/// repeated name its values as sent (SignalWire's own libraries), sorted, or sorted with
+/// duplicates dropped (Twilio's libraries; their published vector needs it). One order when
+/// no name repeats.
+fn parameter_orders<'a>(pairs: &[(&'a [u8], &'a [u8])]) -> Vec<Vec<(&'a [u8], &'a [u8])>> {
+    let mut as_sent = pairs.to_vec();
     // A stable sort keeps the values of a name in the order they were sent.
-    as_sent.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut sorted = as_sent.clone();
-    sorted.sort_by(|a, b| (a.0.as_bytes(), a.1.as_bytes()).cmp(&(b.0.as_bytes(), b.1.as_bytes())));
-    sorted.dedup();
-    if sorted == as_sent {
-        vec![as_sent]
-    } else {
-        vec![sorted, as_sent]
+    as_sent.sort_by(|a, b| a.0.cmp(b.0));
+    let mut orders = vec![as_sent.clone()];
+    let mut sorted = as_sent;
+    sorted.sort();
+    if !orders.contains(&sorted) {
+        orders.push(sorted.clone());
     }
+    sorted.dedup();
+    if !orders.contains(&sorted) {
+        orders.push(sorted);
+    }
+    orders
+}
+
+/// A form body's pairs as bytes, `+` as a space and `%XX` decoded, nothing replaced: text
+/// that is not UTF-8 stays the bytes it was.
+fn form_bytes(raw: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    raw.split(|b| *b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, &pair[pair.len()..]),
+            };
+            (unescape(name), unescape(value))
+        })
+        .collect()
+}
+
+/// `+` as a space and `%XX` as its byte; a `%` not followed by two hex digits is kept.
+fn unescape(text: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < text.len() => match (hex(text[i + 1]), hex(text[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The URL as given, with its scheme's default port added, and with its port taken out:
@@ -490,5 +587,102 @@ mod tests {
             ["http://host/x", "http://host:80/x"]
         );
         assert_eq!(url_variants("not a url"), ["not a url"]);
+    }
+
+    #[test]
+    fn a_form_body_is_checked_over_its_bytes() {
+        let v = validator();
+        // A sender that encodes Latin-1: `%FF` is the byte 0xFF, and is signed as such.
+        let latin = v.sign_bytes(URL, &[(b"Name".as_slice(), [0xFF].as_slice())]);
+        assert_eq!(v.check(&latin, URL, Payload::FormBody(b"Name=%FF")), Ok(()));
+        // The replacement character is other bytes, and another signature.
+        assert_eq!(
+            v.check(&latin, URL, Payload::FormBody(b"Name=%EF%BF%BD")),
+            Err(WebhookError::BadSignature)
+        );
+        let replacement = v.sign(URL, &[("Name", "\u{FFFD}")]);
+        assert_eq!(
+            v.check(&replacement, URL, Payload::FormBody(b"Name=%FF")),
+            Err(WebhookError::BadSignature)
+        );
+        assert_eq!(
+            v.check(
+                &replacement,
+                URL,
+                Payload::FormBody("Name=\u{FFFD}".as_bytes())
+            ),
+            Ok(())
+        );
+        // `+` is a space; a `%` without two hex digits after it is itself.
+        let decoded: Vec<(Vec<u8>, Vec<u8>)> =
+            form_bytes(b"a=%4&b=%zz+1&c&&d=%41%2").into_iter().collect();
+        let text: Vec<(String, String)> = decoded
+            .iter()
+            .map(|(k, v)| {
+                (
+                    String::from_utf8_lossy(k).into(),
+                    String::from_utf8_lossy(v).into(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String)> = [("a", "%4"), ("b", "%zz 1"), ("c", ""), ("d", "A%2")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into();
+        assert_eq!(text, want);
+    }
+
+    #[test]
+    fn values_of_a_repeated_name_signed_sorted_validate_but_cannot_be_read_as_one() {
+        let v = validator();
+        let sorted = v.sign(
+            URL,
+            &[
+                ("ConferenceSid", "cf1"),
+                ("Muted", "false"),
+                ("Muted", "true"),
+                ("StatusCallbackEvent", "participant-mute"),
+            ],
+        );
+        // Sent with the values the other way round: the signature holds (Twilio signs
+        // values sorted), and which value counts cannot be told, so reading refuses it.
+        let body = b"ConferenceSid=cf1&StatusCallbackEvent=participant-mute&Muted=true&Muted=false";
+        assert_eq!(v.check(&sorted, URL, Payload::FormBody(body)), Ok(()));
+        assert_eq!(
+            v.read::<crate::webhooks::ConferenceEvent>(&sorted, URL, body)
+                .unwrap_err(),
+            WebhookError::AmbiguousParameter("Muted".into())
+        );
+        // The same value twice reads as one.
+        let twice = v.sign(
+            URL,
+            &[
+                ("ConferenceSid", "cf1"),
+                ("Muted", "true"),
+                ("Muted", "true"),
+                ("StatusCallbackEvent", "participant-mute"),
+            ],
+        );
+        let body = b"ConferenceSid=cf1&StatusCallbackEvent=participant-mute&Muted=true&Muted=true";
+        let event = v
+            .read::<crate::webhooks::ConferenceEvent>(&twice, URL, body)
+            .unwrap();
+        assert_eq!(event.muted, Some(true));
+    }
+
+    #[test]
+    fn a_url_whose_port_or_host_is_not_one_has_no_other_forms() {
+        for url in [
+            "http://h:/x",
+            "http://h:ab/x",
+            "http://h:8a/x",
+            "http://:80/x",
+            "no-scheme",
+        ] {
+            assert_eq!(url_variants(url), [url.to_owned()], "{url}");
+        }
+        assert_eq!(
+            url_variants("http://h:8080/x"),
+            ["http://h:8080/x".to_owned(), "http://h/x".to_owned()]
+        );
     }
 }
