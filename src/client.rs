@@ -109,7 +109,24 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
     {
-        self.run_inner(expected, secret, call).await.result
+        self.run_inner(expected, secret.as_slice(), call)
+            .await
+            .result
+    }
+
+    /// [`run_secret`](Self::run_secret) for a request that carries several secrets (a
+    /// stream's bearer token, and the password in its URL).
+    pub(crate) async fn run_secrets<'a, T, F, Fut>(
+        &'a self,
+        expected: &'static str,
+        secrets: &[&str],
+        call: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
+    {
+        self.run_inner(expected, secrets, call).await.result
     }
 
     /// [`run`](Self::run), also saying whether an attempt before the last may have taken
@@ -123,13 +140,13 @@ impl Client {
         F: Fn(&'a generated::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
     {
-        self.run_inner(expected, None, call).await
+        self.run_inner(expected, &[], call).await
     }
 
     async fn run_inner<'a, T, F, Fut>(
         &'a self,
         expected: &'static str,
-        secret: Option<&'a str>,
+        secrets: &[&str],
         call: F,
     ) -> Tracked<ResponseValue<T>>
     where
@@ -147,10 +164,9 @@ impl Client {
             loop {
                 let transport::Attempt { result, retry_safe } =
                     transport::attempt(inner.api.inner(), expected, call(&inner.api)).await;
-                let error = match (result, secret) {
-                    (Ok(value), _) => return Ok(value),
-                    (Err(error), Some(secret)) => error.redacted(secret),
-                    (Err(error), None) => error,
+                let error = match result {
+                    Ok(value) => return Ok(value),
+                    Err(error) => secrets.iter().fold(error, |e, secret| e.redacted(secret)),
                 };
                 let Some(wait) = inner.retry.delay(attempt, retry_safe, &error) else {
                     return Err(error);

@@ -119,10 +119,8 @@ impl Secrets {
             let pair = format!("{user}:{token}");
             let basic = base64::engine::general_purpose::STANDARD.encode(&pair);
             for form in [token.to_owned(), pair, basic] {
-                let encoded: String =
-                    url::form_urlencoded::byte_serialize(form.as_bytes()).collect();
-                let escaped = encoded.replace('+', "%20");
-                forms.extend([form, encoded, escaped]);
+                forms.push(form.clone());
+                forms.extend(percent_forms(&form));
             }
         }
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
@@ -136,11 +134,11 @@ impl Secrets {
         use base64::Engine as _;
         let mut forms = Vec::new();
         if !secret.is_empty() {
-            let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-            let escaped = encoded.replace('+', "%20");
             let base64 = base64::engine::general_purpose::STANDARD.encode(secret);
             let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
-            forms.extend([secret.to_owned(), encoded, escaped, base64, url_safe]);
+            forms.push(secret.to_owned());
+            forms.extend(percent_forms(secret));
+            forms.extend([base64, url_safe]);
         }
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         forms.dedup();
@@ -162,6 +160,28 @@ impl Secrets {
     pub(crate) fn redact_bytes(&self, bytes: &[u8]) -> String {
         self.redact(&String::from_utf8_lossy(bytes)).into_owned()
     }
+}
+
+/// The forms a server may echo `secret` in once percent-encoded: as a form encodes it
+/// (`+` for a space) or as a path does (`%20`), each with its hex digits in upper or lower
+/// case (`%2F` or `%2f`).
+fn percent_forms(secret: &str) -> Vec<String> {
+    let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let escaped = encoded.replace('+', "%20");
+    let lower = |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find('%') {
+            out.push_str(&rest[..at]);
+            let code = rest.get(at..at + 3).unwrap_or(&rest[at..]);
+            out.push_str(&code.to_ascii_lowercase());
+            rest = &rest[at + code.len()..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let (encoded_lower, escaped_lower) = (lower(&encoded), lower(&escaped));
+    vec![encoded, escaped, encoded_lower, escaped_lower]
 }
 
 /// A URL with any user name and password in it taken out, for an error or a preview; other
@@ -205,6 +225,19 @@ mod tests {
     }
 
     #[test]
+    fn a_token_echoed_percent_encoded_in_lower_case_is_redacted() {
+        let secrets = Secrets::new("user", "PT/secret+token");
+        assert_eq!(
+            secrets.redact("echo PT%2fsecret%2btoken"),
+            format!("echo {REDACTED}")
+        );
+        assert_eq!(
+            secrets.redact("echo PT%2Fsecret%2Btoken"),
+            format!("echo {REDACTED}")
+        );
+    }
+
+    #[test]
     fn a_single_secret_is_redacted_in_base64_too() {
         use base64::Engine as _;
         let secret = "bearer token/with+odd?chars";
@@ -213,6 +246,8 @@ mod tests {
             base64::engine::general_purpose::STANDARD.encode(secret),
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret),
             "bearer%20token%2Fwith%2Bodd%3Fchars".to_owned(),
+            "bearer%20token%2fwith%2bodd%3fchars".to_owned(),
+            "bearer+token%2fwith%2bodd%3fchars".to_owned(),
         ] {
             let echoed = format!("echo: {form}");
             assert_eq!(

@@ -1537,27 +1537,32 @@ impl Lines {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn watch_reports_each_change_as_it_happens_and_ends_with_the_conference() {
-    let emulator = Emulator::start().await.unwrap();
+/// A watch of `conference` in JSON lines, a look a second, and its output.
+fn watching(emulator: &Emulator, conference: &str) -> (std::process::Child, Lines) {
     let mut child = to_emulator(
-        &emulator,
+        emulator,
         &[
             "participants",
             "watch",
             "--conference",
-            "Daily standup",
+            conference,
             "--interval",
             "1",
-            "--output",
-            "ndjson",
         ],
     )
+    .args(["--output", "ndjson"])
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
-    let mut lines = Lines::of(child.stdout.take().unwrap());
+    let lines = Lines::of(child.stdout.take().unwrap());
+    (child, lines)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_reports_each_change_as_it_happens_and_ends_with_the_conference() {
+    let emulator = Emulator::start().await.unwrap();
+    let (mut child, mut lines) = watching(&emulator, "Daily standup");
     let mut seen = lines.take(6).await;
 
     // The next look is answered 429 twice: it waits as asked and goes on.
@@ -2215,6 +2220,222 @@ async fn watch_stops_cleanly_on_ctrl_c_and_fails_with_the_usual_codes() {
         "0",
     ]));
     assert_eq!(r.code, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_waits_out_failures_and_tells_a_conference_not_found_from_one_that_ended() {
+    use signalwire_compat::emulator::{Fault, FaultRule};
+
+    let emulator = Emulator::start().await.unwrap();
+    // A conference that never was, or is another project's: not found (3), never "ended".
+    for sid in [
+        "cf000000-0000-4000-8000-0000000000ff".to_owned(),
+        demo::OTHER_CONFERENCE_SID.to_string(),
+    ] {
+        let r = run_async(to_emulator(
+            &emulator,
+            &[
+                "participants",
+                "watch",
+                "--conference",
+                &sid,
+                "--output",
+                "ndjson",
+            ],
+        ))
+        .await;
+        assert_eq!(r.code, 3, "{sid}: {}", r.stderr);
+        assert!(!r.stdout.contains("conference-ended"), "{}", r.stdout);
+    }
+    let (child, mut lines) = watching(&emulator, CONFERENCE);
+    lines.take(6).await;
+    // A 500, three 429s that ask for a second, four HTML 502s and a 404 in front of the API:
+    // each is waited out, and the watch goes on.
+    let get = |fault: Fault, times: u32| FaultRule {
+        method: Some("GET".into()),
+        ..fault.times(times)
+    };
+    for rule in [
+        get(
+            Fault::Status {
+                status: 500,
+                retry_after: None,
+            },
+            1,
+        ),
+        get(
+            Fault::Status {
+                status: 429,
+                retry_after: Some("1".into()),
+            },
+            3,
+        ),
+        get(Fault::Html { status: 502 }, 4),
+        get(
+            Fault::Status {
+                status: 404,
+                retry_after: None,
+            },
+            1,
+        ),
+    ] {
+        emulator.inject(rule).unwrap();
+    }
+    for _ in 0..300 {
+        if emulator.pending_faults().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(emulator.pending_faults().is_empty());
+    emulator
+        .client()
+        .conference(CONFERENCE)
+        .end()
+        .await
+        .unwrap();
+    let ended = lines.take(1).await;
+    assert!(ended[0].contains("conference-ended"), "{ended:?}");
+    let out = tokio::task::block_in_place(|| child.wait_with_output()).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("trying again in"), "{stderr}");
+    // With a bound of one failure, the second in a row ends it as the failure it is.
+    emulator
+        .inject(get(
+            Fault::Status {
+                status: 500,
+                retry_after: None,
+            },
+            10,
+        ))
+        .unwrap();
+    let r = run_async(to_emulator(
+        &emulator,
+        &[
+            "participants",
+            "watch",
+            "--conference",
+            &demo::SMALL_CONFERENCE_SID.to_string(),
+            "--max-failures",
+            "1",
+        ],
+    ))
+    .await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("(1 of 1)"), "{}", r.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_changes_wait_out_rate_limits_and_count_them() {
+    use signalwire_compat::emulator::{Fault, FaultRule};
+
+    let emulator = Emulator::start().await.unwrap();
+    emulator
+        .inject(FaultRule {
+            method: Some("POST".into()),
+            ..Fault::Status {
+                status: 429,
+                retry_after: Some("1".into()),
+            }
+            .times(4)
+        })
+        .unwrap();
+    let r = run_async(to_emulator(
+        &emulator,
+        &[
+            "participants",
+            "unmute",
+            "--conference",
+            CONFERENCE,
+            "--all",
+        ],
+    ))
+    .await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    // In a pipe the outcomes are JSON, each with its retries; the summary is on stderr.
+    assert!(
+        r.stderr.contains(
+            "6 of 6 participants unmuted, 0 had left, 0 failed (4 sent again after a 429)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stdout.matches(r#""retries":1"#).count(),
+        4,
+        "{}",
+        r.stdout
+    );
+    assert!(emulator.pending_faults().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_recording_or_stream_is_named_and_stdin_is_read_for_one_secret() {
+    let emulator = Emulator::start().await.unwrap();
+    let missing = "7e000000-0000-4000-8000-0000000000ff";
+    for (what, args) in [
+        (
+            "recording",
+            ["recordings", "stop", "--conference", CONFERENCE, missing],
+        ),
+        (
+            "stream",
+            ["streams", "stop", "--conference", CONFERENCE, missing],
+        ),
+    ] {
+        let r = run_async(to_emulator(&emulator, &args)).await;
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "{what} {missing} was not found in conference {CONFERENCE}"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = run_async(to_emulator(
+        &emulator,
+        &[
+            "recordings",
+            "stop",
+            "--call",
+            &demo::CALL_SIDS[0].to_string(),
+            missing,
+        ],
+    ))
+    .await;
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "recording {missing} was not found on call {}",
+            demo::CALL_SIDS[0]
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = run_async(to_emulator(
+        &emulator,
+        &[
+            "streams",
+            "start",
+            "--conference",
+            CONFERENCE,
+            "--url",
+            "wss://streams.example.com/a",
+            "--bearer-token-file",
+            "-",
+            "--token-file",
+            "-",
+        ],
+    ))
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("both read standard input"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[tokio::test]

@@ -222,7 +222,9 @@ async fn a_streams_bearer_token_is_in_no_error_and_no_log_line() {
     struct Echo(std::sync::atomic::AtomicUsize);
     impl Respond for Echo {
         fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-            let echoed = format!("AuthorizationBearerToken={BEARER} was refused");
+            let echoed = format!(
+                "AuthorizationBearerToken={BEARER} was refused, as was wss://listener:url-secret-456@transcriber.example (url-secret-456)"
+            );
             match self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
                 0 => ResponseTemplate::new(503).set_body_json(
                     serde_json::json!({"code": 20504, "message": echoed, "status": 503}),
@@ -251,7 +253,7 @@ async fn a_streams_bearer_token_is_in_no_error_and_no_log_line() {
     let start = client
         .conference(Uuid::from_u128(0xcf))
         .streams()
-        .start("wss://transcriber.example/audio")
+        .start("wss://listener:url-secret-456@transcriber.example/audio")
         .bearer_token(BEARER);
     let debug = format!("{start:?}");
     let e = start.send().await.unwrap_err();
@@ -265,6 +267,10 @@ async fn a_streams_bearer_token_is_in_no_error_and_no_log_line() {
         assert!(
             !text.contains(BEARER),
             "the bearer token was printed: {text}"
+        );
+        assert!(
+            !text.contains("url-secret-456"),
+            "the URL's password was printed: {text}"
         );
     }
     assert!(e.to_string().contains("[redacted]"), "{e}");

@@ -122,6 +122,19 @@ impl Streams {
     }
 }
 
+/// The password, and `user:password`, that a URL carries, in the text they were given in.
+fn url_secrets(text: &str) -> Vec<String> {
+    let Ok(url) = url::Url::parse(text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if let Some(password) = url.password().filter(|p| !p.is_empty()) {
+        found.push(format!("{}:{password}", url.username()));
+        found.push(password.to_owned());
+    }
+    found
+}
+
 /// A stream's URL: `wss://`, or `ws://` to a loopback address.
 fn checked_stream_url(text: &str) -> Result<String, Invalid> {
     let refuse = |why: &str| Invalid {
@@ -205,7 +218,7 @@ pub struct StartStream {
 impl fmt::Debug for StartStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StartStream")
-            .field("url", &self.body.url)
+            .field("url", &crate::text::without_userinfo(&self.body.url))
             .field("name", &self.body.name)
             .field(
                 "bearer_token",
@@ -288,11 +301,16 @@ impl StartStream {
         let client = self.owner.client();
         let account = client.account_sid();
         let body = &self.body;
-        let token = body.authorization_bearer_token.as_deref();
+        // Secrets a server may echo: the bearer token, and a user name and password the
+        // URL carries (`wss://user:pass@…`).
+        let userinfo = url_secrets(&body.url);
+        let mut secrets: Vec<&str> = userinfo.iter().map(String::as_str).collect();
+        secrets.extend(body.authorization_bearer_token.as_deref());
+        let token = secrets.as_slice();
         let value = match &self.owner {
             Owner::Conference(_) => {
                 client
-                    .run_secret("stream", token, |api| {
+                    .run_secrets("stream", token, |api| {
                         api.create_stream(&account, &owner, body)
                     })
                     .await?
@@ -330,7 +348,7 @@ impl StartStream {
                 };
                 let call_body = &call_body;
                 client
-                    .run_secret("stream", token, |api| {
+                    .run_secrets("stream", token, |api| {
                         api.create_call_stream(&account, &owner, call_body)
                     })
                     .await?

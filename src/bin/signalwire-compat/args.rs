@@ -283,6 +283,12 @@ pub struct WatchArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 2,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub interval: u64,
+    /// Looks that may fail in a row (a 5xx, a rate limit, no answer, the conference not
+    /// found after it was seen) before the watch gives up; each is tried again after 1 s,
+    /// then twice as long up to 30 s, or as long as the server's Retry-After asks
+    #[arg(long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_failures: u32,
 }
 
 /// One participant, or (with `--all`) every participant of a conference that the filters

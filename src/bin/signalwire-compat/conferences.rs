@@ -23,6 +23,7 @@ pub(crate) async fn run(
         conference: Some(target.conference.clone()),
         call: None,
         hint: None,
+        resource: None,
     };
     let conference = crate::conference(client, &target.conference).await?;
     let fail = |e| Failure::Api(e, context.clone());

@@ -42,6 +42,9 @@ struct Context {
     call: Option<String>,
     /// What to try, said after the error.
     hint: Option<&'static str>,
+    /// The resource asked for below the conference or call (`recording RE…`), which is
+    /// what a 404 says was not found.
+    resource: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -114,6 +117,16 @@ fn describe(failure: Failure) -> (u8, String) {
             ) {
                 // These already name the conference asked for.
                 (ErrorKind::NoSuchName | ErrorKind::AmbiguousName, ..) => text,
+                (_, true, ..) if context.resource.is_some() => {
+                    let what = context.resource.as_deref().unwrap_or_default();
+                    match (&context.conference, &context.call) {
+                        (Some(c), _) => format!("{what} was not found in conference {c}: {text}"),
+                        (None, Some(call)) => {
+                            format!("{what} was not found on call {call}: {text}")
+                        }
+                        (None, None) => format!("{what} was not found: {text}"),
+                    }
+                }
                 (ErrorKind::Config, ..) => format!(
                     "{text}\n  (or pass --space / --base-url and --project, or add a profile with `config add`; try any command with --emulator)"
                 ),
@@ -189,6 +202,15 @@ async fn run(global: Global, command: Invocation) -> Result<(), Failure> {
         tsv: format == Format::Tsv,
         local_time: global.local_time,
     });
+    // Standard input can be read once: two secrets cannot both come from it.
+    if let Ok(Command::Streams(args::Streams::Start(start))) = &command
+        && global.token_file.as_deref() == Some(std::path::Path::new("-"))
+        && start.bearer_token_file.as_deref() == Some(std::path::Path::new("-"))
+    {
+        return Err(Failure::Usage(
+            "--token-file - and --bearer-token-file - both read standard input, which holds one of them: give one of them a file".into(),
+        ));
+    }
     match &command {
         Ok(Command::Emulator(args)) => return emulator::serve(args, output).await,
         Ok(Command::Config(command)) => return config::run(command),

@@ -88,6 +88,7 @@ async fn one(
         conference: Some(selection.conference.clone()),
         call: Some(call.to_owned()),
         hint: None,
+        resource: None,
     };
     let fail = |e: Error| Failure::Api(e, context.clone());
     let one = conference.participant(call);
@@ -118,6 +119,45 @@ struct Outcome {
     /// In a dry run, the request that was not sent.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_json")]
     request: Option<signalwire_compat::RequestPreview>,
+    /// How many times it was sent again after a 429.
+    #[serde(skip_serializing_if = "is_zero")]
+    retries: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The most times one participant's change is sent again after a 429 (nothing was done,
+/// so it is safe to repeat), each after the server's `Retry-After` or 1 s, at most 30 s.
+const MAX_RATE_RETRIES: u32 = 5;
+
+impl Action {
+    /// [`apply`](Self::apply), sent again after each 429 as [`MAX_RATE_RETRIES`] allows: the
+    /// outcome, and how many times it was sent again.
+    async fn apply_waiting_out_limits(
+        self,
+        conference: &ConferenceHandle,
+        call: &str,
+    ) -> (Result<(), Error>, u32) {
+        let mut retries = 0;
+        loop {
+            match self.apply(conference, call).await {
+                Err(e)
+                    if e.status().is_some_and(|s| s.as_u16() == 429)
+                        && retries < MAX_RATE_RETRIES =>
+                {
+                    retries += 1;
+                    let wait = e
+                        .retry_after()
+                        .unwrap_or(std::time::Duration::from_secs(1))
+                        .min(std::time::Duration::from_secs(30));
+                    tokio::time::sleep(wait).await;
+                }
+                done => return (done, retries),
+            }
+        }
+    }
 }
 
 fn as_json<S: serde::Serializer>(
@@ -144,6 +184,7 @@ async fn many(
         conference: Some(selection.conference.clone()),
         call: None,
         hint: None,
+        resource: None,
     };
     // A mistyped --except would leave no one out: refuse it before anything changes.
     let mut except = Vec::new();
@@ -185,7 +226,8 @@ async fn many(
         .collect();
     let mut outcomes = futures_util::stream::iter(calls.iter())
         .map(|call| async move {
-            let (outcome, error, request) = match action.apply(conference, call).await {
+            let (done, retries) = action.apply_waiting_out_limits(conference, call).await;
+            let (outcome, error, request) = match done {
                 Ok(()) => (action.done(), None, None),
                 Err(e) if e.is_not_found() => ("left", None, None),
                 Err(e) if e.dry_run().is_some() => ("dry-run", None, e.dry_run().cloned()),
@@ -196,6 +238,7 @@ async fn many(
                 outcome,
                 error,
                 request,
+                retries,
             }
         })
         .buffer_unordered(usize::from(selection.concurrency));
@@ -238,8 +281,13 @@ async fn many(
             action.done()
         )
     } else {
+        let retries: u32 = all.iter().map(|o| o.retries).sum();
+        let waited = match retries {
+            0 => String::new(),
+            n => format!(" ({n} sent again after a 429)"),
+        };
         format!(
-            "{} of {} participants {}, {left} had left, {failed} failed",
+            "{} of {} participants {}, {left} had left, {failed} failed{waited}",
             done,
             all.len(),
             action.done()

@@ -23,8 +23,9 @@ pub(crate) async fn run(
     };
     let context = Context {
         conference: target.conference.clone(),
-        call: None,
+        call: target.call.clone(),
         hint: None,
+        resource: Some(format!("recording {}", target.recording)),
     };
     let fail = |e| Failure::Api(e, context.clone());
     let behavior = match &command {

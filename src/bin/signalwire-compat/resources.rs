@@ -387,6 +387,7 @@ pub(crate) async fn run(
         },
         call: given("sid").filter(|_| meta.parent == Some("conference") && meta.item == "call"),
         hint: None,
+        resource: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
     let shown = match (action, ops) {

@@ -18,8 +18,12 @@ pub(crate) async fn run(client: &Client, command: Streams, output: Output) -> Re
     };
     let context = Context {
         conference: conference.clone(),
-        call: None,
+        call: call.clone(),
         hint: None,
+        resource: match &command {
+            Streams::Stop(args) => Some(format!("stream {}", args.stream)),
+            Streams::Start(_) => None,
+        },
     };
     let fail = |e| Failure::Api(e, context.clone());
     // The stream's owner: a conference (by SID or name) or a call.

@@ -6,7 +6,7 @@ use std::{collections::VecDeque, io::IsTerminal as _, io::Write as _, time::Dura
 use chrono::{SecondsFormat, Utc};
 use futures_util::TryStreamExt as _;
 use serde_json::json;
-use signalwire_compat::{Client, ConferenceStatus, Participant};
+use signalwire_compat::{Client, ConferenceHandle, ConferenceStatus, ErrorKind, Participant};
 
 use crate::{
     Context, Failure,
@@ -77,6 +77,7 @@ pub(crate) async fn watch(
         conference: Some(args.conference.clone()),
         call: None,
         hint: None,
+        resource: None,
     };
     let fail = |e| Failure::Api(e, context.clone());
     let conference = crate::conference(client, &args.conference).await?;
@@ -86,15 +87,47 @@ pub(crate) async fn watch(
     let mut recent: VecDeque<String> = VecDeque::new();
     let stop = crate::emulator::interrupted();
     tokio::pin!(stop);
-    let mut sid = args.conference.clone();
+    let mut sid;
+    // Whether the conference was seen: one never seen that is not found does not exist
+    // (or is another project's), which is not the same as one that ended.
+    let mut seen = false;
+    let mut failures = 0u32;
     loop {
-        let over = match conference.fetch().await {
-            Ok(c) => {
-                sid = c.sid.to_string();
-                c.status == ConferenceStatus::Completed
+        let looked = look(&conference).await;
+        let (over, now) = match looked {
+            Ok((found, over, now)) => {
+                sid = found;
+                seen = true;
+                failures = 0;
+                (over, now)
             }
-            Err(e) if e.is_not_found() => true,
-            Err(e) => return Err(fail(e)),
+            Err(e) if !seen && e.is_not_found() => return Err(fail(e)),
+            Err(e) if passing(&e) && failures < args.max_failures => {
+                failures += 1;
+                let wait = e
+                    .retry_after()
+                    .unwrap_or_else(|| backoff(failures))
+                    .min(MAX_WAIT);
+                eprintln!(
+                    "{}  could not look at the conference ({}); trying again in {} s ({failures} of {})",
+                    stamp(Utc::now()),
+                    signalwire_compat::one_line(&e),
+                    wait.as_secs_f64(),
+                    args.max_failures
+                );
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => continue,
+                    () = &mut stop => return Ok(()),
+                }
+            }
+            Err(e) => {
+                let context = Context {
+                    hint: (seen && e.is_not_found())
+                        .then_some("it was being watched and is no longer found"),
+                    ..context.clone()
+                };
+                return Err(Failure::Api(e, context));
+            }
         };
         let at = Utc::now();
         if over {
@@ -107,13 +140,6 @@ pub(crate) async fn watch(
             }
             return Ok(());
         }
-        let now: Vec<Participant> = conference
-            .participants()
-            .list()
-            .stream()
-            .try_collect()
-            .await
-            .map_err(fail)?;
         let found = changes(before.as_deref(), &now);
         for c in &found {
             let mut line = format!("{}  {:<16} {}", stamp(at), c.event, c.call_sid);
@@ -153,6 +179,44 @@ pub(crate) async fn watch(
             () = &mut stop => return Ok(()),
         }
     }
+}
+
+/// The longest a watch waits before it looks again after a failure.
+const MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// One look: the conference's SID, whether it is over, and (when it is not) who is in it.
+async fn look(
+    conference: &ConferenceHandle,
+) -> Result<(String, bool, Vec<Participant>), signalwire_compat::Error> {
+    let c = conference.fetch().await?;
+    if c.status == ConferenceStatus::Completed {
+        return Ok((c.sid.to_string(), true, Vec::new()));
+    }
+    let now = conference
+        .participants()
+        .list()
+        .stream()
+        .try_collect()
+        .await?;
+    Ok((c.sid.to_string(), false, now))
+}
+
+/// Whether a failed look may pass: a look changes nothing, so any failure of the server or
+/// the network may be waited out, and a conference not found once it was seen (a fault in
+/// front of the API) may be found again. Credentials refused, or a request refused as
+/// malformed, will not change.
+fn passing(e: &signalwire_compat::Error) -> bool {
+    match e.status() {
+        None => !matches!(e.kind(), ErrorKind::Config | ErrorKind::InvalidInput),
+        Some(status) => {
+            status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 404
+        }
+    }
+}
+
+/// How long to wait after the `n`th failure in a row: 1 s, doubling, at most [`MAX_WAIT`].
+fn backoff(n: u32) -> Duration {
+    Duration::from_secs(1u64 << n.saturating_sub(1).min(5)).min(MAX_WAIT)
 }
 
 /// A time as the tool's tables write it.
