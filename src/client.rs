@@ -549,6 +549,12 @@ impl ClientBuilder {
             Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
             None => base.host_str().unwrap_or_default().to_owned(),
         };
+        // Errors name the proxy the requests go through, so that its failure is not taken
+        // for the API's.
+        let host = match (is_loopback(&base), env_proxy(&base)) {
+            (false, Some(proxy)) => format!("{host} (through {proxy})"),
+            _ => host,
+        };
         let transport = Transport {
             host,
             connect_timeout: self.connect_timeout,
@@ -657,13 +663,48 @@ fn parse_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, Error> {
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(d)) => d
+            .strip_suffix('.')
+            .unwrap_or(d)
+            .eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         None => false,
     }
+}
+
+/// The proxy the environment names for requests to `base`, as the HTTP client reads it
+/// (`HTTPS_PROXY` or `HTTP_PROXY` by scheme, then `ALL_PROXY`, unless `NO_PROXY` lists the
+/// host), for error messages: `the proxy http://… from HTTPS_PROXY`, without credentials.
+fn env_proxy(base: &Url) -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let host = base.host_str().unwrap_or_default().to_ascii_lowercase();
+    if let Some(list) = var("NO_PROXY").or_else(|| var("no_proxy")) {
+        let exempt = list.split(',').map(str::trim).any(|entry| {
+            let entry = entry.trim_start_matches('.').to_ascii_lowercase();
+            entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
+        });
+        if exempt {
+            return None;
+        }
+    }
+    let names: &[&str] = match base.scheme() {
+        "https" => &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"],
+        _ => &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"],
+    };
+    names.iter().find_map(|name| {
+        var(name).map(|value| {
+            let shown = crate::text::without_userinfo(value.trim()).into_owned();
+            format!(
+                "the proxy {} from {name}",
+                crate::Printable::with_limit(&shown, 200)
+            )
+        })
+    })
 }
 
 /// An HTTP client builder set up for TLS with rustls and the ring provider.
@@ -721,6 +762,27 @@ mod tests {
             "ex_ample",
         ] {
             assert!(space_url(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn loopback_in_its_other_spellings() {
+        for url in [
+            "http://localhost/x",
+            "http://LOCALHOST./x",
+            "http://127.0.0.1/x",
+            "http://127.9.9.9/x",
+            "http://[::1]/x",
+            "http://[::ffff:127.0.0.1]/x",
+        ] {
+            assert!(is_loopback(&Url::parse(url).unwrap()), "{url}");
+        }
+        for url in [
+            "http://localhost.example/x",
+            "http://[::ffff:10.0.0.1]/x",
+            "http://10.0.0.1/x",
+        ] {
+            assert!(!is_loopback(&Url::parse(url).unwrap()), "{url}");
         }
     }
 

@@ -1621,16 +1621,14 @@ async fn watch_reports_each_change_as_it_happens_and_ends_with_the_conference() 
     s.bind(|| insta::assert_snapshot!("watch_ndjson", seen.join("\n")));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn watch_on_a_terminal_redraws_one_table_in_place() {
-    // `script` (util-linux) runs the tool in a pseudo-terminal.
-    let Ok(found) = Command::new("script").arg("--version").output() else {
-        panic!("this test needs `script` (util-linux) to run the tool in a pseudo-terminal");
-    };
-    assert!(found.status.success());
-    let emulator = Emulator::start().await.unwrap();
+/// The watch of the demo conference in a pseudo-terminal (`script`, from util-linux), the
+/// shell running `setup` first: the process, and a reader of all it draws.
+fn watch_on_a_terminal(
+    emulator: &Emulator,
+    setup: &str,
+) -> (std::process::Child, std::thread::JoinHandle<String>) {
     let command = format!(
-        "{} participants watch --conference {CONFERENCE} --interval 1 --base-url {} --project {}",
+        "{setup}{} participants watch --conference {CONFERENCE} --interval 1 --base-url {} --project {}",
         env!("CARGO_BIN_EXE_signalwire-compat"),
         emulator.base_url(),
         emulator.project_id()
@@ -1649,6 +1647,45 @@ async fn watch_on_a_terminal_redraws_one_table_in_place() {
         let _ = std::io::Read::read_to_end(&mut { stdout }, &mut all);
         String::from_utf8_lossy(&all).into_owned()
     });
+    (child, reader)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_on_a_small_terminal_draws_frames_that_fit_it() {
+    let emulator = Emulator::start().await.unwrap();
+    let (mut child, reader) = watch_on_a_terminal(&emulator, "stty cols 30 rows 6; ");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    emulator
+        .client()
+        .conference(CONFERENCE)
+        .end()
+        .await
+        .unwrap();
+    let status = tokio::task::block_in_place(|| child.wait()).unwrap();
+    let screen = reader.join().unwrap();
+    assert_eq!(status.code(), Some(0), "{screen}");
+    let frame = screen.rsplit("\x1b[H\x1b[2J").next().unwrap();
+    let lines: Vec<&str> = frame.lines().map(|l| l.trim_end_matches('\r')).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("… ") && l.contains("more lines")),
+        "{frame:?}"
+    );
+    let drawn: Vec<&&str> = lines.iter().filter(|l| !l.contains("has ended")).collect();
+    assert!(drawn.len() <= 6, "{frame:?}");
+    assert!(drawn.iter().all(|l| l.chars().count() <= 30), "{frame:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_on_a_terminal_redraws_one_table_in_place() {
+    // `script` (util-linux) runs the tool in a pseudo-terminal.
+    let Ok(found) = Command::new("script").arg("--version").output() else {
+        panic!("this test needs `script` (util-linux) to run the tool in a pseudo-terminal");
+    };
+    assert!(found.status.success());
+    let emulator = Emulator::start().await.unwrap();
+    let (mut child, reader) = watch_on_a_terminal(&emulator, "");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let conference = emulator.client().conference(demo::CONFERENCE_SID);
     conference
@@ -2889,6 +2926,27 @@ async fn a_proxy_in_the_environment_is_not_used_for_loopback_or_for_callbacks() 
         0,
         "the proxy was used"
     );
+
+    // To a space, the proxy is used, and its failure is said to be the proxy's.
+    let mut command = cli(&[
+        "conferences",
+        "list",
+        "--space",
+        "example",
+        "--token",
+        "PTx",
+    ]);
+    command.args(["--project", &emulator.project_id().to_string()]);
+    with_proxy(&mut command);
+    let r = run_async(command).await;
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("(through the proxy {proxy} from HTTPS_PROXY)")),
+        "{}",
+        r.stderr
+    );
+    assert!(used.load(std::sync::atomic::Ordering::SeqCst) > 0);
 }
 
 #[cfg(unix)]

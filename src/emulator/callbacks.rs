@@ -503,14 +503,10 @@ fn as_requested(url: &str) -> String {
     url::Url::parse(url).map_or_else(|_| url.to_owned(), String::from)
 }
 
-/// Whether a URL's host is this machine: `localhost` or a loopback address.
+/// Whether a URL's host is this machine: `localhost` (or `localhost.`) or a loopback
+/// address (an IPv4 one mapped into IPv6 too), as the client judges it.
 pub(crate) fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    crate::client::is_loopback(url)
 }
 
 /// Sends one event, trying again (after [`RETRY_AFTER`], then twice that) while it gets no

@@ -234,7 +234,7 @@ fn redraw(
     found: &[Change],
     recent: &VecDeque<String>,
 ) {
-    let mut screen = String::from("\x1b[H\x1b[2J");
+    let mut screen = String::from(CLEAR);
     screen.push_str(&format!(
         "{} participants in {} at {} (every {interval} s; Ctrl-C to stop)\n\n",
         now.len(),
@@ -267,12 +267,83 @@ fn redraw(
             screen.push('\n');
         }
     }
-    print!("{screen}");
+    print!("{}", fitted(&screen, terminal_size()));
+}
+
+/// The frame cut to the terminal: each line to its width, and as many lines as it has rows
+/// (the last saying how many did not fit), so that a small terminal is not scrolled by
+/// every redraw. The frame as it is when the size is not known.
+fn fitted(screen: &str, size: Option<(usize, usize)>) -> String {
+    let Some((columns, rows)) = size else {
+        return screen.to_owned();
+    };
+    let (clear, body) = screen
+        .strip_prefix(CLEAR)
+        .map_or(("", screen), |body| (CLEAR, body));
+    let lines: Vec<&str> = body.lines().collect();
+    let fits = if lines.len() > rows {
+        rows.saturating_sub(1)
+    } else {
+        lines.len()
+    };
+    let cut = |line: &str| line.chars().take(columns).collect::<String>();
+    let mut out = String::from(clear);
+    for line in &lines[..fits] {
+        out.push_str(&cut(line));
+        out.push('\n');
+    }
+    if fits < lines.len() && rows > 0 {
+        out.push_str(&cut(&format!("… {} more lines", lines.len() - fits)));
+        out.push('\n');
+    }
+    out
+}
+
+/// Clears the screen and goes to its top.
+const CLEAR: &str = "\x1b[H\x1b[2J";
+
+/// The terminal's size (columns, rows), when standard output is one that says, or
+/// `COLUMNS` and `LINES` do.
+fn terminal_size() -> Option<(usize, usize)> {
+    #[cfg(unix)]
+    {
+        // SAFETY: a zeroed `winsize` is a valid value of that plain C struct.
+        let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+        // SAFETY: TIOCGWINSZ writes one `winsize` through the pointer, which points at one.
+        let asked = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
+        if asked == 0 && size.ws_col > 0 && size.ws_row > 0 {
+            return Some((size.ws_col.into(), size.ws_row.into()));
+        }
+    }
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()?
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+    };
+    Some((var("COLUMNS")?, var("LINES")?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_is_cut_to_a_small_terminal() {
+        let screen = format!("{CLEAR}a line far wider than the terminal\nb\nc\nd\ne\nf\ng\n");
+        let small = fitted(&screen, Some((20, 5)));
+        let lines: Vec<&str> = small.strip_prefix(CLEAR).unwrap().lines().collect();
+        assert_eq!(
+            lines,
+            ["a line far wider tha", "b", "c", "d", "… 3 more lines"]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(fitted(&screen, None), screen);
+        let fits = fitted(&screen, Some((80, 24)));
+        assert_eq!(fits.lines().count(), 7);
+    }
 
     fn participant(call: u128, muted: bool, hold: bool, coach: Option<u128>) -> Participant {
         serde_json::from_value(json!({
