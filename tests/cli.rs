@@ -1974,20 +1974,15 @@ async fn the_configuration_is_written_private_through_no_link_and_no_change_is_l
     };
     let mode =
         |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
-    // A file left where the new one is written, readable by all, or a link to elsewhere,
-    // is neither used nor followed.
+    // A file left beside it by an earlier version, readable by all, is not written
+    // through: the configuration is a new private file (a leftover in the very name it
+    // writes is tested in `config.rs`).
     let stale = dir.join("config.json.new");
     std::fs::write(&stale, "left over").unwrap();
     std::fs::set_permissions(&stale, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let elsewhere = dir.join("elsewhere");
-    std::fs::write(&elsewhere, "not the configuration").unwrap();
-    std::os::unix::fs::symlink(&elsewhere, dir.join("config.json.new-0-0")).unwrap();
     assert_eq!(run_async(add("one", "PTone")).await.code, 0);
     assert_eq!(mode(&config), 0o600);
-    assert_eq!(
-        std::fs::read_to_string(&elsewhere).unwrap(),
-        "not the configuration"
-    );
+    assert_eq!(std::fs::read_to_string(&stale).unwrap(), "left over");
     // A configuration that is a link stays one: its target is what changes.
     let real = dir.join("real-config.json");
     std::fs::rename(&config, &real).unwrap();

@@ -731,3 +731,42 @@ fn new_profile(add: &ConfigAdd) -> Result<Profile, Failure> {
 fn uuid_nil() -> String {
     "00000000-0000-0000-0000-000000000000".to_owned()
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn a_file_or_link_left_where_the_new_file_goes_is_never_written_through() {
+        let dir = std::env::temp_dir().join(format!("swc-config-save-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.json");
+        // The first name this process would write to is a link to another file, and the
+        // second is a file others can read.
+        let elsewhere = dir.join("elsewhere");
+        std::fs::write(&elsewhere, "not the configuration").unwrap();
+        let pid = std::process::id();
+        std::os::unix::fs::symlink(&elsewhere, dir.join(format!("config.json.new-{pid}-0")))
+            .unwrap();
+        let shared = dir.join(format!("config.json.new-{pid}-1"));
+        std::fs::write(&shared, "left over").unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let file = ConfigFile {
+            default: Some("one".into()),
+            ..ConfigFile::default()
+        };
+        assert!(save(&path, &file).is_ok());
+        assert_eq!(
+            std::fs::read_to_string(&elsewhere).unwrap(),
+            "not the configuration"
+        );
+        assert_eq!(std::fs::read_to_string(&shared).unwrap(), "left over");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let read_back = read(&path).ok().and_then(|f| f.default);
+        assert_eq!(read_back.as_deref(), Some("one"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
