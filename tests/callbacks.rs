@@ -733,7 +733,7 @@ async fn a_seeded_callback_is_used_and_the_last_to_leave_ends_the_conference() {
 #[tokio::test]
 async fn a_receiver_that_never_answers_times_out_without_holding_up_the_api() {
     let emulator = emulator().await;
-    let silent = silent_receiver().await;
+    let silent = support::silent_receiver().await;
     let started = std::time::Instant::now();
     let log = join_and_wait(&emulator, silent, &["join"], 1).await;
     assert_eq!(log[0].status, None);
@@ -744,23 +744,10 @@ async fn a_receiver_that_never_answers_times_out_without_holding_up_the_api() {
     assert!(started.elapsed() >= Duration::from_secs(5));
 }
 
-/// A receiver on loopback that takes connections and reads, but never answers.
-async fn silent_receiver() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let silent = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
-    silent
-}
-
 #[tokio::test]
 async fn a_callback_urls_fragment_sets_its_timeouts_retries_included() {
     let emulator = emulator().await;
-    let silent = silent_receiver().await;
+    let silent = support::silent_receiver().await;
     // 0.5 s to answer and 1.2 s in all: one try times out, and no time is left to wait
     // 1 s for another. The fragment is not part of the URL called.
     let url = format!("http://{silent}/events#rt=500&tt=1200&ot=5");
@@ -916,7 +903,7 @@ async fn a_failed_delivery_is_tried_three_times_in_all_and_an_answer_ends_it() {
 #[tokio::test]
 async fn pointing_the_callback_elsewhere_or_removing_it_takes_its_waiting_events_with_it() {
     let emulator = emulator().await;
-    let silent = silent_receiver().await;
+    let silent = support::silent_receiver().await;
     // A receiver that never answers: with 0.3 s a try and 0.4 s in all, each event holds
     // the queue 0.3 s, so three joins keep it busy for about a second.
     let slow = json!({ "url": format!("http://{silent}/events#rt=300&tt=400"), "events": ["join", "leave"] });

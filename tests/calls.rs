@@ -948,3 +948,69 @@ async fn client_hangs_up(emulator: &Emulator, call: uuid::Uuid) {
     let ended = emulator.client().call(call).hangup().await.unwrap();
     assert!(ended.status.is_over());
 }
+
+#[tokio::test]
+async fn pointing_a_calls_status_callback_elsewhere_drops_what_waited_for_the_old_one() {
+    let emulator = on_a_virtual_clock().await;
+    let client = emulator.client();
+    // A receiver that takes connections and never answers: with 0.3 s a try and 0.4 s in
+    // all, each event holds the call's queue 0.3 s.
+    let silent = support::silent_receiver().await;
+    let call = client
+        .calls()
+        .create("+15551230002", "+15551230001")
+        .twiml("<Response><Pause length=\"60\"/></Response>")
+        .status_callback(format!("http://{silent}/status#rt=300&tt=400"))
+        .status_callback_event([
+            CallEvent::Initiated,
+            CallEvent::Ringing,
+            CallEvent::Answered,
+            CallEvent::Completed,
+        ])
+        .send()
+        .await
+        .unwrap();
+    // Ringing and answered wait behind initiated, which is being tried.
+    emulator.clock().advance(RING_AFTER + ANSWER_AFTER).unwrap();
+    let (url, mut events) = receiver().await;
+    let sid = call.sid.to_string();
+    let form = format!(
+        "StatusCallback={}",
+        url::form_urlencoded::byte_serialize(url.as_bytes()).collect::<String>()
+    );
+    let updated = support::raw()
+        .post(format!(
+            "{}/Accounts/{}/Calls/{sid}.json",
+            emulator.base_url(),
+            emulator.project_id()
+        ))
+        .basic_auth(emulator.project_id(), Some(emulator.api_token()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.status(), 200);
+    // The call's end goes to the new receiver at once, not after the old one's queue.
+    let started = std::time::Instant::now();
+    client.call(sid.as_str()).hangup().await.unwrap();
+    let completed = next_event(&emulator, &url, &mut events).await;
+    assert_eq!(completed.call_status, CallStatus::Completed);
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let not_sent = emulator
+        .callbacks()
+        .iter()
+        .filter(|a| {
+            a.error.as_deref()
+                == Some(
+                    "not sent: the call's status callback was pointed elsewhere before it went out",
+                )
+        })
+        .count();
+    assert_eq!(not_sent, 2, "{:#?}", emulator.callbacks());
+}

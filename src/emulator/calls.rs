@@ -186,6 +186,9 @@ pub(crate) struct Calls {
     ended_logs: VecDeque<Uuid>,
     /// [`MAX_ENDED_LOGS`] unless a test sets another.
     ended_logs_limit: Option<usize>,
+    /// The calls whose status callback the REST API pointed elsewhere since this was last
+    /// taken: the deliveries still waiting for the old one go (see [`Calls::take_moved`]).
+    moved_callbacks: Vec<Uuid>,
 }
 
 /// A call listing's request: its filters and position, already checked.
@@ -493,6 +496,11 @@ impl Calls {
             }
         }
         gone
+    }
+
+    /// The calls whose status callback was pointed elsewhere since this was last asked.
+    pub(crate) fn take_moved(&mut self) -> Vec<Uuid> {
+        std::mem::take(&mut self.moved_callbacks)
     }
 
     /// The calls a runner should run now: those in progress that no runner runs yet.
@@ -838,7 +846,11 @@ impl Calls {
             None => None,
         };
         let mut events = Vec::new();
+        let mut moved = false;
         if let Some(callback) = new_callback {
+            let target =
+                |c: &Option<CallCallback>| c.as_ref().map(|c| (c.url.clone(), c.method.clone()));
+            moved = call.callback.is_some() && target(&call.callback) != target(&callback);
             call.callback = callback;
         }
         if let Some(fallback) = fallback(form.fallback_url, form.fallback_method) {
@@ -863,6 +875,9 @@ impl Calls {
         let rendered = call.render(account);
         if call.status.is_over() {
             self.note_ended(*sid);
+        }
+        if moved {
+            self.moved_callbacks.push(*sid);
         }
         Ok((rendered, events))
     }

@@ -340,8 +340,10 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     let mut state = app.state();
     // Read once the state is held, so that no change is dated before one made meanwhile.
     let now = app.clock.now();
-    // Calls move on with the clock, whether or not their wakers have run yet.
-    let mut moved = state.advance_calls(&project, now);
+    // Calls move on with the clock, whether or not their wakers have run yet; what that
+    // makes is sent where the callbacks pointed before the operation changes any.
+    let earlier = state.advance_calls(&project, now);
+    app.dispatch_held(&mut state, &project, earlier);
     let mut call = super::routes::Call {
         state: &mut state,
         sids: &sids,
@@ -355,8 +357,13 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         wake: Vec::new(),
     };
     let outcome = (operation.run)(&mut call);
-    moved.append(&mut call.pending);
+    let mut moved = std::mem::take(&mut call.pending);
     let wake = std::mem::take(&mut call.wake);
+    // A call's status callback pointed elsewhere takes what waited for the old one.
+    for sid in state.moved_call_callbacks(&project) {
+        app.deliverer
+            .retire(&sid, "the call's status callback was pointed elsewhere");
+    }
     moved.extend(state.settle(&project, now));
     app.dispatch_held(&mut state, &project, moved);
     drop(state);

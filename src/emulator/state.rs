@@ -92,6 +92,15 @@ impl State {
         Self { projects }
     }
 
+    /// The calls of a project whose status callback was pointed elsewhere since this was
+    /// last asked.
+    pub(crate) fn moved_call_callbacks(&mut self, account: &Uuid) -> Vec<Uuid> {
+        self.projects
+            .get_mut(account)
+            .map(|p| p.calls.take_moved())
+            .unwrap_or_default()
+    }
+
     /// The calls of every project in progress that no runner runs yet (the seed's seated
     /// participants, when the emulator starts).
     pub(crate) fn waiting_for_runners(&self) -> Vec<(Uuid, Uuid)> {

@@ -83,6 +83,19 @@ pub fn raw() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// A receiver on loopback that takes connections and reads, but never answers.
+pub async fn silent_receiver() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    silent
+}
+
 /// A participant in the API's JSON shape.
 pub fn participant_json(call_sid: &str, muted: bool) -> serde_json::Value {
     serde_json::json!({
