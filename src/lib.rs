@@ -9,6 +9,7 @@ pub mod cxml;
 pub mod emulator;
 mod error;
 mod models;
+pub mod segments;
 mod sid;
 mod text;
 pub mod time;
