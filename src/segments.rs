@@ -17,7 +17,8 @@
 //! let plain = Segments::of("See you at 10, room 4.");
 //! assert_eq!((plain.encoding(), plain.count()), (Encoding::Gsm7, 1));
 //!
-//! let long = Segments::of(&"x".repeat(161));
+//! let body = "x".repeat(161);
+//! let long = Segments::of(&body);
 //! assert_eq!(long.count(), 2);
 //! assert_eq!(long.parts(), [&"x".repeat(153)[..], &"x".repeat(8)[..]]);
 //!
