@@ -401,8 +401,10 @@ fn a_call_s_webhooks_read_into_their_types() {
         ("SequenceNumber", "3"),
         ("Timestamp", "Wed, 02 Dec 2026 07:00:00 +0000"),
         ("AnsweredBy", "machine_end_beep"),
+        ("Custom", "kept"),
     ]))
     .unwrap();
+    assert_eq!(status.other["Custom"], "kept");
     assert!(status.call_status.is_over());
     assert_eq!(status.call_duration, Some(42));
     assert_eq!(status.sequence_number, Some(3));
@@ -420,8 +422,10 @@ fn a_call_s_webhooks_read_into_their_types() {
         ("CallSid", CALL),
         ("RecordingDuration", "12"),
         ("RecordingChannels", "2"),
+        ("Custom", "kept"),
     ]))
     .unwrap();
+    assert_eq!(recording.other["Custom"], "kept");
     assert_eq!(recording.recording_status, RecordingStatus::Completed);
     assert_eq!(recording.recording_channels, Some(2));
     assert_eq!(recording.call_sid.as_ref().map(|c| c.as_str()), Some(CALL));
@@ -502,4 +506,67 @@ async fn a_handler_takes_a_voice_request_and_answers_with_cxml() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
+}
+
+#[test]
+fn a_replayed_callback_is_told_by_its_time_and_its_identity() {
+    use signalwire_compat::webhooks::CallStatusCallback;
+    use std::time::Duration;
+    let at = "Wed, 02 Dec 2026 07:00:00 +0000";
+    let sent = chrono::DateTime::parse_from_rfc2822(at).unwrap().to_utc();
+    let window = Duration::from_secs(300);
+    let later = |s: i64| sent + chrono::Duration::seconds(s);
+
+    let call = |status: &str, seq: &str| {
+        CallStatusCallback::from_form(&form(&[
+            ("CallSid", CALL),
+            ("AccountSid", ACCOUNT),
+            ("CallStatus", status),
+            ("SequenceNumber", seq),
+            ("Timestamp", at),
+        ]))
+        .unwrap()
+    };
+    let completed = call("completed", "3");
+    assert_eq!(completed.check_fresh(later(60), window), Ok(()));
+    assert_eq!(
+        completed.check_fresh(later(3_600), window),
+        Err(WebhookError::Stale {
+            age_seconds: 3_600,
+            window_seconds: 300
+        })
+    );
+    assert_eq!(
+        completed.identity(),
+        format!("call {CALL} completed seq 3 at 2026-12-02T07:00:00+00:00")
+    );
+    assert_eq!(completed.identity(), call("completed", "3").identity());
+    assert_ne!(completed.identity(), call("completed", "4").identity());
+    assert_ne!(completed.identity(), call("ringing", "3").identity());
+
+    let event = |seq: &str| {
+        ConferenceEvent::from_form(&form(&[
+            ("ConferenceSid", CONFERENCE),
+            ("AccountSid", ACCOUNT),
+            ("StatusCallbackEvent", "participant-join"),
+            ("CallSid", CALL),
+            ("SequenceNumber", seq),
+            ("Timestamp", at),
+        ]))
+        .unwrap()
+    };
+    let joined = event("2");
+    assert_eq!(joined.check_fresh(later(-60), window), Ok(()));
+    assert!(matches!(
+        joined.check_fresh(later(-301), window),
+        Err(WebhookError::Stale { .. })
+    ));
+    assert_eq!(
+        joined.identity(),
+        format!(
+            "conference {CONFERENCE} participant-join call {CALL} seq 2 at 2026-12-02T07:00:00+00:00"
+        )
+    );
+    assert_eq!(joined.identity(), event("2").identity());
+    assert_ne!(joined.identity(), event("3").identity());
 }

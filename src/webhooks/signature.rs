@@ -417,6 +417,26 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_repeated_name_is_tried_as_sent_sorted_and_sorted_without_repeats() {
+        let pairs: [(&[u8], &[u8]); 3] = [(b"D", b"5678"), (b"D", b"1234"), (b"D", b"1234")];
+        let orders = parameter_orders(&pairs);
+        let values = |order: &Vec<(&[u8], &[u8])>| -> Vec<Vec<u8>> {
+            order.iter().map(|(_, v)| v.to_vec()).collect()
+        };
+        assert_eq!(
+            orders.iter().map(values).collect::<Vec<_>>(),
+            [
+                vec![b"5678".to_vec(), b"1234".to_vec(), b"1234".to_vec()],
+                vec![b"1234".to_vec(), b"1234".to_vec(), b"5678".to_vec()],
+                vec![b"1234".to_vec(), b"5678".to_vec()],
+            ]
+        );
+        // Sent in order, and without repeats: one order.
+        let once: [(&[u8], &[u8]); 2] = [(b"A", b"1"), (b"B", b"2")];
+        assert_eq!(parameter_orders(&once).len(), 1);
+    }
+
     fn validator() -> Validator {
         Validator::new(SigningKey::new("12345").unwrap())
     }
