@@ -6,7 +6,7 @@
 mod support;
 
 use futures_util::TryStreamExt as _;
-use serde_json::{Value, json};
+use serde_json::json;
 use signalwire_compat::{
     Application, CallbackMethod, ErrorKind, LamlBin,
     emulator::{Emulator, demo},
@@ -213,16 +213,7 @@ async fn bad_arguments_fail_before_anything_is_sent() {
     insta::assert_snapshot!(shown.join("\n"));
 }
 
-async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
-    let response = request
-        .basic_auth(demo::PROJECT_ID, Some(demo::API_TOKEN))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
+use support::send_as_demo as send;
 
 #[tokio::test]
 async fn the_emulator_refuses_what_signalwire_would() {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::{Router, body::Bytes, extract::State, http::HeaderMap, routing::post};
 use futures_util::TryStreamExt as _;
-use serde_json::{Value, json};
+use serde_json::json;
 use signalwire_compat::{
     Call, CallStatus, CallbackMethod, ErrorKind, MachineDetection, PauseBehavior, RecordingStatus,
     StreamStatus,
@@ -481,16 +481,7 @@ async fn a_sip_password_is_never_in_a_dry_run_or_an_echoed_error() {
     assert!(!format!("{stopped} {stopped:?}").contains("sip-secret-9f2"));
 }
 
-async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
-    let response = request
-        .basic_auth(demo::PROJECT_ID, Some(demo::API_TOKEN))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
+use support::send_as_demo as send;
 
 #[tokio::test]
 async fn the_emulator_refuses_what_signalwire_would() {

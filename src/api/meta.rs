@@ -293,6 +293,18 @@ pub(crate) fn price(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A phone number in E.164 form as SignalWire takes one to buy: `+` and 5 to 17 digits.
+pub(crate) fn phone_number(text: &str) -> Result<(), String> {
+    let digits = text.strip_prefix('+').unwrap_or_default();
+    if (5..=17).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    Err(format!(
+        "is {:?}, not a number in E.164 form such as +15551230100 (+ and 5 to 17 digits)",
+        crate::Printable::new(text).to_string()
+    ))
+}
+
 /// A field's own check of its text: what is wrong with it, if anything.
 #[doc(hidden)]
 pub type Check = fn(&str) -> Result<(), String>;

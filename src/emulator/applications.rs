@@ -8,26 +8,19 @@
 use super::{
     participants::whole_seconds,
     response::Refusal,
-    store::{Ctx, Emulated},
+    store::{Ctx, Emulated, method_text, set_method, set_text},
 };
 use crate::{
     Application, CallbackMethod,
     api::generated::{ApplicationCreate, ApplicationUpdate},
 };
 
-fn method(given: CallbackMethod) -> Option<String> {
-    Some(match given {
-        CallbackMethod::Get => "GET".into(),
-        CallbackMethod::Post => "POST".into(),
-    })
-}
-
 impl Emulated for Application {
     type Create = ApplicationCreate;
     type Update = ApplicationUpdate;
 
     fn create(ctx: &Ctx<'_>, form: ApplicationCreate) -> Result<Self, Refusal> {
-        let post = method(CallbackMethod::Post);
+        let post = method_text(CallbackMethod::Post);
         let mut row = Application {
             sid: ctx.sid.into(),
             account_sid: ctx.account.into(),
@@ -57,16 +50,7 @@ impl Emulated for Application {
 
     fn update(&mut self, ctx: &Ctx<'_>, f: ApplicationUpdate) -> Result<(), Refusal> {
         // An empty URL clears it (the store lets an update send one).
-        let text = |slot: &mut Option<String>, given: Option<String>| {
-            if let Some(given) = given {
-                *slot = (!given.is_empty()).then_some(given);
-            }
-        };
-        let verb = |slot: &mut Option<String>, given: Option<CallbackMethod>| {
-            if let Some(given) = given {
-                *slot = method(given);
-            }
-        };
+        let (text, verb) = (set_text, set_method);
         text(&mut self.friendly_name, f.friendly_name);
         text(&mut self.voice_url, f.voice_url);
         verb(&mut self.voice_method, f.voice_method);

@@ -73,6 +73,7 @@ mod connection;
 mod faults;
 mod form;
 mod http;
+mod incoming_phone_numbers;
 mod laml_bins;
 mod numbers;
 mod paging;

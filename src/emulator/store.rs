@@ -85,6 +85,28 @@ impl Ctx<'_> {
     }
 }
 
+/// A method as a row keeps it: `GET` or `POST`.
+pub(crate) fn method_text(given: crate::CallbackMethod) -> Option<String> {
+    Some(match given {
+        crate::CallbackMethod::Get => "GET".into(),
+        crate::CallbackMethod::Post => "POST".into(),
+    })
+}
+
+/// An update's text field: given, it replaces the row's value; given empty, it clears it.
+pub(crate) fn set_text(slot: &mut Option<String>, given: Option<String>) {
+    if let Some(given) = given {
+        *slot = (!given.is_empty()).then_some(given);
+    }
+}
+
+/// An update's method field: given, it replaces the row's.
+pub(crate) fn set_method(slot: &mut Option<String>, given: Option<crate::CallbackMethod>) {
+    if let Some(given) = given {
+        *slot = method_text(given);
+    }
+}
+
 /// What a resource kept in a table writes for itself.
 pub(crate) trait Emulated: Described + Serialize + Clone + Send + Sync + 'static {
     /// The spec's request type of a create, read from the form.
@@ -102,6 +124,20 @@ pub(crate) trait Emulated: Described + Serialize + Clone + Send + Sync + 'static
     /// Whether the row may be deleted now.
     fn removable(&self) -> Result<(), Refusal> {
         Ok(())
+    }
+    /// Whether a new row may join the project's others (a phone number bought twice may
+    /// not).
+    fn fits_with<'a>(&self, others: impl Iterator<Item = &'a Self>) -> Result<(), Refusal>
+    where
+        Self: 'a,
+    {
+        let _ = others;
+        Ok(())
+    }
+    /// Whether a listing's filter on `field` (its name in the rendered row) keeps a row:
+    /// by default, when the field's text is exactly the filter's.
+    fn matches(field: &str, row: &Value, wanted: &str) -> bool {
+        row[field].as_str() == Some(wanted)
     }
     /// Whether a listing shows the newest row first, as SignalWire documents for some.
     const NEWEST_FIRST: bool = false;
@@ -249,6 +285,7 @@ impl<R: Emulated> Table for TableOf<R> {
                     ));
                 }
                 let row = R::create(&ctx, form)?;
+                row.fits_with(rows.by_order.values())?;
                 let rendered = render(&row);
                 rows.insert(ctx.sid, row, R::NEWEST_FIRST);
                 Ok(ok(StatusCode::CREATED, rendered))
@@ -512,7 +549,7 @@ fn list<R: Emulated>(
             let value = render(row);
             wanted
                 .iter()
-                .all(|(field, wanted)| value[*field].as_str() == Some(wanted.as_str()))
+                .all(|(field, wanted)| R::matches(field, &value, wanted))
         },
         &at,
         meta.items,

@@ -7,6 +7,7 @@ pub(crate) mod conference;
 pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/models.rs"));
 }
+pub(crate) mod number;
 pub(crate) mod participant;
 pub(crate) mod recording;
 pub(crate) mod stream;

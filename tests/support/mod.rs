@@ -83,6 +83,24 @@ pub fn raw() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// Sends a request with the emulator's demo credentials: its status, and its body as JSON
+/// (`null` when it is not JSON).
+#[cfg(feature = "emulator")]
+pub async fn send_as_demo(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    use signalwire_compat::emulator::demo;
+    let response = request
+        .basic_auth(demo::PROJECT_ID, Some(demo::API_TOKEN))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// A receiver on loopback that takes connections and reads, but never answers.
 pub async fn silent_receiver() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

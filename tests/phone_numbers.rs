@@ -1,0 +1,394 @@
+//! The account's phone numbers: bought, listed, changed and released through the client,
+//! on the wire, and in the emulator.
+
+#![cfg(feature = "emulator")]
+
+mod support;
+
+use futures_util::TryStreamExt as _;
+use serde_json::json;
+use signalwire_compat::{
+    CallbackMethod, ErrorKind, IncomingPhoneNumber,
+    emulator::{Emulator, demo},
+};
+use support::raw;
+
+#[tokio::test]
+async fn a_number_from_purchase_to_release() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.client();
+    let bought = client
+        .incoming_phone_numbers()
+        .create("+15551230100")
+        .voice_url("https://example.com/voice.xml")
+        .voice_method(CallbackMethod::Get)
+        .sms_url("https://example.com/sms.xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bought.phone_number.as_deref(), Some("+15551230100"));
+    assert_eq!(bought.friendly_name.as_deref(), Some("(555) 123-0100"));
+    assert_eq!(bought.voice_method.as_deref(), Some("GET"));
+    assert_eq!(bought.sms_method.as_deref(), Some("POST"));
+    assert_eq!(bought.country_code.as_deref(), Some("US"));
+    assert_eq!(bought.verification_status, None, "not a toll-free number");
+    assert_eq!(bought.origin.as_deref(), Some("signalwire"));
+    assert_eq!(bought.emergency_status.as_deref(), Some("Inactive"));
+    let capabilities = bought.capabilities.clone().unwrap();
+    assert_eq!(
+        (capabilities.voice, capabilities.sms, capabilities.mms),
+        (Some(true), Some(true), Some(true))
+    );
+    let sid = bought.sid.clone();
+
+    let toll_free = client
+        .incoming_phone_numbers()
+        .create("+18885550199")
+        .friendly_name("Support line")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(toll_free.friendly_name.as_deref(), Some("Support line"));
+    assert_eq!(toll_free.verification_status.as_deref(), Some("unverified"));
+
+    let fetched = client.incoming_phone_number(&sid).fetch().await.unwrap();
+    assert_eq!(fetched, bought);
+    let all: Vec<IncomingPhoneNumber> = client
+        .incoming_phone_numbers()
+        .list()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|n| n.sid.clone()).collect::<Vec<_>>(),
+        [sid.clone(), toll_free.sid.clone()]
+    );
+    // The number filter matches digits anywhere in the number.
+    for (filter, want) in [("+1888", vec![&toll_free]), ("0100", vec![&bought])] {
+        let found: Vec<IncomingPhoneNumber> = client
+            .incoming_phone_numbers()
+            .list()
+            .phone_number(filter)
+            .stream()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(found.iter().collect::<Vec<_>>(), want, "{filter}");
+    }
+    let named: Vec<IncomingPhoneNumber> = client
+        .incoming_phone_numbers()
+        .list()
+        .friendly_name("Support line")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(named, std::slice::from_ref(&toll_free));
+
+    let updated = client
+        .incoming_phone_number(&sid)
+        .update()
+        .sms_url("https://example.com/other-sms.xml")
+        .sms_method(CallbackMethod::Get)
+        .voice_url("")
+        .emergency_address_sid("b3877c40-da60-4998-90ad-b792e98472ee")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.sms_url.as_deref(),
+        Some("https://example.com/other-sms.xml")
+    );
+    assert_eq!(updated.sms_method.as_deref(), Some("GET"));
+    assert_eq!(updated.voice_url, None, "an empty URL clears it");
+    assert_eq!(
+        updated.voice_method, bought.voice_method,
+        "what is not named stays"
+    );
+    assert_eq!(updated.emergency_status.as_deref(), Some("Active"));
+
+    client.incoming_phone_number(&sid).remove().await.unwrap();
+    let gone = client
+        .incoming_phone_number(&sid)
+        .fetch()
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+    // Released, it may be bought again.
+    client
+        .incoming_phone_numbers()
+        .create("+15551230100")
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn bad_arguments_fail_before_anything_is_sent() {
+    // Nothing listens here: a request that were sent would fail otherwise.
+    let client = support::client("http://127.0.0.1:9");
+    let cases = [
+        client
+            .incoming_phone_numbers()
+            .create("5551230100")
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .incoming_phone_numbers()
+            .create("+1555")
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .incoming_phone_numbers()
+            .create("+1555\u{1b}[2J0100")
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .incoming_phone_numbers()
+            .create("+15551230100")
+            .sms_url("sms.xml")
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .incoming_phone_number(support::CALL)
+            .update()
+            .friendly_name("x".repeat(256))
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .incoming_phone_number(support::CALL)
+            .update()
+            .friendly_name("")
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .incoming_phone_number(support::CALL)
+            .update()
+            .voice_application_sid("not-a-sid")
+            .send()
+            .await
+            .unwrap_err(),
+        client
+            .incoming_phone_number("not-a-sid")
+            .fetch()
+            .await
+            .unwrap_err(),
+    ];
+    let shown: Vec<String> = cases
+        .iter()
+        .map(|e| {
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+            e.to_string()
+        })
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"));
+}
+
+use support::send_as_demo as send;
+
+#[tokio::test]
+async fn the_emulator_refuses_what_signalwire_would() {
+    let emulator = Emulator::start().await.unwrap();
+    let base = format!("{}/Accounts/{}", emulator.base_url(), demo::PROJECT_ID);
+    let form = |path: &str, body: &str| {
+        raw()
+            .post(format!("{base}/{path}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+    };
+    let (status, bought) = send(form("IncomingPhoneNumbers", "PhoneNumber=%2B15551230100")).await;
+    assert_eq!(status, 201, "{bought}");
+    let sid = bought["sid"].as_str().unwrap().to_owned();
+    let cases = [
+        (
+            400,
+            "no PhoneNumber",
+            form("IncomingPhoneNumbers", "FriendlyName=a"),
+        ),
+        (
+            400,
+            "a number without its +",
+            form("IncomingPhoneNumbers", "PhoneNumber=15551230101"),
+        ),
+        (
+            400,
+            "an unknown field",
+            form(
+                "IncomingPhoneNumbers",
+                "PhoneNumber=%2B15551230101&Colour=blue",
+            ),
+        ),
+        (
+            400,
+            "a receive mode that is neither voice nor fax",
+            form(
+                "IncomingPhoneNumbers",
+                "PhoneNumber=%2B15551230101&VoiceReceiveMode=text",
+            ),
+        ),
+        (
+            400,
+            "a method that is not GET or POST",
+            form(&format!("IncomingPhoneNumbers/{sid}"), "SmsMethod=PATCH"),
+        ),
+        (
+            422,
+            "a number the project already has",
+            form("IncomingPhoneNumbers", "PhoneNumber=%2B15551230100"),
+        ),
+        (
+            400,
+            "an unknown filter",
+            raw().get(format!("{base}/IncomingPhoneNumbers?AreaCode=555")),
+        ),
+    ];
+    let mut shown = Vec::new();
+    for (want, what, request) in cases {
+        let (status, body) = send(request).await;
+        assert_eq!(status, want, "{what}: {body}");
+        shown.push(format!(
+            "{what}: {status} {} {}",
+            body["code"], body["message"]
+        ));
+    }
+    insta::assert_snapshot!(shown.join("\n"));
+
+    let (status, toll_free) =
+        send(form("IncomingPhoneNumbers", "PhoneNumber=%2B18005550100")).await;
+    assert_eq!(status, 201);
+    let toll_free = toll_free["sid"].as_str().unwrap();
+    let (status, body) = send(form(
+        &format!("IncomingPhoneNumbers/{toll_free}"),
+        &format!("EmergencyAddressSid={}", uuid::Uuid::from_u128(3)),
+    ))
+    .await;
+    assert_eq!(status, 400, "{body}");
+
+    let missing = format!("{base}/IncomingPhoneNumbers/{}", uuid::Uuid::from_u128(7));
+    assert_eq!(send(raw().get(&missing)).await.0, 404);
+    assert_eq!(send(raw().delete(&missing)).await.0, 404);
+    let (status, body) = send(raw().get(format!(
+        "{base}/IncomingPhoneNumbers.json?PhoneNumber=%2B1555"
+    )))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["incoming_phone_numbers"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn requests_on_the_wire() {
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+
+    let server = MockServer::start().await;
+    let number = json!({"sid": support::CALL, "account_sid": support::PROJECT});
+    Mock::given(any())
+        .respond_with(move |request: &wiremock::Request| {
+            let path = request.url.path();
+            match request.method.as_str() {
+                "DELETE" => ResponseTemplate::new(204),
+                "GET" if path.ends_with("IncomingPhoneNumbers") => ResponseTemplate::new(200)
+                    .set_body_json(
+                        json!({"incoming_phone_numbers": [number], "next_page_uri": null}),
+                    ),
+                "POST" if path.ends_with("IncomingPhoneNumbers") => {
+                    ResponseTemplate::new(201).set_body_json(number.clone())
+                }
+                _ => ResponseTemplate::new(200).set_body_json(number.clone()),
+            }
+        })
+        .mount(&server)
+        .await;
+    let client = support::client(&server.uri());
+    client
+        .incoming_phone_numbers()
+        .list()
+        .phone_number("+1555")
+        .friendly_name("Front desk")
+        .page_size(10)
+        .send()
+        .await
+        .unwrap();
+    client
+        .incoming_phone_numbers()
+        .create("+15551230100")
+        .friendly_name("Front desk")
+        .voice_url("https://example.com/voice.xml")
+        .sms_application_sid("b3877c40-da60-4998-90ad-b792e98472ab")
+        .send()
+        .await
+        .unwrap();
+    client
+        .incoming_phone_number(support::CALL)
+        .fetch()
+        .await
+        .unwrap();
+    client
+        .incoming_phone_number(support::CALL)
+        .update()
+        .sms_url("https://example.com/sms.xml")
+        .status_callback_method(CallbackMethod::Get)
+        .send()
+        .await
+        .unwrap();
+    client
+        .incoming_phone_number(support::CALL)
+        .remove()
+        .await
+        .unwrap();
+    let requests = support::received(&server).await;
+    let shown: Vec<String> = requests.iter().map(support::wire).collect();
+    insta::assert_snapshot!(shown.join("\n"));
+}
+
+#[test]
+fn signalwires_documented_example_reads_as_a_model() {
+    // The example of SignalWire's spec, in its fields and values.
+    let example = json!({
+        "account_id": "ea108133-d6b3-407c-9536-9fad8a929a6a",
+        "account_sid": "ea108133-d6b3-407c-9536-9fad8a929a6a",
+        "address_requirements": "none",
+        "address_sid": null,
+        "api_version": "2010-04-01",
+        "beta": false,
+        "capabilities": {"voice": true, "sms": true, "mms": true, "fax": true},
+        "country_code": "US",
+        "date_created": "Tue, 25 Sep 2018 23:00:00 +0000",
+        "date_updated": "Wed, 26 Sep 2018 22:00:00 +0000",
+        "emergency_address_sid": null,
+        "emergency_status": "Inactive",
+        "friendly_name": "(555) 123-4567",
+        "identity_sid": null,
+        "origin": "signalwire",
+        "phone_number": "+15551234567",
+        "sid": "b3877c40-da60-4998-90ad-b792e98472pn",
+        "sms_application_sid": null,
+        "sms_fallback_method": "POST",
+        "sms_fallback_url": null,
+        "sms_method": "POST",
+        "sms_url": null,
+        "status_callback": null,
+        "status_callback_method": "POST",
+        "trunk_sid": null,
+        "uri": "/api/laml/2010-04-01/Accounts/ea108133-d6b3-407c-9536-9fad8a929a6a/IncomingPhoneNumbers/b3877c40-da60-4998-90ad-b792e98472pn.json",
+        "voice_application_sid": null,
+        "voice_caller_id_lookup": null,
+        "voice_fallback_method": "POST",
+        "voice_fallback_url": null,
+        "voice_method": "POST",
+        "voice_url": null
+    });
+    let number: IncomingPhoneNumber = serde_json::from_value(example).unwrap();
+    assert_eq!(number.phone_number.as_deref(), Some("+15551234567"));
+    assert_eq!(number.capabilities.and_then(|c| c.fax), Some(true));
+    assert!(number.date_created.is_some());
+}
