@@ -472,6 +472,9 @@ impl<'a> Doc<'a> {
         if p.schema["x-lenient"] == Value::Bool(true) && p.schema["type"] == "number" {
             return ("Option<f64>".into(), Some("crate::models::lenient_number"));
         }
+        if p.schema["x-lenient"] == Value::Bool(true) && p.schema["type"] == "integer" {
+            return ("Option<i64>".into(), Some("crate::models::lenient_number"));
+        }
         let rust = match p.schema["type"].as_str() {
             Some("string") => "String".to_owned(),
             Some("boolean") => "bool".to_owned(),
@@ -727,10 +730,10 @@ impl<'a> Doc<'a> {
             if list.is_empty() {
                 String::new()
             } else {
-                let konst = if key == "x-one-of" {
-                    "ONE_OF"
-                } else {
-                    "AT_MOST_ONE_OF"
+                let konst = match key {
+                    "x-one-of" => "ONE_OF",
+                    "x-any-of" => "ANY_OF",
+                    _ => "AT_MOST_ONE_OF",
                 };
                 format!("const {konst}: &'static [&'static [&'static str]] = &[{list}];\n")
             }
@@ -740,12 +743,13 @@ impl<'a> Doc<'a> {
              #[serde(deny_unknown_fields)]\n\
              pub(crate) struct {name} {{\n{fields}}}\n{own}\
              impl crate::api::meta::Form for {name} {{\n\
-             const FIELDS: &'static [crate::api::meta::FieldMeta] = &[{metas}];\n{one}{most}}}\n",
+             const FIELDS: &'static [crate::api::meta::FieldMeta] = &[{metas}];\n{one}{most}{any}}}\n",
             docs(described(schema, name)),
             derives = derives.join(", "),
             metas = field_metas(&all, &required),
             one = groups("x-one-of"),
             most = groups("x-at-most-one-of"),
+            any = groups("x-any-of"),
         )
     }
 
@@ -834,6 +838,13 @@ impl<'a> Doc<'a> {
                 ),
                 Some("integer") => ("u32".to_owned(), "value", FieldKind::Int, "u32".to_owned()),
                 // A field given once for each value, each one of an enum of the crate's.
+                // A field given once for each URL (`MediaUrl`), each checked as a URL.
+                Some("array") if p.schema["items"]["format"] == "uri" => (
+                    "impl IntoIterator<Item = impl Into<String>>".to_owned(),
+                    "value.into_iter().map(Into::into).collect()",
+                    FieldKind::Repeated,
+                    "Vec<String>".to_owned(),
+                ),
                 Some("array") => {
                     let items = self.property(&p.schema["items"]);
                     let item = match items.target {
@@ -895,6 +906,7 @@ impl<'a> Doc<'a> {
             own: schema["x-own"] == Value::Bool(true),
             min_length: p.schema["minLength"].as_u64(),
             max_length: p.schema["maxLength"].as_u64(),
+            max_items: p.schema["maxItems"].as_u64(),
             range: match (p.schema["minimum"].as_u64(), p.schema["maximum"].as_u64()) {
                 (Some(min), Some(max)) if kind == FieldKind::Int => Some((min, max)),
                 _ if kind == FieldKind::Int => {
@@ -1282,8 +1294,10 @@ impl<'a> Doc<'a> {
                 handle_methods,
                 "/// Starts a change to the {what}{needs}; see [`{update}`].\n\
                  pub fn update(&self{params}) -> {update} {{\n\
-                 {update} {{ client: self.client.clone(), {parent_copies}sid: self.sid.clone(), body: {body} {{ {sets}..Default::default() }}, invalid: None }}\n}}\n",
+                 {update} {{ client: self.client.clone(), {parent_copies}sid: self.sid.clone(), body: {body} {{ {sets}{rest} }}, invalid: None }}\n}}\n",
                 update = r.update,
+                // A form whose every field is required has nothing left to default.
+                rest = if args.len() == fields.len() { "" } else { "..Default::default()" },
             )
             .unwrap();
             out.push_str(&self.builder(r, op, &scope, &fields, &required, "update"));
@@ -1575,6 +1589,22 @@ impl<'a> Doc<'a> {
                 )
                 .unwrap();
             }
+            if f.kind == FieldKind::Repeated && f.ty == "Vec<String>" {
+                writeln!(
+                    checks,
+                    "for url in self.body.{ident}.iter_mut().flatten() {{ *url = crate::api::checked_url({field:?}, url)?; }}",
+                    ident = f.ident
+                )
+                .unwrap();
+            }
+            if let Some(max) = f.max_items {
+                writeln!(
+                    checks,
+                    "if let Some(items) = &self.body.{ident} {{ crate::api::meta::at_most_items({field:?}, items.len(), {max})?; }}",
+                    ident = f.ident
+                )
+                .unwrap();
+            }
             if let Some(min) = f.min_length {
                 writeln!(
                     checks,
@@ -1608,8 +1638,12 @@ impl<'a> Doc<'a> {
                 .unwrap();
             }
         }
-        // Groups of fields of which exactly one, or at most one, is to be given.
-        for (key, exactly) in [("x-one-of", true), ("x-at-most-one-of", false)] {
+        // Groups of fields of which exactly one, at most one, or at least one is to be given.
+        for (key, rule) in [
+            ("x-one-of", "Exactly"),
+            ("x-at-most-one-of", "AtMost"),
+            ("x-any-of", "AtLeast"),
+        ] {
             for group in form[key].as_array().into_iter().flatten() {
                 let names: Vec<&str> = group
                     .as_array()
@@ -1628,7 +1662,7 @@ impl<'a> Doc<'a> {
                     .collect();
                 writeln!(
                     checks,
-                    "crate::api::meta::one_of(&{names:?}, &[{}], {exactly})?;",
+                    "crate::api::meta::one_of(&{names:?}, &[{}], crate::api::meta::Given::{rule})?;",
                     given.join(", ")
                 )
                 .unwrap();
@@ -2035,6 +2069,8 @@ struct Field<'a> {
     own: bool,
     min_length: Option<u64>,
     max_length: Option<u64>,
+    /// At most this many values, for a repeated field (`maxItems`).
+    max_items: Option<u64>,
     /// A whole number's least and greatest values.
     range: Option<(u64, u64)>,
     /// The function of `crate::api::meta` that checks its text further (`x-check`).

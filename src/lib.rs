@@ -32,6 +32,7 @@ pub use models::generated::*;
 pub use models::{
     call::{AnsweredBy, CallDirection, CallStatus, MachineDetection, RecordingChannels},
     conference::ConferenceStatus,
+    message::{MessageDirection, MessageStatus},
     number::VoiceReceiveMode,
     participant::ParticipantStatus,
     recording::{RecordingSource, RecordingStatus},

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use axum::{Router, body::Bytes, extract::State, http::HeaderMap, routing::post};
+use axum::body::Bytes;
 use futures_util::TryStreamExt as _;
 use serde_json::json;
 use signalwire_compat::{
@@ -18,7 +18,7 @@ use signalwire_compat::{
     emulator::{ANSWER_AFTER, CallCxml, Clock, Emulator, RING_AFTER, demo},
     webhooks::{CallStatusCallback, Validator},
 };
-use support::raw;
+use support::{callback_receiver as receiver, raw};
 use tokio::sync::mpsc;
 
 fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
@@ -31,33 +31,6 @@ async fn on_a_virtual_clock() -> Emulator {
         .start()
         .await
         .unwrap()
-}
-
-/// A receiver of status callbacks on loopback: each request's signature and form.
-async fn receiver() -> (String, mpsc::UnboundedReceiver<(String, Bytes)>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let router = Router::new()
-        .route(
-            "/status",
-            post(
-                |State(tx): State<mpsc::UnboundedSender<(String, Bytes)>>,
-                 headers: HeaderMap,
-                 body: Bytes| async move {
-                    let signature = headers
-                        .get("x-signalwire-signature")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    let _ = tx.send((signature, body));
-                    "ok"
-                },
-            ),
-        )
-        .with_state(tx);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (format!("http://{addr}/status"), rx)
 }
 
 /// The next callback, checked against the emulator's signing key.

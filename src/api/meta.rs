@@ -177,11 +177,25 @@ pub(crate) trait Form {
     /// Groups of fields of which at most one may be given (`x-at-most-one-of`).
     #[cfg_attr(not(feature = "emulator"), allow(dead_code))]
     const AT_MOST_ONE_OF: &'static [&'static [&'static str]] = &[];
+    /// Groups of fields of which at least one is to be given (`x-any-of`).
+    #[cfg_attr(not(feature = "emulator"), allow(dead_code))]
+    const ANY_OF: &'static [&'static [&'static str]] = &[];
 }
 
-/// Refuses a form that gives none or several of a group of fields of which exactly one is
-/// needed (`exactly`), or several of a group of which at most one may be given.
-pub(crate) fn one_of(group: &[&'static str], given: &[bool], exactly: bool) -> Result<(), Invalid> {
+/// How many of a group of fields a form is to give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Given {
+    /// Exactly one (`x-one-of`).
+    Exactly,
+    /// None or one (`x-at-most-one-of`).
+    AtMost,
+    /// One or more (`x-any-of`).
+    AtLeast,
+}
+
+/// Refuses a form that gives none of a group of fields of which one is needed (`Exactly`,
+/// `AtLeast`), or several of a group of which at most one may be given (`Exactly`, `AtMost`).
+pub(crate) fn one_of(group: &[&'static str], given: &[bool], rule: Given) -> Result<(), Invalid> {
     let list = |names: &[&str], and: &str| match names {
         [] => String::new(),
         [one] => (*one).to_owned(),
@@ -196,15 +210,23 @@ pub(crate) fn one_of(group: &[&'static str], given: &[bool], exactly: bool) -> R
         .filter(|(_, g)| **g)
         .map(|(name, _)| *name)
         .collect();
-    let want = if exactly { "exactly" } else { "at most" };
-    if set.is_empty() && exactly {
+    if set.is_empty() && rule != Given::AtMost {
+        let (want, names) = match rule {
+            Given::AtLeast => ("at least one", list(group, "or")),
+            _ => ("exactly one", list(group, "and")),
+        };
         return Err(Invalid {
             field,
-            reason: format!("none of {} is given; give exactly one", list(group, "and")),
+            reason: format!("none of {names} is given; give {want}"),
         });
     }
-    if set.len() > 1 {
+    if set.len() > 1 && rule != Given::AtLeast {
         let both = if set.len() == 2 { "both" } else { "all" };
+        let want = if rule == Given::Exactly {
+            "exactly"
+        } else {
+            "at most"
+        };
         return Err(Invalid {
             field,
             reason: format!(
@@ -215,6 +237,18 @@ pub(crate) fn one_of(group: &[&'static str], given: &[bool], exactly: bool) -> R
         });
     }
     Ok(())
+}
+
+/// Refuses a repeated field given more than `max` times.
+pub(crate) fn at_most_items(field: &'static str, count: usize, max: u64) -> Result<(), Invalid> {
+    if count as u64 <= max {
+        Ok(())
+    } else {
+        Err(Invalid {
+            field,
+            reason: format!("is given {count} times; it may be given at most {max} times"),
+        })
+    }
 }
 
 /// Refuses a number outside `min..=max`.

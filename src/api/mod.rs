@@ -4,6 +4,7 @@
 pub(crate) mod calls;
 pub(crate) mod conferences;
 pub(crate) mod generated;
+pub(crate) mod messages;
 pub(crate) mod meta;
 pub(crate) mod participants;
 pub(crate) mod recordings;

@@ -1036,6 +1036,11 @@ impl Calls {
         events
     }
 
+    /// Whether `number` is one of the project's lines (a seed's number that takes calls).
+    pub(crate) fn is_line(&self, number: &str) -> bool {
+        self.lines.contains_key(number)
+    }
+
     /// Where the call `sid` takes its cXML from.
     pub(crate) fn cxml(&self, sid: &Uuid) -> Option<CallCxml> {
         self.get(sid).map(|c| c.handler.clone())

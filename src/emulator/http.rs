@@ -342,7 +342,8 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     let now = app.clock.now();
     // Calls move on with the clock, whether or not their wakers have run yet; what that
     // makes is sent where the callbacks pointed before the operation changes any.
-    let earlier = state.advance_calls(&project, now);
+    let mut earlier = state.advance_calls(&project, now);
+    earlier.extend(state.advance_messages(&project, now));
     app.dispatch_held(&mut state, &project, earlier);
     let mut call = super::routes::Call {
         state: &mut state,
@@ -355,10 +356,12 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         pending: Vec::new(),
         allow_remote: app.allow_remote_callbacks,
         wake: Vec::new(),
+        wake_messages: Vec::new(),
     };
     let outcome = (operation.run)(&mut call);
     let mut moved = std::mem::take(&mut call.pending);
     let wake = std::mem::take(&mut call.wake);
+    let wake_messages = std::mem::take(&mut call.wake_messages);
     // A call's status callback pointed elsewhere takes what waited for the old one.
     for sid in state.moved_call_callbacks(&project) {
         app.deliverer
@@ -369,6 +372,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     drop(state);
     for sid in wake {
         wake_call(app.clone(), project, sid);
+    }
+    for sid in wake_messages {
+        wake_message(app.clone(), project, sid);
     }
     match outcome {
         Ok(answer) if answer.change => warn_of_query(answer.response, query),
@@ -440,6 +446,30 @@ pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
             let now = app.clock.now();
             let mut moved = state.advance_calls(&project, now);
             moved.extend(state.settle(&project, now));
+            app.dispatch_held(&mut state, &project, moved);
+        }
+    });
+}
+
+/// Moves a message on when the clock reaches its next change (it is sent, it is
+/// delivered), and sends the status callbacks it makes, until it has no change to come or
+/// the emulator stops.
+pub(crate) fn wake_message(app: Arc<App>, project: Uuid, message: Uuid) {
+    tokio::spawn(async move {
+        let mut stopping = app.stopping.clone();
+        loop {
+            if *stopping.borrow() {
+                return;
+            }
+            let Some(at) = app.state().next_message_change(&project, &message) else {
+                return;
+            };
+            tokio::select! {
+                () = app.clock.sleep_until(at) => {}
+                _ = stopping.wait_for(|stop| *stop) => return,
+            }
+            let mut state = app.state();
+            let moved = state.advance_messages(&project, app.clock.now());
             app.dispatch_held(&mut state, &project, moved);
         }
     });

@@ -75,6 +75,7 @@ mod form;
 mod http;
 mod incoming_phone_numbers;
 mod laml_bins;
+mod messages;
 mod numbers;
 mod paging;
 mod participants;
@@ -112,6 +113,7 @@ pub use conferences::Announcement;
 pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
 };
+pub use messages::{DELIVER_AFTER, MMS_PRICE, SEND_AFTER, SMS_PRICE};
 pub use numbers::{Answer, MAX_RING_MS, MAX_RULES, NumberBehavior};
 pub use remote::{CallLog, RemoteEmulator};
 pub use runner::{

@@ -35,6 +35,8 @@ pub(crate) struct Call<'a> {
     pub(crate) allow_remote: bool,
     /// The calls the operation set moving on the clock, to be woken when they move on.
     pub(crate) wake: Vec<Uuid>,
+    /// The messages the operation set moving on the clock.
+    pub(crate) wake_messages: Vec<Uuid>,
 }
 
 /// What an operation answers: the response, and whether it is a change whose parameters
@@ -89,11 +91,83 @@ const CALL_RECORDINGS: &[&str] = &["Accounts", "*", "Calls", "*", "Recordings"];
 const CALL_RECORDING: &[&str] = &["Accounts", "*", "Calls", "*", "Recordings", "*"];
 const CALL_STREAMS: &[&str] = &["Accounts", "*", "Calls", "*", "Streams"];
 const CALL_STREAM: &[&str] = &["Accounts", "*", "Calls", "*", "Streams", "*"];
+const MESSAGES: &[&str] = &["Accounts", "*", "Messages"];
+const MESSAGE: &[&str] = &["Accounts", "*", "Messages", "*"];
 const STREAMS: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams"];
 const STREAM: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams", "*"];
 
 /// Every operation of the emulator's own resources.
 pub(crate) static OPERATIONS: &[Operation] = &[
+    Operation {
+        id: "list_messages",
+        method: Method::GET,
+        path: MESSAGES,
+        run: |c| {
+            let request = super::messages::list_request(c.query)?;
+            let account = c.sids[0];
+            let messages = c.state.messages(&account, c.path)?;
+            Ok(found(messages.list(&account, &request)))
+        },
+    },
+    Operation {
+        id: "create_message",
+        method: Method::POST,
+        path: MESSAGES,
+        run: |c| {
+            let account = c.sids[0];
+            let sid = super::store::random_sid();
+            let allow_remote = c.allow_remote;
+            let (messages, tables, calls) = c.state.messages_mut(&account, c.path)?;
+            let context = super::messages::Context {
+                tables,
+                is_line: &|n| calls.is_line(n),
+                answer_of: &|n| calls.rules.of(n).answer,
+                allow_remote,
+            };
+            let created = messages.create(&account, c.body, sid, c.now, &context)?;
+            c.wake_messages.push(sid);
+            Ok(Answer {
+                response: ok(StatusCode::CREATED, created),
+                change: true,
+            })
+        },
+    },
+    Operation {
+        id: "fetch_message",
+        method: Method::GET,
+        path: MESSAGE,
+        run: |c| {
+            let [account, message] = [c.sids[0], c.sids[1]];
+            Ok(found(
+                c.state
+                    .messages(&account, c.path)?
+                    .fetch(&account, &message, c.path)?,
+            ))
+        },
+    },
+    Operation {
+        id: "update_message",
+        method: Method::POST,
+        path: MESSAGE,
+        run: |c| {
+            let [account, message] = [c.sids[0], c.sids[1]];
+            let (messages, _, _) = c.state.messages_mut(&account, c.path)?;
+            Ok(changed(
+                messages.redact(&account, &message, c.body, c.now, c.path)?,
+            ))
+        },
+    },
+    Operation {
+        id: "remove_message",
+        method: Method::DELETE,
+        path: MESSAGE,
+        run: |c| {
+            let [account, message] = [c.sids[0], c.sids[1]];
+            let (messages, _, _) = c.state.messages_mut(&account, c.path)?;
+            messages.remove(&message, c.path)?;
+            Ok(gone())
+        },
+    },
     Operation {
         id: "list_calls",
         method: Method::GET,

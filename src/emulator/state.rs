@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::{
     calls::Calls,
     conferences::{Announcement, Conference, Conferences, Pending},
+    messages::Messages,
     participants::Participants,
     recordings::Recordings,
     response::Refusal,
@@ -61,6 +62,8 @@ struct Project {
     streams: Streams,
     /// The resources kept in the generic store (applications, LaML Bins, …).
     tables: Tables,
+    /// Every message, sent or received.
+    messages: Messages,
 }
 
 impl State {
@@ -85,6 +88,7 @@ impl State {
                         recordings: Recordings::from_seed(&p.conferences, now),
                         streams: Streams::default(),
                         tables: Tables::default(),
+                        messages: Messages::default(),
                     },
                 )
             })
@@ -147,6 +151,44 @@ impl State {
             .get_mut(account)
             .map(|p| (&mut p.calls, &p.tables))
             .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// An account's messages, or the 404 for `path`.
+    pub(crate) fn messages(&self, account: &Uuid, path: &str) -> Result<&Messages, Refusal> {
+        self.projects
+            .get(account)
+            .map(|p| &p.messages)
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// An account's messages with what sending one looks at (its numbers and
+    /// applications, its calls' lines and number rules), or the 404 for `path`.
+    pub(crate) fn messages_mut(
+        &mut self,
+        account: &Uuid,
+        path: &str,
+    ) -> Result<(&mut Messages, &Tables, &Calls), Refusal> {
+        self.projects
+            .get_mut(account)
+            .map(|p| (&mut p.messages, &p.tables, &p.calls))
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// Moves an account's messages on to where the clock says they are.
+    pub(crate) fn advance_messages(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
+        self.projects
+            .get_mut(account)
+            .map(|p| p.messages.advance(account, now))
+            .unwrap_or_default()
+    }
+
+    /// When an account's message next moves on by itself, if it will.
+    pub(crate) fn next_message_change(
+        &self,
+        account: &Uuid,
+        message: &Uuid,
+    ) -> Option<DateTime<Utc>> {
+        self.projects.get(account)?.messages.next_change(message)
     }
 
     /// An account's calls, or the 404 for `path`.

@@ -170,6 +170,11 @@ impl<R> Rows<R> {
         self.by_order.get_mut(self.order_of.get(sid)?)
     }
 
+    /// The rows, in their order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &R> {
+        self.by_order.values()
+    }
+
     /// Adds a row after the others, or before them when `newest_first`.
     fn insert(&mut self, sid: Uuid, row: R, newest_first: bool) {
         let order = if newest_first {
@@ -374,19 +379,25 @@ fn repeatable(fields: &[FieldMeta]) -> Vec<&'static str> {
 }
 
 /// Refuses a form that breaks one of its groups: none or several of a group of which
-/// exactly one is needed, several of one of which at most one may be.
+/// exactly one is needed, several of one of which at most one may be, none of one of which
+/// at least one is needed.
 pub(crate) fn read_checked<F: crate::api::meta::Form + DeserializeOwned>(
     body: &[u8],
     update: bool,
 ) -> Result<F, Refusal> {
     let given = super::form::pairs_repeating(body, &repeatable(F::FIELDS))?;
-    for (groups, exactly) in [(F::ONE_OF, true), (F::AT_MOST_ONE_OF, false)] {
+    use crate::api::meta::Given;
+    for (groups, rule) in [
+        (F::ONE_OF, Given::Exactly),
+        (F::AT_MOST_ONE_OF, Given::AtMost),
+        (F::ANY_OF, Given::AtLeast),
+    ] {
         for group in groups {
             let set: Vec<bool> = group
                 .iter()
                 .map(|name| given.iter().any(|(k, v)| k == name && !v.is_empty()))
                 .collect();
-            crate::api::meta::one_of(group, &set, exactly)
+            crate::api::meta::one_of(group, &set, rule)
                 .map_err(|e| Refusal::bad(capitalized(&e.reason)))?;
         }
     }

@@ -7,6 +7,7 @@ pub(crate) mod conference;
 pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/models.rs"));
 }
+pub(crate) mod message;
 pub(crate) mod number;
 pub(crate) mod participant;
 pub(crate) mod recording;
@@ -101,33 +102,51 @@ macro_rules! open_enum {
 pub(crate) use open_enum;
 
 /// Serde helpers (`#[serde(with = …)]`) for a number a server may write as a JSON number or
-/// as text (`0.003` or `"-0.003"`): text that is not a number reads as `None`, and is logged.
-/// Written back as a number.
+/// as text (`0.003` or `"-0.003"`; a count `1` or `"1"`, as Twilio writes counts, prices and
+/// error codes): text that is not such a number reads as `None`, and is logged. Written back
+/// as a number. For `Option<f64>` and `Option<i64>`.
 pub(crate) mod lenient_number {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+    /// A number the helpers read: an `f64` only when finite.
+    pub(crate) trait Number: Sized + Serialize + std::str::FromStr {
+        fn usable(&self) -> bool {
+            true
+        }
+    }
+
+    impl Number for f64 {
+        fn usable(&self) -> bool {
+            self.is_finite()
+        }
+    }
+
+    impl Number for i64 {}
+
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum Given {
-        Number(f64),
+    enum Given<T> {
+        Number(T),
         Text(String),
     }
 
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Option<f64>,
+    pub(crate) fn serialize<T: Number, S: Serializer>(
+        value: &Option<T>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         value.serialize(serializer)
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<f64>, D::Error> {
-        Ok(match Option::<Given>::deserialize(deserializer)? {
+    pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        T: Number + Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(match Option::<Given<T>>::deserialize(deserializer)? {
             None => None,
             Some(Given::Number(n)) => Some(n),
-            Some(Given::Text(text)) => match text.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => Some(n),
+            Some(Given::Text(text)) => match text.trim().parse::<T>() {
+                Ok(n) if n.usable() => Some(n),
                 _ => {
                     tracing::warn!(
                         value = %crate::Printable::new(&text),

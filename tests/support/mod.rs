@@ -101,6 +101,36 @@ pub async fn send_as_demo(request: reqwest::RequestBuilder) -> (u16, serde_json:
     )
 }
 
+/// A receiver of status callbacks on loopback at `/status`: its URL, and each request's
+/// signature and body as they arrive.
+#[cfg(feature = "emulator")]
+pub async fn callback_receiver() -> (String, Callbacks) {
+    use axum::{body::Bytes, extract::State, http::HeaderMap};
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let receive = |State(tx): State<tokio::sync::mpsc::UnboundedSender<(String, Bytes)>>,
+                   headers: HeaderMap,
+                   body: Bytes| async move {
+        let signature = headers
+            .get("x-signalwire-signature")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let _ = tx.send((signature, body));
+        "ok"
+    };
+    let router = axum::Router::new()
+        .route("/status", axum::routing::post(receive))
+        .with_state(tx);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (format!("http://{addr}/status"), rx)
+}
+
+/// What a [`callback_receiver`] was sent: each request's signature and body.
+#[cfg(feature = "emulator")]
+pub type Callbacks = tokio::sync::mpsc::UnboundedReceiver<(String, axum::body::Bytes)>;
+
 /// A receiver on loopback that takes connections and reads, but never answers.
 pub async fn silent_receiver() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
