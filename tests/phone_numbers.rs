@@ -235,8 +235,18 @@ async fn the_emulator_refuses_what_signalwire_would() {
         ),
         (
             400,
+            "an empty name",
+            form(&format!("IncomingPhoneNumbers/{sid}"), "FriendlyName="),
+        ),
+        (
+            400,
             "a method that is not GET or POST",
             form(&format!("IncomingPhoneNumbers/{sid}"), "SmsMethod=PATCH"),
+        ),
+        (
+            400,
+            "a number of a country the emulator sells none of",
+            form("IncomingPhoneNumbers", "PhoneNumber=%2B0005550100"),
         ),
         (
             422,

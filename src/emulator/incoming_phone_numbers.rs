@@ -5,7 +5,8 @@
 //! `signalwire`, `address_requirements` `none`, `beta` false, every method `POST` unless
 //! given, and its name the number formatted for people (`(555) 123-0100` for a North
 //! American number) unless one is given. A number the project already has cannot be bought
-//! again (422, 21422). Its country is `US` for a `+1` number and null otherwise; a number
+//! again (422, 21422). Its country comes from its calling code (`US` for `+1`); a number whose
+//! calling code is not one of [`COUNTRIES`] is not sold (400, 21421). A number
 //! with a North American toll-free code (800, 833, 844, 855, 866, 877, 888) has a
 //! `verification_status` (`unverified`) and takes no emergency address. `VoiceReceiveMode`
 //! is checked and not kept (the number model has no field for it); setting
@@ -23,6 +24,53 @@ use crate::{
     CallbackMethod, IncomingPhoneNumber, NumberCapabilities,
     api::generated::{IncomingPhoneNumberCreate, IncomingPhoneNumberUpdate},
 };
+
+/// The countries whose numbers the emulator sells, by calling code (ISO 3166-1 alpha-2);
+/// a `+1` number is taken to be of the United States.
+const COUNTRIES: [(&str, &str); 32] = [
+    ("1", "US"),
+    ("27", "ZA"),
+    ("31", "NL"),
+    ("32", "BE"),
+    ("33", "FR"),
+    ("34", "ES"),
+    ("351", "PT"),
+    ("353", "IE"),
+    ("358", "FI"),
+    ("39", "IT"),
+    ("41", "CH"),
+    ("420", "CZ"),
+    ("43", "AT"),
+    ("44", "GB"),
+    ("45", "DK"),
+    ("46", "SE"),
+    ("47", "NO"),
+    ("48", "PL"),
+    ("49", "DE"),
+    ("52", "MX"),
+    ("54", "AR"),
+    ("55", "BR"),
+    ("56", "CL"),
+    ("57", "CO"),
+    ("61", "AU"),
+    ("64", "NZ"),
+    ("65", "SG"),
+    ("81", "JP"),
+    ("82", "KR"),
+    ("852", "HK"),
+    ("91", "IN"),
+    ("972", "IL"),
+];
+
+/// The country of a number in E.164 form, if it is one the emulator sells numbers of.
+pub(crate) fn country_of(number: &str) -> Option<&'static str> {
+    let digits = number.strip_prefix('+')?;
+    COUNTRIES
+        .iter()
+        .filter(|(code, _)| digits.starts_with(code))
+        .max_by_key(|(code, _)| code.len())
+        .map(|(_, country)| *country)
+}
 
 /// North American toll-free codes.
 const TOLL_FREE: [&str; 7] = ["800", "833", "844", "855", "866", "877", "888"];
@@ -59,7 +107,16 @@ impl Emulated for IncomingPhoneNumber {
         let post = method_text(CallbackMethod::Post);
         // The store has checked that it is given.
         let number = form.phone_number.clone().unwrap_or_default();
-        let national = number.strip_prefix("+1");
+        let Some(country) = country_of(&number) else {
+            return Err(Refusal::new(
+                400,
+                21421,
+                format!(
+                    "PhoneNumber {number} is not a number the emulator sells: its calling code is not one of {}",
+                    COUNTRIES.map(|(code, _)| format!("+{code}")).join(", ")
+                ),
+            ));
+        };
         let toll_free = toll_free(&number);
         let mut row = IncomingPhoneNumber {
             sid: ctx.sid.into(),
@@ -73,7 +130,7 @@ impl Emulated for IncomingPhoneNumber {
                 mms: Some(true),
                 fax: Some(true),
             }),
-            country_code: national.map(|_| "US".to_owned()),
+            country_code: Some(country.to_owned()),
             origin: Some("signalwire".into()),
             voice_url: None,
             voice_method: post.clone(),
@@ -104,7 +161,8 @@ impl Emulated for IncomingPhoneNumber {
         row.update(
             ctx,
             IncomingPhoneNumberUpdate {
-                friendly_name: form.friendly_name,
+                // An empty name is none: the number formatted stays.
+                friendly_name: form.friendly_name.filter(|n| !n.is_empty()),
                 voice_url: form.voice_url,
                 voice_method: form.voice_method,
                 voice_fallback_url: form.voice_fallback_url,
@@ -132,6 +190,7 @@ impl Emulated for IncomingPhoneNumber {
                 *slot = Some(given.to_string());
             }
         };
+        // An update's empty name is refused by its form's length (1 to 255).
         text(&mut self.friendly_name, f.friendly_name);
         text(&mut self.voice_url, f.voice_url);
         verb(&mut self.voice_method, f.voice_method);
@@ -198,6 +257,17 @@ mod tests {
         assert_eq!(formatted("+15551230100"), "(555) 123-0100");
         assert_eq!(formatted("+442071234567"), "+442071234567");
         assert_eq!(formatted("+1555123010"), "+1555123010");
+    }
+
+    #[test]
+    fn a_numbers_country_is_its_longest_calling_code() {
+        assert_eq!(country_of("+15551230100"), Some("US"));
+        assert_eq!(country_of("+442071234567"), Some("GB"));
+        // +353 is Ireland, not +35 (no such code) nor anything shorter.
+        assert_eq!(country_of("+353112345678"), Some("IE"));
+        assert_eq!(country_of("+85221234567"), Some("HK"));
+        assert_eq!(country_of("+0000000000"), None);
+        assert_eq!(country_of("15551230100"), None);
     }
 
     #[test]

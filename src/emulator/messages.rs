@@ -129,8 +129,11 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
                 }
                 request.status = Some(value);
             }
+            // A day, or a time whose day in UTC counts, as older helper libraries send one.
             "DateSent" | "DateSent<" | "DateSent>" => {
-                request.dates.push(DayFilter::read(&key, &value)?);
+                request
+                    .dates
+                    .push(DayFilter::read_day_or_time(&key, &value)?);
             }
             _ if request.at.read(&key, &value)? => {}
             _ => {
@@ -548,6 +551,7 @@ mod tests {
     #[test]
     fn a_listing_refuses_what_it_does_not_take() {
         assert!(list_request(Some("Status=delivered&DateSent%3E=2026-01-02")).is_ok());
+        assert!(list_request(Some("DateSent%3E=2026-01-02T00%3A00%3A00Z")).is_ok());
         assert_eq!(list_request(Some("Status=lost")).unwrap_err().status, 400);
         assert_eq!(
             list_request(Some("DateSent=yesterday")).unwrap_err().status,

@@ -196,4 +196,33 @@ check("calls: delete succeeds", calls(placed.sid).delete() is True)
 e = refused(lambda: calls(placed.sid).fetch())
 check("calls: fetch after delete is a 404", e is not None and e.status == 404, e and (e.status, e.code))
 
+# Phone numbers and messages: buy a number, send from it (a body and media), follow the
+# message to delivered on the emulator's real clock (sent 1 s after it is created,
+# delivered 1 s later), list with filters, redact, delete; release the number.
+numbers = api.incoming_phone_numbers
+bought = numbers.create(phone_number="+15551230100", sms_url="https://example.com/sms.xml")
+check("numbers: create buys it, named as people write it", bought.sid and bought.phone_number == "+15551230100" and bought.friendly_name == "(555) 123-0100" and bought.sms_method == "POST", (bought.sid, bought.phone_number, bought.friendly_name, bought.sms_method))
+check("numbers: list filters on phone_number", [n.sid for n in numbers.list(phone_number="+1555123")] == [bought.sid])
+e = refused(lambda: numbers.create(phone_number="+15551230100"))
+check("numbers: a number the project has is a 422 with code 21422", e is not None and e.status == 422 and e.code == 21422, e and (e.status, e.code))
+messages = api.messages
+sent = messages.create(to="+15557654321", from_="+15551230100", body="Your table is ready", media_url=["https://example.com/menu.jpg", "https://example.com/map.png"])
+check("messages: create answers the message, queued", sent.sid and sent.status == "queued" and sent.direction == "outbound-api" and str(sent.num_media) == "2", (sent.sid, sent.status, sent.direction, sent.num_media))
+e = refused(lambda: messages.create(to="+15557654321", from_="+15550000000", body="Hi"))
+check("messages: a From the project does not have is a 400 with code 21606", e is not None and e.status == 400 and e.code == 21606, e and (e.status, e.code))
+e = refused(lambda: messages.create(to="+15557654321", from_="+15551230100"))
+check("messages: a message with no body or media is a 400 with code 21602", e is not None and e.status == 400 and e.code == 21602, e and (e.status, e.code))
+e = refused(lambda: messages(sent.sid).delete())
+check("messages: a queued message cannot be deleted: 422 with code 20009", e is not None and e.status == 422 and e.code == 20009, e and (e.status, e.code))
+time.sleep(2.5)
+delivered = messages(sent.sid).fetch()
+check("messages: fetch shows it delivered, with its date and price", delivered.status == "delivered" and delivered.date_sent is not None and delivered.price is not None, (delivered.status, delivered.date_sent, delivered.price))
+check("messages: list filters on to and date_sent_after", [m.sid for m in messages.list(to="+15557654321", date_sent_after=today - datetime.timedelta(days=1))] == [sent.sid])
+redacted = messages(sent.sid).update(body="")
+check("messages: update body='' redacts it", redacted.body == "" and redacted.status == "delivered", (redacted.body, redacted.status))
+check("messages: delete succeeds", messages(sent.sid).delete() is True)
+e = refused(lambda: messages(sent.sid).fetch())
+check("messages: fetch after delete is a 404", e is not None and e.status == 404, e and (e.status, e.code))
+check("numbers: delete releases it", numbers(bought.sid).delete() is True)
+
 finish(LIBRARY)
