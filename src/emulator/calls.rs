@@ -12,7 +12,7 @@
 //! `no-answer`, `failed`) and its duration.
 
 use std::{
-    collections::{BTreeMap, HashMap, VecDeque},
+    collections::{HashMap, VecDeque},
     time::Duration,
 };
 
@@ -23,16 +23,17 @@ use uuid::Uuid;
 use super::{
     callbacks::{Event, StatusCallback},
     conferences::Pending,
-    form::{DayFilter, listing_filters, listing_pairs},
+    form::{DayFilter, listing_pairs, status_filter, unknown_filter},
     numbers::{Answer, Rules},
-    paging::{Position, page},
+    ordered::{Filters, Ordered, Row, listing},
+    paging::Position,
     participants::whole_seconds,
     response::Refusal,
     runner::{RunStart, RunState, RunView},
     store,
 };
 use crate::{
-    API_ROOT_PATH, AnsweredBy, CallDirection, CallStatus, MachineDetection,
+    AnsweredBy, CallDirection, CallStatus, MachineDetection,
     api::generated::{CallCreate, CallUpdate},
 };
 
@@ -173,9 +174,7 @@ pub(crate) struct Dialed {
 /// A project's calls, newest first.
 #[derive(Debug, Default)]
 pub(crate) struct Calls {
-    by_seq: BTreeMap<u64, EmulatedCall>,
-    seq_of: HashMap<Uuid, u64>,
-    made: u64,
+    rows: Ordered<EmulatedCall>,
     /// What the numbers the project calls do.
     pub(crate) rules: Rules,
     /// The project's numbers that take calls, and where each asks for cXML.
@@ -230,14 +229,13 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
                 })?);
             }
             "Status" => {
-                let known = CallStatus::KNOWN.iter().any(|(text, _)| *text == value)
-                    && value != "initiated";
-                if !known {
-                    return Err(Refusal::bad(format!(
-                        "Status must be one of queued, ringing, in-progress, canceled, completed, busy, failed, no-answer, not {value:?}"
-                    )));
-                }
-                request.status = Some(value);
+                // `initiated` is a status callback's word, never a call's status.
+                let known: Vec<&str> = CallStatus::KNOWN
+                    .iter()
+                    .map(|(text, _)| *text)
+                    .filter(|text| *text != "initiated")
+                    .collect();
+                request.status = Some(status_filter(value, &known)?);
             }
             "StartTime" | "StartTime<" | "StartTime>" | "EndTime" | "EndTime<" | "EndTime>" => {
                 request
@@ -245,12 +243,7 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
                     .push(DayFilter::read_day_or_time(&key, &value)?);
             }
             _ if request.at.read(&key, &value)? => {}
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: this listing takes {}, Page, PageSize and PageToken",
-                    FILTERS.join(", ")
-                )));
-            }
+            _ => return Err(unknown_filter(&key, &FILTERS)),
         }
     }
     Ok(request)
@@ -386,10 +379,6 @@ fn laml_as_twiml(body: &[u8]) -> Result<Vec<u8>, Refusal> {
         .into_bytes())
 }
 
-fn listing(account: &Uuid) -> String {
-    format!("{API_ROOT_PATH}/Accounts/{account}/Calls")
-}
-
 /// `at` moved on by `by`; the latest time there is, if that is past it.
 pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
     chrono::Duration::from_std(by)
@@ -487,7 +476,7 @@ impl Calls {
     /// their runner took their seat: no longer seated, each with the room it is to leave.
     pub(crate) fn unseat_gone(&mut self) -> Vec<(Uuid, Uuid)> {
         let mut gone = Vec::new();
-        for call in self.by_seq.values_mut() {
+        for call in self.rows.values_mut() {
             if call.run.seated.is_some() && (call.status.is_over() || call.run.generation > 0) {
                 if let Some(conference) = call.run.seated.take() {
                     gone.push((call.sid, conference));
@@ -505,7 +494,7 @@ impl Calls {
 
     /// The calls a runner should run now: those in progress that no runner runs yet.
     pub(crate) fn waiting_for_runners(&self) -> Vec<Uuid> {
-        self.by_seq
+        self.rows
             .values()
             .filter(|c| c.needs_runner())
             .map(|c| c.sid)
@@ -516,7 +505,7 @@ impl Calls {
     fn room_for_one_more(&self) -> Result<(), Refusal> {
         let limit = self.in_flight_limit.unwrap_or(MAX_CALLS_IN_FLIGHT);
         let in_flight = self
-            .by_seq
+            .rows
             .values()
             .filter(|c| !c.status.is_over())
             .take(limit)
@@ -655,9 +644,6 @@ impl Calls {
         };
         let created = whole_seconds(now);
         let ring_at = later(now, RING_AFTER);
-        self.made += 1;
-        // Newest first: a later call has a smaller key.
-        let seq = u64::MAX - self.made;
         let call = EmulatedCall {
             sid,
             to,
@@ -683,8 +669,8 @@ impl Calls {
             sequence: 0,
             run: RunState::default(),
         };
-        self.seq_of.insert(sid, seq);
-        self.by_seq.entry(seq).or_insert(call)
+        // Newest first.
+        self.rows.push_first(sid, call)
     }
 
     /// Places the call a `<Dial>` of the call `out.parent` makes (with `ParentCallSid`,
@@ -732,13 +718,13 @@ impl Calls {
 
     /// Wakes each runner whose `<Dial>`ed call has moved on since the runner last looked.
     pub(crate) fn wake_dialers(&mut self) {
-        let dialing: Vec<(u64, Option<Dialed>)> = self
-            .by_seq
-            .iter()
-            .filter_map(|(seq, c)| Some((*seq, self.dialed(&c.run.dialing?))))
+        let dialing: Vec<(Uuid, Option<Dialed>)> = self
+            .rows
+            .values()
+            .filter_map(|c| Some((c.sid, self.dialed(&c.run.dialing?))))
             .collect();
-        for (seq, status) in dialing {
-            if let Some(call) = self.by_seq.get_mut(&seq)
+        for (sid, status) in dialing {
+            if let Some(call) = self.rows.get_mut(&sid)
                 && call.run.dial_seen != status
             {
                 call.run.wake.notify_one();
@@ -747,12 +733,11 @@ impl Calls {
     }
 
     fn get(&self, sid: &Uuid) -> Option<&EmulatedCall> {
-        self.by_seq.get(self.seq_of.get(sid)?)
+        self.rows.get(sid)
     }
 
     fn get_mut(&mut self, sid: &Uuid) -> Option<&mut EmulatedCall> {
-        let seq = *self.seq_of.get(sid)?;
-        self.by_seq.get_mut(&seq)
+        self.rows.get_mut(sid)
     }
 
     /// Whether the call exists and is live (answered and not over).
@@ -762,35 +747,18 @@ impl Calls {
 
     /// The calls that ended: their SIDs.
     pub(crate) fn ended(&self) -> impl Iterator<Item = Uuid> + '_ {
-        self.by_seq
+        self.rows
             .values()
             .filter(|c| c.status.is_over())
             .map(|c| c.sid)
     }
 
     pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {
-        let own = [
-            request.to.clone().map(|v| ("To", v)),
-            request.from.clone().map(|v| ("From", v)),
-            request.parent.map(|v| ("ParentCallSid", v.to_string())),
-            request.status.clone().map(|v| ("Status", v)),
-        ];
-        let filters = listing_filters(own, &request.dates);
-        page(
-            &self.by_seq,
-            |c| c.matches(request),
-            &request.at,
-            "calls",
-            &listing(account),
-            &filters,
-            |c| c.render(account),
-        )
+        self.rows.list(account, request)
     }
 
     pub(crate) fn fetch(&self, account: &Uuid, sid: &Uuid, path: &str) -> Result<Value, Refusal> {
-        self.get(sid)
-            .map(|c| c.render(account))
-            .ok_or_else(|| Refusal::not_found(path))
+        self.rows.fetch(account, sid, path)
     }
 
     /// Redirects, ends or re-points the status callback of a call.
@@ -912,7 +880,7 @@ impl Calls {
 
     /// Every call's runner share.
     pub(crate) fn runs_mut(&mut self) -> impl Iterator<Item = (&Uuid, &mut RunState)> {
-        self.by_seq.values_mut().map(|c| (&c.sid, &mut c.run))
+        self.rows.values_mut().map(|c| (&c.sid, &mut c.run))
     }
 
     /// The runner's share of the call `sid`.
@@ -988,9 +956,7 @@ impl Calls {
                 ),
             ));
         }
-        if let Some(seq) = self.seq_of.remove(sid) {
-            self.by_seq.remove(&seq);
-        }
+        self.rows.remove(sid);
         self.ended_logs.retain(|ended| ended != sid);
         Ok(())
     }
@@ -1000,7 +966,7 @@ impl Calls {
     pub(crate) fn advance(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
         let mut events = Vec::new();
         let mut ended = Vec::new();
-        for call in self.by_seq.values_mut() {
+        for call in self.rows.values_mut() {
             if call.status == CallStatus::Queued && now >= call.ring_at {
                 call.date_updated = whole_seconds(call.ring_at);
                 if call.outcome == Answer::Fail {
@@ -1065,21 +1031,6 @@ impl EmulatedCall {
             && !matches!(self.handler, CallCxml::Bridged(_))
     }
 
-    fn matches(&self, r: &ListRequest) -> bool {
-        r.to.as_ref().is_none_or(|to| *to == self.to)
-            && r.from.as_ref().is_none_or(|from| *from == self.from)
-            && r.parent.is_none_or(|p| self.parent == Some(p))
-            && r.status.as_ref().is_none_or(|s| self.status == *s.as_str())
-            && r.dates.iter().all(|f| {
-                let date = if f.key.starts_with("Start") {
-                    self.start_time
-                } else {
-                    self.end_time
-                };
-                date.is_some_and(|d| f.passes(&d))
-            })
-    }
-
     /// Ends the call with `status`, with its `completed` event.
     fn end(&mut self, account: &Uuid, status: CallStatus, now: DateTime<Utc>) -> Option<Pending> {
         self.status = status;
@@ -1135,11 +1086,46 @@ impl EmulatedCall {
         self.sequence += 1;
         callback.pending(account, &self.sid, name, name, params)
     }
+}
+
+impl Row for EmulatedCall {
+    const ITEMS: &'static str = "calls";
+    const PATH: &'static str = "Calls";
+    type Request = ListRequest;
+
+    fn at(request: &ListRequest) -> &Position {
+        &request.at
+    }
+
+    fn filters(request: &ListRequest) -> Filters<'_> {
+        let own = vec![
+            request.to.clone().map(|v| ("To", v)),
+            request.from.clone().map(|v| ("From", v)),
+            request.parent.map(|v| ("ParentCallSid", v.to_string())),
+            request.status.clone().map(|v| ("Status", v)),
+        ];
+        (own, &request.dates)
+    }
+
+    fn matches(&self, r: &ListRequest) -> bool {
+        r.to.as_ref().is_none_or(|to| *to == self.to)
+            && r.from.as_ref().is_none_or(|from| *from == self.from)
+            && r.parent.is_none_or(|p| self.parent == Some(p))
+            && r.status.as_ref().is_none_or(|s| self.status == *s.as_str())
+            && r.dates.iter().all(|f| {
+                let date = if f.key.starts_with("Start") {
+                    self.start_time
+                } else {
+                    self.end_time
+                };
+                date.is_some_and(|d| f.passes(&d))
+            })
+    }
 
     /// The call in the API's JSON shape, written by serializing the public model: every
     /// field SignalWire documents.
     fn render(&self, account: &Uuid) -> Value {
-        let uri = format!("{}/{}", listing(account), self.sid);
+        let uri = format!("{}/{}", listing(account, Self::PATH), self.sid);
         let model = crate::Call {
             sid: self.sid.into(),
             account_sid: (*account).into(),

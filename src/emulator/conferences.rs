@@ -19,24 +19,35 @@
 //!
 //! [`Emulator::announcements`]: super::Emulator::announcements
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::callbacks::{ConferenceInfo, Event, Join, StatusCallback};
 use super::{
-    form::{DayFilter, listing_filters, listing_pairs},
-    paging::{Position, page},
+    form::{DayFilter, listing_pairs, status_filter, unknown_filter},
+    ordered::{Filters, Ordered, Row, listing},
+    paging::Position,
     participants::{Participants, whole_seconds},
     response::Refusal,
     seed::SeedConference,
 };
-use crate::{API_ROOT_PATH, ConferenceStatus, time::parse_rfc2822};
+use crate::{ConferenceStatus, time::parse_rfc2822};
 
 /// The statuses a conference can have.
 const STATUSES: [&str; 3] = ["init", "in-progress", "completed"];
+
+/// The filters a conference listing takes, besides its position.
+const FILTERS: [&str; 8] = [
+    "FriendlyName",
+    "Status",
+    "DateCreated",
+    "DateCreated<",
+    "DateCreated>",
+    "DateUpdated",
+    "DateUpdated<",
+    "DateUpdated>",
+];
 
 /// A conference the emulator holds.
 #[derive(Debug)]
@@ -106,19 +117,7 @@ pub(crate) struct Update {
 /// Reads a conference listing's query.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let mut request = ListRequest::default();
-    for (key, value) in listing_pairs(
-        query,
-        &[
-            "FriendlyName",
-            "Status",
-            "DateCreated",
-            "DateCreated<",
-            "DateCreated>",
-            "DateUpdated",
-            "DateUpdated<",
-            "DateUpdated>",
-        ],
-    )? {
+    for (key, value) in listing_pairs(query, &FILTERS)? {
         match key.as_str() {
             "FriendlyName" if value.chars().count() > 64 => {
                 return Err(Refusal::bad(format!(
@@ -127,21 +126,11 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
                 )));
             }
             "FriendlyName" => request.friendly_name = Some(value),
-            "Status" if STATUSES.contains(&value.as_str()) => request.status = Some(value),
-            "Status" => {
-                return Err(Refusal::bad(format!(
-                    "Status must be one of {}, not {value:?}",
-                    STATUSES.join(", ")
-                )));
-            }
+            "Status" => request.status = Some(status_filter(value, &STATUSES)?),
             "DateCreated" | "DateCreated<" | "DateCreated>" | "DateUpdated" | "DateUpdated<"
             | "DateUpdated>" => request.dates.push(DayFilter::read(&key, &value)?),
             _ if request.at.read(&key, &value)? => {}
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: this listing takes FriendlyName, Status, DateCreated, DateCreated<, DateCreated>, DateUpdated, DateUpdated<, DateUpdated>, Page, PageSize and PageToken"
-                )));
-            }
+            _ => return Err(unknown_filter(&key, &FILTERS)),
         }
     }
     Ok(request)
@@ -165,11 +154,6 @@ pub(crate) fn update_request(body: &[u8]) -> Result<Update, Refusal> {
         announce_url: form.announce_url,
         announce_method: form.announce_method.map(super::participants::method),
     })
-}
-
-/// The path of an account's conference listing.
-fn listing(account: &Uuid) -> String {
-    format!("{API_ROOT_PATH}/Accounts/{account}/Conferences")
 }
 
 impl SeedConference {
@@ -298,24 +282,6 @@ impl Conference {
             Record::Asked(asked) => Some(asked),
             _ => None,
         }
-    }
-
-    fn matches(&self, request: &ListRequest) -> bool {
-        request
-            .friendly_name
-            .as_ref()
-            .is_none_or(|n| *n == self.friendly_name)
-            && request
-                .status
-                .as_ref()
-                .is_none_or(|s| *s == self.status.as_str())
-            && request.dates.iter().all(|filter| {
-                filter.passes(if filter.on_created() {
-                    &self.date_created
-                } else {
-                    &self.date_updated
-                })
-            })
     }
 
     pub(crate) fn fetch(&self, account: &Uuid) -> Value {
@@ -611,11 +577,47 @@ impl Conference {
     pub(crate) fn announcements(&self) -> &[Announcement] {
         &self.announcements
     }
+}
+
+impl Row for Conference {
+    const ITEMS: &'static str = "conferences";
+    const PATH: &'static str = "Conferences";
+    type Request = ListRequest;
+
+    fn at(request: &ListRequest) -> &Position {
+        &request.at
+    }
+
+    fn filters(request: &ListRequest) -> Filters<'_> {
+        let own = vec![
+            request.friendly_name.clone().map(|n| ("FriendlyName", n)),
+            request.status.clone().map(|s| ("Status", s)),
+        ];
+        (own, &request.dates)
+    }
+
+    fn matches(&self, request: &ListRequest) -> bool {
+        request
+            .friendly_name
+            .as_ref()
+            .is_none_or(|n| *n == self.friendly_name)
+            && request
+                .status
+                .as_ref()
+                .is_none_or(|s| *s == self.status.as_str())
+            && request.dates.iter().all(|filter| {
+                filter.passes(if filter.on_created() {
+                    &self.date_created
+                } else {
+                    &self.date_updated
+                })
+            })
+    }
 
     /// The conference in the API's JSON shape, written by serializing the public model:
     /// every field SignalWire documents.
     fn render(&self, account: &Uuid) -> Value {
-        let uri = format!("{}/{}", listing(account), self.sid);
+        let uri = format!("{}/{}", listing(account, Self::PATH), self.sid);
         let model = crate::Conference {
             sid: self.sid.into(),
             account_sid: (*account).into(),
@@ -638,43 +640,40 @@ impl Conference {
 /// An account's conferences, in the order they were created.
 #[derive(Debug, Default)]
 pub(crate) struct Conferences {
-    by_seq: BTreeMap<u64, Conference>,
-    seq_of: std::collections::HashMap<Uuid, u64>,
+    rows: Ordered<Conference>,
 }
 
 impl Conferences {
     pub(crate) fn from_seed(seed: &[SeedConference], now: DateTime<FixedOffset>) -> Self {
         let mut conferences = Self::default();
-        for (seq, c) in seed.iter().enumerate() {
-            conferences.seq_of.insert(c.sid, seq as u64);
+        for c in seed {
             conferences
-                .by_seq
-                .insert(seq as u64, Conference::from_seed(c, now));
+                .rows
+                .push_last(c.sid, Conference::from_seed(c, now));
         }
         conferences
     }
 
     pub(crate) fn get(&self, sid: &Uuid) -> Option<&Conference> {
-        self.seq_of.get(sid).and_then(|s| self.by_seq.get(s))
+        self.rows.get(sid)
     }
 
     /// The conferences, in the order they were created.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Conference> {
-        self.by_seq.values()
+        self.rows.values()
     }
 
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Conference> {
-        self.by_seq.values_mut()
+        self.rows.values_mut()
     }
 
     pub(crate) fn get_mut(&mut self, sid: &Uuid) -> Option<&mut Conference> {
-        let seq = *self.seq_of.get(sid)?;
-        self.by_seq.get_mut(&seq)
+        self.rows.get_mut(sid)
     }
 
     /// The newest conference named `friendly_name` that is not over.
     pub(crate) fn live_named(&self, friendly_name: &str) -> Option<Uuid> {
-        self.by_seq
+        self.rows
             .values()
             .rev()
             .find(|c| !c.is_over() && c.friendly_name == friendly_name)
@@ -683,26 +682,11 @@ impl Conferences {
 
     /// Adds a conference, the newest.
     pub(crate) fn insert(&mut self, conference: Conference) {
-        let seq = self.by_seq.last_key_value().map_or(0, |(s, _)| s + 1);
-        self.seq_of.insert(conference.sid, seq);
-        self.by_seq.insert(seq, conference);
+        self.rows.push_last(conference.sid, conference);
     }
 
     pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {
-        let own = [
-            request.friendly_name.clone().map(|n| ("FriendlyName", n)),
-            request.status.clone().map(|s| ("Status", s)),
-        ];
-        let filters = listing_filters(own, &request.dates);
-        page(
-            &self.by_seq,
-            |c| c.matches(request),
-            &request.at,
-            "conferences",
-            &listing(account),
-            &filters,
-            |c| c.render(account),
-        )
+        self.rows.list(account, request)
     }
 }
 

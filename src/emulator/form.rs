@@ -45,6 +45,26 @@ pub(crate) fn listing_pairs(
     Ok(pairs)
 }
 
+/// A listing's `Status` filter, if it is one of `known`; else 400 naming them.
+pub(crate) fn status_filter(value: String, known: &[&str]) -> Result<String, Refusal> {
+    if known.contains(&value.as_str()) {
+        return Ok(value);
+    }
+    Err(Refusal::bad(format!(
+        "Status must be one of {}, not {value:?}",
+        known.join(", ")
+    )))
+}
+
+/// The refusal of a parameter a listing does not take: it names the listing's `filters`
+/// and its position's.
+pub(crate) fn unknown_filter(key: &str, filters: &[&str]) -> Refusal {
+    Refusal::bad(format!(
+        "Unknown parameter {key:?}: this listing takes {}, Page, PageSize and PageToken",
+        filters.join(", ")
+    ))
+}
+
 /// A boolean parameter: `true` or `false`, in any case.
 pub(crate) fn boolean(key: &str, value: &str) -> Result<bool, Refusal> {
     if value.eq_ignore_ascii_case("true") {

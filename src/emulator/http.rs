@@ -340,10 +340,9 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
     let mut state = app.state();
     // Read once the state is held, so that no change is dated before one made meanwhile.
     let now = app.clock.now();
-    // Calls move on with the clock, whether or not their wakers have run yet; what that
-    // makes is sent where the callbacks pointed before the operation changes any.
-    let mut earlier = state.advance_calls(&project, now);
-    earlier.extend(state.advance_messages(&project, now));
+    // Calls and messages move on with the clock, whether or not their wakers have run yet;
+    // what that makes is sent where the callbacks pointed before the operation changes any.
+    let earlier = state.advance(&project, now);
     app.dispatch_held(&mut state, &project, earlier);
     let mut call = super::routes::Call {
         state: &mut state,
@@ -422,31 +421,41 @@ fn delivery_log(app: &App, project: &Uuid, query: &str) -> Result<Response, Refu
     ))
 }
 
+/// Moves the project on each time the clock reaches the time `next` gives (what is due of
+/// its calls and messages, and what that settles), sending the events that makes, until
+/// `next` gives none (`true`) or the emulator stops (`false`).
+async fn follow_the_clock(
+    app: &App,
+    project: Uuid,
+    next: impl Fn(&super::state::State) -> Option<chrono::DateTime<chrono::Utc>>,
+) -> bool {
+    let mut stopping = app.stopping.clone();
+    loop {
+        if *stopping.borrow() {
+            return false;
+        }
+        let Some(at) = next(&app.state()) else {
+            return true;
+        };
+        tokio::select! {
+            () = app.clock.sleep_until(at) => {}
+            _ = stopping.wait_for(|stop| *stop) => return false,
+        }
+        let mut state = app.state();
+        let now = app.clock.now();
+        let mut moved = state.advance(&project, now);
+        moved.extend(state.settle(&project, now));
+        app.dispatch_held(&mut state, &project, moved);
+    }
+}
+
 /// Moves a call on when the clock reaches its next change (it rings, it is answered), and
-/// sends the events it makes, until it has no change of its own to come or the emulator
-/// stops.
+/// sends the events it makes; once it has no change of its own to come, its cXML runs.
 pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
     tokio::spawn(async move {
-        let mut stopping = app.stopping.clone();
-        loop {
-            if *stopping.borrow() {
-                return;
-            }
-            let next = app.state().next_call_change(&project, &call);
-            let Some(at) = next else {
-                // Answered (or over): its cXML runs, if it does not already.
-                super::runner::run(app, project, call).await;
-                return;
-            };
-            tokio::select! {
-                () = app.clock.sleep_until(at) => {}
-                _ = stopping.wait_for(|stop| *stop) => return,
-            }
-            let mut state = app.state();
-            let now = app.clock.now();
-            let mut moved = state.advance_calls(&project, now);
-            moved.extend(state.settle(&project, now));
-            app.dispatch_held(&mut state, &project, moved);
+        if follow_the_clock(&app, project, |s| s.next_call_change(&project, &call)).await {
+            // Answered (or over): its cXML runs, if it does not already.
+            super::runner::run(app, project, call).await;
         }
     });
 }
@@ -456,22 +465,7 @@ pub(crate) fn wake_call(app: Arc<App>, project: Uuid, call: Uuid) {
 /// the emulator stops.
 pub(crate) fn wake_message(app: Arc<App>, project: Uuid, message: Uuid) {
     tokio::spawn(async move {
-        let mut stopping = app.stopping.clone();
-        loop {
-            if *stopping.borrow() {
-                return;
-            }
-            let Some(at) = app.state().next_message_change(&project, &message) else {
-                return;
-            };
-            tokio::select! {
-                () = app.clock.sleep_until(at) => {}
-                _ = stopping.wait_for(|stop| *stop) => return,
-            }
-            let mut state = app.state();
-            let moved = state.advance_messages(&project, app.clock.now());
-            app.dispatch_held(&mut state, &project, moved);
-        }
+        follow_the_clock(&app, project, |s| s.next_message_change(&project, &message)).await;
     });
 }
 

@@ -15,10 +15,7 @@
 //! reached, since the emulator sends within a second. A message on its way (`queued`) can be
 //! neither redacted nor deleted (422, 20009).
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    time::Duration,
-};
+use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
@@ -28,15 +25,16 @@ use super::{
     callbacks::{Event, StatusCallback},
     calls::later,
     conferences::Pending,
-    form::{DayFilter, listing_filters, listing_pairs, pairs_repeating},
+    form::{DayFilter, listing_pairs, pairs_repeating, status_filter, unknown_filter},
     numbers::Answer,
-    paging::{Position, page},
+    ordered::{Filters, Ordered, Row, listing},
+    paging::Position,
     participants::whole_seconds,
     response::Refusal,
     store::{self, MAX_ROWS, Tables},
 };
 use crate::{
-    API_ROOT_PATH, IncomingPhoneNumber, MessageDirection, MessageStatus,
+    IncomingPhoneNumber, MessageDirection, MessageStatus,
     api::generated::{MessageCreate, MessageUpdate},
     segments::Segments,
 };
@@ -94,9 +92,7 @@ struct EmulatedMessage {
 /// A project's messages, newest first.
 #[derive(Debug, Default)]
 pub(crate) struct Messages {
-    by_seq: BTreeMap<u64, EmulatedMessage>,
-    seq_of: HashMap<Uuid, u64>,
-    made: u64,
+    rows: Ordered<EmulatedMessage>,
 }
 
 /// A message listing's request: its filters and position, already checked.
@@ -117,17 +113,8 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
             "To" => request.to = Some(value),
             "From" => request.from = Some(value),
             "Status" => {
-                if !MessageStatus::KNOWN.iter().any(|(text, _)| *text == value) {
-                    return Err(Refusal::bad(format!(
-                        "Status must be one of {}, not {value:?}",
-                        MessageStatus::KNOWN
-                            .iter()
-                            .map(|(text, _)| *text)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-                request.status = Some(value);
+                let known: Vec<&str> = MessageStatus::KNOWN.iter().map(|(text, _)| *text).collect();
+                request.status = Some(status_filter(value, &known)?);
             }
             // A day, or a time whose day in UTC counts, as older helper libraries send one.
             "DateSent" | "DateSent<" | "DateSent>" => {
@@ -136,19 +123,10 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
                     .push(DayFilter::read_day_or_time(&key, &value)?);
             }
             _ if request.at.read(&key, &value)? => {}
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: this listing takes {}, Page, PageSize and PageToken",
-                    FILTERS.join(", ")
-                )));
-            }
+            _ => return Err(unknown_filter(&key, &FILTERS)),
         }
     }
     Ok(request)
-}
-
-fn listing(account: &Uuid) -> String {
-    format!("{API_ROOT_PATH}/Accounts/{account}/Messages")
 }
 
 /// Where a message goes, as the rest of the project tells: its numbers, its applications,
@@ -193,14 +171,6 @@ fn price(mms: bool, segments: u32) -> f64 {
 }
 
 impl Messages {
-    fn get(&self, sid: &Uuid) -> Option<&EmulatedMessage> {
-        self.by_seq.get(self.seq_of.get(sid)?)
-    }
-
-    fn get_mut(&mut self, sid: &Uuid) -> Option<&mut EmulatedMessage> {
-        self.by_seq.get_mut(self.seq_of.get(sid)?)
-    }
-
     /// Sends a message, as `POST /Messages` asks: it is queued now.
     pub(crate) fn create(
         &mut self,
@@ -230,7 +200,7 @@ impl Messages {
             ));
         }
         let form: MessageCreate = store::read_checked(body, false)?;
-        if self.by_seq.len() >= MAX_ROWS {
+        if self.rows.len() >= MAX_ROWS {
             return Err(Refusal::new(
                 422,
                 20016,
@@ -340,36 +310,15 @@ impl Messages {
             outcome,
             callback,
         };
-        let shown = message.render(account);
-        self.made += 1;
-        let seq = u64::MAX - self.made;
-        self.seq_of.insert(sid, seq);
-        self.by_seq.insert(seq, message);
-        Ok(shown)
+        Ok(self.rows.push_first(sid, message).render(account))
     }
 
     pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {
-        let own = [
-            request.to.clone().map(|v| ("To", v)),
-            request.from.clone().map(|v| ("From", v)),
-            request.status.clone().map(|v| ("Status", v)),
-        ];
-        let filters = listing_filters(own, &request.dates);
-        page(
-            &self.by_seq,
-            |m| m.matches(request),
-            &request.at,
-            "messages",
-            &listing(account),
-            &filters,
-            |m| m.render(account),
-        )
+        self.rows.list(account, request)
     }
 
     pub(crate) fn fetch(&self, account: &Uuid, sid: &Uuid, path: &str) -> Result<Value, Refusal> {
-        self.get(sid)
-            .map(|m| m.render(account))
-            .ok_or_else(|| Refusal::not_found(path))
+        self.rows.fetch(account, sid, path)
     }
 
     /// Redacts a message that is no longer on its way: its body is blanked.
@@ -387,7 +336,10 @@ impl Messages {
                 "Body must be empty: redacting a message is the only change it takes",
             ));
         }
-        let message = self.get_mut(sid).ok_or_else(|| Refusal::not_found(path))?;
+        let message = self
+            .rows
+            .get_mut(sid)
+            .ok_or_else(|| Refusal::not_found(path))?;
         message.in_progress("redacted")?;
         message.body.clear();
         message.date_updated = whole_seconds(now);
@@ -396,18 +348,16 @@ impl Messages {
 
     /// Deletes the record of a message that is no longer on its way.
     pub(crate) fn remove(&mut self, sid: &Uuid, path: &str) -> Result<(), Refusal> {
-        let message = self.get(sid).ok_or_else(|| Refusal::not_found(path))?;
+        let message = self.rows.get(sid).ok_or_else(|| Refusal::not_found(path))?;
         message.in_progress("deleted")?;
-        if let Some(seq) = self.seq_of.remove(sid) {
-            self.by_seq.remove(&seq);
-        }
+        self.rows.remove(sid);
         Ok(())
     }
 
     /// Moves every message on to where the clock says it is, with the events it makes.
     pub(crate) fn advance(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
         let mut events = Vec::new();
-        for message in self.by_seq.values_mut() {
+        for message in self.rows.values_mut() {
             if message.status == MessageStatus::Queued && now >= message.send_at {
                 let at = message.send_at;
                 message.date_updated = whole_seconds(at);
@@ -434,7 +384,7 @@ impl Messages {
 
     /// When the message `sid` next moves on by itself, if it will.
     pub(crate) fn next_change(&self, sid: &Uuid) -> Option<DateTime<Utc>> {
-        let message = self.get(sid)?;
+        let message = self.rows.get(sid)?;
         match message.status {
             MessageStatus::Queued => Some(message.send_at),
             MessageStatus::Sent => Some(later(message.send_at, DELIVER_AFTER)),
@@ -444,15 +394,6 @@ impl Messages {
 }
 
 impl EmulatedMessage {
-    fn matches(&self, r: &ListRequest) -> bool {
-        r.to.as_ref().is_none_or(|to| *to == self.to)
-            && r.from.as_ref().is_none_or(|from| *from == self.from)
-            && r.status.as_ref().is_none_or(|s| self.status == *s.as_str())
-            && r.dates
-                .iter()
-                .all(|f| self.date_sent.is_some_and(|d| f.passes(&d)))
-    }
-
     /// Refuses a change to a message still on its way.
     fn in_progress(&self, change: &str) -> Result<(), Refusal> {
         if self.status.in_progress() {
@@ -504,10 +445,38 @@ impl EmulatedMessage {
             callback,
         ))
     }
+}
+
+impl Row for EmulatedMessage {
+    const ITEMS: &'static str = "messages";
+    const PATH: &'static str = "Messages";
+    type Request = ListRequest;
+
+    fn at(request: &ListRequest) -> &Position {
+        &request.at
+    }
+
+    fn filters(request: &ListRequest) -> Filters<'_> {
+        let own = vec![
+            request.to.clone().map(|v| ("To", v)),
+            request.from.clone().map(|v| ("From", v)),
+            request.status.clone().map(|v| ("Status", v)),
+        ];
+        (own, &request.dates)
+    }
+
+    fn matches(&self, r: &ListRequest) -> bool {
+        r.to.as_ref().is_none_or(|to| *to == self.to)
+            && r.from.as_ref().is_none_or(|from| *from == self.from)
+            && r.status.as_ref().is_none_or(|s| self.status == *s.as_str())
+            && r.dates
+                .iter()
+                .all(|f| self.date_sent.is_some_and(|d| f.passes(&d)))
+    }
 
     /// The message in the API's JSON shape, written by serializing the public model.
     fn render(&self, account: &Uuid) -> Value {
-        let uri = format!("{}/{}", listing(account), self.sid);
+        let uri = format!("{}/{}", listing(account, Self::PATH), self.sid);
         let sent = self.date_sent.is_some();
         let error = self.error();
         let model = crate::Message {

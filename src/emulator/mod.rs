@@ -77,6 +77,7 @@ mod incoming_phone_numbers;
 mod laml_bins;
 mod messages;
 mod numbers;
+mod ordered;
 mod paging;
 mod participants;
 mod recordings;

@@ -84,11 +84,7 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
             "Muted" => request.muted = Some(boolean(&key, &value)?),
             "Hold" => request.hold = Some(boolean(&key, &value)?),
             _ if request.at.read(&key, &value)? => {}
-            _ => {
-                return Err(Refusal::bad(format!(
-                    "Unknown parameter {key:?}: this listing takes Muted, Hold, Page, PageSize and PageToken"
-                )));
-            }
+            _ => return Err(super::form::unknown_filter(&key, &["Muted", "Hold"])),
         }
     }
     Ok(request)

@@ -130,6 +130,20 @@ impl State {
         crate::webhooks::SigningKey::new(key.clone()).ok()
     }
 
+    /// An account's project, or the 404 for `path`.
+    fn project(&self, account: &Uuid, path: &str) -> Result<&Project, Refusal> {
+        self.projects
+            .get(account)
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
+    /// An account's project to change, or the 404 for `path`.
+    fn project_mut(&mut self, account: &Uuid, path: &str) -> Result<&mut Project, Refusal> {
+        self.projects
+            .get_mut(account)
+            .ok_or_else(|| Refusal::not_found(path))
+    }
+
     /// An account's tables; `None` for an account the emulator does not hold.
     pub(crate) fn tables_mut(&mut self, account: &Uuid) -> Option<&mut Tables> {
         self.projects.get_mut(account).map(|p| &mut p.tables)
@@ -147,18 +161,13 @@ impl State {
         account: &Uuid,
         path: &str,
     ) -> Result<(&mut Calls, &Tables), Refusal> {
-        self.projects
-            .get_mut(account)
-            .map(|p| (&mut p.calls, &p.tables))
-            .ok_or_else(|| Refusal::not_found(path))
+        let p = self.project_mut(account, path)?;
+        Ok((&mut p.calls, &p.tables))
     }
 
     /// An account's messages, or the 404 for `path`.
     pub(crate) fn messages(&self, account: &Uuid, path: &str) -> Result<&Messages, Refusal> {
-        self.projects
-            .get(account)
-            .map(|p| &p.messages)
-            .ok_or_else(|| Refusal::not_found(path))
+        Ok(&self.project(account, path)?.messages)
     }
 
     /// An account's messages with what sending one looks at (its numbers and
@@ -168,18 +177,8 @@ impl State {
         account: &Uuid,
         path: &str,
     ) -> Result<(&mut Messages, &Tables, &Calls), Refusal> {
-        self.projects
-            .get_mut(account)
-            .map(|p| (&mut p.messages, &p.tables, &p.calls))
-            .ok_or_else(|| Refusal::not_found(path))
-    }
-
-    /// Moves an account's messages on to where the clock says they are.
-    pub(crate) fn advance_messages(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
-        self.projects
-            .get_mut(account)
-            .map(|p| p.messages.advance(account, now))
-            .unwrap_or_default()
+        let p = self.project_mut(account, path)?;
+        Ok((&mut p.messages, &p.tables, &p.calls))
     }
 
     /// When an account's message next moves on by itself, if it will.
@@ -193,18 +192,18 @@ impl State {
 
     /// An account's calls, or the 404 for `path`.
     pub(crate) fn calls(&self, account: &Uuid, path: &str) -> Result<&Calls, Refusal> {
-        self.projects
-            .get(account)
-            .map(|p| &p.calls)
-            .ok_or_else(|| Refusal::not_found(path))
+        Ok(&self.project(account, path)?.calls)
     }
 
-    /// Moves an account's calls on to where the clock says they are, with their events.
-    pub(crate) fn advance_calls(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
-        self.projects
-            .get_mut(account)
-            .map(|p| p.calls.advance(account, now))
-            .unwrap_or_default()
+    /// Moves an account's calls and messages on to where the clock says they are (rung,
+    /// answered, sent, delivered), with the events that makes.
+    pub(crate) fn advance(&mut self, account: &Uuid, now: DateTime<Utc>) -> Vec<Pending> {
+        let Some(p) = self.projects.get_mut(account) else {
+            return Vec::new();
+        };
+        let mut events = p.calls.advance(account, now);
+        events.extend(p.messages.advance(account, now));
+        events
     }
 
     /// When an account's call next moves on by itself, if it will.
@@ -327,10 +326,7 @@ impl State {
         account: &Uuid,
         path: &str,
     ) -> Result<&mut Recordings, Refusal> {
-        self.projects
-            .get_mut(account)
-            .map(|p| &mut p.recordings)
-            .ok_or_else(|| Refusal::not_found(path))
+        Ok(&mut self.project_mut(account, path)?.recordings)
     }
 
     /// Brings what hangs off a conference in line with it after a change: a conference that
@@ -545,10 +541,7 @@ impl State {
         conference: &Uuid,
         path: &str,
     ) -> Result<(&Conference, &Participants), Refusal> {
-        let p = self
-            .projects
-            .get(account)
-            .ok_or_else(|| Refusal::not_found(path))?;
+        let p = self.project(account, path)?;
         let c = p
             .conferences
             .get(conference)
@@ -563,10 +556,7 @@ impl State {
         conference: &Uuid,
         path: &str,
     ) -> Result<(&mut Conference, &mut Participants), Refusal> {
-        let p = self
-            .projects
-            .get_mut(account)
-            .ok_or_else(|| Refusal::not_found(path))?;
+        let p = self.project_mut(account, path)?;
         let c = p
             .conferences
             .get_mut(conference)
@@ -601,10 +591,7 @@ impl State {
         account: &Uuid,
         path: &str,
     ) -> Result<&mut Streams, Refusal> {
-        self.projects
-            .get_mut(account)
-            .map(|p| &mut p.streams)
-            .ok_or_else(|| Refusal::not_found(path))
+        Ok(&mut self.project_mut(account, path)?.streams)
     }
 
     /// The announcements made to a conference of any project, oldest first.

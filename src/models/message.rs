@@ -43,14 +43,6 @@ impl MessageStatus {
                 | Self::Receiving
         )
     }
-
-    /// Whether the message has gone as far as it will (delivered, or given up).
-    pub fn is_final(&self) -> bool {
-        matches!(
-            self,
-            Self::Delivered | Self::Undelivered | Self::Failed | Self::Received | Self::Canceled
-        )
-    }
 }
 
 crate::models::open_enum! {
