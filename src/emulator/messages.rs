@@ -25,7 +25,9 @@ use super::{
     callbacks::{Event, StatusCallback},
     calls::later,
     conferences::Pending,
-    form::{DayFilter, listing_pairs, pairs_repeating, status_filter, unknown_filter},
+    form::{
+        DayFilter, callback_url, listing_pairs, pairs_repeating, status_filter, unknown_filter,
+    },
     numbers::Answer,
     ordered::{Filters, Ordered, Row, listing},
     paging::Position,
@@ -236,13 +238,7 @@ impl Messages {
             ));
         }
         for url in &media {
-            let parsed = url::Url::parse(url).ok();
-            if !parsed.is_some_and(|u| matches!(u.scheme(), "http" | "https")) {
-                return Err(Refusal::bad(format!(
-                    "MediaUrl {:?} is not an absolute http or https URL",
-                    crate::Printable::new(url).to_string()
-                )));
-            }
+            callback_url("MediaUrl", url)?;
         }
         let mut callback_url = form.status_callback;
         if let Some(app) = form.application_sid {
