@@ -506,6 +506,32 @@ async fn a_handler_takes_a_voice_request_and_answers_with_cxml() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
+
+    // A body past 64 kB is refused unread (413), and a signed form without a parameter the
+    // type needs is a bad request (400), each saying why.
+    let huge = format!(
+        "CallSid={CALL}&AccountSid={ACCOUNT}&Pad={}",
+        "x".repeat(70_000)
+    );
+    let refused = http
+        .post(&url)
+        .header("X-SignalWire-Signature", &signature)
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 413);
+    assert!(refused.text().await.unwrap().contains("65536"));
+    let (signature, body) = signed(&url, &form(&[("AccountSid", ACCOUNT)]));
+    let refused = http
+        .post(&url)
+        .header("X-SignalWire-Signature", &signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await.unwrap().contains("CallSid"));
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Receiving SignalWire's webhooks: checking their signatures, and reading them into typed
 //! values: a call's [`VoiceRequest`] (answered with cXML), its [`CallStatusCallback`]s, a
-//! [`RecordingStatusCallback`], and a conference's [`ConferenceEvent`]s
-//! ([`Validator::read`] reads any of them). No web framework is needed.
+//! [`RecordingStatusCallback`], a conference's [`ConferenceEvent`]s, a message coming in
+//! ([`MessageRequest`], answered with messaging cXML) and a message's
+//! [`MessageStatusCallback`]s ([`Validator::read`] reads any of them). No web framework is
+//! needed.
 //!
 //! SignalWire signs each webhook with the project's Signing Key. A handler gives the
 //! [`Validator`] the signature header, the URL SignalWire called, and the body; then reads
@@ -28,11 +30,13 @@
 pub mod axum;
 mod calls;
 mod events;
+mod messages;
 mod replays;
 mod signature;
 
 pub use calls::{CallStatusCallback, RecordingStatusCallback, VoiceRequest, Webhook};
 pub use events::{ConferenceEvent, ConferenceEventKind};
+pub use messages::{MessageMedia, MessageRequest, MessageStatusCallback};
 pub use replays::Replays;
 pub use signature::{Payload, SIGNATURE_HEADERS, SigningKey, Validator, WebhookError};
 
@@ -95,7 +99,8 @@ impl Validator {
     }
 
     /// Checks a webhook's signature and reads its form into `T`: a [`VoiceRequest`], a
-    /// [`CallStatusCallback`], a [`RecordingStatusCallback`] or a [`ConferenceEvent`].
+    /// [`CallStatusCallback`], a [`RecordingStatusCallback`], a [`ConferenceEvent`], a
+    /// [`MessageRequest`] or a [`MessageStatusCallback`].
     ///
     /// ```
     /// use signalwire_compat::webhooks::{SigningKey, Validator, VoiceRequest};
