@@ -3302,3 +3302,99 @@ fn the_emulator_runs_on_a_sped_up_clock_with_clock_speed() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn numbers_and_messages_by_their_own_words() {
+    use signalwire_compat::emulator::Clock;
+
+    let clock = Clock::starting_at("2026-11-25T12:00:00Z".parse().unwrap());
+    let emulator = Emulator::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    let mut pages = Vec::new();
+    let mut step = async |args: &[&str]| {
+        let r = run_async(to_emulator(&emulator, args)).await;
+        pages.push(format!(
+            "$ signalwire-compat {}\n{}{}[exit {}]\n",
+            args.join(" "),
+            r.stdout,
+            r.stderr,
+            r.code
+        ));
+        r
+    };
+    let bought = step(&[
+        "numbers",
+        "buy",
+        "--phone-number",
+        "+15551230100",
+        "--sms-url",
+        "https://example.com/sms",
+        "--output",
+        "tsv",
+        "--no-header",
+        "--columns",
+        "sid,phone_number,friendly_name,sms_url",
+    ])
+    .await;
+    let first = |stdout: &str| stdout.split('\t').next().unwrap().trim().to_owned();
+    let number = first(&bought.stdout);
+    let sent = step(&[
+        "messages",
+        "send",
+        "--to",
+        "+15557654321",
+        "--from",
+        "+15551230100",
+        "--body",
+        "Your table is ready",
+        "--media-url",
+        "https://example.com/menu.jpg",
+        "--output",
+        "tsv",
+        "--no-header",
+        "--columns",
+        "sid,status,direction,num_segments,num_media",
+    ])
+    .await;
+    let message = first(&sent.stdout);
+    // Still queued: it cannot be redacted yet.
+    step(&["messages", "redact", &message]).await;
+    clock.advance(std::time::Duration::from_secs(3)).unwrap();
+    step(&[
+        "messages",
+        "list",
+        "--to",
+        "+15557654321",
+        "--output",
+        "table",
+        "--columns",
+        "to,from,status,num_media,body",
+    ])
+    .await;
+    step(&[
+        "messages",
+        "redact",
+        &message,
+        "--output",
+        "table",
+        "--columns",
+        "status,body",
+    ])
+    .await;
+    step(&[
+        "messages",
+        "send",
+        "--to",
+        "+15557654321",
+        "--body",
+        "No sender",
+    ])
+    .await;
+    step(&["numbers", "release", &number, "--output", "table"]).await;
+    step(&["numbers", "list", "--output", "table"]).await;
+    let text = numbered_sids(&pages.join("\n"), emulator.project_id());
+    settings().bind(|| insta::assert_snapshot!("numbers_and_messages", text));
+}

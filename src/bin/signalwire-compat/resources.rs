@@ -126,7 +126,7 @@ fn command(meta: &'static ResourceMeta) -> Command {
     }
     if let Some(fields) = meta.create.filter(|_| generic("create")) {
         actions.push("create");
-        let mut create = with_parent(Command::new("create"))
+        let mut create = with_parent(aliased(meta, "create"))
             .about(format!("Create {} {}", article(meta.what), meta.what))
             .args(fields.iter().map(|f| flag(f, true)));
         if meta.command == "calls" {
@@ -150,7 +150,7 @@ fn command(meta: &'static ResourceMeta) -> Command {
     if meta.remove && generic("remove") {
         actions.push("remove");
         cmd = cmd.subcommand(
-            with_parent(Command::new("remove"))
+            with_parent(aliased(meta, "remove"))
                 .about(format!("Delete {} {}", article(meta.what), meta.what))
                 .arg(sid_arg(meta)),
         );
@@ -169,10 +169,32 @@ fn command(meta: &'static ResourceMeta) -> Command {
     own::augment(meta, cmd.about(about))
 }
 
-/// A call's own subcommands, beside the generic ones: `hangup` and `redirect`. They go
-/// through the call's generic update, with its checks.
-fn call_commands(meta: &ResourceMeta) -> Vec<Command> {
+/// A generic subcommand, with the name the resource's own words give it as well
+/// (`messages send`, `numbers buy`, `numbers release`).
+fn aliased(meta: &ResourceMeta, action: &'static str) -> Command {
+    let alias = match (meta.command, action) {
+        ("messages", "create") => Some("send"),
+        ("numbers", "create") => Some("buy"),
+        ("numbers", "remove") => Some("release"),
+        _ => None,
+    };
+    let command = Command::new(action);
+    match alias {
+        Some(alias) => command.visible_alias(alias),
+        None => command,
+    }
+}
+
+/// The own subcommands of a call (`log`, `hangup`, `redirect`) and a message (`redact`),
+/// beside the generic ones. All but `log` go through the resource's generic update, with
+/// its checks.
+fn own_commands(meta: &ResourceMeta) -> Vec<Command> {
     match meta.command {
+        "messages" => vec![
+            Command::new("redact")
+                .about("Blank a message's body for good (one still on its way cannot be)")
+                .arg(sid_arg(meta)),
+        ],
         "calls" => vec![
             Command::new("log")
                 .about("Print the emulator's log of a call: every request to its app, verb run, key pressed, callback sent, recording and error, and its end")
@@ -233,6 +255,7 @@ fn own_form(meta: &ResourceMeta, action: &str, args: &ArgMatches) -> Option<Vec<
     };
     match (meta.command, action) {
         ("calls", "hangup") => Some(vec![("Status".to_owned(), "completed".to_owned())]),
+        ("messages", "redact") => Some(vec![("Body".to_owned(), String::new())]),
         ("calls", "redirect") => Some(
             ["Url", "Method", "Twiml"]
                 .into_iter()
@@ -511,6 +534,7 @@ mod own {
             "participants" => Participants::has_subcommand(name),
             "recordings" => Recordings::has_subcommand(name),
             "calls" => matches!(name, "hangup" | "redirect" | "log"),
+            "messages" => name == "redact",
             _ => false,
         }
     }
@@ -522,6 +546,7 @@ mod own {
             "participants" => &["mute", "hold", "remove", "watch"],
             "recordings" => &["start", "pause", "resume", "stop"],
             "calls" => &["hang up", "redirect", "read the emulator's log of"],
+            "messages" => &["redact"],
             _ => &[],
         }
     }
@@ -532,7 +557,7 @@ mod own {
             "conferences" => Conferences::augment_subcommands(command),
             "participants" => Participants::augment_subcommands(command),
             "recordings" => Recordings::augment_subcommands(command),
-            "calls" => command.subcommands(super::call_commands(meta)),
+            "calls" | "messages" => command.subcommands(super::own_commands(meta)),
             _ => command,
         }
     }
