@@ -780,3 +780,43 @@ async fn start_stop_and_connect_streams_make_the_calls_streams_and_tell_their_ca
     );
     assert!(entries.iter().any(verb("Say")), "{entries:#?}");
 }
+
+#[tokio::test]
+async fn a_call_to_a_bought_number_runs_its_voice_url_and_falls_back_to_its_fallback() {
+    let (app, asked) = support::voice::pages_app(|_| {
+        vec![(
+            "/fallback",
+            "<Response><Say>Sorry</Say></Response>".to_owned(),
+        )]
+    })
+    .await;
+    let emulator = emulator().await;
+    emulator
+        .client()
+        .incoming_phone_numbers()
+        .create("+15550003000")
+        .voice_url(format!("{app}/missing"))
+        .voice_fallback_url(format!("{app}/fallback"))
+        .send()
+        .await
+        .unwrap();
+    let (status, call) = control(
+        &emulator,
+        "POST",
+        "/calls",
+        json!({"from": "+15557654321", "to": "+15550003000"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{call}");
+    let sid = call["sid"].as_str().unwrap().to_owned();
+    // The voice URL answers 404: the number's fallback is asked, with why.
+    let fallback = support::voice::asked_for(&asked, "/fallback", 1)
+        .await
+        .remove(0);
+    assert_eq!(value(&fallback, "ErrorCode"), Some("11200"));
+    assert_eq!(value(&fallback, "CallSid"), Some(sid.as_str()));
+    until(&emulator, &sid, "the apology", |e| {
+        verb("Say")(e) && e["text"] == "Sorry"
+    })
+    .await;
+}

@@ -35,6 +35,9 @@ element! {
         from: String = "from",
         /// How `action` is asked.
         method: CallbackMethod = "method",
+        /// Where the message's status callbacks go (Twilio's attribute, which SignalWire's
+        /// helper libraries write).
+        status_callback: String = "statusCallback",
         /// The number it is sent to (the sender, by default).
         to: String = "to",
     }

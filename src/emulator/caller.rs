@@ -130,11 +130,30 @@ pub struct ControlError {
 }
 
 impl ControlError {
-    fn from_refusal(refused: Refusal) -> Self {
+    /// A refusal of the control endpoints, as the same action from Rust gives it.
+    pub(super) fn from_refusal(refused: Refusal) -> Self {
         Self {
             status: refused.status,
             code: refused.code,
             message: refused.message,
+        }
+    }
+
+    /// Input refused before anything is looked at (400).
+    pub(super) fn bad(code: u32, message: String) -> Self {
+        Self {
+            status: 400,
+            code,
+            message,
+        }
+    }
+
+    /// What the emulator wrote and could not read back: a fault of the emulator (500).
+    pub(super) fn internal(message: String) -> Self {
+        Self {
+            status: 500,
+            code: 0,
+            message,
         }
     }
 
@@ -170,13 +189,19 @@ impl std::error::Error for ControlError {}
 
 /// The call named, or why it cannot be.
 fn call_of(call_sid: impl IntoSid<kind::Call>) -> Result<Uuid, ControlError> {
-    call_sid.into_sid().map_err(|text| ControlError {
-        status: 400,
-        code: 21201,
-        message: format!(
-            "{:?} is not a call SID",
-            crate::Printable::new(&text).to_string()
-        ),
+    sid_of(call_sid, "call")
+}
+
+/// The SID of a `what` (`call`, `message`) named, or why it cannot be (400, 21201).
+pub(super) fn sid_of<K>(sid: impl IntoSid<K>, what: &str) -> Result<Uuid, ControlError> {
+    sid.into_sid().map_err(|text| {
+        ControlError::bad(
+            21201,
+            format!(
+                "{:?} is not a {what} SID",
+                crate::Printable::new(&text).to_string()
+            ),
+        )
     })
 }
 
@@ -251,11 +276,8 @@ impl Emulator {
         let log = self.act(call_sid, "log", |state, call, _, path| {
             log(state, &self.project_id, call, path)
         })?;
-        serde_json::from_value(log["log"].clone()).map_err(|e| ControlError {
-            status: 500,
-            code: 0,
-            message: format!("the call's log does not read: {e}"),
-        })
+        serde_json::from_value(log["log"].clone())
+            .map_err(|e| ControlError::internal(format!("the call's log does not read: {e}")))
     }
 
     /// Waits, in real time and at most `within`, until the call's log has an entry `wanted`
@@ -279,31 +301,46 @@ impl Emulator {
         wanted: impl Fn(&CallLogEntry) -> bool,
     ) -> Result<CallLogEntry, ControlError> {
         let call = call_of(call_sid)?;
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let log = self.call_log(call)?;
-            if let Some(found) = log.iter().find(|e| wanted(e)) {
-                return Ok(found.clone());
-            }
-            if tokio::time::Instant::now() >= deadline {
-                let last: Vec<String> = log
-                    .iter()
-                    .rev()
-                    .take(3)
-                    .rev()
-                    .map(|e| json!(e).to_string())
-                    .collect();
-                return Err(ControlError {
-                    status: 408,
-                    code: 0,
-                    message: format!(
-                        "call {call}'s log had no such entry within {:?}; its last entries: {}",
-                        within,
-                        last.join(", ")
-                    ),
-                });
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        wait_in_log(&format!("call {call}"), within, wanted, || {
+            self.call_log(call)
+        })
+        .await
+    }
+}
+
+/// Reads a log (`read`) every 10 ms, in real time and at most `within`, until it has an
+/// entry `wanted` accepts: the first such entry. Fails when the time passes first (with
+/// the last entries of the log in the message, which names `what`), or when the log cannot
+/// be read.
+pub(super) async fn wait_in_log(
+    what: &str,
+    within: Duration,
+    wanted: impl Fn(&CallLogEntry) -> bool,
+    read: impl Fn() -> Result<Vec<CallLogEntry>, ControlError>,
+) -> Result<CallLogEntry, ControlError> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let log = read()?;
+        if let Some(found) = log.iter().find(|e| wanted(e)) {
+            return Ok(found.clone());
         }
+        if tokio::time::Instant::now() >= deadline {
+            let last: Vec<String> = log
+                .iter()
+                .rev()
+                .take(3)
+                .rev()
+                .map(|e| json!(e).to_string())
+                .collect();
+            return Err(ControlError {
+                status: 408,
+                code: 0,
+                message: format!(
+                    "{what}'s log had no such entry within {within:?}; its last entries: {}",
+                    last.join(", ")
+                ),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }

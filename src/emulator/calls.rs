@@ -347,6 +347,31 @@ impl CallCallback {
 }
 
 /// A `FallbackUrl` and its method (`POST` when not given); an empty URL is none.
+/// Where a call to the project's bought number `to` asks for cXML, and its fallback: the
+/// number's `VoiceUrl`, or its `VoiceApplicationSid`'s (whose fallback the runner looks up).
+/// `None` for a number the project has not bought, or one with neither.
+fn number_handler(
+    tables: &store::Tables,
+    to: &str,
+) -> Option<(CallCxml, Option<(String, String)>)> {
+    let number = tables
+        .rows::<crate::IncomingPhoneNumber>()?
+        .iter()
+        .find(|n| n.phone_number.as_deref() == Some(to))?;
+    if let Some((url, method)) =
+        super::state::url_and_method(number.voice_url.as_ref(), number.voice_method.as_ref())
+    {
+        let fallback = super::state::url_and_method(
+            number.voice_fallback_url.as_ref(),
+            number.voice_fallback_method.as_ref(),
+        );
+        return Some((CallCxml::Url { url, method }, fallback));
+    }
+    let application = number.voice_application_sid.as_deref()?;
+    let application = Uuid::try_parse(application).ok()?;
+    Some((CallCxml::Application(application), None))
+}
+
 fn fallback(
     url: Option<String>,
     method: Option<crate::CallbackMethod>,
@@ -531,18 +556,27 @@ impl Calls {
         from: String,
         to: String,
         now: DateTime<Utc>,
+        tables: &store::Tables,
     ) -> Result<Value, Refusal> {
         self.room_for_one_more()?;
-        let Some(handler) = self.lines.get(&to).cloned() else {
+        let bought = || number_handler(tables, &to);
+        let Some((handler, fallback)) = self
+            .lines
+            .get(&to)
+            .cloned()
+            .map(|h| (h, None))
+            .or_else(bought)
+        else {
             return Err(Refusal::new(
                 404,
                 20404,
                 format!(
-                    "{to} is not a number of this project that takes calls: give it a voice_url in the seed"
+                    "{to} is not a number of this project that takes calls: buy it with a VoiceUrl (POST /IncomingPhoneNumbers), or give it a voice_url in the seed"
                 ),
             ));
         };
         let call = self.placed(sid, to, from, None, handler, RING_TIMEOUT, false, now);
+        call.fallback = fallback;
         let answered = whole_seconds(now);
         call.direction = CallDirection::Inbound;
         call.status = CallStatus::InProgress;

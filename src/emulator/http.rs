@@ -485,6 +485,9 @@ pub(crate) fn wake_message(app: Arc<App>, project: Uuid, message: Uuid) {
 /// - `POST /calls/{sid}/digits` (`{"digits": "1#"}`) and `/speech` (`{"text": "sales"}`):
 ///   the called party of a call in progress presses keys or speaks; `POST
 ///   /calls/{sid}/hangup`: it hangs up; `GET /calls/{sid}/log`: what the call's cXML did.
+/// - `POST /messages` (`{"from": "+15557770001", "to": "+15551230001", "body": "Hi",
+///   "media_urls": []}`): a message comes in to a number of the project, and runs its
+///   messaging URL; `GET /messages/{sid}/log`: what its messaging cXML did.
 /// - `PUT /numbers/{number}/behavior` says what a number does when called (`GET` reads
 ///   it, `DELETE` takes it away).
 async fn control(
@@ -511,6 +514,8 @@ async fn control(
         ["calls"] => "POST",
         ["calls", c, "digits" | "speech" | "hangup"] if sid(c).is_some() => "POST",
         ["calls", c, "log"] if sid(c).is_some() => "GET",
+        ["messages"] => "POST",
+        ["messages", m, "log"] if sid(m).is_some() => "GET",
         ["numbers", _, "behavior"] => "GET, PUT, DELETE",
         _ => return refusal(Refusal::not_found(&format!("{CONTROL_PATH}{rest}"))),
     };
@@ -542,6 +547,17 @@ async fn control(
     let path = format!("{CONTROL_PATH}{rest}");
     if segments == ["calls"] {
         return arrive(app, project, &bytes, &path).unwrap_or_else(refusal);
+    }
+    if segments == ["messages"] {
+        return super::messaging::arrive(app, project, &bytes, &path).unwrap_or_else(refusal);
+    }
+    if let ["messages", message, "log"] = segments.as_slice() {
+        let message = sid(message).unwrap_or_default();
+        let state = app.state();
+        return state
+            .messages(&project, &path)
+            .and_then(|m| m.log_json(&message, &path))
+            .map_or_else(refusal, |log| ok(StatusCode::OK, log));
     }
     let conference = segments.get(1).and_then(|c| sid(c)).unwrap_or_default();
     // Below `calls/`, the SID is a call's.
@@ -661,8 +677,8 @@ fn arrive(app: &Arc<App>, project: Uuid, body: &[u8], path: &str) -> Result<Resp
     let now = app.clock.now();
     let call = {
         let mut state = app.state();
-        let (calls, _) = state.calls_mut(&project, path)?;
-        calls.arrive(&project, sid, from, to, now)?
+        let (calls, tables) = state.calls_mut(&project, path)?;
+        calls.arrive(&project, sid, from, to, now, tables)?
     };
     wake_call(app.clone(), project, sid);
     Ok(ok(StatusCode::CREATED, call))

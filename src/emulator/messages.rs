@@ -33,6 +33,7 @@ use super::{
     paging::Position,
     participants::whole_seconds,
     response::Refusal,
+    runner::Log,
     store::{self, MAX_ROWS, Tables},
 };
 use crate::{
@@ -73,7 +74,7 @@ enum Outcome {
 }
 
 #[derive(Debug)]
-struct EmulatedMessage {
+pub(crate) struct EmulatedMessage {
     sid: Uuid,
     from: String,
     to: String,
@@ -89,6 +90,8 @@ struct EmulatedMessage {
     send_at: DateTime<Utc>,
     outcome: Outcome,
     callback: Option<StatusCallback>,
+    /// What its messaging cXML did: a message that came in runs its number's.
+    log: Log,
 }
 
 /// A project's messages, newest first.
@@ -143,7 +146,7 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn owns(&self, number: &str) -> bool {
+    pub(crate) fn owns(&self, number: &str) -> bool {
         (self.is_line)(number)
             || self
                 .tables
@@ -170,6 +173,60 @@ fn price(mms: bool, segments: u32) -> f64 {
     } else {
         SMS_PRICE * f64::from(segments)
     }
+}
+
+/// How many segments a message is sent in: an MMS is one.
+fn segments(mms: bool, body: &str) -> u32 {
+    if mms {
+        1
+    } else {
+        u32::try_from(Segments::of(body).count().max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// A media file's content type, by its URL's extension (`application/octet-stream` for one
+/// the emulator does not know).
+pub(crate) fn content_type(url: &str) -> &'static str {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let extension = path
+        .rsplit_once('.')
+        .filter(|(_, ext)| !ext.contains('/'))
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("mp3") => "audio/mpeg",
+        Some("wav") => "audio/vnd.wav",
+        Some("ogg") => "audio/ogg",
+        Some("mp4") => "video/mp4",
+        Some("pdf") => "application/pdf",
+        Some("vcf") => "text/vcard",
+        Some("txt") => "text/plain",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A message to send, checked as far as its source checks it.
+pub(crate) struct Outgoing {
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) body: String,
+    pub(crate) media: Vec<String>,
+    pub(crate) send_as_mms: bool,
+    pub(crate) max_price: Option<f64>,
+    pub(crate) status_callback: Option<String>,
+    pub(crate) direction: MessageDirection,
+}
+
+/// A message that came in: who sent it, to which number, and what it holds.
+#[derive(Debug, Clone)]
+pub(crate) struct Inbound {
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) body: String,
+    pub(crate) media: Vec<String>,
 }
 
 impl Messages {
@@ -202,13 +259,7 @@ impl Messages {
             ));
         }
         let form: MessageCreate = store::read_checked(body, false)?;
-        if self.rows.len() >= MAX_ROWS {
-            return Err(Refusal::new(
-                422,
-                20016,
-                format!("This project holds {MAX_ROWS} messages, the most the emulator keeps"),
-            ));
-        }
+        self.room()?;
         if let Some(group) = form.messaging_service_sid {
             return Err(Refusal::new(
                 400,
@@ -227,19 +278,6 @@ impl Messages {
             ));
         }
         let media = form.media_url.unwrap_or_default();
-        if media.len() > MAX_MEDIA {
-            return Err(Refusal::new(
-                400,
-                21623,
-                format!(
-                    "A message carries at most {MAX_MEDIA} media files, not {}",
-                    media.len()
-                ),
-            ));
-        }
-        for url in &media {
-            callback_url("MediaUrl", url)?;
-        }
         let mut callback_url = form.status_callback;
         if let Some(app) = form.application_sid {
             let application = context
@@ -257,7 +295,57 @@ impl Messages {
                 callback_url = application.sms_status_callback.clone();
             }
         }
-        let callback = callback_url
+        let outgoing = Outgoing {
+            from,
+            to: form.to.unwrap_or_default(),
+            body: form.body.unwrap_or_default(),
+            media,
+            send_as_mms: form.send_as_mms == Some(true),
+            max_price: form
+                .max_price
+                .as_deref()
+                .and_then(|p| p.parse::<f64>().ok()),
+            status_callback: callback_url,
+            direction: MessageDirection::OutboundApi,
+        };
+        let message = self.send(sid, outgoing, now, context)?;
+        Ok(message.render(account))
+    }
+
+    /// Queues a message to send, its media and callback checked (the REST API's form, or
+    /// a `<Message>` of messaging cXML).
+    pub(crate) fn send(
+        &mut self,
+        sid: Uuid,
+        out: Outgoing,
+        now: DateTime<Utc>,
+        context: &Context<'_>,
+    ) -> Result<&EmulatedMessage, Refusal> {
+        self.room()?;
+        let Outgoing {
+            from,
+            to,
+            body,
+            media,
+            send_as_mms,
+            max_price,
+            status_callback,
+            direction,
+        } = out;
+        if media.len() > MAX_MEDIA {
+            return Err(Refusal::new(
+                400,
+                21623,
+                format!(
+                    "A message carries at most {MAX_MEDIA} media files, not {}",
+                    media.len()
+                ),
+            ));
+        }
+        for url in &media {
+            callback_url("MediaUrl", url)?;
+        }
+        let callback = status_callback
             .map(|url| {
                 StatusCallback {
                     url,
@@ -269,19 +357,9 @@ impl Messages {
                 .map_err(|e| Refusal::bad(format!("StatusCallback {e}")))
             })
             .transpose()?;
-        let body = form.body.unwrap_or_default();
-        let mms = !media.is_empty() || form.send_as_mms == Some(true);
-        let segments = if mms {
-            1
-        } else {
-            u32::try_from(Segments::of(&body).count().max(1)).unwrap_or(u32::MAX)
-        };
-        let to = form.to.unwrap_or_default();
-        let too_dear = form
-            .max_price
-            .as_deref()
-            .and_then(|p| p.parse::<f64>().ok())
-            .is_some_and(|most| price(mms, segments) > most);
+        let mms = !media.is_empty() || send_as_mms;
+        let segments = segments(mms, &body);
+        let too_dear = max_price.is_some_and(|most| price(mms, segments) > most);
         let outcome = if too_dear {
             Outcome::TooDear
         } else if (context.answer_of)(&to) == Answer::Fail {
@@ -297,7 +375,7 @@ impl Messages {
             media,
             mms,
             status: MessageStatus::Queued,
-            direction: MessageDirection::OutboundApi,
+            direction,
             segments,
             date_created: whole_seconds(now),
             date_updated: whole_seconds(now),
@@ -305,8 +383,94 @@ impl Messages {
             send_at: later(now, SEND_AFTER),
             outcome,
             callback,
+            log: Log::default(),
         };
-        Ok(self.rows.push_first(sid, message).render(account))
+        Ok(self.rows.push_first(sid, message))
+    }
+
+    /// A message comes in, `received` now: `POST /__emulator/messages`.
+    pub(crate) fn receive(
+        &mut self,
+        sid: Uuid,
+        arrival: Inbound,
+        now: DateTime<Utc>,
+    ) -> Result<&EmulatedMessage, Refusal> {
+        self.room()?;
+        let mms = !arrival.media.is_empty();
+        let message = EmulatedMessage {
+            sid,
+            segments: segments(mms, &arrival.body),
+            from: arrival.from,
+            to: arrival.to,
+            body: arrival.body,
+            media: arrival.media,
+            mms,
+            status: MessageStatus::Received,
+            direction: MessageDirection::Inbound,
+            date_created: whole_seconds(now),
+            date_updated: whole_seconds(now),
+            date_sent: Some(whole_seconds(now)),
+            send_at: now,
+            outcome: Outcome::Delivered,
+            callback: None,
+            log: Log::default(),
+        };
+        Ok(self.rows.push_first(sid, message))
+    }
+
+    /// Refuses a message past the most the emulator keeps.
+    fn room(&self) -> Result<(), Refusal> {
+        if self.rows.len() >= MAX_ROWS {
+            return Err(Refusal::new(
+                422,
+                20016,
+                format!("This project holds {MAX_ROWS} messages, the most the emulator keeps"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A message that came in, as its messaging cXML is asked with it.
+    pub(crate) fn inbound(&self, sid: &Uuid) -> Option<Inbound> {
+        let m = self.rows.get(sid)?;
+        Some(Inbound {
+            from: m.from.clone(),
+            to: m.to.clone(),
+            body: m.body.clone(),
+            media: m.media.clone(),
+        })
+    }
+
+    /// The standard parameters of a message's webhooks: who, what, and its segments.
+    pub(crate) fn params(&self, account: &Uuid, sid: &Uuid) -> Vec<(String, String)> {
+        self.rows
+            .get(sid)
+            .map(|m| m.params(account))
+            .unwrap_or_default()
+    }
+
+    /// A message's status and, when it was not delivered, the error code why.
+    pub(crate) fn outcome(&self, sid: &Uuid) -> Option<(MessageStatus, Option<i64>)> {
+        let m = self.rows.get(sid)?;
+        Some((m.status.clone(), m.error().map(|(code, _)| code)))
+    }
+
+    /// When a queued message leaves the queue.
+    pub(crate) fn send_at(&self, sid: &Uuid) -> Option<DateTime<Utc>> {
+        self.rows.get(sid).map(|m| m.send_at)
+    }
+
+    /// A message's log, to add to.
+    pub(crate) fn log_mut(&mut self, sid: &Uuid) -> Option<&mut Log> {
+        self.rows.get_mut(sid).map(|m| &mut m.log)
+    }
+
+    /// A message's log, as `GET /__emulator/messages/{sid}/log` answers it.
+    pub(crate) fn log_json(&self, sid: &Uuid, path: &str) -> Result<Value, Refusal> {
+        let m = self.rows.get(sid).ok_or_else(|| Refusal::not_found(path))?;
+        m.log
+            .json("message_sid", sid)
+            .ok_or_else(|| Refusal::not_found(path))
     }
 
     pub(crate) fn list(&self, account: &Uuid, request: &ListRequest) -> Value {
@@ -416,23 +580,34 @@ impl EmulatedMessage {
         }
     }
 
-    /// The status callback of the message's current status, if it has one.
-    fn event(&self, account: &Uuid) -> Option<Pending> {
-        let callback = self.callback.clone()?;
-        let status = self.status.to_string();
+    /// The standard parameters of the message's webhooks.
+    fn params(&self, account: &Uuid) -> Vec<(String, String)> {
         let mut params: Vec<(String, String)> = vec![
             ("AccountSid".into(), account.to_string()),
             ("ApiVersion".into(), "2010-04-01".into()),
             ("Body".into(), self.body.clone()),
             ("From".into(), self.from.clone()),
             ("MessageSid".into(), self.sid.to_string()),
-            ("MessageStatus".into(), status.clone()),
             ("NumMedia".into(), self.media.len().to_string()),
             ("NumSegments".into(), self.segments.to_string()),
             ("SmsSid".into(), self.sid.to_string()),
-            ("SmsStatus".into(), status.clone()),
             ("To".into(), self.to.clone()),
         ];
+        for (n, url) in self.media.iter().enumerate() {
+            params.push((format!("MediaUrl{n}"), url.clone()));
+            params.push((format!("MediaContentType{n}"), content_type(url).into()));
+        }
+        params
+    }
+
+    /// The status callback of the message's current status, if it has one.
+    fn event(&self, account: &Uuid) -> Option<Pending> {
+        let callback = self.callback.clone()?;
+        let status = self.status.to_string();
+        let mut params = self.params(account);
+        params.push(("MessageStatus".into(), status.clone()));
+        params.push(("SmsStatus".into(), status.clone()));
+        params.sort();
         if let Some((code, _)) = self.error() {
             params.push(("ErrorCode".into(), code.to_string()));
         }

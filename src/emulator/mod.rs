@@ -76,6 +76,7 @@ mod http;
 mod incoming_phone_numbers;
 mod laml_bins;
 mod messages;
+mod messaging;
 mod numbers;
 mod ordered;
 mod paging;
@@ -115,6 +116,7 @@ pub use faults::{
     Fault, FaultRule, InvalidFault, MAX_DELAY_MILLIS, MAX_HUGE_BODY_BYTES, MAX_PENDING_RULES,
 };
 pub use messages::{DELIVER_AFTER, MMS_PRICE, SEND_AFTER, SMS_PRICE};
+pub use messaging::{MAX_INBOUND_MEDIA, MAX_MESSAGE_BODY};
 pub use numbers::{Answer, MAX_RING_MS, MAX_RULES, NumberBehavior};
 pub use remote::{CallLog, RemoteEmulator};
 pub use runner::{

@@ -127,10 +127,7 @@ pub(crate) struct LogEntry {
 /// for it, and how it is woken.
 #[derive(Debug, Default)]
 pub(crate) struct RunState {
-    log: VecDeque<LogEntry>,
-    dropped: u64,
-    /// Whether the log was let go, the call having ended long ago.
-    forgotten: bool,
+    log: Log,
     /// Keys pressed and not yet gathered.
     digits: String,
     /// Speech given and not yet gathered.
@@ -161,35 +158,62 @@ pub(crate) struct RunState {
     pub(crate) wake: Arc<Notify>,
 }
 
-impl RunState {
-    /// Adds an entry to the log (none once it is let go).
-    pub(crate) fn log(&mut self, at: DateTime<Utc>, event: &'static str, detail: Value) {
+/// What a call's or a message's cXML did, its last [`MAX_LOG`] entries, as `GET
+/// /__emulator/calls/{sid}/log` (or `messages/…`) answers it.
+#[derive(Debug, Default)]
+pub(crate) struct Log {
+    entries: VecDeque<LogEntry>,
+    dropped: u64,
+    /// Whether the log was let go, what it logs having ended long ago.
+    forgotten: bool,
+}
+
+impl Log {
+    /// Adds an entry (none once the log is let go).
+    pub(crate) fn push(&mut self, at: DateTime<Utc>, event: &'static str, detail: Value) {
         if self.forgotten {
             self.dropped += 1;
             return;
         }
-        if self.log.len() >= MAX_LOG {
-            self.log.pop_front();
+        if self.entries.len() >= MAX_LOG {
+            self.entries.pop_front();
             self.dropped += 1;
         }
-        self.log.push_back(LogEntry {
+        self.entries.push_back(LogEntry {
             at: at.to_rfc3339_opts(SecondsFormat::Millis, true),
             event,
             detail,
         });
     }
 
+    /// The log as the control request answers it, under `key` (`call_sid`,
+    /// `message_sid`); `None` once it is let go.
+    pub(crate) fn json(&self, key: &str, sid: &Uuid) -> Option<Value> {
+        (!self.forgotten).then(|| json!({ key: sid, "dropped": self.dropped, "log": self.entries }))
+    }
+
+    /// Lets the log go.
+    pub(crate) fn forget(&mut self) {
+        self.dropped += self.entries.len() as u64;
+        self.entries = VecDeque::new();
+        self.forgotten = true;
+    }
+}
+
+impl RunState {
+    /// Adds an entry to the log (none once it is let go).
+    pub(crate) fn log(&mut self, at: DateTime<Utc>, event: &'static str, detail: Value) {
+        self.log.push(at, event, detail);
+    }
+
     /// The log as the control request answers it; `None` once it is let go.
     pub(crate) fn log_json(&self, call: &Uuid) -> Option<Value> {
-        (!self.forgotten)
-            .then(|| json!({ "call_sid": call, "dropped": self.dropped, "log": self.log }))
+        self.log.json("call_sid", call)
     }
 
     /// Lets the log go: the call ended long ago (see [`MAX_ENDED_LOGS`](super::MAX_ENDED_LOGS)).
     pub(crate) fn forget(&mut self) {
-        self.dropped += self.log.len() as u64;
-        self.log = VecDeque::new();
-        self.forgotten = true;
+        self.log.forget();
     }
 
     /// The called party presses keys; of those no `<Gather>` has taken, the last
@@ -1851,22 +1875,7 @@ impl Runner {
 
     /// A URL of the document, made absolute against the document's own.
     fn resolve(&self, text: &str) -> Result<String, String> {
-        let text = text.trim();
-        match url::Url::parse(text) {
-            Ok(url) => Ok(url.to_string()),
-            Err(url::ParseError::RelativeUrlWithoutBase) => {
-                let Some((base, _)) = &self.current else {
-                    return Err(format!(
-                        "{text:?} is a relative URL, and the document has no URL of its own"
-                    ));
-                };
-                url::Url::parse(base)
-                    .and_then(|b| b.join(text))
-                    .map(|u| u.to_string())
-                    .map_err(|e| format!("{text:?} is not a URL: {e}"))
-            }
-            Err(e) => Err(format!("{text:?} is not a URL: {e}")),
-        }
+        resolve(self.current.as_ref().map(|(url, _)| url.as_str()), text)
     }
 
     /// Asks `url` for a document, signed, with the call's parameters and `extra`. An
@@ -1886,16 +1895,6 @@ impl Runner {
         } else {
             "in-progress"
         };
-        if let Err(why) = self.reachable(url) {
-            self.log(
-                "skipped",
-                json!({ "url": url, "method": method, "why": why }),
-            );
-            return Fetched::NotAsked;
-        }
-        let Some(key) = self.app.state().signing_key(&self.project) else {
-            return Fetched::Failed(11200, "the project is gone".into());
-        };
         let mut params = vec![
             ("AccountSid".to_owned(), self.project.to_string()),
             ("ApiVersion".to_owned(), "2010-04-01".to_owned()),
@@ -1906,47 +1905,101 @@ impl Runner {
             ("To".to_owned(), self.start.to.clone()),
         ];
         params.extend(extra.iter().cloned());
-        let mut target = super::connection::target(url);
-        let http = self.app.fetcher.client(&mut target);
-        if !target.ignored.is_empty() {
-            self.log(
-                "skipped",
-                json!({ "url": url, "why": target.ignored.join("; ") }),
-            );
-        }
-        let began = std::time::Instant::now();
-        let (outcome, status) = match http {
-            Ok(http) => fetch(&http, &key, &target, method, &params).await,
-            Err(e) => (Fetched::Failed(11200, format!("no HTTP client: {e}")), None),
-        };
-        let ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let error = match &outcome {
-            Fetched::Failed(code, message) => Some(json!({ "code": code, "message": message })),
-            _ => None,
-        };
-        self.log(
-            "request",
-            json!({ "url": url, "method": method, "status": status, "ms": ms, "params": params.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect::<serde_json::Map<_, _>>(), "error": error }),
-        );
-        outcome
-    }
-
-    /// Whether the emulator may ask `url`: on this machine, unless remote callbacks are
-    /// allowed.
-    fn reachable(&self, url: &str) -> Result<(), String> {
-        let parsed = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!("{url:?} is not http or https"));
-        }
-        if self.app.allow_remote_callbacks || super::callbacks::is_loopback(&parsed) {
-            return Ok(());
-        }
-        Err("not on this machine: the emulator asks only loopback URLs unless it allows remote callbacks; the call waits until it is ended".into())
+        ask(
+            &self.app,
+            &self.project,
+            url,
+            method,
+            &params,
+            &|event, detail| {
+                self.log(event, detail);
+            },
+        )
+        .await
     }
 }
 
+/// Asks the app at `url` for a document, as a call's or a message's runner does: signed
+/// with the project's key, with `params`, each step logged by `log` (`skipped` for a URL
+/// the emulator may not reach, then the `request` with its outcome).
+pub(crate) async fn ask(
+    app: &App,
+    project: &Uuid,
+    url: &str,
+    method: &str,
+    params: &[(String, String)],
+    log: &(dyn Fn(&'static str, Value) + Sync),
+) -> Fetched {
+    if let Err(why) = reachable(app, url) {
+        log(
+            "skipped",
+            json!({ "url": url, "method": method, "why": why }),
+        );
+        return Fetched::NotAsked;
+    }
+    let Some(key) = app.state().signing_key(project) else {
+        return Fetched::Failed(11200, "the project is gone".into());
+    };
+    let mut target = super::connection::target(url);
+    let http = app.fetcher.client(&mut target);
+    if !target.ignored.is_empty() {
+        log(
+            "skipped",
+            json!({ "url": url, "why": target.ignored.join("; ") }),
+        );
+    }
+    let began = std::time::Instant::now();
+    let (outcome, status) = match http {
+        Ok(http) => fetch(&http, &key, &target, method, params).await,
+        Err(e) => (Fetched::Failed(11200, format!("no HTTP client: {e}")), None),
+    };
+    let ms = u64::try_from(began.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let error = match &outcome {
+        Fetched::Failed(code, message) => Some(json!({ "code": code, "message": message })),
+        _ => None,
+    };
+    log(
+        "request",
+        json!({ "url": url, "method": method, "status": status, "ms": ms, "params": params.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect::<serde_json::Map<_, _>>(), "error": error }),
+    );
+    outcome
+}
+
+/// A URL a document gives, made absolute against the document's own (`base`).
+pub(crate) fn resolve(base: Option<&str>, text: &str) -> Result<String, String> {
+    let text = text.trim();
+    match url::Url::parse(text) {
+        Ok(url) => Ok(url.to_string()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let Some(base) = base else {
+                return Err(format!(
+                    "{text:?} is a relative URL, and the document has no URL of its own"
+                ));
+            };
+            url::Url::parse(base)
+                .and_then(|b| b.join(text))
+                .map(|u| u.to_string())
+                .map_err(|e| format!("{text:?} is not a URL: {e}"))
+        }
+        Err(e) => Err(format!("{text:?} is not a URL: {e}")),
+    }
+}
+
+/// Whether the emulator may ask `url`: on this machine, unless remote callbacks are
+/// allowed.
+fn reachable(app: &App, url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("{url:?} is not http or https"));
+    }
+    if app.allow_remote_callbacks || super::callbacks::is_loopback(&parsed) {
+        return Ok(());
+    }
+    Err("not on this machine: the emulator asks only loopback URLs unless it allows remote callbacks".into())
+}
+
 /// What asking an app gave.
-enum Fetched {
+pub(crate) enum Fetched {
     Document(String),
     /// The error code SignalWire reports, and what happened.
     Failed(u32, String),
@@ -2066,7 +2119,7 @@ fn flow(woke: Woke) -> Flow {
     }
 }
 
-fn method(method: Option<&CallbackMethod>) -> String {
+pub(crate) fn method(method: Option<&CallbackMethod>) -> String {
     method.map_or("POST", CallbackMethod::as_str).to_uppercase()
 }
 

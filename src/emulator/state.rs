@@ -605,7 +605,7 @@ impl State {
 }
 
 /// A URL an application gives (none when empty) and its method, `POST` when not given.
-fn url_and_method(
+pub(crate) fn url_and_method(
     url: Option<&String>,
     method: Option<&impl std::fmt::Display>,
 ) -> Option<(String, String)> {
