@@ -3385,6 +3385,18 @@ async fn numbers_and_messages_by_their_own_words() {
     ])
     .await;
     step(&[
+        "media",
+        "list",
+        "--message",
+        &message,
+        "--output",
+        "table",
+        "--columns",
+        "parent_sid,content_type",
+    ])
+    .await;
+    step(&["media", "list", "--message", "not-a-sid"]).await;
+    step(&[
         "messages",
         "send",
         "--to",

@@ -574,3 +574,79 @@ fn signalwires_documented_example_reads_as_a_model() {
     assert_eq!(twilio.num_segments, Some(2));
     assert_eq!(twilio.price, Some(-0.0079));
 }
+
+#[tokio::test]
+async fn a_messages_media_are_listed_fetched_and_deleted_once_it_is_sent() {
+    let emulator = on_a_virtual_clock().await;
+    let client = emulator.client();
+    buy(&client).await;
+    let sent = client
+        .messages()
+        .create(THEIRS)
+        .from(OURS)
+        .media_url([
+            "https://example.com/menu.JPG?size=large",
+            "https://example.com/terms.pdf",
+        ])
+        .send()
+        .await
+        .unwrap();
+    let message = client.message(&sent.sid);
+    let media = message.media_files().list().send().await.unwrap().items;
+    let types: Vec<Option<&str>> = media.iter().map(|m| m.content_type.as_deref()).collect();
+    assert_eq!(types, [Some("image/jpeg"), Some("application/pdf")]);
+    assert!(media.iter().all(|m| m.parent_sid == sent.sid));
+    assert!(media[0].uri.as_deref().unwrap().ends_with(&format!(
+        "/Messages/{}/Media/{}.json",
+        sent.sid, media[0].sid
+    )));
+
+    // Not while the message is on its way.
+    let early = message
+        .media_file(&media[0].sid)
+        .remove()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (early.status().map(|s| s.as_u16()), early.code()),
+        (Some(422), Some(20009)),
+        "{early}"
+    );
+    emulator.clock().advance(SEND_AFTER).unwrap();
+    message.media_file(&media[0].sid).remove().await.unwrap();
+    let gone = message.media_file(&media[0].sid).fetch().await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+    let left = message.media_files().list().send().await.unwrap().items;
+    assert_eq!(left.len(), 1);
+    let pdf = message.media_file(&left[0].sid).fetch().await.unwrap();
+    assert_eq!(pdf.content_type.as_deref(), Some("application/pdf"));
+    // The message still says what it was sent with.
+    assert_eq!(message.fetch().await.unwrap().num_media, Some(2));
+    // A day filter passes the day they were made, and no other.
+    let today = message
+        .media_files()
+        .list()
+        .created_on("2026-12-01".parse().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(today.items.len(), 1);
+    let before = message
+        .media_files()
+        .list()
+        .created_before("2026-12-01".parse().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(before.items.is_empty());
+
+    // The media of a message the project does not have: 404.
+    let unknown = client
+        .message("4d2bd6d7-62a9-4b7c-9d2e-5fd2a7a5e9a0")
+        .media_files()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(unknown.is_not_found(), "{unknown}");
+}

@@ -79,7 +79,10 @@ pub(crate) struct EmulatedMessage {
     from: String,
     to: String,
     body: String,
-    media: Vec<String>,
+    /// The files it carries, in order (a file deleted is gone from here).
+    media: Ordered<Attachment>,
+    /// How many files it was sent or came with.
+    num_media: usize,
     mms: bool,
     status: MessageStatus,
     direction: MessageDirection,
@@ -372,7 +375,8 @@ impl Messages {
             from,
             to,
             body,
-            media,
+            num_media: media.len(),
+            media: attachments(sid, &media, now),
             mms,
             status: MessageStatus::Queued,
             direction,
@@ -403,7 +407,8 @@ impl Messages {
             from: arrival.from,
             to: arrival.to,
             body: arrival.body,
-            media: arrival.media,
+            num_media: arrival.media.len(),
+            media: attachments(sid, &arrival.media, now),
             mms,
             status: MessageStatus::Received,
             direction: MessageDirection::Inbound,
@@ -437,7 +442,7 @@ impl Messages {
             from: m.from.clone(),
             to: m.to.clone(),
             body: m.body.clone(),
-            media: m.media.clone(),
+            media: m.media.values().map(|a| a.url.clone()).collect(),
         })
     }
 
@@ -588,12 +593,12 @@ impl EmulatedMessage {
             ("Body".into(), self.body.clone()),
             ("From".into(), self.from.clone()),
             ("MessageSid".into(), self.sid.to_string()),
-            ("NumMedia".into(), self.media.len().to_string()),
+            ("NumMedia".into(), self.num_media.to_string()),
             ("NumSegments".into(), self.segments.to_string()),
             ("SmsSid".into(), self.sid.to_string()),
             ("To".into(), self.to.clone()),
         ];
-        for (n, url) in self.media.iter().enumerate() {
+        for (n, url) in self.media.values().map(|a| &a.url).enumerate() {
             params.push((format!("MediaUrl{n}"), url.clone()));
             params.push((format!("MediaContentType{n}"), content_type(url).into()));
         }
@@ -659,7 +664,7 @@ impl Row for EmulatedMessage {
             status: self.status.clone(),
             direction: Some(self.direction.clone()),
             num_segments: Some(i64::from(self.segments)),
-            num_media: Some(self.media.len() as i64),
+            num_media: Some(self.num_media as i64),
             price: sent.then(|| price(self.mms, self.segments)),
             price_unit: Some("USD".into()),
             error_code: error.map(|(code, _)| code),
@@ -673,6 +678,158 @@ impl Row for EmulatedMessage {
             subresource_uris: Some(crate::MessageSubresourceUris {
                 media: Some(format!("{uri}/Media.json")),
             }),
+        };
+        serde_json::to_value(model).unwrap_or(Value::Null)
+    }
+}
+
+/// A file a message carries: its own SID, and where it is.
+#[derive(Debug)]
+pub(crate) struct Attachment {
+    sid: Uuid,
+    message: Uuid,
+    url: String,
+    created: DateTime<FixedOffset>,
+}
+
+/// A message's files, each with a SID of its own, in the order given.
+fn attachments(message: Uuid, urls: &[String], now: DateTime<Utc>) -> Ordered<Attachment> {
+    let mut media = Ordered::default();
+    for url in urls {
+        let sid = store::random_sid();
+        media.push_last(
+            sid,
+            Attachment {
+                sid,
+                message,
+                url: url.clone(),
+                created: whole_seconds(now),
+            },
+        );
+    }
+    media
+}
+
+/// A media listing's request: the message, its day filters and position, already checked.
+#[derive(Debug, Default)]
+pub(crate) struct MediaListRequest {
+    message: Uuid,
+    dates: Vec<DayFilter>,
+    at: Position,
+}
+
+/// The filters a media listing takes, besides its position.
+const MEDIA_FILTERS: [&str; 3] = ["DateCreated", "DateCreated<", "DateCreated>"];
+
+/// Reads a media listing's query, for the message `message`.
+pub(crate) fn media_list_request(
+    message: Uuid,
+    query: Option<&str>,
+) -> Result<MediaListRequest, Refusal> {
+    let mut request = MediaListRequest {
+        message,
+        ..MediaListRequest::default()
+    };
+    for (key, value) in listing_pairs(query, &MEDIA_FILTERS)? {
+        match key.as_str() {
+            "DateCreated" | "DateCreated<" | "DateCreated>" => {
+                request
+                    .dates
+                    .push(DayFilter::read_day_or_time(&key, &value)?);
+            }
+            _ if request.at.read(&key, &value)? => {}
+            _ => return Err(unknown_filter(&key, &MEDIA_FILTERS)),
+        }
+    }
+    Ok(request)
+}
+
+impl Messages {
+    /// One page of a message's files.
+    pub(crate) fn media(
+        &self,
+        account: &Uuid,
+        request: &MediaListRequest,
+        path: &str,
+    ) -> Result<Value, Refusal> {
+        let message = self
+            .rows
+            .get(&request.message)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        Ok(message.media.list(account, request))
+    }
+
+    /// One file of a message.
+    pub(crate) fn media_file(
+        &self,
+        account: &Uuid,
+        message: &Uuid,
+        sid: &Uuid,
+        path: &str,
+    ) -> Result<Value, Refusal> {
+        let message = self
+            .rows
+            .get(message)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        message.media.fetch(account, sid, path)
+    }
+
+    /// Deletes one file of a message that is no longer on its way.
+    pub(crate) fn remove_media_file(
+        &mut self,
+        message: &Uuid,
+        sid: &Uuid,
+        path: &str,
+    ) -> Result<(), Refusal> {
+        let message = self
+            .rows
+            .get_mut(message)
+            .ok_or_else(|| Refusal::not_found(path))?;
+        if message.media.get(sid).is_none() {
+            return Err(Refusal::not_found(path));
+        }
+        message.in_progress("stripped of a media file")?;
+        message.media.remove(sid);
+        Ok(())
+    }
+}
+
+impl Row for Attachment {
+    const ITEMS: &'static str = "media_list";
+    const PATH: &'static str = "Media";
+    type Request = MediaListRequest;
+
+    fn path(account: &Uuid, request: &MediaListRequest) -> String {
+        listing(account, &format!("Messages/{}/Media", request.message))
+    }
+
+    fn at(request: &MediaListRequest) -> &Position {
+        &request.at
+    }
+
+    fn filters(request: &MediaListRequest) -> Filters<'_> {
+        (Vec::new(), &request.dates)
+    }
+
+    fn matches(&self, r: &MediaListRequest) -> bool {
+        r.dates.iter().all(|f| f.passes(&self.created))
+    }
+
+    /// The file in the API's JSON shape, written by serializing the public model.
+    fn render(&self, account: &Uuid) -> Value {
+        let uri = format!(
+            "{}/{}",
+            listing(account, &format!("Messages/{}/Media", self.message)),
+            self.sid
+        );
+        let model = crate::MediaFile {
+            sid: self.sid.into(),
+            account_sid: (*account).into(),
+            parent_sid: self.message.into(),
+            content_type: Some(content_type(&self.url).to_owned()),
+            date_created: Some(self.created),
+            date_updated: Some(self.created),
+            uri: Some(format!("{uri}.json")),
         };
         serde_json::to_value(model).unwrap_or(Value::Null)
     }

@@ -23,6 +23,11 @@ pub(crate) trait Row {
     /// Its listing's request: filters already checked, and a position.
     type Request;
 
+    /// Its listing's path (below the API root): its collection's under the account,
+    /// unless it sits below another resource.
+    fn path(account: &Uuid, _request: &Self::Request) -> String {
+        listing(account, Self::PATH)
+    }
     /// Its listing's position in `request`.
     fn at(request: &Self::Request) -> &Position;
     /// Its listing's filters in `request`.
@@ -119,7 +124,7 @@ impl<T: Row> Ordered<T> {
             |row| row.matches(request),
             T::at(request),
             T::ITEMS,
-            &listing(account, T::PATH),
+            &T::path(account, request),
             &listing_filters(own, days),
             |row| row.render(account),
         )

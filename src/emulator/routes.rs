@@ -93,6 +93,8 @@ const CALL_STREAMS: &[&str] = &["Accounts", "*", "Calls", "*", "Streams"];
 const CALL_STREAM: &[&str] = &["Accounts", "*", "Calls", "*", "Streams", "*"];
 const MESSAGES: &[&str] = &["Accounts", "*", "Messages"];
 const MESSAGE: &[&str] = &["Accounts", "*", "Messages", "*"];
+const MEDIA: &[&str] = &["Accounts", "*", "Messages", "*", "Media"];
+const MEDIA_FILE: &[&str] = &["Accounts", "*", "Messages", "*", "Media", "*"];
 const STREAMS: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams"];
 const STREAM: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams", "*"];
 
@@ -165,6 +167,40 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             let [account, message] = [c.sids[0], c.sids[1]];
             let (messages, _, _) = c.state.messages_mut(&account, c.path)?;
             messages.remove(&message, c.path)?;
+            Ok(gone())
+        },
+    },
+    Operation {
+        id: "list_media_files",
+        method: Method::GET,
+        path: MEDIA,
+        run: |c| {
+            let [account, message] = [c.sids[0], c.sids[1]];
+            let request = super::messages::media_list_request(message, c.query)?;
+            let messages = c.state.messages(&account, c.path)?;
+            Ok(found(messages.media(&account, &request, c.path)?))
+        },
+    },
+    Operation {
+        id: "fetch_media_file",
+        method: Method::GET,
+        path: MEDIA_FILE,
+        run: |c| {
+            let [account, message, file] = [c.sids[0], c.sids[1], c.sids[2]];
+            let messages = c.state.messages(&account, c.path)?;
+            Ok(found(
+                messages.media_file(&account, &message, &file, c.path)?,
+            ))
+        },
+    },
+    Operation {
+        id: "remove_media_file",
+        method: Method::DELETE,
+        path: MEDIA_FILE,
+        run: |c| {
+            let [account, message, file] = [c.sids[0], c.sids[1], c.sids[2]];
+            let (messages, _, _) = c.state.messages_mut(&account, c.path)?;
+            messages.remove_media_file(&message, &file, c.path)?;
             Ok(gone())
         },
     },
