@@ -89,6 +89,10 @@ async fn a_message_is_sent_and_delivered_on_the_emulators_clock() {
     assert_eq!(early.code(), Some(20009), "{early}");
 
     emulator.clock().advance(SEND_AFTER).unwrap();
+    // It leaves the queue (`sending`) and is sent at the same moment: two callbacks.
+    let sending = next_callback(&emulator, &url, &mut events).await;
+    assert_eq!(sending["MessageStatus"], "sending");
+    assert_eq!(sending["MessageSid"], message.sid.to_string());
     let sent = next_callback(&emulator, &url, &mut events).await;
     assert_eq!(sent["MessageStatus"], "sent");
     assert_eq!(sent["SmsStatus"], "sent");
@@ -171,7 +175,7 @@ async fn a_message_is_sent_and_delivered_on_the_emulators_clock() {
     let gone = client.message(&message.sid).fetch().await.unwrap_err();
     assert!(gone.is_not_found(), "{gone}");
     let log = emulator.callbacks();
-    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log.len(), 3, "{log:?}");
     assert!(log.iter().all(|a| a.status == Some(200)));
 }
 
@@ -218,7 +222,7 @@ async fn a_message_to_an_unreachable_number_or_over_its_price_fails_with_its_cod
         .advance(SEND_AFTER + DELIVER_AFTER)
         .unwrap();
     let mut seen = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..5 {
         let c = next_callback(&emulator, &url, &mut events).await;
         seen.push((
             c["MessageSid"].clone(),
@@ -228,6 +232,8 @@ async fn a_message_to_an_unreachable_number_or_over_its_price_fails_with_its_cod
     }
     seen.sort();
     let mut want = vec![
+        (lost.sid.to_string(), "sending".to_owned(), None),
+        (dear.sid.to_string(), "sending".to_owned(), None),
         (lost.sid.to_string(), "sent".to_owned(), None),
         (
             lost.sid.to_string(),
@@ -649,4 +655,78 @@ async fn a_messages_media_are_listed_fetched_and_deleted_once_it_is_sent() {
         .await
         .unwrap_err();
     assert!(unknown.is_not_found(), "{unknown}");
+}
+
+#[tokio::test]
+async fn a_numbers_rule_says_what_becomes_of_a_message_to_it_with_signalwires_codes() {
+    let emulator = on_a_virtual_clock().await;
+    let client = emulator.client();
+    buy(&client).await;
+    let root = emulator
+        .base_url()
+        .split("/api/")
+        .next()
+        .unwrap()
+        .to_owned();
+    let rule = |number: &str, body: serde_json::Value| {
+        raw()
+            .put(format!(
+                "{root}/__emulator/numbers/{}/behavior",
+                urlencoding(number)
+            ))
+            .json(&body)
+    };
+    let (status, body) = send(rule(
+        "+15550001001",
+        json!({"message": "undelivered", "error_code": 30005}),
+    ))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["behavior"]["error_code"], 30005);
+    let (status, _) = send(rule("+15550001002", json!({"message": "failed"}))).await;
+    assert_eq!(status, 200);
+    // A code that is not a message's, or one without a fate to go with it, is refused.
+    for bad in [
+        json!({"message": "undelivered", "error_code": 21211}),
+        json!({"error_code": 30005}),
+        json!({"message": "lost"}),
+    ] {
+        let (status, body) = send(rule("+15550001003", bad.clone())).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    let mut sent = Vec::new();
+    for to in ["+15550001001", "+15550001002"] {
+        let message = client
+            .messages()
+            .create(to)
+            .from(OURS)
+            .body("Hello")
+            .send()
+            .await
+            .unwrap();
+        sent.push(message.sid);
+    }
+    emulator
+        .clock()
+        .advance(SEND_AFTER + DELIVER_AFTER)
+        .unwrap();
+    let unknown = client.message(&sent[0]).fetch().await.unwrap();
+    assert_eq!(
+        (
+            unknown.status,
+            unknown.error_code,
+            unknown.error_message.as_deref()
+        ),
+        (
+            MessageStatus::Undelivered,
+            Some(30005),
+            Some("Unknown destination handset")
+        )
+    );
+    assert!(unknown.date_sent.is_some());
+    let failed = client.message(&sent[1]).fetch().await.unwrap();
+    assert_eq!(
+        (failed.status, failed.error_code, failed.date_sent),
+        (MessageStatus::Failed, Some(30008), None)
+    );
 }

@@ -1,10 +1,12 @@
 //! Messages in the emulator: sent through the REST API, moved on by the clock, and told to
 //! their status callbacks.
 //!
-//! A message is `queued` when created; [`SEND_AFTER`] later it is `sent` (its `date_sent`
-//! and price set), and [`DELIVER_AFTER`] after that `delivered`, or `undelivered` (30003)
-//! when its `To` is a number a test made unreachable (`PUT /__emulator/numbers/{n}/behavior`
-//! with `{"answer": "fail"}`), or `failed` (30010) when its price is over its `MaxPrice`.
+//! A message is `queued` when created; [`SEND_AFTER`] later it is `sending` and, at the same
+//! moment, `sent` (its `date_sent` and price set), and [`DELIVER_AFTER`] after that
+//! `delivered`; or `undelivered` or `failed` with an error code as its `To`'s rule says
+//! (`PUT /__emulator/numbers/{n}/behavior` with `{"message": "undelivered", "error_code":
+//! 30005}`; `{"answer": "fail"}` is `undelivered`, 30003), or `failed` (30010) when its price
+//! is over its `MaxPrice`.
 //! Each change after the first is sent to its `StatusCallback` (or its application's
 //! `SmsStatusCallback`), signed, by `POST`.
 //!
@@ -28,7 +30,7 @@ use super::{
     form::{
         DayFilter, callback_url, listing_pairs, pairs_repeating, status_filter, unknown_filter,
     },
-    numbers::Answer,
+    numbers::{Answer, MessageFate, message_error},
     ordered::{Filters, Ordered, Row, listing},
     paging::Position,
     participants::whole_seconds,
@@ -63,14 +65,31 @@ const FILTERS: [&str; 6] = ["To", "From", "Status", "DateSent", "DateSent<", "Da
 /// SignalWire's code for a change to a message still on its way.
 const IN_PROGRESS: u32 = 20009;
 
-/// How a message ends, as its destination decides.
+/// How a message ends, as its destination's rule decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Delivered,
-    /// The handset cannot be reached (30003).
-    Unreachable,
+    /// Sent and not delivered, with its error code (30003 for a handset not reached).
+    Undelivered(u32),
+    /// Never sent, with its error code.
+    Failed(u32),
     /// It costs more than its `MaxPrice` (30010).
     TooDear,
+}
+
+impl Outcome {
+    /// What the destination's rule makes of a message to it.
+    fn of(rule: super::NumberBehavior) -> Self {
+        match (rule.message, rule.answer) {
+            (Some(MessageFate::Delivered), _) => Self::Delivered,
+            (Some(MessageFate::Undelivered), _) => {
+                Self::Undelivered(rule.error_code.unwrap_or(30003))
+            }
+            (Some(MessageFate::Failed), _) => Self::Failed(rule.error_code.unwrap_or(30008)),
+            (None, Answer::Fail) => Self::Undelivered(30003),
+            (None, _) => Self::Delivered,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -144,7 +163,7 @@ pub(crate) struct Context<'a> {
     /// Whether `number` is one of the project's own lines (the seed's).
     pub(crate) is_line: &'a dyn Fn(&str) -> bool,
     /// What `number` does when reached.
-    pub(crate) answer_of: &'a dyn Fn(&str) -> Answer,
+    pub(crate) behavior_of: &'a dyn Fn(&str) -> super::NumberBehavior,
     pub(crate) allow_remote: bool,
 }
 
@@ -365,10 +384,8 @@ impl Messages {
         let too_dear = max_price.is_some_and(|most| price(mms, segments) > most);
         let outcome = if too_dear {
             Outcome::TooDear
-        } else if (context.answer_of)(&to) == Answer::Fail {
-            Outcome::Unreachable
         } else {
-            Outcome::Delivered
+            Outcome::of((context.behavior_of)(&to))
         };
         let message = EmulatedMessage {
             sid,
@@ -526,7 +543,10 @@ impl Messages {
             if message.status == MessageStatus::Queued && now >= message.send_at {
                 let at = message.send_at;
                 message.date_updated = whole_seconds(at);
-                if message.outcome == Outcome::TooDear {
+                // It leaves the queue (`sending`) and is sent, or fails, at once.
+                message.status = MessageStatus::Sending;
+                events.extend(message.event(account));
+                if matches!(message.outcome, Outcome::TooDear | Outcome::Failed(_)) {
                     message.status = MessageStatus::Failed;
                 } else {
                     message.status = MessageStatus::Sent;
@@ -538,7 +558,7 @@ impl Messages {
             if message.status == MessageStatus::Sent && now >= deliver_at {
                 message.date_updated = whole_seconds(deliver_at);
                 message.status = match message.outcome {
-                    Outcome::Unreachable => MessageStatus::Undelivered,
+                    Outcome::Undelivered(_) => MessageStatus::Undelivered,
                     _ => MessageStatus::Delivered,
                 };
                 events.extend(message.event(account));
@@ -577,8 +597,8 @@ impl EmulatedMessage {
     /// What the message's status and error are, as its callback and its JSON tell them.
     fn error(&self) -> Option<(i64, &'static str)> {
         match (self.status.as_str(), self.outcome) {
-            ("undelivered", Outcome::Unreachable) => {
-                Some((30003, "Unreachable destination handset"))
+            ("undelivered", Outcome::Undelivered(code)) | ("failed", Outcome::Failed(code)) => {
+                Some((i64::from(code), message_error(code)))
             }
             ("failed", Outcome::TooDear) => Some((30010, "Message price exceeds max price")),
             _ => None,

@@ -512,7 +512,7 @@ impl Run {
             let context = super::messages::Context {
                 tables,
                 is_line: &|n| calls.is_line(n),
-                answer_of: &|n| calls.rules.of(n).answer,
+                behavior_of: &|n| calls.rules.of(n),
                 allow_remote,
             };
             if !context.owns(&from) {

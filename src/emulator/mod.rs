@@ -117,7 +117,7 @@ pub use faults::{
 };
 pub use messages::{DELIVER_AFTER, MMS_PRICE, SEND_AFTER, SMS_PRICE};
 pub use messaging::{MAX_INBOUND_MEDIA, MAX_MESSAGE_BODY};
-pub use numbers::{Answer, MAX_RING_MS, MAX_RULES, NumberBehavior};
+pub use numbers::{Answer, MAX_RING_MS, MAX_RULES, MESSAGE_ERRORS, MessageFate, NumberBehavior};
 pub use remote::{CallLog, RemoteEmulator};
 pub use runner::{
     BEEP_LENGTH, CONNECT_TIMEOUT, DIAL_TIME_LIMIT, DIAL_TIMEOUT, KEY_LENGTH, MAX_DOCUMENT_BYTES,

@@ -50,6 +50,50 @@ pub struct NumberBehavior {
     /// `Timeout` is shorter ends `no-answer` first.
     #[serde(default = "ring_ms")]
     pub after_ms: u64,
+    /// What becomes of a message sent to it; delivered when not given (undelivered, 30003,
+    /// when `answer` is `fail`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageFate>,
+    /// The error an `undelivered` or `failed` message reports: one of
+    /// [`MESSAGE_ERRORS`]; 30003 (undelivered) or 30008 (failed) when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<u32>,
+}
+
+/// What becomes of a message sent to a number, as its rule says (`"message"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum MessageFate {
+    /// It is sent, then delivered.
+    Delivered,
+    /// It is sent, and not delivered (`undelivered`, with its error code).
+    Undelivered,
+    /// It is never sent (`failed`, with its error code).
+    Failed,
+}
+
+/// The error codes a message's rule may give, SignalWire's, with what each means.
+pub const MESSAGE_ERRORS: [(u32, &str); 11] = [
+    (30001, "The message's validity period was exceeded"),
+    (30002, "The account's balance is too low to send it"),
+    (30003, "Unreachable destination handset"),
+    (30004, "Blocked by the destination carrier"),
+    (30005, "Unknown destination handset"),
+    (30006, "No route to the destination handset"),
+    (30007, "Flagged as a carrier violation"),
+    (30008, "Unknown error upstream"),
+    (30009, "Its validity period expired at the carrier"),
+    (30011, "MMS expired, rejected, failed or not supported"),
+    (30012, "The MMS could not be sent"),
+];
+
+/// What a message error code means, for its `error_message`.
+pub(crate) fn message_error(code: u32) -> &'static str {
+    MESSAGE_ERRORS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("Message not delivered", |(_, text)| text)
 }
 
 fn ring_ms() -> u64 {
@@ -61,6 +105,8 @@ impl Default for NumberBehavior {
         Self {
             answer: Answer::Human,
             after_ms: ring_ms(),
+            message: None,
+            error_code: None,
         }
     }
 }
@@ -81,6 +127,15 @@ impl NumberBehavior {
         self
     }
 
+    /// The same, with what becomes of a message sent to it, and the error it reports
+    /// (for `Undelivered` and `Failed`).
+    #[must_use]
+    pub fn message(mut self, fate: MessageFate, error_code: Option<u32>) -> Self {
+        self.message = Some(fate);
+        self.error_code = error_code;
+        self
+    }
+
     /// The rule, checked.
     pub(crate) fn check(&self) -> Result<(), String> {
         if self.after_ms > MAX_RING_MS {
@@ -88,6 +143,25 @@ impl NumberBehavior {
                 "after_ms is {}; a number rings at most {MAX_RING_MS} ms",
                 self.after_ms
             ));
+        }
+        if let Some(code) = self.error_code {
+            if !matches!(
+                self.message,
+                Some(MessageFate::Undelivered | MessageFate::Failed)
+            ) {
+                return Err(
+                    "error_code is for a message that is undelivered or failed: give \"message\" too"
+                        .into(),
+                );
+            }
+            if !MESSAGE_ERRORS.iter().any(|(c, _)| *c == code) {
+                let known: Vec<String> =
+                    MESSAGE_ERRORS.iter().map(|(c, _)| c.to_string()).collect();
+                return Err(format!(
+                    "error_code {code} is not a message error; use one of {}",
+                    known.join(", ")
+                ));
+            }
         }
         Ok(())
     }

@@ -123,7 +123,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             let context = super::messages::Context {
                 tables,
                 is_line: &|n| calls.is_line(n),
-                answer_of: &|n| calls.rules.of(n).answer,
+                behavior_of: &|n| calls.rules.of(n),
                 allow_remote,
             };
             let created = messages.create(&account, c.body, sid, c.now, &context)?;
