@@ -401,6 +401,11 @@ impl<'a> Doc<'a> {
             eq &= !rust.contains("f64");
             let optional = !required.contains(field.as_str()) || p.nullable;
             let mut attrs = Vec::new();
+            // A wire name that is not a Rust field's (`SMS`) is read and written as it is.
+            let ident = rust_ident(&field.to_lowercase());
+            if ident != rust_ident(field) {
+                attrs.push(format!("rename = {field:?}"));
+            }
             if let Some(with) = with {
                 attrs.push(format!("with = \"{with}\""));
             }
@@ -420,7 +425,6 @@ impl<'a> Doc<'a> {
             } else {
                 rust
             };
-            let ident = rust_ident(field);
             writeln!(fields, "{}{attrs}pub {ident}: {ty},", docs(description)).unwrap();
         }
         let derives = if eq {

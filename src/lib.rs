@@ -23,6 +23,7 @@ pub mod __private;
 include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 pub use api::{
     CallbackMethod,
+    available_numbers::{AvailableNumbers, SearchNumbers},
     recordings::PauseBehavior,
     streams::{StartStream, StreamCodec, StreamHandle, Streams, Track},
 };

@@ -3325,6 +3325,33 @@ async fn numbers_and_messages_by_their_own_words() {
         ));
         r
     };
+    step(&[
+        "numbers",
+        "search",
+        "--area-code",
+        "555",
+        "--contains",
+        "22330",
+        "--output",
+        "table",
+    ])
+    .await;
+    step(&[
+        "numbers",
+        "search",
+        "--country",
+        "gb",
+        "--toll-free",
+        "--contains",
+        "2015",
+        "--output",
+        "tsv",
+        "--columns",
+        "phone_number,friendly_name,iso_country",
+    ])
+    .await;
+    step(&["numbers", "search", "--in-locality", "Seattle"]).await;
+    step(&["numbers", "search", "--country", "USA"]).await;
     let bought = step(&[
         "numbers",
         "buy",

@@ -402,3 +402,169 @@ fn signalwires_documented_example_reads_as_a_model() {
     assert_eq!(number.capabilities.and_then(|c| c.fax), Some(true));
     assert!(number.date_created.is_some());
 }
+
+#[tokio::test]
+async fn numbers_to_buy_are_searched_the_same_every_time_and_never_offered_once_bought() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.client();
+    let countries = client.available_countries().await.unwrap();
+    let codes: Vec<&str> = countries.iter().map(|c| c.country_code.as_str()).collect();
+    assert_eq!(codes, ["US", "CA", "GB"]);
+    let us = client.available_phone_numbers("us").fetch().await.unwrap();
+    assert_eq!(us.country.as_deref(), Some("United States"));
+    let uris = us.subresource_uris.unwrap();
+    assert!(
+        uris.local
+            .unwrap()
+            .ends_with("/AvailablePhoneNumbers/US/Local.json")
+    );
+    assert!(
+        uris.toll_free
+            .unwrap()
+            .ends_with("/AvailablePhoneNumbers/US/TollFree.json")
+    );
+    let missing = client
+        .available_phone_numbers("ZZ")
+        .fetch()
+        .await
+        .unwrap_err();
+    assert!(missing.is_not_found(), "{missing}");
+
+    // The same search, the same numbers; each of the area, holding the pattern.
+    let search = || {
+        client
+            .available_phone_numbers("US")
+            .local()
+            .area_code("555")
+            .contains("2*3")
+    };
+    let first = search().send().await.unwrap();
+    assert_eq!(first.len(), signalwire_compat::emulator::MAX_FOUND);
+    assert_eq!(search().send().await.unwrap(), first);
+    for n in &first {
+        assert!(n.phone_number.starts_with("+1555"), "{}", n.phone_number);
+        assert_eq!(n.region.as_deref(), Some("IL"));
+        assert_eq!(n.iso_country.as_deref(), Some("US"));
+        let caps = n.capabilities.as_ref().unwrap();
+        assert_eq!(
+            (caps.voice, caps.sms, caps.mms),
+            (Some(true), Some(true), Some(true))
+        );
+    }
+    // Bought, a number is not offered again; released, it is.
+    let chosen = first[0].phone_number.clone();
+    let bought = client
+        .incoming_phone_numbers()
+        .create(&chosen)
+        .send()
+        .await
+        .unwrap();
+    let after = search().send().await.unwrap();
+    assert!(after.iter().all(|n| n.phone_number != chosen));
+    assert_eq!(after[0], first[1]);
+    client
+        .incoming_phone_number(&bought.sid)
+        .remove()
+        .await
+        .unwrap();
+    assert_eq!(search().send().await.unwrap(), first);
+
+    // A region and its city, letters of the keypad, toll-free numbers.
+    let seattle = client
+        .available_phone_numbers("US")
+        .local()
+        .in_region("wa")
+        .in_locality("Seattle")
+        .send()
+        .await
+        .unwrap();
+    assert!(seattle.iter().all(|n| n.phone_number.starts_with("+1206")));
+    let cafe = client
+        .available_phone_numbers("US")
+        .local()
+        .contains("CAFE")
+        .send()
+        .await
+        .unwrap();
+    assert!(cafe.iter().all(|n| n.phone_number.contains("2233")));
+    let free = client
+        .available_phone_numbers("CA")
+        .toll_free()
+        .send()
+        .await
+        .unwrap();
+    assert!(!free.is_empty());
+    assert!(
+        free.iter()
+            .all(|n| n.phone_number.starts_with("+1833") && n.region.is_none())
+    );
+
+    // What the builder refuses, before anything is sent.
+    let refused = [
+        client.available_phone_numbers("USA").local().send().await,
+        client
+            .available_phone_numbers("US")
+            .local()
+            .area_code("55")
+            .send()
+            .await,
+        client
+            .available_phone_numbers("US")
+            .local()
+            .contains("12-3")
+            .send()
+            .await,
+        client
+            .available_phone_numbers("US")
+            .local()
+            .in_locality("Seattle")
+            .send()
+            .await,
+        client
+            .available_phone_numbers("US")
+            .local()
+            .in_region("W")
+            .send()
+            .await,
+    ];
+    for result in refused {
+        let e = result.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    }
+
+    // What the emulator refuses of a search sent by hand.
+    let base = emulator.base_url();
+    let account = emulator.project_id();
+    for (query, why) in [
+        ("PageSize=0", "PageSize"),
+        ("Colour=red", "Colour"),
+        ("SmsEnabled=maybe", "SmsEnabled"),
+        ("InLocality=Seattle", "InRegion"),
+    ] {
+        let (status, body) = support::send_as_demo(raw().get(format!(
+            "{base}/Accounts/{account}/AvailablePhoneNumbers/US/Local.json?{query}"
+        )))
+        .await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(why),
+            "{query}: {body}"
+        );
+    }
+    let (status, body) = support::send_as_demo(raw().get(format!(
+        "{base}/Accounts/{account}/AvailablePhoneNumbers/GB/Local.json?AreaCode=020"
+    )))
+    .await;
+    assert_eq!(status, 400, "{body}");
+    // Twilio's libraries send PageSize: it bounds the answer.
+    let (status, body) = support::send_as_demo(raw().get(format!(
+        "{base}/Accounts/{account}/AvailablePhoneNumbers/GB/Local.json?PageSize=3&SmsEnabled=true"
+    )))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["available_phone_numbers"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        body["available_phone_numbers"][0]["capabilities"]["SMS"],
+        json!(true)
+    );
+}

@@ -1,6 +1,7 @@
 //! Handles and builders, one module a resource: what a caller reaches through
 //! [`Client`](crate::Client) and what each operation takes.
 
+pub(crate) mod available_numbers;
 pub(crate) mod calls;
 pub(crate) mod conferences;
 pub(crate) mod generated;

@@ -64,6 +64,7 @@
 //! ```
 
 mod applications;
+mod available_numbers;
 mod callbacks;
 mod caller;
 mod calls;
@@ -102,6 +103,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+pub use available_numbers::{MAX_FOUND, PER_AREA};
 pub use callbacks::{
     CALLBACKS_PAGE, CallbackAttempt, MAX_CALLBACK_LOG, MAX_LOGGED_TEXT, StatusCallback,
 };

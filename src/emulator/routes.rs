@@ -69,7 +69,7 @@ fn gone() -> Answer {
 }
 
 /// One operation: the spec's `operationId`, its method, its path below the API root (`*`
-/// stands for a SID), and what carries it out.
+/// stands for a SID, `?` for other text), and what carries it out.
 pub(crate) struct Operation {
     pub(crate) id: &'static str,
     pub(crate) method: Method,
@@ -94,12 +94,44 @@ const CALL_STREAM: &[&str] = &["Accounts", "*", "Calls", "*", "Streams", "*"];
 const MESSAGES: &[&str] = &["Accounts", "*", "Messages"];
 const MESSAGE: &[&str] = &["Accounts", "*", "Messages", "*"];
 const MEDIA: &[&str] = &["Accounts", "*", "Messages", "*", "Media"];
+const COUNTRIES: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers"];
+const COUNTRY: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers", "?"];
+const LOCAL_NUMBERS: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers", "?", "Local"];
+const TOLL_FREE_NUMBERS: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers", "?", "TollFree"];
 const MEDIA_FILE: &[&str] = &["Accounts", "*", "Messages", "*", "Media", "*"];
 const STREAMS: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams"];
 const STREAM: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams", "*"];
 
 /// Every operation of the emulator's own resources.
 pub(crate) static OPERATIONS: &[Operation] = &[
+    Operation {
+        id: "list_available_countries",
+        method: Method::GET,
+        path: COUNTRIES,
+        run: |c| Ok(found(super::available_numbers::countries(&c.sids[0]))),
+    },
+    Operation {
+        id: "fetch_available_country",
+        method: Method::GET,
+        path: COUNTRY,
+        run: |c| {
+            Ok(found(super::available_numbers::country(
+                &c.sids[0], c.path,
+            )?))
+        },
+    },
+    Operation {
+        id: "search_local_numbers",
+        method: Method::GET,
+        path: LOCAL_NUMBERS,
+        run: |c| search(c, super::available_numbers::Kind::Local),
+    },
+    Operation {
+        id: "search_toll_free_numbers",
+        method: Method::GET,
+        path: TOLL_FREE_NUMBERS,
+        run: |c| search(c, super::available_numbers::Kind::TollFree),
+    },
     Operation {
         id: "list_messages",
         method: Method::GET,
@@ -571,6 +603,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
 ];
 
+/// A search of the numbers to buy, less those any project has.
+fn search(c: &mut Call<'_>, kind: super::available_numbers::Kind) -> Result<Answer, Refusal> {
+    let state = &*c.state;
+    let taken = |number: &str| state.number_taken(number);
+    Ok(found(super::available_numbers::search(
+        c.path, kind, c.query, &taken,
+    )?))
+}
+
 /// The SIDs `segments` names if it has the shape of `pattern`.
 fn sids_of(pattern: &[&str], segments: &[&str]) -> Option<Vec<Uuid>> {
     if pattern.len() != segments.len() {
@@ -580,6 +621,11 @@ fn sids_of(pattern: &[&str], segments: &[&str]) -> Option<Vec<Uuid>> {
     for (want, got) in pattern.iter().zip(segments) {
         if *want == "*" {
             sids.push(Uuid::try_parse(got).ok()?);
+        } else if *want == "?" {
+            // Text the operation reads from its path (a country code).
+            if got.is_empty() {
+                return None;
+            }
         } else if want != got {
             return None;
         }

@@ -144,6 +144,18 @@ impl State {
             .ok_or_else(|| Refusal::not_found(path))
     }
 
+    /// Whether any project has bought `number`.
+    pub(crate) fn number_taken(&self, number: &str) -> bool {
+        self.projects.values().any(|p| {
+            p.tables
+                .rows::<crate::IncomingPhoneNumber>()
+                .is_some_and(|rows| {
+                    rows.iter()
+                        .any(|n| n.phone_number.as_deref() == Some(number))
+                })
+        })
+    }
+
     /// An account's tables; `None` for an account the emulator does not hold.
     pub(crate) fn tables_mut(&mut self, account: &Uuid) -> Option<&mut Tables> {
         self.projects.get_mut(account).map(|p| &mut p.tables)

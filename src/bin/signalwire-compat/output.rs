@@ -141,6 +141,29 @@ impl Row for Stream {
     }
 }
 
+impl Row for signalwire_compat::AvailablePhoneNumber {
+    const COLUMNS: &'static [&'static str] = &["PHONE NUMBER", "NAME", "REGION", "LOCALITY"];
+    const NONE: &'static str = "no numbers found";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            cell(&self.phone_number),
+            optional(self.friendly_name.as_deref()),
+            optional(self.region.as_deref()),
+            optional(self.locality.as_deref()),
+        ]
+    }
+
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("phone number", cell(&self.phone_number)),
+            ("name", optional(self.friendly_name.as_deref())),
+            ("region", optional(self.region.as_deref())),
+            ("locality", optional(self.locality.as_deref())),
+        ]
+    }
+}
+
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("what the API returns always serializes")
 }

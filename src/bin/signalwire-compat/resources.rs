@@ -189,7 +189,38 @@ fn aliased(meta: &ResourceMeta, action: &'static str) -> Command {
 /// beside the generic ones. All but `log` go through the resource's generic update, with
 /// its checks.
 fn own_commands(meta: &ResourceMeta) -> Vec<Command> {
+    let text = |name: &'static str, flag: &'static str, value: &'static str, help: &'static str| {
+        Arg::new(name).long(flag).value_name(value).help(help)
+    };
     match meta.command {
+        "numbers" => vec![
+            Command::new("search")
+                .about("Search the numbers the account may buy: a country's local ones, or its toll-free ones")
+                .arg(
+                    text("country", "country", "CODE", "The country, its two-letter ISO code")
+                        .default_value("US"),
+                )
+                .arg(
+                    Arg::new("toll-free")
+                        .long("toll-free")
+                        .action(ArgAction::SetTrue)
+                        .help("Toll-free numbers instead of local ones"),
+                )
+                .arg(text("area-code", "area-code", "DIGITS", "Only numbers of this area code (US and Canada) or toll-free code"))
+                .arg(text("contains", "contains", "PATTERN", "Only numbers holding this pattern: digits, letters (their keypad digits) and * for any digit"))
+                .arg(text("in-region", "in-region", "REGION", "Only numbers of this state or province (two letters)"))
+                .arg(
+                    text("in-locality", "in-locality", "CITY", "Only numbers of this city (with --in-region)")
+                        .requires("in-region"),
+                )
+                .arg(
+                    Arg::new("beta")
+                        .long("beta")
+                        .value_name("BOOL")
+                        .help("Whether to include numbers new on SignalWire")
+                        .value_parser(clap::value_parser!(bool)),
+                ),
+        ],
         "messages" => vec![
             Command::new("redact")
                 .about("Blank a message's body for good (one still on its way cannot be)")
@@ -535,6 +566,7 @@ mod own {
             "recordings" => Recordings::has_subcommand(name),
             "calls" => matches!(name, "hangup" | "redirect" | "log"),
             "messages" => name == "redact",
+            "numbers" => name == "search",
             _ => false,
         }
     }
@@ -547,6 +579,7 @@ mod own {
             "recordings" => &["start", "pause", "resume", "stop"],
             "calls" => &["hang up", "redirect", "read the emulator's log of"],
             "messages" => &["redact"],
+            "numbers" => &["search for"],
             _ => &[],
         }
     }
@@ -557,7 +590,7 @@ mod own {
             "conferences" => Conferences::augment_subcommands(command),
             "participants" => Participants::augment_subcommands(command),
             "recordings" => Recordings::augment_subcommands(command),
-            "calls" | "messages" => command.subcommands(super::own_commands(meta)),
+            "calls" | "messages" | "numbers" => command.subcommands(super::own_commands(meta)),
             _ => command,
         }
     }
@@ -588,6 +621,10 @@ mod own {
                 Ok(command) => crate::recordings::run(client, command, output).await,
                 Err(e) => Err(usage(e)),
             },
+            "numbers" => {
+                let args = matches.subcommand_matches("search")?;
+                super::search(client, args, output).await
+            }
             "calls" if name == "log" => {
                 let args = matches.subcommand_matches("log")?;
                 let sid = args.get_one::<String>("sid").cloned().unwrap_or_default();
@@ -596,6 +633,48 @@ mod own {
             _ => return None,
         })
     }
+}
+
+/// `numbers search`: the numbers found, as a listing prints them.
+async fn search(client: &Client, args: &ArgMatches, output: Output) -> Result<(), Failure> {
+    crate::output::check_columns::<signalwire_compat::AvailablePhoneNumber>("numbers found")
+        .map_err(Failure::Usage)?;
+    let given = |name: &str| args.get_one::<String>(name);
+    let country = given("country").map_or("US", String::as_str);
+    let numbers = client.available_phone_numbers(country);
+    let mut search = if args.get_flag("toll-free") {
+        numbers.toll_free()
+    } else {
+        numbers.local()
+    };
+    if let Some(code) = given("area-code") {
+        search = search.area_code(code);
+    }
+    if let Some(pattern) = given("contains") {
+        search = search.contains(pattern);
+    }
+    if let Some(region) = given("in-region") {
+        search = search.in_region(region);
+    }
+    if let Some(locality) = given("in-locality") {
+        search = search.in_locality(locality);
+    }
+    if let Some(beta) = args.get_one::<bool>("beta") {
+        search = search.beta(*beta);
+    }
+    let context = Context {
+        conference: None,
+        call: None,
+        hint: None,
+        resource: Some(format!("numbers of {country}")),
+    };
+    let found = search.send().await.map_err(|e| Failure::Api(e, context))?;
+    let mut list = crate::output::List::new(output);
+    for number in &found {
+        list.push(number);
+    }
+    list.finish();
+    Ok(())
 }
 
 /// Prints one item as the generic commands print it: for a resource's own commands.
