@@ -539,6 +539,7 @@ async fn numbers_to_buy_are_searched_the_same_every_time_and_never_offered_once_
         ("PageSize=0", "PageSize"),
         ("Colour=red", "Colour"),
         ("SmsEnabled=maybe", "SmsEnabled"),
+        ("Beta=", "Beta"),
         ("InLocality=Seattle", "InRegion"),
     ] {
         let (status, body) = support::send_as_demo(raw().get(format!(

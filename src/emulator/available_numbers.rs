@@ -323,7 +323,8 @@ pub(crate) fn search(
     let mut locality = None;
     let mut most = MAX_FOUND;
     for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        if value.is_empty() {
+        // An empty text filter is no filter; an empty boolean is malformed, as elsewhere.
+        if value.is_empty() && !FILTERS[4..].contains(&key.as_ref()) {
             continue;
         }
         match key.as_ref() {

@@ -217,6 +217,10 @@ check("messages: a queued message cannot be deleted: 422 with code 20009", e is 
 time.sleep(2.5)
 delivered = messages(sent.sid).fetch()
 check("messages: fetch shows it delivered, with its date and price", delivered.status == "delivered" and delivered.date_sent is not None and delivered.price is not None, (delivered.status, delivered.date_sent, delivered.price))
+media = messages(sent.sid).media.list()
+check("messages: its media are listed with their content types", [m.content_type for m in media] == ["image/jpeg", "image/png"], [m.content_type for m in media])
+check("messages: a media file is fetched by its SID", messages(sent.sid).media(media[1].sid).fetch().content_type == "image/png")
+check("messages: a media file is deleted", messages(sent.sid).media(media[0].sid).delete() is True and len(messages(sent.sid).media.list()) == 1)
 check("messages: list filters on to and date_sent_after", [m.sid for m in messages.list(to="+15557654321", date_sent_after=today - datetime.timedelta(days=1))] == [sent.sid])
 redacted = messages(sent.sid).update(body="")
 check("messages: update body='' redacts it", redacted.body == "" and redacted.status == "delivered", (redacted.body, redacted.status))
@@ -224,5 +228,23 @@ check("messages: delete succeeds", messages(sent.sid).delete() is True)
 e = refused(lambda: messages(sent.sid).fetch())
 check("messages: fetch after delete is a 404", e is not None and e.status == 404, e and (e.status, e.code))
 check("numbers: delete releases it", numbers(bought.sid).delete() is True)
+
+# Numbers to buy: a search, the same each time, that never offers a number once bought.
+found = api.available_phone_numbers("US").local.list(area_code="555", contains="2233", limit=3)
+check("numbers: a search finds numbers of the area code holding the pattern", len(found) == 3 and all(n.phone_number.startswith("+1555") and "2233" in n.phone_number for n in found), [n.phone_number for n in found])
+chosen = numbers.create(phone_number=found[0].phone_number)
+again = api.available_phone_numbers("US").local.list(area_code="555", contains="2233", limit=3)
+check("numbers: a number bought is not offered again", [n.phone_number for n in again] == [n.phone_number for n in found[1:]] + [again[2].phone_number] and found[0].phone_number not in [n.phone_number for n in again], [n.phone_number for n in again])
+check("numbers: the bought number released", numbers(chosen.sid).delete() is True)
+free = api.available_phone_numbers("CA").toll_free.list(limit=2)
+check("numbers: a toll-free search", len(free) == 2 and all(n.phone_number.startswith("+1833") for n in free), [n.phone_number for n in free])
+# A listing's failure is raised by older libraries as a TwilioException carrying the
+# response, by newer ones as a TwilioRestException.
+try:
+    api.available_phone_numbers("ZZ").local.list(limit=1)
+    missing = None
+except Exception as e:  # noqa: BLE001
+    missing = getattr(e, "status", None) or next((a.status_code for a in e.args if hasattr(a, "status_code")), None)
+check("numbers: a country with no numbers is a 404", missing == 404, missing)
 
 finish(LIBRARY)

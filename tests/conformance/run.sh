@@ -79,8 +79,8 @@ if [ -f "$signalwire_spec" ]; then
   (cd "$venvs" && "$root/$venvs/schemathesis/bin/schemathesis" \
     --config-file "$root/tests/conformance/schemathesis-signalwire.toml" \
     run "$signalwire_spec" --url "$EMULATOR_BASE_URL" --no-color \
-    --include-path-regex '/(Conferences|Applications|LamlBins|Calls|IncomingPhoneNumbers|Messages)' \
-    --exclude-path-regex '/Media')
+    --include-path-regex '/(Conferences|Applications|LamlBins|Calls|IncomingPhoneNumbers|Messages|AvailablePhoneNumbers)' \
+    --exclude-path-regex '/Faxes')
   stop_emulator
 elif [ "${CI:-}" = true ]; then
   echo "SignalWire's spec is not at $signalwire_spec" >&2
