@@ -159,6 +159,47 @@ struct Doc<'a> {
     signatures: BTreeMap<String, Vec<String>>,
 }
 
+/// An open enum for a schema marked `x-open-enum: true`: a variant for each of its
+/// `x-values` (`[value, what it means]`, the meaning optional), named from the value
+/// (`in-progress` → `InProgress`), and `Other` for any value not listed.
+fn open_enum(name: &str, schema: &Value) -> String {
+    let values = schema["x-values"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{SPEC}: open enum {name} has no x-values"));
+    let mut variants = String::new();
+    for value in values {
+        let pair = value.as_array().map(Vec::as_slice).unwrap_or_default();
+        let (text, meaning) = match pair {
+            [Value::String(text)] => (text, None),
+            [Value::String(text), Value::String(meaning)] => (text, Some(meaning)),
+            _ => panic!("{SPEC}: {name}.x-values: {value} is not [value] or [value, meaning]"),
+        };
+        let variant: String = text
+            .split(['-', '_', ' '])
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let mut chars = part.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let doc = match meaning {
+            Some(meaning) => format!("`{text}`: {meaning}"),
+            None => format!("`{text}`."),
+        };
+        writeln!(variants, "{}{variant} = {text:?},", docs(&doc)).unwrap();
+    }
+    let description = schema["description"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{SPEC}: open enum {name} has no description"));
+    format!(
+        "crate::models::open_enum! {{\n{}///\n/// A value not listed here is kept in [`{name}::Other`].\npub enum {name} {{\n{variants}}}\n}}\n",
+        docs(description)
+    )
+}
+
 /// Doc comment lines for `text`.
 fn docs(text: &str) -> String {
     let mut out = String::new();
@@ -364,6 +405,9 @@ impl<'a> Doc<'a> {
         for (name, schema) in self.schemas() {
             if schema["x-model"] == Value::Bool(true) {
                 out.push_str(&self.model(name, schema));
+            }
+            if schema["x-open-enum"] == Value::Bool(true) {
+                out.push_str(&open_enum(name, schema));
             }
             if let Some(items) = schema["x-page"].as_str() {
                 let item = self.property(&schema["properties"][items]["items"]);

@@ -30,15 +30,6 @@ pub use api::{
 pub use client::{API_ROOT_PATH, Client, ClientBuilder, env};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, RequestPreview, TimeoutPhase};
 pub use models::generated::*;
-pub use models::{
-    call::{AnsweredBy, CallDirection, CallStatus, MachineDetection, RecordingChannels},
-    conference::ConferenceStatus,
-    message::{MessageDirection, MessageStatus},
-    number::VoiceReceiveMode,
-    participant::ParticipantStatus,
-    recording::{RecordingSource, RecordingStatus},
-    stream::StreamStatus,
-};
 pub use sid::*;
 pub use text::{MAX_SHOWN_CHARS, Printable, one_line};
 pub use wire::paging::Page;

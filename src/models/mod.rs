@@ -1,17 +1,16 @@
-//! The data the API returns, one module a resource: lenient in what they read, strict in what
-//! they write back.
+//! The data the API returns, generated from the spec (models and open enums), and beside them
+//! what is a resource's own: lenient in what they read, strict in what they write back.
 
 pub(crate) mod call;
 pub(crate) mod conference;
-/// The models generated from the spec's schemas marked `x-model`.
+/// The models generated from the spec's schemas marked `x-model`, and its open enums
+/// (`x-open-enum` with its `x-values`).
 pub(crate) mod generated {
     include!(concat!(env!("OUT_DIR"), "/models.rs"));
 }
 pub(crate) mod message;
-pub(crate) mod number;
 pub(crate) mod participant;
 pub(crate) mod recording;
-pub(crate) mod stream;
 
 /// An open enumeration of the text values the API sends: each documented value has its own
 /// arm, and any other text is kept in `Other` rather than failing the response. Writes the

@@ -1,39 +1,7 @@
-//! A participant's call status; the [`Participant`](crate::Participant) model itself is
-//! generated from the spec.
+//! What a participant's call status tells; the status and the
+//! [`Participant`](crate::Participant) model are generated from the spec.
 
-crate::models::open_enum! {
-    /// The state of a participant's call.
-    ///
-    /// An open set: the values SignalWire and Twilio document have their own arms, and any
-    /// other text the server sends is kept in [`ParticipantStatus::Other`] rather than failing
-    /// the response.
-    ///
-    /// ```
-    /// use signalwire_compat::ParticipantStatus;
-    ///
-    /// assert_eq!(ParticipantStatus::from("in-progress"), ParticipantStatus::InProgress);
-    /// let odd = ParticipantStatus::from("on-the-moon");
-    /// assert_eq!(odd.as_str(), "on-the-moon");
-    /// ```
-    pub enum ParticipantStatus {
-        /// `queued` (Twilio).
-        Queued = "queued",
-        /// `connecting` (Twilio).
-        Connecting = "connecting",
-        /// `ringing` (Twilio).
-        Ringing = "ringing",
-        /// `connected` (Twilio).
-        Connected = "connected",
-        /// `in-progress` (SignalWire).
-        InProgress = "in-progress",
-        /// `complete` (Twilio, and SignalWire's older documentation).
-        Complete = "complete",
-        /// `completed` (SignalWire).
-        Completed = "completed",
-        /// `failed` (Twilio).
-        Failed = "failed",
-    }
-}
+use crate::ParticipantStatus;
 
 impl ParticipantStatus {
     /// Whether the call has ended (`complete`, `completed` or `failed`).

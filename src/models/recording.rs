@@ -1,52 +1,13 @@
-//! A recording's status and source, and what is a recording's own; the
-//! [`Recording`](crate::Recording) model itself is generated from the spec.
+//! What is a recording's own; its status, its source and the [`Recording`](crate::Recording)
+//! model are generated from the spec.
 
-crate::models::open_enum! {
-    /// Where a recording is in its life.
-    ///
-    /// An open set, as SignalWire documents it; any other text is kept in
-    /// [`RecordingStatus::Other`].
-    ///
-    /// ```
-    /// use signalwire_compat::RecordingStatus;
-    ///
-    /// assert!(RecordingStatus::from("stopped").is_over());
-    /// assert!(!RecordingStatus::Paused.is_over());
-    /// ```
-    pub enum RecordingStatus {
-        /// `queued`: about to start.
-        Queued = "queued",
-        /// `in-progress`: recording.
-        InProgress = "in-progress",
-        /// `paused`: not recording for now; it can be resumed.
-        Paused = "paused",
-        /// `resumed`: recording again after a pause.
-        Resumed = "resumed",
-        /// `completed`: over, with its audio kept (the conference ended, say).
-        Completed = "completed",
-        /// `absent`: over, with nothing recorded.
-        Absent = "absent",
-        /// `stopped`: stopped for good by a request.
-        Stopped = "stopped",
-    }
-}
+use crate::RecordingStatus;
 
 impl RecordingStatus {
     /// Whether the recording is over (`completed`, `absent` or `stopped`): it can no longer
     /// be paused or resumed.
     pub fn is_over(&self) -> bool {
         matches!(self, Self::Completed | Self::Absent | Self::Stopped)
-    }
-}
-
-crate::models::open_enum! {
-    /// How a recording was started. An open set; any other text is kept in
-    /// [`RecordingSource::Other`].
-    pub enum RecordingSource {
-        /// `Conference`: the conference's own settings (`record` in its cXML).
-        Conference = "Conference",
-        /// `StartConferenceRecording`: a request to the API.
-        StartConferenceRecording = "StartConferenceRecording",
     }
 }
 
