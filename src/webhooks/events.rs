@@ -7,6 +7,52 @@ use chrono::{DateTime, FixedOffset};
 use super::WebhookError;
 use crate::{AccountSid, CallSid, ConferenceSid};
 
+/// A webhook type: its fields, each with its documentation, its type and how it is read
+/// from the form's [`Reader`] (named by the caller), and the `other` field of what is left.
+/// Writes the struct, its `from_form` (every field read in the order written, then the
+/// repeated-name check) and its [`Webhook`](super::Webhook) impl.
+macro_rules! webhook {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident;
+        $(#[$fdoc:meta])*
+        fn from_form($r:ident) {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $init:expr, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+            /// Every other parameter, as sent.
+            pub other: ::std::collections::BTreeMap<String, String>,
+        }
+
+        impl $name {
+            $(#[$fdoc])*
+            pub fn from_form(pairs: &[(String, String)]) -> Result<Self, super::WebhookError> {
+                let mut $r = super::events::Reader::new(pairs);
+                let read = Self {
+                    $( $field: $init, )*
+                    other: ::std::collections::BTreeMap::new(),
+                };
+                $r.unambiguous()?;
+                Ok(Self {
+                    other: $r.params,
+                    ..read
+                })
+            }
+        }
+
+        impl super::Webhook for $name {
+            fn from_form(pairs: &[(String, String)]) -> Result<Self, super::WebhookError> {
+                $name::from_form(pairs)
+            }
+        }
+    };
+}
+
+pub(super) use webhook;
+
 crate::models::open_enum! {
     /// What happened, as a conference status callback's `StatusCallbackEvent` says.
     ///
@@ -42,65 +88,70 @@ crate::models::open_enum! {
     }
 }
 
-/// A conference status callback: what happened, to which conference and participant.
-///
-/// Only `kind` and `conference_sid` are required: an event cannot exist without them.
-/// SignalWire does not say which parameters come with which event, so every other field is
-/// optional; booleans are read leniently (`true`/`false` in any case, `1`/`0`), the
-/// timestamp as RFC 2822 (leniently, as everywhere in this crate). Any parameter not named
-/// here, and any value that cannot be read as its field's type (it is then `None`), is kept
-/// in [`other`](Self::other) as sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ConferenceEvent {
-    /// What happened (`StatusCallbackEvent`).
-    pub kind: ConferenceEventKind,
-    /// The conference (`ConferenceSid`).
-    pub conference_sid: ConferenceSid,
-    /// The account (`AccountSid`).
-    pub account_sid: Option<AccountSid>,
-    /// The participant's call, for a participant's event (`CallSid`).
-    pub call_sid: Option<CallSid>,
-    /// The conference's name (`FriendlyName`).
-    pub friendly_name: Option<String>,
-    /// When it happened (`Timestamp`).
-    pub timestamp: Option<DateTime<FixedOffset>>,
-    /// The event's place in the conference's sequence (`SequenceNumber`, Twilio).
-    pub sequence_number: Option<u64>,
-    /// Whether the participant is muted (`Muted`).
-    pub muted: Option<bool>,
-    /// Whether the participant is on hold (`Hold`).
-    pub hold: Option<bool>,
-    /// Whether the participant is coaching (`Coaching`, Twilio).
-    pub coaching: Option<bool>,
-    /// Whether the conference ends when the participant leaves (`EndConferenceOnExit`).
-    pub end_conference_on_exit: Option<bool>,
-    /// Whether the participant started the conference (`StartConferenceOnEnter`).
-    pub start_conference_on_enter: Option<bool>,
-    /// The participant's call status (`CallStatus`).
-    pub call_status: Option<String>,
-    /// The call's direction (`Direction`).
-    pub direction: Option<String>,
-    /// The caller (`From`).
-    pub from: Option<String>,
-    /// The called number (`To`).
-    pub to: Option<String>,
-    /// The call that created the participant's call (`ParentCallSid`).
-    pub parent_call_sid: Option<CallSid>,
-    /// The participant's label (`ParticipantLabel`, Twilio).
-    pub participant_label: Option<String>,
-    /// The participant whose leaving ended the conference (`CallSidEndingConference`,
-    /// Twilio).
-    pub call_sid_ending_conference: Option<CallSid>,
-    /// Why the conference ended (`ReasonConferenceEnded`, Twilio), such as
-    /// `last-participant-left` or `conference-ended-via-api`.
-    pub reason_conference_ended: Option<String>,
-    /// Why the participant left (`ReasonParticipantLeft`, Twilio).
-    pub reason_participant_left: Option<String>,
-    /// A recording's URL, with the events that carry one (`RecordingUrl`).
-    pub recording_url: Option<String>,
-    /// Every other parameter, as sent.
-    pub other: BTreeMap<String, String>,
+webhook! {
+    /// A conference status callback: what happened, to which conference and participant.
+    ///
+    /// Only `kind` and `conference_sid` are required: an event cannot exist without them.
+    /// SignalWire does not say which parameters come with which event, so every other field is
+    /// optional; booleans are read leniently (`true`/`false` in any case, `1`/`0`), the
+    /// timestamp as RFC 2822 (leniently, as everywhere in this crate). Any parameter not named
+    /// here, and any value that cannot be read as its field's type (it is then `None`), is kept
+    /// in [`other`](Self::other) as sent.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct ConferenceEvent;
+    /// Reads a callback's form parameters. A name it reads that came twice with different
+    /// values is refused ([`WebhookError::AmbiguousParameter`]): a signature over sorted
+    /// values cannot say which came first. The same value twice is one; a name it does not
+    /// read keeps its other values in `other` under `Name[2]`, `Name[3]`, ….
+    fn from_form(r) {
+        /// What happened (`StatusCallbackEvent`).
+        kind: ConferenceEventKind = ConferenceEventKind::from(r.required("StatusCallbackEvent")?),
+        /// The conference (`ConferenceSid`).
+        conference_sid: ConferenceSid = ConferenceSid::from(r.required("ConferenceSid")?),
+        /// The account (`AccountSid`).
+        account_sid: Option<AccountSid> = r.text("AccountSid").map(AccountSid::from),
+        /// The participant's call, for a participant's event (`CallSid`).
+        call_sid: Option<CallSid> = r.text("CallSid").map(CallSid::from),
+        /// The conference's name (`FriendlyName`).
+        friendly_name: Option<String> = r.text("FriendlyName"),
+        /// When it happened (`Timestamp`).
+        timestamp: Option<DateTime<FixedOffset>> = r.parsed("Timestamp", |t| crate::time::parse_rfc2822(t).ok()),
+        /// The event's place in the conference's sequence (`SequenceNumber`, Twilio).
+        sequence_number: Option<u64> = r.parsed("SequenceNumber", |n| n.trim().parse().ok()),
+        /// Whether the participant is muted (`Muted`).
+        muted: Option<bool> = r.parsed("Muted", lenient_bool),
+        /// Whether the participant is on hold (`Hold`).
+        hold: Option<bool> = r.parsed("Hold", lenient_bool),
+        /// Whether the participant is coaching (`Coaching`, Twilio).
+        coaching: Option<bool> = r.parsed("Coaching", lenient_bool),
+        /// Whether the conference ends when the participant leaves (`EndConferenceOnExit`).
+        end_conference_on_exit: Option<bool> = r.parsed("EndConferenceOnExit", lenient_bool),
+        /// Whether the participant started the conference (`StartConferenceOnEnter`).
+        start_conference_on_enter: Option<bool> = r.parsed("StartConferenceOnEnter", lenient_bool),
+        /// The participant's call status (`CallStatus`).
+        call_status: Option<String> = r.text("CallStatus"),
+        /// The call's direction (`Direction`).
+        direction: Option<String> = r.text("Direction"),
+        /// The caller (`From`).
+        from: Option<String> = r.text("From"),
+        /// The called number (`To`).
+        to: Option<String> = r.text("To"),
+        /// The call that created the participant's call (`ParentCallSid`).
+        parent_call_sid: Option<CallSid> = r.text("ParentCallSid").map(CallSid::from),
+        /// The participant's label (`ParticipantLabel`, Twilio).
+        participant_label: Option<String> = r.text("ParticipantLabel"),
+        /// The participant whose leaving ended the conference (`CallSidEndingConference`,
+        /// Twilio).
+        call_sid_ending_conference: Option<CallSid> = r.text("CallSidEndingConference").map(CallSid::from),
+        /// Why the conference ended (`ReasonConferenceEnded`, Twilio), such as
+        /// `last-participant-left` or `conference-ended-via-api`.
+        reason_conference_ended: Option<String> = r.text("ReasonConferenceEnded"),
+        /// Why the participant left (`ReasonParticipantLeft`, Twilio).
+        reason_participant_left: Option<String> = r.text("ReasonParticipantLeft"),
+        /// A recording's URL, with the events that carry one (`RecordingUrl`).
+        recording_url: Option<String> = r.text("RecordingUrl"),
+    }
 }
 
 /// Takes a callback's parameters out one by one; what is left is the event's `other`.
@@ -183,54 +234,5 @@ fn lenient_bool(text: &str) -> Option<bool> {
         t if t.eq_ignore_ascii_case("true") || t == "1" => Some(true),
         t if t.eq_ignore_ascii_case("false") || t == "0" => Some(false),
         _ => None,
-    }
-}
-
-impl ConferenceEvent {
-    /// Reads a callback's form parameters. A name it reads that came twice with different
-    /// values is refused ([`WebhookError::AmbiguousParameter`]): a signature over sorted
-    /// values cannot say which came first. The same value twice is one; a name it does not
-    /// read keeps its other values in `other` under `Name[2]`, `Name[3]`, ….
-    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
-        let mut r = Reader::new(pairs);
-        let kind = r
-            .text("StatusCallbackEvent")
-            .map(ConferenceEventKind::from)
-            .ok_or(WebhookError::MissingParameter("StatusCallbackEvent"))?;
-        let conference_sid = r
-            .text("ConferenceSid")
-            .map(ConferenceSid::from)
-            .ok_or(WebhookError::MissingParameter("ConferenceSid"))?;
-        let event = Self {
-            kind,
-            conference_sid,
-            account_sid: r.text("AccountSid").map(AccountSid::from),
-            call_sid: r.text("CallSid").map(CallSid::from),
-            friendly_name: r.text("FriendlyName"),
-            timestamp: r.parsed("Timestamp", |t| crate::time::parse_rfc2822(t).ok()),
-            sequence_number: r.parsed("SequenceNumber", |n| n.trim().parse().ok()),
-            muted: r.parsed("Muted", lenient_bool),
-            hold: r.parsed("Hold", lenient_bool),
-            coaching: r.parsed("Coaching", lenient_bool),
-            end_conference_on_exit: r.parsed("EndConferenceOnExit", lenient_bool),
-            start_conference_on_enter: r.parsed("StartConferenceOnEnter", lenient_bool),
-            call_status: r.text("CallStatus"),
-            direction: r.text("Direction"),
-            from: r.text("From"),
-            to: r.text("To"),
-            parent_call_sid: r.text("ParentCallSid").map(CallSid::from),
-            participant_label: r.text("ParticipantLabel"),
-            call_sid_ending_conference: r.text("CallSidEndingConference").map(CallSid::from),
-            reason_conference_ended: r.text("ReasonConferenceEnded"),
-            reason_participant_left: r.text("ReasonParticipantLeft"),
-            recording_url: r.text("RecordingUrl"),
-            other: BTreeMap::new(),
-        };
-        r.unambiguous()?;
-        let params = r.params;
-        Ok(Self {
-            other: params,
-            ..event
-        })
     }
 }

@@ -1,9 +1,7 @@
 //! What SignalWire sends about messages: the request to a number's messaging URL when a
 //! message comes in (answered with messaging cXML), and a message's status callbacks.
 
-use std::collections::BTreeMap;
-
-use super::{WebhookError, events::Reader};
+use super::events::{Reader, webhook};
 use crate::{AccountSid, MessageSid, MessageStatus};
 
 /// The most media a message is read with: SignalWire sends at most 10.
@@ -36,169 +34,105 @@ fn media(r: &mut Reader) -> Vec<MessageMedia> {
         .collect()
 }
 
-/// The request SignalWire makes to a number's `SmsUrl` when a message comes in to it (and
-/// to a `<Message>`'s `action` once its message is sent), which answers with a
-/// [`MessagingResponse`](crate::cxml::MessagingResponse).
-///
-/// `message_sid` and `account_sid` are required. After a `<Message action="…">`, the request
-/// says how that message went (`message_status`, `error_code`). A parameter not named here,
-/// or a value that cannot be read as its field's type, is kept in [`other`](Self::other).
-///
-/// ```
-/// use signalwire_compat::webhooks::MessageRequest;
-///
-/// let form = [
-///     ("MessageSid", "4d2bd6d7-62a9-4b7c-9d2e-5fd2a7a5e9a0"),
-///     ("AccountSid", "b3877c40-da60-4998-90ad-b792e98472ca"),
-///     ("From", "+15557770001"),
-///     ("To", "+15551230001"),
-///     ("Body", "Hours?"),
-///     ("NumMedia", "1"),
-///     ("MediaUrl0", "https://example.com/a.jpg"),
-///     ("MediaContentType0", "image/jpeg"),
-/// ]
-/// .map(|(k, v)| (k.to_owned(), v.to_owned()));
-/// let message = MessageRequest::from_form(&form).unwrap();
-/// assert_eq!(message.body.as_deref(), Some("Hours?"));
-/// assert_eq!(message.media[0].content_type.as_deref(), Some("image/jpeg"));
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct MessageRequest {
-    /// The message (`MessageSid`).
-    pub message_sid: MessageSid,
-    /// The account (`AccountSid`).
-    pub account_sid: AccountSid,
-    /// The sender (`From`).
-    pub from: Option<String>,
-    /// The number messaged (`To`).
-    pub to: Option<String>,
-    /// The text (`Body`); none for a message of media alone.
-    pub body: Option<String>,
-    /// How many files it carries (`NumMedia`).
-    pub num_media: Option<u32>,
-    /// How many segments it came in (`NumSegments`).
-    pub num_segments: Option<u32>,
-    /// The files it carries, in order.
-    pub media: Vec<MessageMedia>,
-    /// Its status (`SmsStatus`): `received` for a message that came in.
-    pub sms_status: Option<MessageStatus>,
-    /// After a `<Message action>`, how that message went (`MessageStatus`).
-    pub message_status: Option<MessageStatus>,
-    /// After a `<Message action>`, why it failed, when it did (`ErrorCode`).
-    pub error_code: Option<u32>,
-    /// The API version (`ApiVersion`).
-    pub api_version: Option<String>,
-    /// Every other parameter, as sent (`SmsSid`, `SmsMessageSid` among them).
-    pub other: BTreeMap<String, String>,
-}
-
-impl MessageRequest {
+webhook! {
+    /// The request SignalWire makes to a number's `SmsUrl` when a message comes in to it (and
+    /// to a `<Message>`'s `action` once its message is sent), which answers with a
+    /// [`MessagingResponse`](crate::cxml::MessagingResponse).
+    ///
+    /// `message_sid` and `account_sid` are required. After a `<Message action="…">`, the request
+    /// says how that message went (`message_status`, `error_code`). A parameter not named here,
+    /// or a value that cannot be read as its field's type, is kept in [`other`](Self::other).
+    ///
+    /// ```
+    /// use signalwire_compat::webhooks::MessageRequest;
+    ///
+    /// let form = [
+    ///     ("MessageSid", "4d2bd6d7-62a9-4b7c-9d2e-5fd2a7a5e9a0"),
+    ///     ("AccountSid", "b3877c40-da60-4998-90ad-b792e98472ca"),
+    ///     ("From", "+15557770001"),
+    ///     ("To", "+15551230001"),
+    ///     ("Body", "Hours?"),
+    ///     ("NumMedia", "1"),
+    ///     ("MediaUrl0", "https://example.com/a.jpg"),
+    ///     ("MediaContentType0", "image/jpeg"),
+    /// ]
+    /// .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    /// let message = MessageRequest::from_form(&form).unwrap();
+    /// assert_eq!(message.body.as_deref(), Some("Hours?"));
+    /// assert_eq!(message.media[0].content_type.as_deref(), Some("image/jpeg"));
+    /// ```
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MessageRequest;
     /// Reads a request's form parameters, as
     /// [`VoiceRequest::from_form`](super::VoiceRequest::from_form) does.
-    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
-        let mut r = Reader::new(pairs);
-        let message_sid = MessageSid::from(r.required("MessageSid")?);
-        let account_sid = AccountSid::from(r.required("AccountSid")?);
-        let request = Self {
-            message_sid,
-            account_sid,
-            from: r.text("From"),
-            to: r.text("To"),
-            body: r.text("Body"),
-            num_media: r.parsed("NumMedia", code),
-            num_segments: r.parsed("NumSegments", code),
-            media: media(&mut r),
-            sms_status: r.text("SmsStatus").map(MessageStatus::from),
-            message_status: r.text("MessageStatus").map(MessageStatus::from),
-            error_code: r.parsed("ErrorCode", code),
-            api_version: r.text("ApiVersion"),
-            other: BTreeMap::new(),
-        };
-        r.unambiguous()?;
-        Ok(Self {
-            other: r.params,
-            ..request
-        })
+    fn from_form(r) {
+        /// The message (`MessageSid`).
+        message_sid: MessageSid = MessageSid::from(r.required("MessageSid")?),
+        /// The account (`AccountSid`).
+        account_sid: AccountSid = AccountSid::from(r.required("AccountSid")?),
+        /// The sender (`From`).
+        from: Option<String> = r.text("From"),
+        /// The number messaged (`To`).
+        to: Option<String> = r.text("To"),
+        /// The text (`Body`); none for a message of media alone.
+        body: Option<String> = r.text("Body"),
+        /// How many files it carries (`NumMedia`).
+        num_media: Option<u32> = r.parsed("NumMedia", code),
+        /// How many segments it came in (`NumSegments`).
+        num_segments: Option<u32> = r.parsed("NumSegments", code),
+        /// The files it carries, in order.
+        media: Vec<MessageMedia> = media(&mut r),
+        /// Its status (`SmsStatus`): `received` for a message that came in.
+        sms_status: Option<MessageStatus> = r.text("SmsStatus").map(MessageStatus::from),
+        /// After a `<Message action>`, how that message went (`MessageStatus`).
+        message_status: Option<MessageStatus> = r.text("MessageStatus").map(MessageStatus::from),
+        /// After a `<Message action>`, why it failed, when it did (`ErrorCode`).
+        error_code: Option<u32> = r.parsed("ErrorCode", code),
+        /// The API version (`ApiVersion`).
+        api_version: Option<String> = r.text("ApiVersion"),
     }
 }
 
-/// A message's status callback: where a message sent is on its way, sent to its
-/// `StatusCallback` at each change.
-///
-/// `message_sid`, `account_sid` and `message_status` are required; `error_code` comes with
-/// a message `undelivered` or `failed`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct MessageStatusCallback {
-    /// The message (`MessageSid`).
-    pub message_sid: MessageSid,
-    /// The account (`AccountSid`).
-    pub account_sid: AccountSid,
-    /// Its status now (`MessageStatus`).
-    pub message_status: MessageStatus,
-    /// Why it was not delivered, when it was not (`ErrorCode`), such as 30003.
-    pub error_code: Option<u32>,
-    /// The sender (`From`).
-    pub from: Option<String>,
-    /// The recipient (`To`).
-    pub to: Option<String>,
-    /// The text (`Body`).
-    pub body: Option<String>,
-    /// How many files it carries (`NumMedia`).
-    pub num_media: Option<u32>,
-    /// How many segments it was sent in (`NumSegments`).
-    pub num_segments: Option<u32>,
-    /// The API version (`ApiVersion`).
-    pub api_version: Option<String>,
-    /// Every other parameter, as sent (`SmsSid`, `SmsStatus` among them).
-    pub other: BTreeMap<String, String>,
-}
-
-impl MessageStatusCallback {
+webhook! {
+    /// A message's status callback: where a message sent is on its way, sent to its
+    /// `StatusCallback` at each change.
+    ///
+    /// `message_sid`, `account_sid` and `message_status` are required; `error_code` comes with
+    /// a message `undelivered` or `failed`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct MessageStatusCallback;
     /// Reads a callback's form parameters, as
     /// [`VoiceRequest::from_form`](super::VoiceRequest::from_form) does.
-    pub fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
-        let mut r = Reader::new(pairs);
-        let message_sid = MessageSid::from(r.required("MessageSid")?);
-        let account_sid = AccountSid::from(r.required("AccountSid")?);
-        let message_status = MessageStatus::from(r.required("MessageStatus")?);
-        let callback = Self {
-            message_sid,
-            account_sid,
-            message_status,
-            error_code: r.parsed("ErrorCode", code),
-            from: r.text("From"),
-            to: r.text("To"),
-            body: r.text("Body"),
-            num_media: r.parsed("NumMedia", code),
-            num_segments: r.parsed("NumSegments", code),
-            api_version: r.text("ApiVersion"),
-            other: BTreeMap::new(),
-        };
-        r.unambiguous()?;
-        Ok(Self {
-            other: r.params,
-            ..callback
-        })
-    }
-}
-
-impl super::Webhook for MessageRequest {
-    fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
-        MessageRequest::from_form(pairs)
-    }
-}
-
-impl super::Webhook for MessageStatusCallback {
-    fn from_form(pairs: &[(String, String)]) -> Result<Self, WebhookError> {
-        MessageStatusCallback::from_form(pairs)
+    fn from_form(r) {
+        /// The message (`MessageSid`).
+        message_sid: MessageSid = MessageSid::from(r.required("MessageSid")?),
+        /// The account (`AccountSid`).
+        account_sid: AccountSid = AccountSid::from(r.required("AccountSid")?),
+        /// Its status now (`MessageStatus`).
+        message_status: MessageStatus = MessageStatus::from(r.required("MessageStatus")?),
+        /// Why it was not delivered, when it was not (`ErrorCode`), such as 30003.
+        error_code: Option<u32> = r.parsed("ErrorCode", code),
+        /// The sender (`From`).
+        from: Option<String> = r.text("From"),
+        /// The recipient (`To`).
+        to: Option<String> = r.text("To"),
+        /// The text (`Body`).
+        body: Option<String> = r.text("Body"),
+        /// How many files it carries (`NumMedia`).
+        num_media: Option<u32> = r.parsed("NumMedia", code),
+        /// How many segments it was sent in (`NumSegments`).
+        num_segments: Option<u32> = r.parsed("NumSegments", code),
+        /// The API version (`ApiVersion`).
+        api_version: Option<String> = r.text("ApiVersion"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::webhooks::WebhookError;
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

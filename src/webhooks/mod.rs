@@ -94,8 +94,7 @@ impl Validator {
         url: &str,
         body: &[u8],
     ) -> Result<ConferenceEvent, WebhookError> {
-        self.check(signature, url, Payload::FormBody(body))?;
-        ConferenceEvent::from_form(&signature::form_pairs(body))
+        self.read(signature, url, body)
     }
 
     /// Checks a webhook's signature and reads its form into `T`: a [`VoiceRequest`], a
