@@ -23,9 +23,8 @@ use uuid::Uuid;
 use super::{
     callbacks::{Event, StatusCallback},
     conferences::Pending,
-    form::{DayFilter, listing_pairs, status_filter, unknown_filter},
     numbers::{Answer, Rules},
-    ordered::{Filters, Ordered, Row, listing},
+    ordered::{Filters, Ordered, PartyListing, Row, listing},
     paging::Position,
     participants::whole_seconds,
     response::Refusal,
@@ -190,16 +189,9 @@ pub(crate) struct Calls {
     moved_callbacks: Vec<Uuid>,
 }
 
-/// A call listing's request: its filters and position, already checked.
-#[derive(Debug, Default)]
-pub(crate) struct ListRequest {
-    to: Option<String>,
-    from: Option<String>,
-    parent: Option<Uuid>,
-    status: Option<String>,
-    dates: Vec<DayFilter>,
-    at: Position,
-}
+/// A call listing's request: its filters (a parent call's SID its own) and position,
+/// already checked.
+pub(crate) type ListRequest = PartyListing<Option<Uuid>>;
 
 const FILTERS: [&str; 10] = [
     "To",
@@ -216,37 +208,29 @@ const FILTERS: [&str; 10] = [
 
 /// Reads a call listing's query. An empty filter means no filter.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
-    let mut request = ListRequest::default();
-    for (key, value) in listing_pairs(query, &FILTERS)? {
-        match key.as_str() {
-            "To" => request.to = Some(value),
-            "From" => request.from = Some(value),
-            "ParentCallSid" => {
-                request.parent = Some(Uuid::try_parse(&value).map_err(|_| {
-                    Refusal::bad(format!(
-                        "ParentCallSid must be a call SID (a UUID), not {value:?}"
-                    ))
-                })?);
+    // `initiated` is a status callback's word, never a call's status.
+    let statuses: Vec<&str> = CallStatus::KNOWN
+        .iter()
+        .map(|(text, _)| *text)
+        .filter(|text| *text != "initiated")
+        .collect();
+    PartyListing::read(
+        query,
+        &FILTERS,
+        &FILTERS[4..],
+        &statuses,
+        |parent, key, value| {
+            if key != "ParentCallSid" {
+                return Ok(false);
             }
-            "Status" => {
-                // `initiated` is a status callback's word, never a call's status.
-                let known: Vec<&str> = CallStatus::KNOWN
-                    .iter()
-                    .map(|(text, _)| *text)
-                    .filter(|text| *text != "initiated")
-                    .collect();
-                request.status = Some(status_filter(value, &known)?);
-            }
-            "StartTime" | "StartTime<" | "StartTime>" | "EndTime" | "EndTime<" | "EndTime>" => {
-                request
-                    .dates
-                    .push(DayFilter::read_day_or_time(&key, &value)?);
-            }
-            _ if request.at.read(&key, &value)? => {}
-            _ => return Err(unknown_filter(&key, &FILTERS)),
-        }
-    }
-    Ok(request)
+            *parent = Some(Uuid::try_parse(&value).map_err(|_| {
+                Refusal::bad(format!(
+                    "ParentCallSid must be a call SID (a UUID), not {value:?}"
+                ))
+            })?);
+            Ok(true)
+        },
+    )
 }
 
 /// A call's status callback, as its form (or a `<Number>`) gives it: loopback unless
@@ -1132,20 +1116,12 @@ impl Row for EmulatedCall {
     }
 
     fn filters(request: &ListRequest) -> Filters<'_> {
-        let own = vec![
-            request.to.clone().map(|v| ("To", v)),
-            request.from.clone().map(|v| ("From", v)),
-            request.parent.map(|v| ("ParentCallSid", v.to_string())),
-            request.status.clone().map(|v| ("Status", v)),
-        ];
-        (own, &request.dates)
+        request.filters(request.extra.map(|v| ("ParentCallSid", v.to_string())))
     }
 
     fn matches(&self, r: &ListRequest) -> bool {
-        r.to.as_ref().is_none_or(|to| *to == self.to)
-            && r.from.as_ref().is_none_or(|from| *from == self.from)
-            && r.parent.is_none_or(|p| self.parent == Some(p))
-            && r.status.as_ref().is_none_or(|s| self.status == *s.as_str())
+        r.passes(&self.to, &self.from, self.status.as_str())
+            && r.extra.is_none_or(|p| self.parent == Some(p))
             && r.dates.iter().all(|f| {
                 let date = if f.key.starts_with("Start") {
                     self.start_time

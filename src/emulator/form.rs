@@ -45,6 +45,28 @@ pub(crate) fn listing_pairs(
     Ok(pairs)
 }
 
+/// Reads a listing's query: a day filter named in `days` (a day, or a time whose day in UTC
+/// counts, as older helper libraries send one) into `dates`, the page's position into `at`,
+/// and every other parameter through `take`, which answers whether it took it; a parameter
+/// nothing takes is refused, naming `filters`. An empty text filter is no filter.
+pub(crate) fn read_query(
+    query: Option<&str>,
+    filters: &[&str],
+    days: &[&str],
+    dates: &mut Vec<DayFilter>,
+    at: &mut super::paging::Position,
+    mut take: impl FnMut(&str, String) -> Result<bool, Refusal>,
+) -> Result<(), Refusal> {
+    for (key, value) in listing_pairs(query, filters)? {
+        if days.contains(&key.as_str()) {
+            dates.push(DayFilter::read_day_or_time(&key, &value)?);
+        } else if !at.read(&key, &value)? && !take(&key, value)? {
+            return Err(unknown_filter(&key, filters));
+        }
+    }
+    Ok(())
+}
+
 /// A listing's `Status` filter, if it is one of `known`; else 400 naming them.
 pub(crate) fn status_filter(value: String, known: &[&str]) -> Result<String, Refusal> {
     if known.contains(&value.as_str()) {

@@ -27,11 +27,9 @@ use super::{
     callbacks::{Event, StatusCallback},
     calls::later,
     conferences::Pending,
-    form::{
-        DayFilter, callback_url, listing_pairs, pairs_repeating, status_filter, unknown_filter,
-    },
+    form::{DayFilter, callback_url, pairs_repeating, read_query},
     numbers::{Answer, MessageFate, message_error},
-    ordered::{Filters, Ordered, Row, listing},
+    ordered::{Filters, Ordered, PartyListing, Row, listing},
     paging::Position,
     participants::whole_seconds,
     response::Refusal,
@@ -123,37 +121,15 @@ pub(crate) struct Messages {
 }
 
 /// A message listing's request: its filters and position, already checked.
-#[derive(Debug, Default)]
-pub(crate) struct ListRequest {
-    to: Option<String>,
-    from: Option<String>,
-    status: Option<String>,
-    dates: Vec<DayFilter>,
-    at: Position,
-}
+pub(crate) type ListRequest = PartyListing<()>;
 
-/// Reads a message listing's query.
+/// Reads a message listing's query; a `DateSent` filter may be a time, of which the day
+/// counts, as older helper libraries send one.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
-    let mut request = ListRequest::default();
-    for (key, value) in listing_pairs(query, &FILTERS)? {
-        match key.as_str() {
-            "To" => request.to = Some(value),
-            "From" => request.from = Some(value),
-            "Status" => {
-                let known: Vec<&str> = MessageStatus::KNOWN.iter().map(|(text, _)| *text).collect();
-                request.status = Some(status_filter(value, &known)?);
-            }
-            // A day, or a time whose day in UTC counts, as older helper libraries send one.
-            "DateSent" | "DateSent<" | "DateSent>" => {
-                request
-                    .dates
-                    .push(DayFilter::read_day_or_time(&key, &value)?);
-            }
-            _ if request.at.read(&key, &value)? => {}
-            _ => return Err(unknown_filter(&key, &FILTERS)),
-        }
-    }
-    Ok(request)
+    let statuses: Vec<&str> = MessageStatus::KNOWN.iter().map(|(text, _)| *text).collect();
+    PartyListing::read(query, &FILTERS, &FILTERS[3..], &statuses, |_, _, _| {
+        Ok(false)
+    })
 }
 
 /// Where a message goes, as the rest of the project tells: its numbers, its applications,
@@ -653,18 +629,11 @@ impl Row for EmulatedMessage {
     }
 
     fn filters(request: &ListRequest) -> Filters<'_> {
-        let own = vec![
-            request.to.clone().map(|v| ("To", v)),
-            request.from.clone().map(|v| ("From", v)),
-            request.status.clone().map(|v| ("Status", v)),
-        ];
-        (own, &request.dates)
+        request.filters(None)
     }
 
     fn matches(&self, r: &ListRequest) -> bool {
-        r.to.as_ref().is_none_or(|to| *to == self.to)
-            && r.from.as_ref().is_none_or(|from| *from == self.from)
-            && r.status.as_ref().is_none_or(|s| self.status == *s.as_str())
+        r.passes(&self.to, &self.from, self.status.as_str())
             && r.dates
                 .iter()
                 .all(|f| self.date_sent.is_some_and(|d| f.passes(&d)))
@@ -750,21 +719,23 @@ pub(crate) fn media_list_request(
         message,
         ..MediaListRequest::default()
     };
-    for (key, value) in listing_pairs(query, &MEDIA_FILTERS)? {
-        match key.as_str() {
-            "DateCreated" | "DateCreated<" | "DateCreated>" => {
-                request
-                    .dates
-                    .push(DayFilter::read_day_or_time(&key, &value)?);
-            }
-            _ if request.at.read(&key, &value)? => {}
-            _ => return Err(unknown_filter(&key, &MEDIA_FILTERS)),
-        }
-    }
+    read_query(
+        query,
+        &MEDIA_FILTERS,
+        &MEDIA_FILTERS,
+        &mut request.dates,
+        &mut request.at,
+        |_, _| Ok(false),
+    )?;
     Ok(request)
 }
 
 impl Messages {
+    /// The message `sid`, or the 404 for `path`.
+    fn message(&self, sid: &Uuid, path: &str) -> Result<&EmulatedMessage, Refusal> {
+        self.rows.get(sid).ok_or_else(|| Refusal::not_found(path))
+    }
+
     /// One page of a message's files.
     pub(crate) fn media(
         &self,
@@ -772,11 +743,10 @@ impl Messages {
         request: &MediaListRequest,
         path: &str,
     ) -> Result<Value, Refusal> {
-        let message = self
-            .rows
-            .get(&request.message)
-            .ok_or_else(|| Refusal::not_found(path))?;
-        Ok(message.media.list(account, request))
+        Ok(self
+            .message(&request.message, path)?
+            .media
+            .list(account, request))
     }
 
     /// One file of a message.
@@ -787,11 +757,7 @@ impl Messages {
         sid: &Uuid,
         path: &str,
     ) -> Result<Value, Refusal> {
-        let message = self
-            .rows
-            .get(message)
-            .ok_or_else(|| Refusal::not_found(path))?;
-        message.media.fetch(account, sid, path)
+        self.message(message, path)?.media.fetch(account, sid, path)
     }
 
     /// Deletes one file of a message that is no longer on its way.

@@ -8,7 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    form::{DayFilter, listing_filters},
+    form::{DayFilter, listing_filters, read_query, status_filter},
     paging::{Position, page},
     response::Refusal,
 };
@@ -45,6 +45,68 @@ pub(crate) type Filters<'r> = (Vec<Option<(&'static str, String)>>, &'r [DayFilt
 /// The path of a collection of `account`'s, below the API root (`…/Accounts/{sid}/Calls`).
 pub(crate) fn listing(account: &Uuid, path: &str) -> String {
     format!("{API_ROOT_PATH}/Accounts/{account}/{path}")
+}
+
+/// A listing of calls or messages, as its query asks: who they are to and from, their
+/// status, the day filters, the page, and what else the resource filters by (`X`); checked.
+#[derive(Debug, Default)]
+pub(crate) struct PartyListing<X> {
+    pub(crate) to: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) dates: Vec<DayFilter>,
+    pub(crate) at: Position,
+    pub(crate) extra: X,
+}
+
+impl<X: Default> PartyListing<X> {
+    /// Reads a listing's query: `To`, `From`, `Status` (one of `statuses`), the day filters
+    /// named in `days`, the position, and what `extra` takes (answering whether it took
+    /// it); anything else is refused, naming `filters`. An empty filter means no filter.
+    pub(crate) fn read(
+        query: Option<&str>,
+        filters: &[&str],
+        days: &[&str],
+        statuses: &[&str],
+        mut extra: impl FnMut(&mut X, &str, String) -> Result<bool, Refusal>,
+    ) -> Result<Self, Refusal> {
+        let mut listing = Self::default();
+        let (mut dates, mut at) = (Vec::new(), Position::default());
+        read_query(query, filters, days, &mut dates, &mut at, |key, value| {
+            match key {
+                "To" => listing.to = Some(value),
+                "From" => listing.from = Some(value),
+                "Status" => listing.status = Some(status_filter(value, statuses)?),
+                _ => return extra(&mut listing.extra, key, value),
+            }
+            Ok(true)
+        })?;
+        Ok(Self {
+            dates,
+            at,
+            ..listing
+        })
+    }
+
+    /// Its filters, as its page URIs repeat them: `To`, `From`, the resource's own
+    /// (`extra`), `Status`, and the day filters.
+    pub(crate) fn filters(&self, extra: Option<(&'static str, String)>) -> Filters<'_> {
+        let own = vec![
+            self.to.clone().map(|v| ("To", v)),
+            self.from.clone().map(|v| ("From", v)),
+            extra,
+            self.status.clone().map(|v| ("Status", v)),
+        ];
+        (own, &self.dates)
+    }
+
+    /// Whether a row to `to`, from `from`, in `status` passes the filters of those (the day
+    /// filters and the resource's own are its to check).
+    pub(crate) fn passes(&self, to: &str, from: &str, status: &str) -> bool {
+        self.to.as_deref().is_none_or(|t| t == to)
+            && self.from.as_deref().is_none_or(|f| f == from)
+            && self.status.as_deref().is_none_or(|s| s == status)
+    }
 }
 
 /// Rows in listing order, each found by its SID.
