@@ -155,61 +155,77 @@ impl SearchNumbers {
         self
     }
 
-    /// Only numbers of this area code (three digits; US and Canada), or of this toll-free
-    /// code (such as `888`).
-    pub fn area_code(mut self, code: &str) -> Self {
-        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) {
-            self.area_code = Some(code.to_owned());
+    /// Keeps `kept` in the filter `slot` names when the value given is `ok`; otherwise the
+    /// search's error says the value given (shown escaped) `wrong`.
+    fn filter(
+        mut self,
+        field: &'static str,
+        given: &str,
+        (ok, kept): (bool, String),
+        wrong: &str,
+        slot: fn(&mut Self) -> &mut Option<String>,
+    ) -> Self {
+        if ok {
+            *slot(&mut self) = Some(kept);
             self
         } else {
-            let shown = crate::Printable::new(code).to_string();
-            self.refuse("area_code", format!("{shown:?} is not three digits"))
+            let shown = crate::Printable::new(given).to_string();
+            self.refuse(field, format!("{shown:?} {wrong}"))
         }
+    }
+
+    /// Only numbers of this area code (three digits; US and Canada), or of this toll-free
+    /// code (such as `888`).
+    pub fn area_code(self, code: &str) -> Self {
+        let ok = code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit());
+        self.filter(
+            "area_code",
+            code,
+            (ok, code.to_owned()),
+            "is not three digits",
+            |s| &mut s.area_code,
+        )
     }
 
     /// Only numbers holding `pattern`: 1 to 16 digits, letters (each the digit of its key
     /// on a phone's keypad: `CAFE` is 2233) and `*` for any one digit.
-    pub fn contains(mut self, pattern: &str) -> Self {
+    pub fn contains(self, pattern: &str) -> Self {
         let ok = (1..=16).contains(&pattern.len())
             && pattern
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'*');
-        if ok {
-            self.contains = Some(pattern.to_owned());
-            self
-        } else {
-            let shown = crate::Printable::new(pattern).to_string();
-            self.refuse(
-                "contains",
-                format!("{shown:?} is not 1 to 16 digits, letters and *"),
-            )
-        }
+        let wrong = "is not 1 to 16 digits, letters and *";
+        self.filter("contains", pattern, (ok, pattern.to_owned()), wrong, |s| {
+            &mut s.contains
+        })
     }
 
     /// Only numbers of this region: a state or province, two letters (`WA`).
-    pub fn in_region(mut self, region: &str) -> Self {
-        if region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic()) {
-            self.in_region = Some(region.to_ascii_uppercase());
-            self
-        } else {
-            let shown = crate::Printable::new(region).to_string();
-            self.refuse(
-                "in_region",
-                format!("{shown:?} is not a two-letter state or province code"),
-            )
-        }
+    pub fn in_region(self, region: &str) -> Self {
+        let ok = region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic());
+        let wrong = "is not a two-letter state or province code";
+        self.filter(
+            "in_region",
+            region,
+            (ok, region.to_ascii_uppercase()),
+            wrong,
+            |s| &mut s.in_region,
+        )
     }
 
     /// Only numbers of this city or locality (with [`in_region`](Self::in_region), which
     /// SignalWire requires beside it).
-    pub fn in_locality(mut self, locality: &str) -> Self {
+    pub fn in_locality(self, locality: &str) -> Self {
         let length = locality.chars().count();
-        if (1..=64).contains(&length) && !locality.chars().any(char::is_control) {
-            self.in_locality = Some(locality.to_owned());
-            self
-        } else {
-            self.refuse("in_locality", "a locality is 1 to 64 characters".to_owned())
-        }
+        let ok = (1..=64).contains(&length) && !locality.chars().any(char::is_control);
+        let wrong = "is not a locality of 1 to 64 characters";
+        self.filter(
+            "in_locality",
+            locality,
+            (ok, locality.to_owned()),
+            wrong,
+            |s| &mut s.in_locality,
+        )
     }
 
     /// Whether to include numbers new on SignalWire (marked `beta`).
