@@ -308,14 +308,15 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// The form bodies of the operations of resources (`x-resource`): their types are
-    /// generated here, so that the client sends them and the emulator reads them.
+    /// The form bodies of the operations of resources (`x-resource`) and of those marked
+    /// `x-form`: their types are generated here, so that the client sends them (a repeated
+    /// field once for each value) and the emulator reads them.
     fn forms(&self) -> BTreeSet<&'a str> {
         let mut out = BTreeSet::new();
         for item in self.raw["paths"].as_object().expect("paths").values() {
             for method in ["post", "put", "patch"] {
                 let Some(op) = item.get(method) else { continue };
-                if op.get("x-resource").is_none() {
+                if op.get("x-resource").is_none() && op["x-form"] != Value::Bool(true) {
                     continue;
                 }
                 if let Some(reference) = op["requestBody"]["content"]

@@ -24,6 +24,7 @@ include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 pub use api::{
     CallbackMethod,
     available_numbers::{AvailableNumbers, SearchNumbers},
+    imported_numbers::ImportPhoneNumber,
     recordings::PauseBehavior,
     streams::{StartStream, StreamCodec, StreamHandle, Streams, Track},
 };

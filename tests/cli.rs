@@ -3352,6 +3352,21 @@ async fn numbers_and_messages_by_their_own_words() {
     .await;
     step(&["numbers", "search", "--in-locality", "Seattle"]).await;
     step(&["numbers", "search", "--country", "USA"]).await;
+    step(&[
+        "numbers",
+        "import",
+        "+4915223433332",
+        "--capability",
+        "sms",
+        "--capability",
+        "voice",
+        "--output",
+        "tsv",
+        "--columns",
+        "phone_number,origin,country_code,verification_status",
+    ])
+    .await;
+    step(&["numbers", "import", "4915223433332", "--toll-free"]).await;
     let bought = step(&[
         "numbers",
         "buy",

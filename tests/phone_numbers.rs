@@ -8,7 +8,7 @@ mod support;
 use futures_util::TryStreamExt as _;
 use serde_json::json;
 use signalwire_compat::{
-    CallbackMethod, ErrorKind, IncomingPhoneNumber,
+    CallbackMethod, ErrorKind, IncomingPhoneNumber, NumberCapability, NumberType,
     emulator::{Emulator, demo},
 };
 use support::raw;
@@ -296,6 +296,135 @@ async fn the_emulator_refuses_what_signalwire_would() {
 }
 
 #[tokio::test]
+async fn a_number_owned_elsewhere_is_imported_and_is_then_the_accounts() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = emulator.client();
+    let numbers = client.incoming_phone_numbers();
+    let imported = numbers
+        .import("+4915223433332", NumberType::Longcode)
+        .capabilities([NumberCapability::Sms, NumberCapability::Voice])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.phone_number.as_deref(), Some("+4915223433332"));
+    assert_eq!(imported.origin.as_deref(), Some("hosted"));
+    assert_eq!(imported.country_code.as_deref(), Some("DE"));
+    assert_eq!(imported.friendly_name.as_deref(), Some("+4915223433332"));
+    assert_eq!(imported.verification_status, None);
+    let capabilities = imported.capabilities.clone().unwrap();
+    assert_eq!(
+        (
+            capabilities.voice,
+            capabilities.sms,
+            capabilities.mms,
+            capabilities.fax
+        ),
+        (Some(true), Some(true), Some(false), Some(false))
+    );
+    // Every capability when none is named; a toll-free number awaits verification.
+    let toll_free = numbers
+        .import("+18885550123", NumberType::Tollfree)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(toll_free.verification_status.as_deref(), Some("unverified"));
+    assert_eq!(toll_free.capabilities.unwrap().fax, Some(true));
+    // It is one of the account's numbers: listed, fetched, changed, released.
+    let all: Vec<IncomingPhoneNumber> = numbers.list().stream().try_collect().await.unwrap();
+    assert_eq!(
+        all.iter().map(|n| &n.sid).collect::<Vec<_>>(),
+        [&imported.sid, &toll_free.sid]
+    );
+    let handle = client.incoming_phone_number(&imported.sid);
+    assert_eq!(handle.fetch().await.unwrap(), imported);
+    let changed = handle
+        .update()
+        .sms_url("https://example.com/sms.xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.sms_url.as_deref(),
+        Some("https://example.com/sms.xml")
+    );
+    // Importing it again is refused, with SignalWire's code as the client reads it.
+    let again = numbers
+        .import("+4915223433332", NumberType::Longcode)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(again.status().map(|s| s.as_u16()), Some(422), "{again}");
+    assert_eq!(again.code(), Some(21422), "{again}");
+    handle.remove().await.unwrap();
+    numbers
+        .import("+4915223433332", NumberType::Longcode)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_import_the_emulator_refuses_is_a_422_with_its_code_as_text() {
+    let emulator = Emulator::start().await.unwrap();
+    let url = format!(
+        "{}/Accounts/{}/ImportedPhoneNumbers.json",
+        emulator.base_url(),
+        demo::PROJECT_ID
+    );
+    let form = |body: &str| {
+        raw()
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+    };
+    let (status, body) = send(form("number=%2B4915223433332&number_type=longcode")).await;
+    assert_eq!(status, 201, "{body}");
+    let cases = [
+        ("no number type", "number=%2B4915223433333"),
+        ("no number", "number_type=longcode"),
+        (
+            "a number without its +",
+            "number=4915223433333&number_type=longcode",
+        ),
+        (
+            "a number of 31 digits",
+            &format!("number=%2B{}&number_type=longcode", "1".repeat(31)),
+        ),
+        (
+            "an unknown type",
+            "number=%2B4915223433333&number_type=mobile",
+        ),
+        (
+            "an unknown capability",
+            "number=%2B4915223433333&number_type=longcode&capabilities=text",
+        ),
+        (
+            "a capability twice",
+            "number=%2B4915223433333&number_type=longcode&capabilities=sms&capabilities=sms",
+        ),
+        (
+            "an unknown field",
+            "number=%2B4915223433333&number_type=longcode&Colour=blue",
+        ),
+        (
+            "a number the account has",
+            "number=%2B4915223433332&number_type=longcode",
+        ),
+    ];
+    let mut shown = Vec::new();
+    for (what, request) in cases {
+        let (status, body) = send(form(request)).await;
+        assert_eq!(status, 422, "{what}: {body}");
+        assert!(body["code"].is_string(), "{what}: {body}");
+        shown.push(format!(
+            "{what}: {status} {} {}",
+            body["code"], body["message"]
+        ));
+    }
+    insta::assert_snapshot!(shown.join("\n"));
+}
+
+#[tokio::test]
 async fn requests_on_the_wire() {
     use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
 
@@ -310,7 +439,10 @@ async fn requests_on_the_wire() {
                     .set_body_json(
                         json!({"incoming_phone_numbers": [number], "next_page_uri": null}),
                     ),
-                "POST" if path.ends_with("IncomingPhoneNumbers") => {
+                "POST"
+                    if path.ends_with("IncomingPhoneNumbers")
+                        || path.ends_with("ImportedPhoneNumbers") =>
+                {
                     ResponseTemplate::new(201).set_body_json(number.clone())
                 }
                 _ => ResponseTemplate::new(200).set_body_json(number.clone()),
@@ -334,6 +466,13 @@ async fn requests_on_the_wire() {
         .friendly_name("Front desk")
         .voice_url("https://example.com/voice.xml")
         .sms_application_sid("b3877c40-da60-4998-90ad-b792e98472ab")
+        .send()
+        .await
+        .unwrap();
+    client
+        .incoming_phone_numbers()
+        .import("+4915223433332", NumberType::Longcode)
+        .capabilities([NumberCapability::Sms, NumberCapability::Voice])
         .send()
         .await
         .unwrap();

@@ -329,12 +329,22 @@ pub(crate) fn price(text: &str) -> Result<(), String> {
 
 /// A phone number in E.164 form as SignalWire takes one to buy: `+` and 5 to 17 digits.
 pub(crate) fn phone_number(text: &str) -> Result<(), String> {
+    e164(text, 17)
+}
+
+/// A phone number in E.164 form as SignalWire takes one to import: `+` and 5 to 30 digits.
+pub(crate) fn imported_number(text: &str) -> Result<(), String> {
+    e164(text, 30)
+}
+
+/// `+` and 5 to `most` digits.
+fn e164(text: &str, most: usize) -> Result<(), String> {
     let digits = text.strip_prefix('+').unwrap_or_default();
-    if (5..=17).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+    if (5..=most).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(());
     }
     Err(format!(
-        "is {:?}, not a number in E.164 form such as +15551230100 (+ and 5 to 17 digits)",
+        "is {:?}, not a number in E.164 form such as +15551230100 (+ and 5 to {most} digits)",
         crate::Printable::new(text).to_string()
     ))
 }

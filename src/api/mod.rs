@@ -5,6 +5,7 @@ pub(crate) mod available_numbers;
 pub(crate) mod calls;
 pub(crate) mod conferences;
 pub(crate) mod generated;
+pub(crate) mod imported_numbers;
 pub(crate) mod messages;
 pub(crate) mod meta;
 pub(crate) mod participants;

@@ -354,6 +354,7 @@ async fn handle(Extract(app): Extract<Arc<App>>, request: Request) -> Response {
         new_sid: &new_sid,
         pending: Vec::new(),
         allow_remote: app.allow_remote_callbacks,
+        origin: &app.origin,
         wake: Vec::new(),
         wake_messages: Vec::new(),
     };

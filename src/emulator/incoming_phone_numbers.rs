@@ -21,8 +21,10 @@ use super::{
     store::{Ctx, Emulated, method_text, set_method, set_text},
 };
 use crate::{
-    CallbackMethod, IncomingPhoneNumber, NumberCapabilities,
-    api::generated::{IncomingPhoneNumberCreate, IncomingPhoneNumberUpdate},
+    CallbackMethod, IncomingPhoneNumber, NumberCapabilities, NumberCapability, NumberType,
+    api::generated::{
+        ImportedPhoneNumberCreate, IncomingPhoneNumberCreate, IncomingPhoneNumberUpdate,
+    },
 };
 
 /// The countries whose numbers the emulator sells, by calling code (ISO 3166-1 alpha-2);
@@ -99,12 +101,125 @@ fn digits(text: &str) -> String {
         .collect()
 }
 
+/// A number as the account has it once bought or imported, before what the request sets.
+fn new_row(
+    ctx: &Ctx<'_>,
+    number: &str,
+    country: Option<&str>,
+    toll_free: bool,
+    origin: &str,
+    capabilities: NumberCapabilities,
+) -> IncomingPhoneNumber {
+    let post = method_text(CallbackMethod::Post);
+    IncomingPhoneNumber {
+        sid: ctx.sid.into(),
+        account_sid: ctx.account.into(),
+        account_id: Some(ctx.account.to_string()),
+        friendly_name: Some(formatted(number)),
+        phone_number: Some(number.to_owned()),
+        capabilities: Some(capabilities),
+        country_code: country.map(str::to_owned),
+        origin: Some(origin.to_owned()),
+        voice_url: None,
+        voice_method: post.clone(),
+        voice_fallback_url: None,
+        voice_fallback_method: post.clone(),
+        voice_application_sid: None,
+        voice_caller_id_lookup: None,
+        sms_url: None,
+        sms_method: post.clone(),
+        sms_fallback_url: None,
+        sms_fallback_method: post.clone(),
+        sms_application_sid: None,
+        status_callback: None,
+        status_callback_method: post,
+        address_requirements: Some("none".into()),
+        address_sid: None,
+        emergency_address_sid: None,
+        emergency_status: Some("Inactive".into()),
+        identity_sid: None,
+        trunk_sid: None,
+        verification_status: toll_free.then(|| "unverified".to_owned()),
+        beta: Some(false),
+        date_created: Some(whole_seconds(ctx.now)),
+        date_updated: Some(whole_seconds(ctx.now)),
+        api_version: Some("2010-04-01".into()),
+        uri: Some(ctx.uri(IncomingPhoneNumber::meta(), &ctx.sid)),
+    }
+}
+
+/// Every capability: what a bought number has, and an imported one unless told.
+fn every_capability() -> NumberCapabilities {
+    NumberCapabilities {
+        voice: Some(true),
+        sms: Some(true),
+        mms: Some(true),
+        fax: Some(true),
+    }
+}
+
+/// A number imported (`POST …/ImportedPhoneNumbers`): one of the account's numbers, of
+/// `origin` `hosted`, with the capabilities asked for (every one when none is), its country
+/// from its calling code where the emulator knows it. Every refusal is a 422 with its code
+/// as text, as SignalWire writes them.
+pub(crate) fn import(
+    tables: &mut super::store::Tables,
+    ctx: &Ctx<'_>,
+    body: &[u8],
+) -> Result<Value, Refusal> {
+    imported(tables, ctx, body).map_err(Refusal::text_code)
+}
+
+fn imported(
+    tables: &mut super::store::Tables,
+    ctx: &Ctx<'_>,
+    body: &[u8],
+) -> Result<Value, Refusal> {
+    let form: ImportedPhoneNumberCreate =
+        super::store::read_checked(body, false).map_err(|r| Refusal::new(422, 10000, r.message))?;
+    // The reader has checked both are given and what they hold.
+    let number = form.number.unwrap_or_default();
+    let toll_free = matches!(form.number_type, Some(NumberType::Tollfree));
+    let capabilities = match form.capabilities {
+        None => every_capability(),
+        Some(given) => {
+            let has = |c: NumberCapability| Some(given.contains(&c));
+            if let Some(twice) = given
+                .iter()
+                .enumerate()
+                .find(|(i, c)| given[..*i].contains(c))
+            {
+                return Err(Refusal::new(
+                    422,
+                    10000,
+                    format!("capabilities names {} twice", twice.1),
+                ));
+            }
+            NumberCapabilities {
+                voice: has(NumberCapability::Voice),
+                sms: has(NumberCapability::Sms),
+                mms: has(NumberCapability::Mms),
+                fax: has(NumberCapability::Fax),
+            }
+        }
+    };
+    super::store::add(tables, ctx, |ctx| {
+        Ok(new_row(
+            ctx,
+            &number,
+            country_of(&number),
+            toll_free,
+            "hosted",
+            capabilities,
+        ))
+    })
+}
+
 impl Emulated for IncomingPhoneNumber {
     type Create = IncomingPhoneNumberCreate;
     type Update = IncomingPhoneNumberUpdate;
 
     fn create(ctx: &Ctx<'_>, form: IncomingPhoneNumberCreate) -> Result<Self, Refusal> {
-        let post = method_text(CallbackMethod::Post);
         // The store has checked that it is given.
         let number = form.phone_number.clone().unwrap_or_default();
         let Some(country) = country_of(&number) else {
@@ -117,47 +232,14 @@ impl Emulated for IncomingPhoneNumber {
                 ),
             ));
         };
-        let toll_free = toll_free(&number);
-        let mut row = IncomingPhoneNumber {
-            sid: ctx.sid.into(),
-            account_sid: ctx.account.into(),
-            account_id: Some(ctx.account.to_string()),
-            friendly_name: Some(formatted(&number)),
-            phone_number: Some(number.clone()),
-            capabilities: Some(NumberCapabilities {
-                voice: Some(true),
-                sms: Some(true),
-                mms: Some(true),
-                fax: Some(true),
-            }),
-            country_code: Some(country.to_owned()),
-            origin: Some("signalwire".into()),
-            voice_url: None,
-            voice_method: post.clone(),
-            voice_fallback_url: None,
-            voice_fallback_method: post.clone(),
-            voice_application_sid: None,
-            voice_caller_id_lookup: None,
-            sms_url: None,
-            sms_method: post.clone(),
-            sms_fallback_url: None,
-            sms_fallback_method: post.clone(),
-            sms_application_sid: None,
-            status_callback: None,
-            status_callback_method: post,
-            address_requirements: Some("none".into()),
-            address_sid: None,
-            emergency_address_sid: None,
-            emergency_status: Some("Inactive".into()),
-            identity_sid: None,
-            trunk_sid: None,
-            verification_status: toll_free.then(|| "unverified".to_owned()),
-            beta: Some(false),
-            date_created: Some(whole_seconds(ctx.now)),
-            date_updated: Some(whole_seconds(ctx.now)),
-            api_version: Some("2010-04-01".into()),
-            uri: Some(ctx.uri(Self::meta(), &ctx.sid)),
-        };
+        let mut row = new_row(
+            ctx,
+            &number,
+            Some(country),
+            toll_free(&number),
+            "signalwire",
+            every_capability(),
+        );
         row.update(
             ctx,
             IncomingPhoneNumberUpdate {
@@ -230,7 +312,7 @@ impl Emulated for IncomingPhoneNumber {
                 422,
                 21422,
                 format!(
-                    "Phone number {} is already the project's: it cannot be bought again",
+                    "Phone number {} is already one of the project's numbers",
                     mine.unwrap_or_default()
                 ),
             ));

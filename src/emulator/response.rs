@@ -25,6 +25,9 @@ pub(crate) struct Refusal {
     /// Written as `{"errors": [{"code", "message", "more_info"}]}`, as SignalWire writes a
     /// call's creation that it refuses.
     pub(crate) listed: bool,
+    /// Written with its code as text (`"code": "10000"`), as SignalWire writes the
+    /// refusal of a number's import.
+    pub(crate) text_code: bool,
 }
 
 impl Refusal {
@@ -36,6 +39,7 @@ impl Refusal {
             errors: None,
             allow: None,
             listed: false,
+            text_code: false,
         }
     }
 
@@ -43,6 +47,12 @@ impl Refusal {
     /// each with its code as text.
     pub(crate) fn listed(mut self) -> Self {
         self.listed = true;
+        self
+    }
+
+    /// The refusal with its code as text, as SignalWire writes an import's.
+    pub(crate) fn text_code(mut self) -> Self {
+        self.text_code = true;
         self
     }
 
@@ -65,6 +75,7 @@ impl Refusal {
             errors: Some(messages),
             allow: None,
             listed: false,
+            text_code: false,
         }
     }
 
@@ -102,6 +113,9 @@ pub(crate) fn refusal(r: Refusal) -> Response {
         None if r.listed => json!({ "errors": [
             {"code": r.code.to_string(), "message": r.message, "more_info": MORE_INFO}
         ] }),
+        None if r.text_code => {
+            json!({"code": r.code.to_string(), "message": r.message, "more_info": MORE_INFO, "status": r.status})
+        }
         None => {
             json!({"code": r.code, "message": r.message, "more_info": MORE_INFO, "status": r.status})
         }

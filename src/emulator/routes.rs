@@ -33,6 +33,8 @@ pub(crate) struct Call<'a> {
     pub(crate) pending: Vec<Pending>,
     /// Whether a status callback may go to another machine.
     pub(crate) allow_remote: bool,
+    /// Where the emulator is reached, for URLs it hands out.
+    pub(crate) origin: &'a str,
     /// The calls the operation set moving on the clock, to be woken when they move on.
     pub(crate) wake: Vec<Uuid>,
     /// The messages the operation set moving on the clock.
@@ -98,6 +100,7 @@ const COUNTRIES: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers"];
 const COUNTRY: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers", "?"];
 const LOCAL_NUMBERS: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers", "?", "Local"];
 const TOLL_FREE_NUMBERS: &[&str] = &["Accounts", "*", "AvailablePhoneNumbers", "?", "TollFree"];
+const IMPORTED_NUMBERS: &[&str] = &["Accounts", "*", "ImportedPhoneNumbers"];
 const MEDIA_FILE: &[&str] = &["Accounts", "*", "Messages", "*", "Media", "*"];
 const STREAMS: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams"];
 const STREAM: &[&str] = &["Accounts", "*", "Conferences", "*", "Streams", "*"];
@@ -131,6 +134,28 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         method: Method::GET,
         path: TOLL_FREE_NUMBERS,
         run: |c| search(c, super::available_numbers::Kind::TollFree),
+    },
+    Operation {
+        id: "create_imported_phone_number",
+        method: Method::POST,
+        path: IMPORTED_NUMBERS,
+        run: |c| {
+            let ctx = super::store::Ctx {
+                account: c.sids[0],
+                now: c.now,
+                origin: c.origin,
+                sid: (c.new_sid)(),
+            };
+            let tables = c
+                .state
+                .tables_mut(&ctx.account)
+                .ok_or_else(|| Refusal::not_found(c.path))?;
+            let created = super::incoming_phone_numbers::import(tables, &ctx, c.body)?;
+            Ok(Answer {
+                response: ok(StatusCode::CREATED, created),
+                change: true,
+            })
+        },
     },
     Operation {
         id: "list_messages",

@@ -278,21 +278,7 @@ impl<R: Emulated> Table for TableOf<R> {
             (None, &Method::GET) if meta.list.is_some() => list::<R>(tables, &ctx, query),
             (None, &Method::POST) if meta.create.is_some() => {
                 let form = read_form::<R::Create>(body, meta.create.unwrap_or_default(), false)?;
-                let rows = tables.rows_mut::<R>();
-                if rows.len() >= MAX_ROWS {
-                    return Err(Refusal::new(
-                        422,
-                        10000,
-                        format!(
-                            "The emulator holds at most {MAX_ROWS} {} a project; delete some first",
-                            meta.plural
-                        ),
-                    ));
-                }
-                let row = R::create(&ctx, form)?;
-                row.fits_with(rows.by_order.values())?;
-                let rendered = render(&row);
-                rows.insert(ctx.sid, row, R::NEWEST_FIRST);
+                let rendered = add(tables, &ctx, |ctx| R::create(ctx, form))?;
                 Ok(ok(StatusCode::CREATED, rendered))
             }
             (Some(sid), &Method::GET) if meta.fetch => tables
@@ -320,6 +306,31 @@ impl<R: Emulated> Table for TableOf<R> {
             _ => Err(not_allowed(meta, sid.is_some(), method, path)),
         }
     }
+}
+
+/// Adds the row `make` makes to its table, if the table has room and the row fits with
+/// the others: the row as the API shows it.
+pub(crate) fn add<R: Emulated>(
+    tables: &mut Tables,
+    ctx: &Ctx<'_>,
+    make: impl FnOnce(&Ctx<'_>) -> Result<R, Refusal>,
+) -> Result<Value, Refusal> {
+    let rows = tables.rows_mut::<R>();
+    if rows.len() >= MAX_ROWS {
+        return Err(Refusal::new(
+            422,
+            10000,
+            format!(
+                "The emulator holds at most {MAX_ROWS} {} a project; delete some first",
+                R::meta().plural
+            ),
+        ));
+    }
+    let row = make(ctx)?;
+    row.fits_with(rows.by_order.values())?;
+    let rendered = render(&row);
+    rows.insert(ctx.sid, row, R::NEWEST_FIRST);
+    Ok(rendered)
 }
 
 /// The methods a table's collection or row answers.

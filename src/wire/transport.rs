@@ -245,7 +245,7 @@ async fn convert(
             let status = value.status();
             let body = value.into_inner();
             let mut fields = ErrorFields {
-                code: body.code.map(i64::from),
+                code: body.code.and_then(|c| c.0),
                 message: body.message,
                 more_info: body.more_info,
                 errors: Vec::new(),
@@ -528,6 +528,17 @@ impl ErrorFields {
 }
 
 /// An error code written as a number or as text; text that is not a number is no code.
+/// SignalWire's error code as an error body writes it, a number or the same as text: the
+/// number, if it is one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct ErrorCode(pub(crate) Option<i64>);
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_code(d).map(Self)
+    }
+}
+
 fn lenient_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::Number(n) => n.as_i64(),

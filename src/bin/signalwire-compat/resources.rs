@@ -220,6 +220,28 @@ fn own_commands(meta: &ResourceMeta) -> Vec<Command> {
                         .help("Whether to include numbers new on SignalWire")
                         .value_parser(clap::value_parser!(bool)),
                 ),
+            Command::new("import")
+                .about("Import a number the account owns with another carrier (SignalWire enables this for partners)")
+                .arg(
+                    Arg::new("number")
+                        .value_name("NUMBER")
+                        .required(true)
+                        .help("The number, in E.164 form (+4915223433332)"),
+                )
+                .arg(
+                    Arg::new("toll-free")
+                        .long("toll-free")
+                        .action(ArgAction::SetTrue)
+                        .help("It is a toll-free number, not a long code"),
+                )
+                .arg(
+                    Arg::new("capability")
+                        .long("capability")
+                        .value_name("CAPABILITY")
+                        .action(ArgAction::Append)
+                        .value_parser(["voice", "sms", "mms", "fax"])
+                        .help("What it is to do, repeated for each (all four when not given)"),
+                ),
         ],
         "messages" => vec![
             Command::new("redact")
@@ -566,7 +588,7 @@ mod own {
             "recordings" => Recordings::has_subcommand(name),
             "calls" => matches!(name, "hangup" | "redirect" | "log"),
             "messages" => name == "redact",
-            "numbers" => name == "search",
+            "numbers" => matches!(name, "search" | "import"),
             _ => false,
         }
     }
@@ -579,7 +601,7 @@ mod own {
             "recordings" => &["start", "pause", "resume", "stop"],
             "calls" => &["hang up", "redirect", "read the emulator's log of"],
             "messages" => &["redact"],
-            "numbers" => &["search for"],
+            "numbers" => &["search for", "import"],
             _ => &[],
         }
     }
@@ -621,6 +643,10 @@ mod own {
                 Ok(command) => crate::recordings::run(client, command, output).await,
                 Err(e) => Err(usage(e)),
             },
+            "numbers" if name == "import" => {
+                let args = matches.subcommand_matches("import")?;
+                super::import(client, args, output).await
+            }
             "numbers" => {
                 let args = matches.subcommand_matches("search")?;
                 super::search(client, args, output).await
@@ -674,6 +700,30 @@ async fn search(client: &Client, args: &ArgMatches, output: Output) -> Result<()
         list.push(number);
     }
     list.finish();
+    Ok(())
+}
+
+/// `numbers import`: the number imported, as `numbers get` prints one.
+async fn import(client: &Client, args: &ArgMatches, output: Output) -> Result<(), Failure> {
+    use signalwire_compat::{NumberCapability, NumberType};
+    let number = args.get_one::<String>("number").map_or("", String::as_str);
+    let kind = if args.get_flag("toll-free") {
+        NumberType::Tollfree
+    } else {
+        NumberType::Longcode
+    };
+    let mut import = client.incoming_phone_numbers().import(number, kind);
+    if let Some(given) = args.get_many::<String>("capability") {
+        import = import.capabilities(given.map(|c| NumberCapability::from(c.as_str())));
+    }
+    let context = Context {
+        conference: None,
+        call: None,
+        hint: None,
+        resource: Some(format!("import of {}", output::cell(number))),
+    };
+    let imported = import.send().await.map_err(|e| Failure::Api(e, context))?;
+    show(&imported, output);
     Ok(())
 }
 
