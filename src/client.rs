@@ -97,6 +97,21 @@ impl Client {
         self.run_tracked(expected, call).await.result
     }
 
+    /// [`run`](Self::run), for the body of the answer alone.
+    pub(crate) async fn body<'a, T, F, Fut>(
+        &'a self,
+        expected: &'static str,
+        call: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<types::Error>>> + 'a,
+    {
+        self.run(expected, call)
+            .await
+            .map(ResponseValue::into_inner)
+    }
+
     /// [`run`](Self::run) for a request that carries a secret of its own (a stream's bearer
     /// token): it is taken out of every error, before a retry logs one.
     pub(crate) async fn run_secret<'a, T, F, Fut>(

@@ -4,6 +4,8 @@
 
 use std::future::Future;
 
+use futures_util::future::Either;
+
 use crate::{AvailableCountry, AvailablePhoneNumber, Client, Error, error::Invalid};
 
 /// The kind of number a search looks for.
@@ -71,12 +73,12 @@ impl Client {
         let client = self.clone();
         async move {
             let account = client.account_sid();
-            let value = client
-                .run("list of countries", |api| {
+            let list = client
+                .body("list of countries", |api| {
                     api.list_available_countries(&account)
                 })
                 .await?;
-            Ok(value.into_inner().countries)
+            Ok(list.countries)
         }
     }
 
@@ -115,12 +117,11 @@ impl AvailableNumbers {
         async move {
             let country = country?;
             let account = client.account_sid();
-            let value = client
-                .run("country", |api| {
+            client
+                .body("country", |api| {
                     api.fetch_available_country(&account, &country)
                 })
-                .await?;
-            Ok(value.into_inner())
+                .await
         }
     }
 
@@ -258,29 +259,20 @@ impl SearchNumbers {
                 self.in_locality.as_deref(),
             );
             let beta = self.beta;
-            let value = match self.kind {
-                Kind::Local => {
-                    client
-                        .run("list of numbers", |api| {
-                            api.search_local_numbers(
-                                &account, &country, area, beta, contains, None, None, None, None,
-                                locality, region, None, None, None,
-                            )
-                        })
-                        .await?
-                }
-                Kind::TollFree => {
-                    client
-                        .run("list of numbers", |api| {
-                            api.search_toll_free_numbers(
-                                &account, &country, area, beta, contains, None, None, None, None,
-                                locality, region, None, None, None,
-                            )
-                        })
-                        .await?
-                }
-            };
-            Ok(value.into_inner().available_phone_numbers)
+            let kind = self.kind;
+            let found = client
+                .body("list of numbers", |api| match kind {
+                    Kind::Local => Either::Left(api.search_local_numbers(
+                        &account, &country, area, beta, contains, None, None, None, None, locality,
+                        region, None, None, None,
+                    )),
+                    Kind::TollFree => Either::Right(api.search_toll_free_numbers(
+                        &account, &country, area, beta, contains, None, None, None, None, locality,
+                        region, None, None, None,
+                    )),
+                })
+                .await?;
+            Ok(found.available_phone_numbers)
         }
     }
 }
