@@ -217,7 +217,7 @@ pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> 
     PartyListing::read(
         query,
         &FILTERS,
-        &FILTERS[4..],
+        &["StartTime", "EndTime"],
         &statuses,
         |parent, key, value| {
             if key != "ParentCallSid" {

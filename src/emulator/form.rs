@@ -45,10 +45,11 @@ pub(crate) fn listing_pairs(
     Ok(pairs)
 }
 
-/// Reads a listing's query: a day filter named in `days` (a day, or a time whose day in UTC
-/// counts, as older helper libraries send one) into `dates`, the page's position into `at`,
-/// and every other parameter through `take`, which answers whether it took it; a parameter
-/// nothing takes is refused, naming `filters`. An empty text filter is no filter.
+/// Reads a listing's query: a day filter of one of the fields `days` names (`DateSent`,
+/// `DateSent<`, `DateSent>`: a day, or a time whose day in UTC counts, as older helper
+/// libraries send one) into `dates`, the page's position into `at`, and every other
+/// parameter through `take`, which answers whether it took it; a parameter nothing takes is
+/// refused, naming `filters`. An empty text filter is no filter.
 pub(crate) fn read_query(
     query: Option<&str>,
     filters: &[&str],
@@ -58,7 +59,9 @@ pub(crate) fn read_query(
     mut take: impl FnMut(&str, String) -> Result<bool, Refusal>,
 ) -> Result<(), Refusal> {
     for (key, value) in listing_pairs(query, filters)? {
-        if days.contains(&key.as_str()) {
+        let day =
+            filters.contains(&key.as_str()) && days.contains(&key.trim_end_matches(['<', '>']));
+        if day {
             dates.push(DayFilter::read_day_or_time(&key, &value)?);
         } else if !at.read(&key, &value)? && !take(&key, value)? {
             return Err(unknown_filter(&key, filters));

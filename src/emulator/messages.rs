@@ -127,7 +127,7 @@ pub(crate) type ListRequest = PartyListing<()>;
 /// counts, as older helper libraries send one.
 pub(crate) fn list_request(query: Option<&str>) -> Result<ListRequest, Refusal> {
     let statuses: Vec<&str> = MessageStatus::KNOWN.iter().map(|(text, _)| *text).collect();
-    PartyListing::read(query, &FILTERS, &FILTERS[3..], &statuses, |_, _, _| {
+    PartyListing::read(query, &FILTERS, &["DateSent"], &statuses, |_, _, _| {
         Ok(false)
     })
 }
@@ -722,7 +722,7 @@ pub(crate) fn media_list_request(
     read_query(
         query,
         &MEDIA_FILTERS,
-        &MEDIA_FILTERS,
+        &["DateCreated"],
         &mut request.dates,
         &mut request.at,
         |_, _| Ok(false),

@@ -61,7 +61,7 @@ pub(crate) struct PartyListing<X> {
 
 impl<X: Default> PartyListing<X> {
     /// Reads a listing's query: `To`, `From`, `Status` (one of `statuses`), the day filters
-    /// named in `days`, the position, and what `extra` takes (answering whether it took
+    /// of the fields `days` names, the position, and what `extra` takes (answering whether it took
     /// it); anything else is refused, naming `filters`. An empty filter means no filter.
     pub(crate) fn read(
         query: Option<&str>,

@@ -22,12 +22,21 @@ pub(crate) struct Refusal {
     pub(crate) errors: Option<Vec<String>>,
     /// For a 405: the methods that are answered, sent as `Allow`.
     pub(crate) allow: Option<String>,
-    /// Written as `{"errors": [{"code", "message", "more_info"}]}`, as SignalWire writes a
-    /// call's creation that it refuses.
-    pub(crate) listed: bool,
-    /// Written with its code as text (`"code": "10000"`), as SignalWire writes the
+    /// How the body is written, when it is not a list of messages (`errors`).
+    shape: Shape,
+}
+
+/// How a refusal's body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `{"code", "message", "more_info", "status"}`, the code a number.
+    Plain,
+    /// `{"errors": [{"code", "message", "more_info"}]}`, the code as text, as SignalWire
+    /// writes a call's creation that it refuses.
+    Listed,
+    /// The plain shape with its code as text (`"code": "10000"`), as SignalWire writes the
     /// refusal of a number's import.
-    pub(crate) text_code: bool,
+    TextCode,
 }
 
 impl Refusal {
@@ -38,21 +47,20 @@ impl Refusal {
             message: message.into(),
             errors: None,
             allow: None,
-            listed: false,
-            text_code: false,
+            shape: Shape::Plain,
         }
     }
 
     /// The refusal in the shape SignalWire gives a call's creation: a list of error objects,
     /// each with its code as text.
     pub(crate) fn listed(mut self) -> Self {
-        self.listed = true;
+        self.shape = Shape::Listed;
         self
     }
 
     /// The refusal with its code as text, as SignalWire writes an import's.
     pub(crate) fn text_code(mut self) -> Self {
-        self.text_code = true;
+        self.shape = Shape::TextCode;
         self
     }
 
@@ -74,8 +82,7 @@ impl Refusal {
             message: messages.join("; "),
             errors: Some(messages),
             allow: None,
-            listed: false,
-            text_code: false,
+            shape: Shape::Plain,
         }
     }
 
@@ -110,10 +117,10 @@ pub(crate) fn refusal(r: Refusal) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
     let body = match r.errors {
         Some(errors) => json!({ "errors": errors }),
-        None if r.listed => json!({ "errors": [
+        None if r.shape == Shape::Listed => json!({ "errors": [
             {"code": r.code.to_string(), "message": r.message, "more_info": MORE_INFO}
         ] }),
-        None if r.text_code => {
+        None if r.shape == Shape::TextCode => {
             json!({"code": r.code.to_string(), "message": r.message, "more_info": MORE_INFO, "status": r.status})
         }
         None => {
